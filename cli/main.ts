@@ -1,0 +1,42 @@
+/**
+ * The `segsync` command line: argv → one command → exit code.
+ * Exit codes: 0 success / no changes, 1 error (bad input or failure), 2 changes (plan).
+ * User mistakes print diagnostics, never a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { SegsyncError } from '../core/errors.ts';
+import { registerSchema } from './commands/schema.ts';
+import { registerValidate } from './commands/validate.ts';
+import { ExitRequest, type Io } from './io.ts';
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('segsync')
+    .description('One label policy, enforced natively on AWS, Azure and GCP.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError();
+  registerValidate(program, io);
+  registerSchema(program, io);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return io.exitCode ?? 0;
+  } catch (e) {
+    if (e instanceof ExitRequest) return e.code;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    if (e instanceof SegsyncError) {
+      io.err(`error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function processIo(): Io {
+  return { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+}

@@ -1,0 +1,86 @@
+/**
+ * Workload classes: workloads the policy cannot tell apart. Two workloads share a class iff they
+ * have the same status (enforced, quarantined, monitored, unmanaged), match the same selectors,
+ * and their addresses fall in the same policy regions. Every rule treats all members of a class
+ * alike, so a class is what a security group / ASG / network tag stands for. Pure.
+ *
+ * A class's id hashes its signature written with selector *texts* and atom names (not list
+ * indices), so unrelated policy edits keep ids, and object names, stable.
+ */
+import { parseAddress, type Family } from '../model/address.ts';
+import type { Workload } from '../model/inventory.ts';
+import { workloadStatus, type WorkloadStatus } from '../policy/intent.ts';
+import { restrictLabels, type Labels } from '../policy/labels.ts';
+import { selectorMatches, selectorToString, type Selector } from '../policy/selector/index.ts';
+import type { Policy } from '../policy/types.ts';
+import { stableHash } from './hash.ts';
+import type { Region, RegionMap } from './regions.ts';
+
+export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+
+export interface WorkloadClass {
+  id: string;
+  /** Readable: the enforce segments joined by '+', or 'quarantine' / 'monitor' / 'unmanaged'. */
+  name: string;
+  status: WorkloadStatus;
+  /** Labels of a representative member, restricted to the policy's keys (members agree on every selector). */
+  labels: Labels;
+  segments: string[];
+  members: Workload[];
+  /** Region of the members' primary address of each family (absent: no address of that family). */
+  region: Partial<Record<Family, Region>>;
+}
+
+export interface Classification {
+  classes: WorkloadClass[];
+  byId: Map<string, WorkloadClass>;
+  classOf: Map<string, WorkloadClass>;
+}
+
+/** Every distinct selector the policy names, with its canonical text. */
+export function policySelectors(policy: Policy): Array<{ text: string; selector: Selector }> {
+  const all = new Map<string, Selector>();
+  for (const s of policy.segments) all.set(selectorToString(s.selector), s.selector);
+  for (const r of policy.rules) {
+    for (const p of [r.from, r.to]) if (p.kind === 'segment' || p.kind === 'selector') all.set(selectorToString(p.selector), p.selector);
+  }
+  return [...all.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([text, selector]) => ({ text, selector }));
+}
+
+export function primaryAddress(w: Workload, family: Family): bigint | undefined {
+  for (const a of w.addresses) {
+    const p = parseAddress(a);
+    if (p.ok && p.value.family === family) return p.value.value;
+  }
+  return undefined;
+}
+
+export function classify(policy: Policy, workloads: readonly Workload[], regions: Record<Family, RegionMap>): Classification {
+  const selectors = policySelectors(policy);
+  const byId = new Map<string, WorkloadClass>();
+  const classOf = new Map<string, WorkloadClass>();
+  for (const w of [...workloads].sort((a, b) => a.id.localeCompare(b.id))) {
+    const status = workloadStatus(policy, w);
+    const labels = restrictLabels(w.labels, policy.labelKeys);
+    const matched = selectors.filter((s) => selectorMatches(s.selector, labels)).map((s) => s.text);
+    const region: Partial<Record<Family, Region>> = {};
+    for (const f of FAMILIES) {
+      const value = primaryAddress(w, f);
+      if (value !== undefined) region[f] = regions[f].regionOf(value);
+    }
+    const signature = JSON.stringify([status, matched, region.ipv4?.key ?? null, region.ipv6?.key ?? null]);
+    const id = stableHash(signature, 10);
+    let cls = byId.get(id);
+    if (!cls) {
+      const segments = policy.segments.filter((s) => selectorMatches(s.selector, labels)).map((s) => s.name);
+      const enforcing = policy.segments.filter((s) => s.mode === 'enforce' && selectorMatches(s.selector, labels)).map((s) => s.name);
+      const name = status === 'enforced' ? enforcing.join('+') : status === 'quarantined' ? 'quarantine' : status;
+      cls = { id, name, status, labels, segments, members: [], region };
+      byId.set(id, cls);
+    }
+    cls.members.push(w);
+    classOf.set(w.id, cls);
+  }
+  const classes = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return { classes, byId, classOf };
+}

@@ -1,0 +1,200 @@
+/**
+ * Reach: the cloud-neutral heart of compile. For every network and every class segsync enforces
+ * there, the exact allow-set of its ingress and egress as entries (peer, ports), where a peer is
+ * a same-network class (referenced by identity), or an exact address set (another network's or
+ * an unenforced class's members, or a policy region). Pure and deterministic.
+ *
+ * Exactness (checked against the intent oracle by the property tests):
+ * - P(src → dst) = ∪ allow-rule ports − ∪ deny-rule ports over the rules matching both ends
+ *   (egress with `defaults.egress: allow` starts from every port instead), so deny rules are
+ *   applied here, by set difference, and no cloud ever sees one (CLOUD-FACTS §6.1, §6.2).
+ * - A region's address set also covers the workloads inside it; where a workload class may have
+ *   fewer ports than its region, its members' addresses are carved out of the region's set and
+ *   the class gets its own entry, so an address rule never widens past a label rule's deny.
+ */
+import { AddressSet, type Family } from '../model/address.ts';
+import type { Location, Workload } from '../model/inventory.ts';
+import { PortSet } from '../model/ports.ts';
+import type { Cloud, Labels } from '../policy/labels.ts';
+import { selectorMatches } from '../policy/selector/index.ts';
+import type { Peer, Policy, Rule } from '../policy/types.ts';
+import { classify, FAMILIES, primaryAddress, type Classification, type WorkloadClass } from './classes.ts';
+import { buildRegions, cidrsAtomName, policyAtoms, type Region, type RegionMap } from './regions.ts';
+
+export type ReachPeer =
+  | { kind: 'class'; classId: string }
+  /** Exact addresses; `classId` when they are a class's members (the set follows membership). */
+  | { kind: 'addresses'; family: Family; set: AddressSet; classId?: string };
+
+export interface ReachEntry { peer: ReachPeer; ports: PortSet }
+
+export interface NetworkReach {
+  cloud: Cloud;
+  /** Cloud-qualified network id (Workload.network). */
+  network: string;
+  location: Location;
+  /** Classes enforced here (enforced or quarantined with members in this network), sorted. */
+  classIds: string[];
+  /** Members of each of those classes that sit in this network. */
+  members: Map<string, Workload[]>;
+  ingress: Map<string, ReachEntry[]>;
+  egress: Map<string, ReachEntry[]>;
+}
+
+export interface Reach {
+  classification: Classification;
+  networks: NetworkReach[];
+}
+
+interface Party { labels?: Labels; atoms: ReadonlySet<string> }
+interface CompiledRule { rule: Rule; ports: PortSet; fromExternals: string[]; toExternals: string[] }
+
+export function computeReach(policy: Policy, workloads: readonly Workload[]): Reach {
+  const atoms = policyAtoms(policy);
+  const regions = { ipv4: buildRegions(atoms, 'ipv4'), ipv6: buildRegions(atoms, 'ipv6') } as Record<Family, RegionMap>;
+  const classification = classify(policy, workloads, regions);
+  const ctx = new ReachContext(policy, regions, classification);
+  const byNetwork = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    const cls = classification.classOf.get(w.id)!;
+    if (cls.status !== 'enforced' && cls.status !== 'quarantined') continue;
+    const key = `${w.cloud}\u0000${w.network}`;
+    byNetwork.set(key, [...(byNetwork.get(key) ?? []), w]);
+  }
+  const networks = [...byNetwork.keys()].sort().map((key) => ctx.network(byNetwork.get(key)!));
+  return { classification, networks };
+}
+
+class ReachContext {
+  private readonly rules: CompiledRule[];
+  private readonly portsCache = new Map<string, PortSet>();
+
+  constructor(private readonly policy: Policy, private readonly regions: Record<Family, RegionMap>, private readonly cls: Classification) {
+    const externalsMatching = (p: Peer) => (p.kind === 'segment' || p.kind === 'selector'
+      ? policy.externals.filter((e) => selectorMatches(p.selector, e.labels)).map((e) => `external:${e.name}`) : []);
+    this.rules = policy.rules.map((rule) => ({ rule, ports: PortSet.fromSpecs(rule.ports), fromExternals: externalsMatching(rule.from), toExternals: externalsMatching(rule.to) }));
+  }
+
+  network(members: Workload[]): NetworkReach {
+    const first = members[0]!;
+    const byClass = new Map<string, Workload[]>();
+    for (const w of members) {
+      const id = this.cls.classOf.get(w.id)!.id;
+      byClass.set(id, [...(byClass.get(id) ?? []), w]);
+    }
+    const classIds = [...byClass.keys()].sort();
+    const identity = new Set(classIds);
+    const net = { cloud: first.cloud, network: first.network, location: first.location, classIds, members: byClass, ingress: new Map<string, ReachEntry[]>(), egress: new Map<string, ReachEntry[]>() };
+    for (const id of classIds) {
+      const cls = this.cls.byId.get(id)!;
+      const enforced = cls.status === 'enforced';
+      net.ingress.set(id, enforced ? this.entries(cls, 'ingress', net.network, identity) : []);
+      net.egress.set(id, enforced ? this.entries(cls, 'egress', net.network, identity) : []);
+    }
+    return net;
+  }
+
+  /** Allow entries of `self` in one direction, over every family it has an address in. */
+  private entries(self: WorkloadClass, dir: 'ingress' | 'egress', network: string, identity: Set<string>): ReachEntry[] {
+    const out: ReachEntry[] = [];
+    const identityPorts = new Map<string, Map<Family, PortSet>>();
+    for (const f of FAMILIES) {
+      const selfRegion = self.region[f];
+      if (!selfRegion) continue;
+      const selfParty: Party = { labels: self.labels, atoms: selfRegion.atoms };
+      const carve: Array<readonly [bigint, bigint]> = [];
+      for (const other of this.cls.classes) {
+        const otherRegion = other.region[f];
+        if (!otherRegion) continue;
+        const pc = this.ports(dir, selfParty, { labels: other.labels, atoms: otherRegion.atoms }, `${self.id}|${other.id}|${f}`);
+        const pr = this.ports(dir, selfParty, { atoms: otherRegion.atoms }, `${self.id}|r:${otherRegion.key}|${f}`);
+        const needsCarve = !pr.subtract(pc).isEmpty();
+        const ports = needsCarve ? pc : pc.subtract(pr);
+        const inNetwork = other.members.filter((w) => identity.has(other.id) && w.network === network);
+        const elsewhere = other.members.filter((w) => !inNetwork.includes(w));
+        if (needsCarve) for (const w of other.members) carve.push(point(w, f));
+        if (ports.isEmpty()) continue;
+        if (inNetwork.length > 0) {
+          const m = identityPorts.get(other.id) ?? new Map<Family, PortSet>();
+          m.set(f, ports);
+          identityPorts.set(other.id, m);
+        }
+        if (elsewhere.length > 0) out.push({ peer: { kind: 'addresses', family: f, set: AddressSet.fromRanges(f, elsewhere.map((w) => point(w, f))), classId: other.id }, ports });
+      }
+      out.push(...this.regionEntries(dir, selfParty, self.id, f, AddressSet.fromRanges(f, carve)));
+    }
+    out.push(...this.identityEntries(identityPorts, network));
+    return sortEntries(out);
+  }
+
+  /** One identity entry per class with the ports common to every family; the rest by address. */
+  private identityEntries(identityPorts: Map<string, Map<Family, PortSet>>, network: string): ReachEntry[] {
+    const out: ReachEntry[] = [];
+    for (const [classId, perFamily] of identityPorts) {
+      const cls = this.cls.byId.get(classId)!;
+      const families = FAMILIES.filter((f) => cls.region[f]);
+      const common = families.reduce((acc, f) => acc.intersect(perFamily.get(f) ?? PortSet.empty()), PortSet.all());
+      if (!common.isEmpty()) out.push({ peer: { kind: 'class', classId }, ports: common });
+      for (const [f, ports] of perFamily) {
+        const rest = ports.subtract(common);
+        if (rest.isEmpty()) continue;
+        const members = cls.members.filter((w) => w.network === network);
+        out.push({ peer: { kind: 'addresses', family: f, set: AddressSet.fromRanges(f, members.map((w) => point(w, f))), classId }, ports: rest });
+      }
+    }
+    return out;
+  }
+
+  private regionEntries(dir: 'ingress' | 'egress', selfParty: Party, selfId: string, f: Family, carve: AddressSet): ReachEntry[] {
+    const groups = new Map<string, { ports: PortSet; set: AddressSet }>();
+    for (const region of this.regions[f].regions.values()) {
+      const ports = this.ports(dir, selfParty, { atoms: region.atoms }, `${selfId}|r:${region.key}|${f}`);
+      if (ports.isEmpty()) continue;
+      const g = groups.get(ports.key());
+      groups.set(ports.key(), { ports, set: g ? g.set.union(region.set) : region.set });
+    }
+    return [...groups.values()]
+      .map((g) => ({ ports: g.ports, set: g.set.subtract(carve) }))
+      .filter((g) => !g.set.isEmpty())
+      .map((g) => ({ peer: { kind: 'addresses', family: f, set: g.set }, ports: g.ports }));
+  }
+
+  /** P(src → dst) for ingress (self is dst) or egress (self is src), cached per pair. */
+  private ports(dir: 'ingress' | 'egress', self: Party, other: Party, cacheKey: string): PortSet {
+    const key = `${dir}|${cacheKey}`;
+    const hit = this.portsCache.get(key);
+    if (hit) return hit;
+    const [src, dst] = dir === 'ingress' ? [other, self] : [self, other];
+    let allow = PortSet.empty();
+    let deny = PortSet.empty();
+    for (const r of this.rules) {
+      if (!peerMatches(r.rule.from, r.fromExternals, src) || !peerMatches(r.rule.to, r.toExternals, dst)) continue;
+      if (r.rule.action === 'allow') allow = allow.union(r.ports);
+      else deny = deny.union(r.ports);
+    }
+    const base = dir === 'egress' && this.policy.defaults.egress === 'allow' ? PortSet.all() : allow;
+    const result = base.subtract(deny);
+    this.portsCache.set(key, result);
+    return result;
+  }
+}
+
+function peerMatches(peer: Peer, externals: string[], party: Party): boolean {
+  switch (peer.kind) {
+    case 'cidrs': return party.atoms.has(cidrsAtomName(peer.cidrs));
+    case 'external': return party.atoms.has(`external:${peer.name}`);
+    default: return (party.labels !== undefined && selectorMatches(peer.selector, party.labels)) || externals.some((e) => party.atoms.has(e));
+  }
+}
+
+function point(w: Workload, f: Family): readonly [bigint, bigint] {
+  const v = primaryAddress(w, f)!;
+  return [v, v];
+}
+
+function sortEntries(entries: ReachEntry[]): ReachEntry[] {
+  const key = (e: ReachEntry) => (e.peer.kind === 'class' ? `0|${e.peer.classId}` : `1|${e.peer.family}|${e.peer.classId ?? ''}|${e.peer.set.toCidrs().length}|${String(e.peer.set.ranges()[0]?.[0] ?? '')}`) + `|${e.ports.key()}`;
+  return entries.map((e) => [key(e), e] as const).sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+}
+
+export type { Region, WorkloadClass };

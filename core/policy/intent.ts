@@ -1,0 +1,157 @@
+/**
+ * The intent oracle: DESIGN.md §2 as code. Every translation (compile → cloud → native
+ * evaluator) is tested against `allows`, so this file states the semantics and nothing else.
+ *
+ * Pure. Meaning, in short:
+ * - A workload is *enforced* iff it is managed and some `enforce` segment selects it; then every
+ *   rule applies to it, whichever segments the rule names. Monitor-only workloads are not enforced.
+ * - A flow is checked at its destination if that is enforced, and at its source if that is
+ *   enforced; it passes a check iff some allow rule matches and no deny rule matches (deny
+ *   overrides, order-free). With `defaults.egress: allow` the source check only applies denies.
+ * - Address peers (`cidrs`, `external`) match every address inside them, workloads' own included;
+ *   a selector matches workloads by labels and externals by theirs (and then every address inside
+ *   that external). Quarantined workloads (`unlabeled: quarantine`, managed, selected by no
+ *   segment) can neither send nor receive.
+ */
+import { cidrContains, parseAddress, type Cidr, type Family } from '../model/address.ts';
+import type { Protocol, PortSpec } from '../model/ports.ts';
+import { restrictLabels, type Labels } from './labels.ts';
+import { selectorMatches, type Selector } from './selector/index.ts';
+import type { Peer, Policy, Rule } from './types.ts';
+
+/** A workload as the oracle sees it; `Workload` from the inventory model fits this shape. */
+export interface WorkloadEndpoint {
+  labels: Labels;
+  addresses: readonly string[];
+  /** Defaults to true: the workload is in a location this deployment manages. */
+  managed?: boolean;
+  /** The address the flow uses; defaults to the first address of the flow's family, else the first. */
+  address?: string;
+  id?: string;
+}
+
+/** A workload, or a bare IP address (an on-prem host, the internet, an unmanaged machine). */
+export type Endpoint = WorkloadEndpoint | string;
+
+export interface Flow {
+  src: Endpoint;
+  dst: Endpoint;
+  protocol: Protocol;
+  /** Destination port; required for tcp and udp, ignored for icmp. */
+  port?: number;
+}
+
+export type WorkloadStatus = 'enforced' | 'monitored' | 'quarantined' | 'unmanaged';
+
+export interface Decision {
+  allowed: boolean;
+  /** Why, in one word: which check decided. */
+  reason: 'allowed' | 'denied-by-rule' | 'no-allow-rule' | 'quarantined' | 'not-enforced';
+  /** Status of each end; a side is checked only when it is enforced (or quarantined). */
+  src: WorkloadStatus | 'address';
+  dst: WorkloadStatus | 'address';
+  /** Names of the allow rules and deny rules that match the flow. */
+  allowRules: string[];
+  denyRules: string[];
+  /**
+   * The verdict at each end that segsync enforces: `ingress` at an enforced (or quarantined)
+   * destination, `egress` at an enforced (or quarantined) source. `allowed` is their conjunction;
+   * a missing side is not enforced. Native evaluators are compared side by side against these.
+   */
+  checks: { ingress?: boolean; egress?: boolean };
+}
+
+/**
+ * Is this flow allowed by the policy, and by which rules?
+ * @example
+ * const d = allows(policy, { src: '203.0.113.7', dst: { labels: { app: 'shop', tier: 'web' }, addresses: ['10.0.1.10'] }, protocol: 'tcp', port: 443 });
+ * d.allowed;    // true
+ * d.allowRules; // ['internet-to-web']
+ */
+export function allows(policy: Policy, flow: Flow): Decision {
+  const src = resolveEndpoint(policy, flow.src, flow.dst);
+  const dst = resolveEndpoint(policy, flow.dst, flow.src);
+  const matching = policy.rules.filter((r) => ruleMatches(policy, r, src, dst, flow));
+  const allowRules = matching.filter((r) => r.action === 'allow').map((r) => r.name);
+  const denyRules = matching.filter((r) => r.action === 'deny').map((r) => r.name);
+  const denied = denyRules.length > 0;
+  const allowed = allowRules.length > 0 && !denied;
+  // A quarantined end refuses everything at its own side; the other end still applies the rules.
+  const ingress = dst.status === 'quarantined' ? false : allowed;
+  const egress = src.status === 'quarantined' ? false : policy.defaults.egress === 'deny' ? allowed : !denied;
+  const checks: Decision['checks'] = {
+    ...(dst.status === 'enforced' || dst.status === 'quarantined' ? { ingress } : {}),
+    ...(src.status === 'enforced' || src.status === 'quarantined' ? { egress } : {}),
+  };
+  const verdict = (checks.ingress ?? true) && (checks.egress ?? true);
+  const base = { src: src.status, dst: dst.status, allowRules, denyRules, checks, allowed: verdict };
+  if (checks.ingress === undefined && checks.egress === undefined) return { reason: 'not-enforced', ...base };
+  if ((src.status === 'quarantined' && checks.egress === false) || (dst.status === 'quarantined' && checks.ingress === false)) return { reason: 'quarantined', ...base };
+  if (verdict) return { reason: 'allowed', ...base };
+  return { reason: denied ? 'denied-by-rule' : 'no-allow-rule', ...base };
+}
+
+/**
+ * How the policy treats a workload: enforced, monitored (monitor-only segments), quarantined, or unmanaged.
+ * @example
+ * workloadStatus(policy, { labels: { app: 'shop', tier: 'db' }, addresses: ['10.0.3.5'] }); // 'monitored' if db is in monitor mode
+ */
+export function workloadStatus(policy: Policy, workload: WorkloadEndpoint): WorkloadStatus {
+  if (workload.managed === false) return 'unmanaged';
+  const labels = restrictLabels(workload.labels, policy.labelKeys);
+  const selecting = policy.segments.filter((s) => selectorMatches(s.selector, labels));
+  if (selecting.some((s) => s.mode === 'enforce')) return 'enforced';
+  if (selecting.length > 0) return 'monitored';
+  return policy.defaults.unlabeled === 'quarantine' ? 'quarantined' : 'unmanaged';
+}
+
+interface Resolved {
+  status: WorkloadStatus | 'address';
+  labels?: Labels;
+  family?: Family;
+  value?: bigint;
+}
+
+function resolveEndpoint(policy: Policy, ep: Endpoint, other: Endpoint): Resolved {
+  if (typeof ep === 'string') return { status: 'address', ...address(ep) };
+  const otherFamily = typeof other === 'string' ? address(other).family : undefined;
+  const chosen = ep.address ?? ep.addresses.find((a) => address(a).family === otherFamily) ?? ep.addresses[0];
+  return { status: workloadStatus(policy, ep), labels: restrictLabels(ep.labels, policy.labelKeys), ...(chosen ? address(chosen) : {}) };
+}
+
+function address(text: string): { family?: Family; value?: bigint } {
+  const parsed = parseAddress(text);
+  return parsed.ok ? { family: parsed.value.family, value: parsed.value.value } : {};
+}
+
+function ruleMatches(policy: Policy, rule: Rule, src: Resolved, dst: Resolved, flow: Flow): boolean {
+  return rule.ports.some((p) => portMatches(p, flow)) && peerMatches(policy, rule.from, src) && peerMatches(policy, rule.to, dst);
+}
+
+function portMatches(spec: PortSpec, flow: Flow): boolean {
+  if (spec.protocol === 'any') return true;
+  if (spec.protocol !== flow.protocol) return false;
+  if (spec.protocol === 'icmp') return true;
+  return flow.port !== undefined && flow.port >= spec.from && flow.port <= spec.to;
+}
+
+function peerMatches(policy: Policy, peer: Peer, ep: Resolved): boolean {
+  switch (peer.kind) {
+    case 'cidrs':
+      return inCidrs(peer.cidrs, ep);
+    case 'external':
+      return inCidrs(policy.externals.find((e) => e.name === peer.name)?.cidrs ?? [], ep);
+    case 'segment':
+    case 'selector':
+      return selectorPeerMatches(policy, peer.selector, ep);
+  }
+}
+
+function selectorPeerMatches(policy: Policy, selector: Selector, ep: Resolved): boolean {
+  if (ep.labels && selectorMatches(selector, ep.labels)) return true;
+  return policy.externals.some((e) => selectorMatches(selector, e.labels) && inCidrs(e.cidrs, ep));
+}
+
+function inCidrs(cidrs: readonly Cidr[], ep: Resolved): boolean {
+  return ep.family !== undefined && ep.value !== undefined && cidrs.some((c) => cidrContains(c, ep.family!, ep.value!));
+}

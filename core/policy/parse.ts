@@ -1,0 +1,80 @@
+/**
+ * parsePolicy / validatePolicy: YAML text → resolved Policy, or every mistake with its position.
+ *
+ * Pure: the text and the file name come in as arguments (load.ts is the only part that reads
+ * a file). Never throws for bad input in validatePolicy; parsePolicy throws one
+ * PolicyValidationError carrying all diagnostics.
+ */
+import { LineCounter, parseDocument } from 'yaml';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
+import { PolicyValidationError } from '../errors.ts';
+import { PositionIndex } from './positions.ts';
+import { resolvePolicy } from './resolve.ts';
+import { PolicySchema } from './schema.ts';
+import { checkSemantics } from './semantics.ts';
+import type { Policy } from './types.ts';
+import { zodIssuesToDiagnostics } from './zod-issues.ts';
+
+export interface ValidationResult {
+  /** Present iff there are no errors (warnings may remain). */
+  policy?: Policy;
+  /** Errors and warnings, sorted by position. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Validates a policy document and resolves it, collecting every error rather than the first.
+ * @example
+ * const { policy, diagnostics } = validatePolicy(text, 'policy.yaml');
+ * if (!policy) diagnostics.forEach((d) => console.error(renderDiagnostic(d)));
+ */
+export function validatePolicy(text: string, filename = 'policy.yaml'): ValidationResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const pos = new PositionIndex(doc, lines, filename);
+  const yamlErrors: Diagnostic[] = doc.errors.map((e) => ({
+    code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+    severity: 'error',
+    path: [],
+    source: pos.ofOffset(e.pos[0]),
+    message: e.message.split('\n')[0]!,
+    hint: e.code === 'DUPLICATE_KEY' ? 'a key may appear once per mapping; remove or rename one' : 'check indentation and quoting around this position',
+  }));
+  if (yamlErrors.length > 0) return { diagnostics: sortDiagnostics(yamlErrors) };
+
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined || (typeof data === 'object' && Object.keys(data).length === 0)) {
+    return { diagnostics: [{ code: 'policy-empty', severity: 'error', path: [], source: { file: filename, line: 1, column: 1 },
+      message: 'the policy is empty', hint: 'start from examples/three-tier.yaml: apiVersion, kind, metadata and spec with at least one segment' }] };
+  }
+  const parsed = PolicySchema.safeParse(data);
+  const diagnostics = [
+    ...(parsed.success ? [] : zodIssuesToDiagnostics(parsed.error.issues, data, pos)),
+    ...checkSemantics(data, pos),
+  ];
+  const sorted = sortDiagnostics(dedupe(diagnostics));
+  if (!parsed.success || hasErrors(sorted)) return { diagnostics: sorted };
+  return { policy: resolvePolicy(parsed.data), diagnostics: sorted };
+}
+
+/**
+ * Parses and validates a policy; throws PolicyValidationError listing every error.
+ * @example
+ * const policy = parsePolicy(fs.readFileSync('policy.yaml', 'utf8'), 'policy.yaml');
+ * allows(policy, { src: '10.50.1.1', dst: web, protocol: 'tcp', port: 443 });
+ */
+export function parsePolicy(text: string, filename = 'policy.yaml'): Policy {
+  const { policy, diagnostics } = validatePolicy(text, filename);
+  if (!policy) throw new PolicyValidationError(diagnostics);
+  return policy;
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}|${d.path.map(String).join('.')}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * The policy file format (apiVersion segsync/v1, kind SegmentationPolicy) as a zod schema.
+ *
+ * Pure. This schema checks shape and the syntax of every string that has one (names, CIDRs,
+ * port specs, selectors), so zod reports every such mistake in one pass; cross-references
+ * (unknown segments, duplicates) are checked in semantics.ts. The schema has no transforms,
+ * so `segsync schema` can publish it unchanged as JSON Schema for editors.
+ */
+import { z } from 'zod';
+import { parseCidr } from '../model/address.ts';
+import { parsePortSpec } from '../model/ports.ts';
+import { trySelector } from './selector/index.ts';
+
+/**
+ * Names become part of cloud object names (security groups, ASGs, GCP network tags), so they
+ * keep to the strictest cloud's alphabet: GCP network tags, lowercase RFC 1035
+ * (CLOUD-FACTS.md §3.3, §6.8). 40 characters leaves room for segsync's prefix and hash.
+ */
+export const NAME_PATTERN = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
+export const NAME_MAX = 40;
+
+const name = (what: string) =>
+  z.string().superRefine((value, ctx) => {
+    if (!NAME_PATTERN.test(value)) {
+      const suggestion = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+|-+$/g, '').slice(0, NAME_MAX);
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} name "${value}" is not valid: use 1-${NAME_MAX} lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
+        params: { hint: suggestion ? `did you mean "${suggestion}"? (names become cloud object names, which must fit every cloud)` : undefined },
+      });
+    }
+  });
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { hint: parsed.hint } });
+});
+
+const portSpec = z.string().superRefine((value, ctx) => {
+  const parsed = parsePortSpec(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { hint: parsed.hint } });
+});
+
+const selector = z.string().superRefine((value, ctx) => {
+  const parsed = trySelector(value);
+  if (!parsed.ok) {
+    const e = parsed.error;
+    ctx.addIssue({
+      code: 'custom',
+      message: `selector does not parse at column ${e.column}: ${e.message}`,
+      params: { selectorColumn: e.column, hint: `expected ${e.expected}, found ${e.found}` },
+    });
+  }
+});
+
+const labelMap = z.record(z.string().min(1), z.string());
+
+export const PeerSchema = z.union([
+  name('segment').describe('the name of a segment'),
+  z.strictObject({ selector: selector.describe("a label selector, e.g. app == 'shop' && tier == 'web'") }),
+  z.strictObject({ external: name('external').describe('the name of an external') }),
+  z.strictObject({ cidrs: z.array(cidr).min(1).describe('IPv4 or IPv6 CIDRs') }),
+]);
+
+export const ExternalSchema = z.strictObject({
+  name: name('external'),
+  description: z.string().optional(),
+  labels: labelMap.optional().describe('labels that selectors match this external by'),
+  cidrs: z.array(cidr).min(1),
+});
+
+export const SegmentSchema = z.strictObject({
+  name: name('segment'),
+  description: z.string().optional(),
+  selector: selector.describe('a Calico-compatible label selector'),
+  mode: z.enum(['enforce', 'monitor']).optional().describe('monitor: compiled and reported, not enforced (default enforce)'),
+});
+
+export const RuleSchema = z.strictObject({
+  name: name('rule'),
+  description: z.string().optional(),
+  action: z.enum(['allow', 'deny']).optional().describe('default allow; deny overrides any allow'),
+  from: PeerSchema,
+  to: PeerSchema,
+  ports: z.array(portSpec).min(1).describe('tcp/443, udp/53, tcp/8000-8100, tcp, udp, icmp or any'),
+});
+
+export const PolicySchema = z.strictObject({
+  apiVersion: z.literal('segsync/v1'),
+  kind: z.literal('SegmentationPolicy'),
+  metadata: z.strictObject({
+    name: name('policy'),
+    description: z.string().optional(),
+  }),
+  spec: z.strictObject({
+    labels: z.strictObject({ keys: z.array(z.string().min(1)).min(1) }).optional()
+      .describe('only these tag keys count as labels'),
+    defaults: z.strictObject({
+      egress: z.enum(['deny', 'allow']).optional().describe('default deny'),
+      unlabeled: z.enum(['ignore', 'quarantine']).optional().describe('default ignore'),
+    }).optional(),
+    exclusive: z.boolean().optional()
+      .describe('remove security groups / NSGs segsync does not own from managed workloads (default false: report them)'),
+    externals: z.array(ExternalSchema).optional(),
+    segments: z.array(SegmentSchema).min(1),
+    rules: z.array(RuleSchema).optional(),
+  }),
+});
+
+export type PolicyDocument = z.infer<typeof PolicySchema>;
+export type PeerDocument = z.infer<typeof PeerSchema>;
+
+/** The JSON Schema of the file format, for editors (yaml-language-server) and `segsync schema`. */
+export function policyJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(PolicySchema, { io: 'input', unrepresentable: 'any' }),
+    $id: 'https://segsync.dev/schema/segsync-v1.json',
+    title: 'segsync SegmentationPolicy (segsync/v1)',
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The validated, resolved policy: what compile and the intent oracle work from.
+ *
+ * Pure data. Every string with a syntax (selector, CIDR, port spec) is already parsed, and every
+ * name reference is resolved, so consumers never re-validate.
+ */
+import type { Cidr } from '../model/address.ts';
+import type { PortSpec } from '../model/ports.ts';
+import type { Labels } from './labels.ts';
+import type { Selector } from './selector/index.ts';
+
+export type Mode = 'enforce' | 'monitor';
+export type Action = 'allow' | 'deny';
+
+export interface External {
+  name: string;
+  labels: Labels;
+  cidrs: Cidr[];
+}
+
+export interface Segment {
+  name: string;
+  selector: Selector;
+  selectorText: string;
+  mode: Mode;
+}
+
+/** Who a rule talks about. Segments and selectors match labels; externals and cidrs match addresses. */
+export type Peer =
+  | { kind: 'segment'; name: string; selector: Selector }
+  | { kind: 'selector'; text: string; selector: Selector }
+  | { kind: 'external'; name: string }
+  | { kind: 'cidrs'; cidrs: Cidr[] };
+
+export interface Rule {
+  name: string;
+  action: Action;
+  from: Peer;
+  to: Peer;
+  ports: PortSpec[];
+}
+
+export interface Policy {
+  name: string;
+  /** Only these label keys count; undefined means every key. */
+  labelKeys?: readonly string[];
+  defaults: { egress: 'deny' | 'allow'; unlabeled: 'ignore' | 'quarantine' };
+  /** Remove foreign security groups / NSGs from managed workloads instead of only reporting them. */
+  exclusive: boolean;
+  externals: External[];
+  segments: Segment[];
+  rules: Rule[];
+}

@@ -1,0 +1,110 @@
+/**
+ * The vocabulary shared by the three native evaluators (aws.ts, azure.ts, gcp.ts): one side of a
+ * flow as a cloud's firewall sees it, the verdict, and small parsing helpers. Pure: no I/O, no
+ * clock, no randomness; the caches below live inside one prepared evaluator, never in a module.
+ *
+ * Every evaluator judges ONE side of a flow, at one attachment (DESIGN.md §3 "Verify"): ingress at
+ * the destination's attachment, egress at the source's. All three clouds are stateful
+ * (CLOUD-FACTS.md §1.1, §2.1, §3.1), so only the initiating direction is judged; replies are
+ * implied. Flows carry a destination port only: no cloud rule segsync reads filters on the
+ * (ephemeral) source port in a way the policy can express.
+ */
+import { cidrContains, parseAddress, parseCidr, type Cidr, type Family } from '../model/address.ts';
+import type { Protocol } from '../model/ports.ts';
+
+export type { Protocol };
+
+export interface NativeEndpoint {
+  address: string;
+  /** Attachment id (AWS ENI id, Azure NIC IP configuration id, GCP `gcp:<project>/<zone>/<instance>/<nic>`) if the address is a workload's in the judged cloud. */
+  attachment?: string;
+}
+
+export interface NativeFlow {
+  src: NativeEndpoint;
+  dst: NativeEndpoint;
+  protocol: Protocol;
+  /** Destination port for tcp/udp; absent for icmp (and means "every port" for tcp/udp). */
+  port?: number;
+}
+
+export interface Verdict {
+  allowed: boolean;
+  /** The native rule that decided, in the cloud's own terms, e.g. `sg-0a1 (web) ingress tcp 443 from pl-0b2`. */
+  by: string;
+}
+
+/** An evaluator prepared once over one cloud's native state. */
+export interface NativeEvaluator {
+  ingress(flow: NativeFlow): Verdict;
+  egress(flow: NativeFlow): Verdict;
+}
+
+export type Side = 'ingress' | 'egress';
+
+/** A parsed address. */
+export interface Ip { family: Family; value: bigint }
+
+export const MAX_PORT = 65535;
+
+/**
+ * Memoising address parser: verify asks about the same few hundred addresses hundreds of
+ * thousands of times, and parsing dominates otherwise. Unparseable text is `undefined`.
+ */
+export class IpCache {
+  private readonly map = new Map<string, Ip | undefined>();
+
+  parse(text: string): Ip | undefined {
+    if (this.map.has(text)) return this.map.get(text);
+    const parsed = parseAddress(text);
+    const ip = parsed.ok ? parsed.value : undefined;
+    this.map.set(text, ip);
+    return ip;
+  }
+
+  /** Whether two address texts denote the same address (spelling-insensitive). */
+  same(a: string, b: string): boolean {
+    const x = this.parse(a);
+    const y = this.parse(b);
+    return x !== undefined && y !== undefined && x.family === y.family && x.value === y.value;
+  }
+}
+
+/** A CIDR or bare address (host route) from native state; malformed text matches nothing. */
+export function cidrOrUndefined(text: string): Cidr | undefined {
+  const parsed = parseCidr(text.trim());
+  return parsed.ok ? parsed.value : undefined;
+}
+
+export function cidrsContain(cidrs: readonly Cidr[], ip: Ip | undefined): boolean {
+  return ip !== undefined && cidrs.some((c) => cidrContains(c, ip.family, ip.value));
+}
+
+/**
+ * A port or inclusive port range as the Azure and GCP APIs write it (`443`, `80-90`), or `*`
+ * (every port). Malformed text is `undefined` (matches nothing).
+ */
+export function parsePortRange(text: string): readonly [number, number] | undefined {
+  const t = text.trim();
+  if (t === '*') return [0, MAX_PORT];
+  const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(t);
+  if (m === null) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  return from <= to && to <= MAX_PORT ? [from, to] : undefined;
+}
+
+/**
+ * Whether ranges cover the flow's port: a given port must be inside one range; an absent port
+ * ("every port") needs one range covering 0-65535, as PortSet.has does.
+ */
+export function portsCover(ranges: ReadonlyArray<readonly [number, number]>, port: number | undefined): boolean {
+  if (port === undefined) return ranges.some(([a, b]) => a === 0 && b === MAX_PORT);
+  return ranges.some(([a, b]) => port >= a && port <= b);
+}
+
+/** `tcp 443`, `tcp 80-90`, `tcp` (all ports), for verdict text. */
+export function portText(ranges: ReadonlyArray<readonly [number, number]>): string {
+  if (ranges.some(([a, b]) => a === 0 && b === MAX_PORT)) return '';
+  return ` ${ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}`;
+}
