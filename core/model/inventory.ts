@@ -18,16 +18,22 @@ export interface Location {
 }
 
 export interface Attachment {
-  /** ENI id, NIC IP configuration id, or `<instance>/nic0`. */
+  /**
+   * Where membership hangs: AWS ENI id (`eni-…`); Azure NIC IP configuration ARM id;
+   * GCP `gcp:<project>/<zone>/<instance>/<nic name>`.
+   */
   id: string;
-  /** Cloud-qualified network: `aws:<account>:<region>:<vpc>`, `azure:<sub>:<vnet>`, `gcp:<project>:<network>`. */
+  /**
+   * Cloud-qualified network: `aws:<account>:<region>:<vpc-id>`, `azure:<VNet ARM id>`,
+   * `gcp:projects/<project>/global/networks/<name>`.
+   */
   network: string;
   /** Private addresses on this attachment, IPv4 and/or IPv6. */
   addresses: string[];
 }
 
 export interface Workload {
-  /** Cloud-qualified, stable: `aws:<account>:<region>:<instance-id>`, `azure:<vm resource id>`, `gcp:<project>:<zone>:<name>`. */
+  /** Cloud-qualified, stable: `aws:<account>:<region>:<instance-id>`, `azure:<VM ARM id>`, `gcp:<project>:<zone>:<name>`. */
   id: string;
   /** The id the cloud itself uses (i-0abc, VM name, instance name). */
   nativeId: string;

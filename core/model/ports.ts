@@ -32,7 +32,7 @@ const FULL: ReadonlyArray<Range<number>> = Object.freeze([Object.freeze([0, MAX_
 const NONE: ReadonlyArray<Range<number>> = Object.freeze([]);
 const SUPPORTED = 'supported: "tcp" and "udp" (all ports, or /port, or /from-to), "icmp", "any"';
 /** Service names people write instead of numbers; only used to suggest the number. */
-const SERVICES: Readonly<Record<string, number>> = { ssh: 22, dns: 53, http: 80, https: 443, rdp: 3389, postgres: 5432, mysql: 3306 };
+const SERVICES: ReadonlyMap<string, number> = new Map([['ssh', 22], ['dns', 53], ['http', 80], ['https', 443], ['rdp', 3389], ['postgres', 5432], ['mysql', 3306]]);
 
 const fail = (message: string, hint?: string): { ok: false; message: string; hint?: string } =>
   (hint === undefined ? { ok: false, message } : { ok: false, message, hint });
@@ -66,11 +66,12 @@ export function parsePortSpec(text: string): Parsed<PortSpec> {
 function parsePort(t: string, protocol: 'tcp' | 'udp', text: string): Parsed<number> {
   const every = `write "${protocol}" for every ${protocol} port`;
   if (t === '') return fail(`"${text}": a port number is missing`, `${every}, or e.g. "${protocol}/443"`);
-  const service = SERVICES[t];
+  const service = SERVICES.get(t);
   if (service !== undefined) return fail(`"${text}": ports are numbers, not service names`, meant(`${protocol}/${service}`));
   if (!/^[0-9]+$/.test(t)) return fail(`"${text}": port "${t}" is not a number`, `ports are 1-65535, e.g. "${protocol}/443"`);
   if (t.length > 1 && t.startsWith('0')) {
-    return fail(`"${text}": port "${t}" has a leading zero`, meant(text.replace(/\b0+([0-9])/g, '$1')));
+    const fixed = parsePortSpec(text.replace(/\b0+([0-9])/g, '$1'));
+    return fail(`"${text}": port "${t}" has a leading zero`, fixed.ok ? meant(formatPortSpec(fixed.value)) : fixed.hint);
   }
   const n = Number(t);
   if (n === 0) return fail(`"${text}": port 0 is not a destination port`, `ports are 1-65535; ${every}`);
@@ -90,11 +91,15 @@ function diagnoseShape(text: string): Parsed<PortSpec> {
     const r = parsePortSpec(lower);
     return r.ok ? fail(`"${text}": protocols are lowercase`, meant(formatPortSpec(r.value))) : fail(`"${text}": protocols are lowercase; ${r.message}`, r.hint);
   }
-  if (/^[0-9]+(-[0-9]+)?$/.test(text)) return fail(`"${text}" has no protocol`, `did you mean "tcp/${text}" (or "udp/${text}")?`);
+  if (/^[0-9]+(-[0-9]+)?$/.test(text)) {
+    const r = parsePortSpec(`tcp/${text}`);
+    return fail(`"${text}" has no protocol`, r.ok ? `did you mean "tcp/${text}" (or "udp/${text}")?` : r.hint);
+  }
   const list = /^(tcp|udp)\/(.*,.*)$/.exec(text);
   if (list !== null) {
-    const each = (list[2] ?? '').split(',').map((p) => `"${list[1]}/${p.trim()}"`).join(', ');
-    return fail(`"${text}": one port or range per entry`, `write ${each}`);
+    const each = (list[2] ?? '').split(',').map((p) => `${list[1]}/${p.trim()}`);
+    const hint = each.every((e) => parsePortSpec(e).ok) ? `write ${each.map((e) => `"${e}"`).join(', ')}` : 'write one spec per entry, e.g. "tcp/80", "tcp/443"';
+    return fail(`"${text}": one port or range per entry`, hint);
   }
   const sep = /^([a-z0-9]+)(?:\s*:\s*|\s+)([^\s].*)$/.exec(text);
   if (sep !== null && parsePortSpec(`${sep[1]}/${sep[2]}`).ok) {
@@ -109,7 +114,8 @@ function diagnoseProtocol(text: string): Parsed<PortSpec> {
   const port = slash === -1 ? undefined : text.slice(slash + 1);
   if (protocol === 'icmp') return fail(`"${text}": icmp takes no port (ICMP types and codes are not supported)`, meant('icmp'));
   if (protocol === 'any') {
-    return fail(`"${text}": "any" takes no port; it already means every protocol and port`, `write "any", or "tcp/${port}" and "udp/${port}"`);
+    const both = parsePortSpec(`tcp/${port}`).ok ? `, or "tcp/${port}" and "udp/${port}"` : '';
+    return fail(`"${text}": "any" takes no port; it already means every protocol and port`, `write "any"${both}`);
   }
   if (['icmpv6', 'icmp6', 'ipv6-icmp'].includes(protocol)) return fail(`"${text}": "icmp" covers both ICMP and ICMPv6`, meant('icmp'));
   if (protocol === 'all' || protocol === '*') return fail(`"${text}": every protocol and port is written "any"`, meant('any'));

@@ -48,7 +48,7 @@ const selector = z.string().superRefine((value, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: `selector does not parse at column ${e.column}: ${e.message}`,
-      params: { selectorColumn: e.column, hint: `expected ${e.expected}, found ${e.found}` },
+      params: { selectorColumn: e.column },
     });
   }
 });

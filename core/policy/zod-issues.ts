@@ -54,6 +54,10 @@ function convert(issue: Issue, prefix: PropertyKey[], data: unknown, pos: Positi
 
 /** A peer is a union; report the branch the user evidently meant, not all four failures. */
 function unionIssue(issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[], input: unknown, data: unknown, pos: PositionIndex): Diagnostic[] {
+  if (input === undefined) {
+    const field = String(path[path.length - 1]);
+    return [diag('missing-field', path, pos.at(path.slice(0, -1)), `missing required field "${field}"`, `add ${field}: ${PEER_FORMS}`)];
+  }
   const branch = peerBranch(input);
   const chosen = branch === undefined ? undefined : issue.errors[branch];
   if (chosen && chosen.length > 0) return chosen.flatMap((inner) => convert(inner, path, data, pos));

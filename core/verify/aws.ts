@@ -47,67 +47,75 @@ interface Permission {
   label: string;
 }
 
-/** The prepared evaluator; also exposes the ENI lookup for callers that need it. */
-export interface AwsEvaluator extends NativeEvaluator {
-  hasAttachment(id: string): boolean;
-}
-
 /**
  * Index AWS state once (ENIs, groups, prefix lists); permissions per ENI are compiled on first use.
  * @example
  * const aws = prepareAws(state);
  * aws.ingress({ src: { address: '10.0.2.5', attachment: 'eni-b' }, dst: { address: '10.0.1.5', attachment: 'eni-a' }, protocol: 'tcp', port: 443 });
  */
-export function prepareAws(state: AwsState): AwsEvaluator {
-  const enis = new Map(state.NetworkInterfaces.map((e) => [e.NetworkInterfaceId, e]));
-  const groups = new Map(state.SecurityGroups.map((g) => [g.GroupId, g]));
-  const prefixLists = new Map(state.PrefixLists.map((p) => [p.PrefixListId, cidrList(p.Entries.map((e) => e.Cidr))]));
-  const ips = new IpCache();
-  const compiled = new Map<string, Permission[]>();
+export function prepareAws(state: AwsState): NativeEvaluator {
+  return new AwsEvaluator(state);
+}
 
-  const eniOf = (ep: NativeEndpoint, side: Side): AwsNetworkInterface => {
-    const eni = ep.attachment === undefined ? undefined : enis.get(ep.attachment);
-    if (eni === undefined) throw new Error(`AWS ${side} check needs a known ENI, got ${ep.attachment ?? 'no attachment'} for ${ep.address}`);
-    return eni;
-  };
-  const permissions = (side: Side, eni: AwsNetworkInterface): Permission[] => {
-    const key = `${side}\u0000${eni.NetworkInterfaceId}`;
-    let list = compiled.get(key);
-    if (list === undefined) {
-      list = eni.Groups.flatMap((ref) => {
-        const sg = groups.get(ref.GroupId);
-        const perms = sg === undefined ? [] : side === 'ingress' ? sg.IpPermissions : sg.IpPermissionsEgress;
-        return sg === undefined ? [] : perms.map((p) => compilePermission(sg, side, p, prefixLists));
-      });
-      compiled.set(key, list);
-    }
-    return list;
-  };
-  const peerMatches = (peer: Peer, ep: NativeEndpoint, ip: Ip | undefined, judged: AwsNetworkInterface): boolean => {
-    if (peer.kind === 'cidrs') return cidrsContain(peer.cidrs, ip);
-    const other = ep.attachment === undefined ? undefined : enis.get(ep.attachment);
-    return other !== undefined && other.VpcId === judged.VpcId && other.Groups.some((g) => g.GroupId === peer.groupId)
-      && eniAddresses(other).some((a) => ips.same(a, ep.address));
-  };
-  const judge = (side: Side, flow: NativeFlow): Verdict => {
+class AwsEvaluator implements NativeEvaluator {
+  private readonly ips = new IpCache();
+  private readonly enis: Map<string, AwsNetworkInterface>;
+  private readonly groups: Map<string, AwsSecurityGroup>;
+  private readonly prefixLists: Map<string, Cidr[]>;
+  private readonly compiled = new Map<string, Permission[]>();
+
+  constructor(state: AwsState) {
+    this.enis = new Map(state.NetworkInterfaces.map((e) => [e.NetworkInterfaceId, e]));
+    this.groups = new Map(state.SecurityGroups.map((g) => [g.GroupId, g]));
+    this.prefixLists = new Map(state.PrefixLists.map((p) => [p.PrefixListId, cidrList(p.Entries.map((e) => e.Cidr))]));
+  }
+
+  ingress(flow: NativeFlow): Verdict {
+    return this.judge('ingress', flow);
+  }
+
+  egress(flow: NativeFlow): Verdict {
+    return this.judge('egress', flow);
+  }
+
+  /** The union of every group's rules on the ENI: the first matching rule (in group, rule, peer order) is named. */
+  private judge(side: Side, flow: NativeFlow): Verdict {
     const here = side === 'ingress' ? flow.dst : flow.src;
     const there = side === 'ingress' ? flow.src : flow.dst;
-    const eni = eniOf(here, side);
-    const ip = ips.parse(there.address);
-    const family = ip?.family ?? ips.parse(here.address)?.family ?? 'ipv4';
-    for (const perm of permissions(side, eni)) {
+    const eni = here.attachment === undefined ? undefined : this.enis.get(here.attachment);
+    if (eni === undefined) throw new Error(`AWS ${side} check needs a known ENI, got ${here.attachment ?? 'no attachment'} for ${here.address}`);
+    const ip = this.ips.parse(there.address);
+    const family = ip?.family ?? this.ips.parse(here.address)?.family ?? 'ipv4';
+    for (const perm of this.permissions(side, eni)) {
       if (!protoMatches(perm.proto, flow, family)) continue;
-      const peer = perm.peers.find((p) => peerMatches(p, there, ip, eni));
+      const peer = perm.peers.find((p) => this.peerMatches(p, there, ip, eni));
       if (peer !== undefined) return { allowed: true, by: `${perm.label} ${side === 'ingress' ? 'from' : 'to'} ${peer.text}` };
     }
     const ids = eni.Groups.map((g) => g.GroupId).join(', ') || 'no groups';
     return { allowed: false, by: `implied deny ${side} at ${eni.NetworkInterfaceId} (no rule of ${ids} allows it)` };
-  };
-  return {
-    ingress: (flow) => judge('ingress', flow),
-    egress: (flow) => judge('egress', flow),
-    hasAttachment: (id) => enis.has(id),
-  };
+  }
+
+  private permissions(side: Side, eni: AwsNetworkInterface): Permission[] {
+    const key = `${side}\u0000${eni.NetworkInterfaceId}`;
+    let list = this.compiled.get(key);
+    if (list === undefined) {
+      list = eni.Groups.flatMap((ref) => {
+        const sg = this.groups.get(ref.GroupId);
+        if (sg === undefined) return [];
+        return (side === 'ingress' ? sg.IpPermissions : sg.IpPermissionsEgress).map((p) => compilePermission(sg, side, p, this.prefixLists));
+      });
+      this.compiled.set(key, list);
+    }
+    return list;
+  }
+
+  /** A group reference matches a same-VPC member ENI sending from (or to) one of its own private addresses. */
+  private peerMatches(peer: Peer, ep: NativeEndpoint, ip: Ip | undefined, judged: AwsNetworkInterface): boolean {
+    if (peer.kind === 'cidrs') return cidrsContain(peer.cidrs, ip);
+    const other = ep.attachment === undefined ? undefined : this.enis.get(ep.attachment);
+    return other !== undefined && other.VpcId === judged.VpcId && other.Groups.some((g) => g.GroupId === peer.groupId)
+      && eniAddresses(other).some((a) => this.ips.same(a, ep.address));
+  }
 }
 
 /** Ingress at `flow.dst.attachment` (an ENI id). Prepares the state on every call: use prepareAws in loops. */

@@ -52,6 +52,8 @@ describe('parsePortSpec', () => {
     ['tcp/80,443', /one port or range per entry/, 'write "tcp/80", "tcp/443"'],
     ['tcp/https', /service names/, 'did you mean "tcp/443"?'],
     ['tcp/abc', /not a number/, 'ports are 1-65535, e.g. "tcp/443"'],
+    ['tcp/constructor', /not a number/, 'ports are 1-65535, e.g. "tcp/443"'],
+    ['any/x', /"any" takes no port/, 'write "any"'],
     ['tcp/1/2', /not a number/, 'ports are 1-65535, e.g. "tcp/443"'],
     ['tcp/', /missing/, 'write "tcp" for every tcp port, or e.g. "tcp/443"'],
     ['tcp/80-', /missing/, 'write "tcp" for every tcp port, or e.g. "tcp/443"'],

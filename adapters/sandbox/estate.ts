@@ -1,0 +1,87 @@
+/**
+ * Reads the estate file (YAML) that seeds the sandbox clouds, reporting every mistake with
+ * file:line:column, like the policy parser does.
+ *
+ * parseEstate is pure (text in, estate or diagnostics out, never throws for bad input);
+ * loadEstate reads the file and throws one EstateError listing every error, whose message is
+ * meant to be printed as is (no stack trace: these are the user's mistakes, not bugs).
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { renderDiagnostic, sortDiagnostics, type Diagnostic } from '../../core/diagnostics.ts';
+import { SegsyncError } from '../../core/errors.ts';
+import { PositionIndex } from '../../core/policy/positions.ts';
+import { checkEstate } from './estate-checks.ts';
+import { EstateSchema, describe, zodIssuesToDiagnostics } from './estate-schema.ts';
+import type { Estate } from './estate-types.ts';
+
+export type { Estate } from './estate-types.ts';
+
+/** The estate file has errors (or cannot be read); `diagnostics` lists every one. */
+export class EstateError extends SegsyncError {
+  readonly retryable = false;
+  constructor(readonly diagnostics: Diagnostic[], summary?: string) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super(summary ?? `estate has ${errors.length} error(s):\n${errors.map(renderDiagnostic).join('\n')}`);
+  }
+}
+
+const EMPTY: Estate = { aws: [], azure: [], gcp: [], awsSecurityGroups: [], gcpFirewalls: [] };
+
+/**
+ * Parses and validates an estate document; `estate` is present iff there are no errors.
+ * @example
+ * const { estate, diagnostics } = parseEstate(text, 'estate.yaml');
+ * if (!estate) diagnostics.forEach((d) => console.error(renderDiagnostic(d)));
+ */
+export function parseEstate(text: string, filename: string): { estate?: Estate; diagnostics: Diagnostic[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const pos = new PositionIndex(doc, lines, filename);
+  const yamlErrors: Diagnostic[] = doc.errors.map((e) => ({
+    code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+    severity: 'error',
+    path: [],
+    source: pos.ofOffset(e.pos[0]),
+    message: e.message.split('\n')[0]!,
+    hint: e.code === 'DUPLICATE_KEY' ? 'a key may appear once per mapping; remove or rename one' : 'check indentation and quoting around this position',
+  }));
+  if (yamlErrors.length > 0) return { diagnostics: sortDiagnostics(yamlErrors) };
+
+  const data: unknown = doc.toJS();
+  // An empty file is an empty estate: a sandbox with no workloads is legitimate.
+  if (data === null || data === undefined) return { estate: structuredClone(EMPTY), diagnostics: [] };
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return { diagnostics: [{ code: 'wrong-type', severity: 'error', path: [], source: { file: filename, line: 1, column: 1 },
+      message: `expected a mapping with aws, azure, gcp (lists of instances), found ${describe(data)}`,
+      hint: 'start from examples/hybrid-estate.yaml' }] };
+  }
+  const parsed = EstateSchema.safeParse(data);
+  const diagnostics = sortDiagnostics([
+    ...(parsed.success ? [] : zodIssuesToDiagnostics(parsed.error.issues, data, pos)),
+    ...checkEstate(data as Record<string, unknown>, pos),
+  ]);
+  if (!parsed.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const estate: Estate = parsed.data;
+  return { estate, diagnostics };
+}
+
+/**
+ * Reads and validates an estate file; throws EstateError listing every error.
+ * @example
+ * const estate = loadEstate('examples/hybrid-estate.yaml');
+ */
+export function loadEstate(path: string): Estate {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const d: Diagnostic = { code: 'estate-unreadable', severity: 'error', path: [], message: `cannot read estate file ${path}: ${reason}`,
+      hint: 'pass the path of an estate YAML file, e.g. examples/hybrid-estate.yaml' };
+    throw new EstateError([d], d.message);
+  }
+  const { estate, diagnostics } = parseEstate(text, path);
+  if (!estate) throw new EstateError(diagnostics);
+  return estate;
+}

@@ -1,0 +1,226 @@
+/**
+ * GCP native evaluator: do the VPC firewall rules of an instance's network allow one side of a
+ * flow, and by which rule? Pure: data in, verdict out; the state is indexed once by `prepareGcp`.
+ * Also the GCP attachment id format (`gcp:<project>/<zone>/<instance>/<nic>`) and its parser.
+ *
+ * Semantics (CLOUD-FACTS.md §3.1-3.2, sources there: cloud.google.com/firewall/docs/firewalls,
+ * cloud.google.com/vpc/docs/firewalls, Compute API `Firewall` field docs in specs/gcp):
+ * - The rules of the NIC's VPC network apply; networks compare by their trailing
+ *   `projects/<p>/global/networks/<n>` path, so full URLs and partial paths are equal.
+ * - A rule applies to the instance if it is not disabled and has no targetTags or shares a tag
+ *   with the instance. Target service accounts are not in the model.
+ * - INGRESS source: sourceRanges contain the source address, OR sourceTags share a tag with the
+ *   source instance AND that instance's primary NIC (nic0) is in the same network with the source
+ *   address as its networkIP (sourceTags "match the primary network interfaces of VM instances
+ *   that have the tag and are in the same VPC network"). A rule with neither defaults to
+ *   0.0.0.0/0, as the API does. Optional ingress destinationRanges must contain the destination.
+ * - EGRESS destination: destinationRanges contain the destination address (absent = 0.0.0.0/0);
+ *   optional egress sourceRanges must contain the source address. Egress has no tag peers.
+ * - Protocols 'all', 'tcp' (6), 'udp' (17) with ports '443' / '80-90' (absent = every port),
+ *   'icmp' (1) = ICMP to IPv4 only, '58' / 'ipv6-icmp' = ICMP to IPv6. Others never match.
+ * - The highest-priority (lowest number) matching rule decides; at equal priority deny beats
+ *   allow. Nothing matches → implied rules: deny ingress, allow egress. Stateful: only the
+ *   initiating direction is judged. Firewall policies (§3.2) are not in the model.
+ * An unknown judged instance or NIC is a programming error and throws.
+ */
+import type { Cidr, Family } from '../model/address.ts';
+import type { GcpFirewall, GcpInstance, GcpNetworkInterface, GcpState } from '../model/native/gcp.ts';
+import {
+  IpCache, MAX_PORT, cidrOrUndefined, cidrsContain, parsePortRange, portsCover, portText,
+  type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Side, type Verdict,
+} from './flow.ts';
+
+/** What a GCP attachment id names. */
+export interface GcpAttachmentRef { project: string; zone: string; instance: string; nic: string }
+
+/** @example gcpAttachmentId({ project: 'p', zone: 'europe-west1-b', instance: 'web-1', nic: 'nic0' }); // 'gcp:p/europe-west1-b/web-1/nic0' */
+export function gcpAttachmentId(ref: GcpAttachmentRef): string {
+  return `gcp:${ref.project}/${ref.zone}/${ref.instance}/${ref.nic}`;
+}
+
+/** @example parseGcpAttachmentId('gcp:p/europe-west1-b/web-1/nic0'); // { project: 'p', zone: 'europe-west1-b', instance: 'web-1', nic: 'nic0' } */
+export function parseGcpAttachmentId(id: string): GcpAttachmentRef | undefined {
+  if (!id.startsWith('gcp:')) return undefined;
+  const parts = id.slice(4).split('/');
+  const [project, zone, instance, nic] = parts;
+  if (parts.length !== 4 || !project || !zone || !instance || !nic) return undefined;
+  return { project, zone, instance, nic };
+}
+
+/** @example gcpNetworkPath('https://www.googleapis.com/compute/v1/projects/p/global/networks/vpc'); // 'projects/p/global/networks/vpc' */
+export function gcpNetworkPath(network: string): string {
+  return /projects\/[^/]+\/global\/networks\/[^/]+$/.exec(network)?.[0] ?? network;
+}
+
+/** The zone name from `projects/<p>/zones/<z>`, a zone URL, or a bare zone. */
+export function gcpZoneName(zone: string): string {
+  return zone.slice(zone.lastIndexOf('/') + 1);
+}
+
+/** The instance's project: from its selfLink, else its zone path, else its primary network path. */
+export function gcpInstanceProject(instance: GcpInstance): string | undefined {
+  const from = (text: string | undefined): string | undefined => (text === undefined ? undefined : /(?:^|\/)projects\/([^/]+)\//.exec(text)?.[1]);
+  return from(instance.selfLink) ?? from(instance.zone) ?? from(instance.networkInterfaces[0]?.network);
+}
+
+/** The attachment id of one NIC of an instance (project unknown → ''). */
+export function gcpAttachmentOf(instance: GcpInstance, nic: GcpNetworkInterface): string {
+  return gcpAttachmentId({ project: gcpInstanceProject(instance) ?? '', zone: gcpZoneName(instance.zone), instance: instance.name, nic: nic.name });
+}
+
+type Proto = { kind: 'all' } | { kind: 'tcp' | 'udp'; ranges: Array<readonly [number, number]> } | { kind: 'icmp'; family: Family } | { kind: 'none' };
+
+interface Fw {
+  rule: GcpFirewall;
+  allow: boolean;
+  targetTags: string[];
+  protos: Proto[];
+  /** INGRESS: the source set; EGRESS: the destination set. */
+  peerCidrs: Cidr[];
+  sourceTags: string[];
+  /** INGRESS destinationRanges / EGRESS sourceRanges, when given. */
+  localCidrs: Cidr[] | undefined;
+}
+
+interface Nic { instance: GcpInstance; nic: GcpNetworkInterface; network: string; tags: string[] }
+
+const IPV4_ANY = [cidrOrUndefined('0.0.0.0/0')].filter((c): c is Cidr => c !== undefined);
+
+/**
+ * Index GCP state once: instances by attachment id, firewall rules by network, in decision order.
+ * @example
+ * const gcp = prepareGcp(state);
+ * gcp.ingress({ src: { address: '10.2.0.9' }, dst: { address: '10.2.0.5', attachment: 'gcp:p/us-east1-b/web-1/nic0' }, protocol: 'tcp', port: 443 });
+ */
+export function prepareGcp(state: GcpState): NativeEvaluator {
+  return new GcpEvaluator(state);
+}
+
+class GcpEvaluator implements NativeEvaluator {
+  private readonly ips = new IpCache();
+  private readonly nics = new Map<string, Nic>();
+  /** `network path` + direction → rules sorted by priority, deny first on ties, then name. */
+  private readonly rules = new Map<string, Fw[]>();
+
+  constructor(state: GcpState) {
+    for (const instance of state.instances) {
+      for (const nic of instance.networkInterfaces) {
+        this.nics.set(gcpAttachmentOf(instance, nic), { instance, nic, network: gcpNetworkPath(nic.network), tags: instance.tags.items ?? [] });
+      }
+    }
+    for (const rule of state.firewalls) {
+      if (rule.disabled === true) continue;
+      const key = `${gcpNetworkPath(rule.network)}\u0000${rule.direction}`;
+      this.rules.set(key, [...(this.rules.get(key) ?? []), compileFirewall(rule)]);
+    }
+    for (const list of this.rules.values()) list.sort(decisionOrder);
+  }
+
+  ingress(flow: NativeFlow): Verdict {
+    return this.judge('ingress', flow);
+  }
+
+  egress(flow: NativeFlow): Verdict {
+    return this.judge('egress', flow);
+  }
+
+  private judge(side: Side, flow: NativeFlow): Verdict {
+    const here = side === 'ingress' ? flow.dst : flow.src;
+    const there = side === 'ingress' ? flow.src : flow.dst;
+    const nic = this.nicOf(here);
+    if (nic === undefined) throw new Error(`GCP ${side} check needs a known instance NIC, got ${here.attachment ?? 'no attachment'} for ${here.address}`);
+    const peerIp = this.ips.parse(there.address);
+    const localIp = this.ips.parse(here.address);
+    const family = peerIp?.family ?? localIp?.family ?? 'ipv4';
+    const candidates = this.rules.get(`${nic.network}\u0000${side === 'ingress' ? 'INGRESS' : 'EGRESS'}`) ?? [];
+    for (const fw of candidates) {
+      if (fw.targetTags.length > 0 && !fw.targetTags.some((t) => nic.tags.includes(t))) continue;
+      const proto = fw.protos.find((p) => protoMatches(p, flow, family));
+      if (proto === undefined) continue;
+      if (fw.localCidrs !== undefined && !cidrsContain(fw.localCidrs, localIp)) continue;
+      if (!cidrsContain(fw.peerCidrs, peerIp) && !(side === 'ingress' && this.sourceTagMatches(fw, there, nic.network))) continue;
+      const action = fw.allow ? 'allow' : 'deny';
+      return { allowed: fw.allow, by: `firewall ${fw.rule.name} (priority ${fw.rule.priority}, ${action} ${side} ${protoLabel(proto)})` };
+    }
+    return side === 'ingress'
+      ? { allowed: false, by: `implied deny ingress (no firewall rule of ${nic.network} matched)` }
+      : { allowed: true, by: `implied allow egress (no firewall rule of ${nic.network} matched)` };
+  }
+
+  private nicOf(ep: NativeEndpoint): Nic | undefined {
+    return ep.attachment === undefined ? undefined : this.nics.get(ep.attachment);
+  }
+
+  /** The source is an instance with a source tag, sending from its primary NIC's address in this network. */
+  private sourceTagMatches(fw: Fw, src: NativeEndpoint, network: string): boolean {
+    if (fw.sourceTags.length === 0) return false;
+    const nic = this.nicOf(src);
+    const primary = nic?.instance.networkInterfaces[0];
+    return nic !== undefined && primary !== undefined && gcpNetworkPath(primary.network) === network
+      && this.ips.same(primary.networkIP, src.address) && fw.sourceTags.some((t) => nic.tags.includes(t));
+  }
+}
+
+/** Ingress at `flow.dst.attachment`. Prepares on every call: use prepareGcp in loops. */
+export function gcpIngress(state: GcpState, flow: NativeFlow): Verdict {
+  return prepareGcp(state).ingress(flow);
+}
+
+/** Egress at `flow.src.attachment`. Prepares on every call: use prepareGcp in loops. */
+export function gcpEgress(state: GcpState, flow: NativeFlow): Verdict {
+  return prepareGcp(state).egress(flow);
+}
+
+function decisionOrder(a: Fw, b: Fw): number {
+  if (a.rule.priority !== b.rule.priority) return a.rule.priority - b.rule.priority;
+  if (a.allow !== b.allow) return a.allow ? 1 : -1;
+  return a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0;
+}
+
+function compileFirewall(rule: GcpFirewall): Fw {
+  const cidrs = (texts: string[] | undefined): Cidr[] => (texts ?? []).map(cidrOrUndefined).filter((c): c is Cidr => c !== undefined);
+  const ingress = rule.direction === 'INGRESS';
+  const sourceTags = ingress ? rule.sourceTags ?? [] : [];
+  const peerTexts = ingress ? rule.sourceRanges : rule.destinationRanges;
+  const localTexts = ingress ? rule.destinationRanges : rule.sourceRanges;
+  const defaulted = (peerTexts === undefined || peerTexts.length === 0) && sourceTags.length === 0;
+  return {
+    rule,
+    allow: rule.denied === undefined || rule.denied.length === 0,
+    targetTags: rule.targetTags ?? [],
+    protos: (rule.allowed?.length ? rule.allowed : rule.denied ?? []).map((p) => protoOf(p.IPProtocol, p.ports)),
+    peerCidrs: defaulted ? IPV4_ANY : cidrs(peerTexts),
+    sourceTags,
+    localCidrs: localTexts === undefined || localTexts.length === 0 ? undefined : cidrs(localTexts),
+  };
+}
+
+function protoOf(name: string, ports: string[] | undefined): Proto {
+  const n = name.toLowerCase();
+  if (n === 'all') return { kind: 'all' };
+  if (n === 'tcp' || n === '6' || n === 'udp' || n === '17') {
+    const ranges = ports === undefined || ports.length === 0 ? [[0, MAX_PORT] as const] : ports.map(parsePortRange).filter((r) => r !== undefined);
+    return { kind: n === 'tcp' || n === '6' ? 'tcp' : 'udp', ranges };
+  }
+  if (n === 'icmp' || n === '1') return { kind: 'icmp', family: 'ipv4' };
+  if (n === '58' || n === 'ipv6-icmp') return { kind: 'icmp', family: 'ipv6' };
+  return { kind: 'none' };
+}
+
+function protoMatches(p: Proto, flow: NativeFlow, family: Family): boolean {
+  switch (p.kind) {
+    case 'all': return true;
+    case 'none': return false;
+    case 'icmp': return flow.protocol === 'icmp' && family === p.family;
+    default: return flow.protocol === p.kind && portsCover(p.ranges, flow.port);
+  }
+}
+
+function protoLabel(p: Proto): string {
+  switch (p.kind) {
+    case 'all': return 'all';
+    case 'icmp': return p.family === 'ipv4' ? 'icmp' : 'ipv6-icmp';
+    case 'none': return 'other';
+    default: return `${p.kind}${portText(p.ranges)}`;
+  }
+}

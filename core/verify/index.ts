@@ -1,0 +1,266 @@
+/**
+ * verify: does the native state of every cloud enforce exactly what the policy intends?
+ * (DESIGN.md §3 "Verify"). Pure and deterministic: data in, disagreements out, in a fixed order.
+ *
+ * For every ordered pair of endpoints (each workload attachment's first address per family, plus
+ * sample addresses) with at least one workload, same address family, and every sample port, the
+ * intent oracle `allows` says which sides segsync enforces and what each should say
+ * (`decision.checks`); the evaluator of that side's cloud (aws.ts, azure.ts, gcp.ts) says what
+ * the native rules do: ingress at the destination attachment, egress at the source attachment.
+ * A difference is a Disagreement. Address-to-address flows enforce nothing and are skipped, and
+ * so are flows from a workload to itself (they never cross its firewall).
+ */
+import { AddressSet, cidrRange, familyBits, formatAddress, parseAddress, parseCidr, type Cidr, type Family } from '../model/address.ts';
+import type { Inventory, Workload } from '../model/inventory.ts';
+import type { NativeState } from '../model/native/index.ts';
+import type { Protocol } from '../model/ports.ts';
+import { allows, type Decision, type WorkloadEndpoint } from '../policy/intent.ts';
+import type { Cloud } from '../policy/labels.ts';
+import type { Policy } from '../policy/types.ts';
+import { prepareAws } from './aws.ts';
+import { prepareAzure } from './azure.ts';
+import type { NativeEndpoint, NativeEvaluator, NativeFlow, Side, Verdict } from './flow.ts';
+import { prepareGcp } from './gcp.ts';
+
+export type { NativeEndpoint, NativeEvaluator, NativeFlow, Side, Verdict } from './flow.ts';
+export { awsEgress, awsIngress, prepareAws } from './aws.ts';
+export { AZURE_DEFAULT_RULES, azureInbound, azureOutbound, prepareAzure, type AzureOptions } from './azure.ts';
+export { gcpAttachmentId, gcpAttachmentOf, gcpEgress, gcpIngress, gcpNetworkPath, parseGcpAttachmentId, prepareGcp, type GcpAttachmentRef } from './gcp.ts';
+
+export interface SamplePort { protocol: Protocol; port?: number }
+
+export interface Disagreement {
+  /** `src`/`dst` are workload ids, or the bare address for a non-workload end. */
+  flow: { src: string; dst: string; srcAddress: string; dstAddress: string; protocol: Protocol; port?: number };
+  side: Side;
+  intended: boolean;
+  actual: boolean;
+  /** The native rule that decided (Verdict.by). */
+  nativeRule: string;
+  /** Intended allow: the policy's matching allow rules; intended deny: its matching deny rules ([] = default deny). */
+  policyRules: string[];
+}
+
+export interface VerifyResult {
+  /** Side checks made (one per enforced side of each flow). */
+  checked: number;
+  /** Flows asked of the oracle. */
+  flows: number;
+  /** True when `maxFlows` stopped the run early. */
+  truncated: boolean;
+  disagreements: Disagreement[];
+}
+
+export interface VerifyOptions {
+  /** Default: samplePorts(policy). */
+  ports?: SamplePort[];
+  /** Addresses checked in addition to sampleAddresses(policy, inventory). */
+  extraAddresses?: string[];
+  /** Stop after this many flows (the result says `truncated`). Default: no limit. */
+  maxFlows?: number;
+  /** CIDRs Azure's `VirtualNetwork` tag covers beyond NIC addresses (see azure.ts). */
+  azureVirtualNetworkPrefixes?: readonly string[];
+}
+
+/** One end of a checked flow. */
+interface Point {
+  label: string;
+  address: string;
+  family: Family;
+  workload?: Workload;
+  attachment?: string;
+  oracle: WorkloadEndpoint | string;
+}
+
+type Evaluators = Record<Cloud, NativeEvaluator>;
+
+/**
+ * Compare native enforcement with policy intent over every flow of the estate.
+ * @example
+ * const { disagreements } = verify(policy, inventory, native);
+ * disagreements.length; // 0 when every cloud enforces exactly the policy
+ */
+export function verify(policy: Policy, inventory: Inventory, native: NativeState, options: VerifyOptions = {}): VerifyResult {
+  const evaluators: Evaluators = {
+    aws: prepareAws(native.aws),
+    azure: prepareAzure(native.azure, options.azureVirtualNetworkPrefixes ? { virtualNetworkPrefixes: options.azureVirtualNetworkPrefixes } : {}),
+    gcp: prepareGcp(native.gcp),
+  };
+  const ports = options.ports ?? samplePorts(policy);
+  const points = [...workloadPoints(inventory), ...addressPoints([...sampleAddresses(policy, inventory), ...(options.extraAddresses ?? [])])];
+  const max = options.maxFlows ?? Number.POSITIVE_INFINITY;
+  const result: VerifyResult = { checked: 0, flows: 0, truncated: false, disagreements: [] };
+  for (const src of points) {
+    for (const dst of points) {
+      if (!pairIsChecked(src, dst)) continue;
+      for (const p of ports) {
+        if (result.flows >= max) return { ...result, truncated: true };
+        result.flows++;
+        checkFlow(policy, evaluators, src, dst, p, result);
+      }
+    }
+  }
+  return result;
+}
+
+/** One native verdict, for `explain`: which rule of which cloud decides this side of a flow. */
+export function explainNative(native: NativeState, cloud: Cloud, side: Side, flow: NativeFlow, options: { azureVirtualNetworkPrefixes?: readonly string[] } = {}): Verdict {
+  const evaluator = cloud === 'aws' ? prepareAws(native.aws)
+    : cloud === 'gcp' ? prepareGcp(native.gcp)
+    : prepareAzure(native.azure, options.azureVirtualNetworkPrefixes ? { virtualNetworkPrefixes: options.azureVirtualNetworkPrefixes } : {});
+  return side === 'ingress' ? evaluator.ingress(flow) : evaluator.egress(flow);
+}
+
+function pairIsChecked(src: Point, dst: Point): boolean {
+  if (src.workload === undefined && dst.workload === undefined) return false;
+  if (src.workload !== undefined && src.workload === dst.workload) return false;
+  return src.family === dst.family;
+}
+
+function checkFlow(policy: Policy, evaluators: Evaluators, src: Point, dst: Point, p: SamplePort, out: VerifyResult): void {
+  const decision = allows(policy, { src: src.oracle, dst: dst.oracle, ...p });
+  for (const side of ['ingress', 'egress'] as const) {
+    const intended = decision.checks[side];
+    if (intended === undefined) continue;
+    const verdict = judge(evaluators, side, src, dst, p);
+    out.checked++;
+    if (verdict.allowed !== intended) out.disagreements.push(disagreement(side, src, dst, p, intended, verdict, decision));
+  }
+}
+
+function judge(evaluators: Evaluators, side: Side, src: Point, dst: Point, p: SamplePort): Verdict {
+  const at = side === 'ingress' ? dst : src;
+  const cloud = at.workload?.cloud;
+  if (cloud === undefined) throw new Error(`unreachable: ${side} check at non-workload ${at.label}`);
+  const ep = (x: Point): NativeEndpoint =>
+    (x.workload?.cloud === cloud && x.attachment !== undefined ? { address: x.address, attachment: x.attachment } : { address: x.address });
+  const flow: NativeFlow = { src: ep(src), dst: ep(dst), protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}) };
+  return side === 'ingress' ? evaluators[cloud].ingress(flow) : evaluators[cloud].egress(flow);
+}
+
+function disagreement(side: Side, src: Point, dst: Point, p: SamplePort, intended: boolean, verdict: Verdict, decision: Decision): Disagreement {
+  return {
+    flow: { src: src.label, dst: dst.label, srcAddress: src.address, dstAddress: dst.address, protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}) },
+    side,
+    intended,
+    actual: verdict.allowed,
+    nativeRule: verdict.by,
+    policyRules: intended ? decision.allowRules : decision.denyRules,
+  };
+}
+
+/** Workloads by id; per attachment, its first address of each family. */
+function workloadPoints(inventory: Inventory): Point[] {
+  const out: Point[] = [];
+  const workloads = [...inventory.workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const w of workloads) {
+    for (const att of w.attachments) {
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        const address = att.addresses.find((a) => familyOf(a) === family);
+        if (address !== undefined) out.push({ label: w.id, address, family, workload: w, attachment: att.id, oracle: { ...w, address } });
+      }
+    }
+  }
+  return out;
+}
+
+function addressPoints(addresses: readonly string[]): Point[] {
+  const seen = new Map<string, Point>();
+  for (const text of addresses) {
+    const parsed = parseAddress(text);
+    if (!parsed.ok) throw new RangeError(`verify: ${parsed.message}`);
+    const address = formatAddress(parsed.value.family, parsed.value.value);
+    seen.set(`${parsed.value.family}:${parsed.value.value}`, { label: address, address, family: parsed.value.family, oracle: address });
+  }
+  return [...seen.values()].sort((a, b) => compareAddresses(a.address, b.address));
+}
+
+function familyOf(text: string): Family | undefined {
+  const parsed = parseAddress(text);
+  return parsed.ok ? parsed.value.family : undefined;
+}
+
+function compareAddresses(a: string, b: string): number {
+  const x = parseAddress(a);
+  const y = parseAddress(b);
+  if (!x.ok || !y.ok) return a < b ? -1 : a > b ? 1 : 0;
+  if (x.value.family !== y.value.family) return x.value.family === 'ipv4' ? -1 : 1;
+  return x.value.value < y.value.value ? -1 : x.value.value > y.value.value ? 1 : 0;
+}
+
+/**
+ * Ports that exercise every rule's edges: each tcp/udp range's endpoints and their neighbours
+ * (within 1-65535), plus tcp 22, 443, 3389, udp 53 and icmp. Sorted tcp, udp, icmp; deduped.
+ * @example
+ * samplePorts(policyWithTcp443); // [{tcp,22}, {tcp,442}, {tcp,443}, {tcp,444}, {tcp,3389}, {udp,53}, {icmp}]
+ */
+export function samplePorts(policy: Policy): SamplePort[] {
+  const ports = { tcp: new Set([22, 443, 3389]), udp: new Set([53]) };
+  for (const spec of policy.rules.flatMap((r) => r.ports)) {
+    if (spec.protocol !== 'tcp' && spec.protocol !== 'udp') continue;
+    for (const p of [spec.from - 1, spec.from, spec.from + 1, spec.to - 1, spec.to, spec.to + 1]) {
+      if (p >= 1 && p <= 65535) ports[spec.protocol].add(p);
+    }
+  }
+  const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
+  return [
+    ...sorted(ports.tcp).map((port) => ({ protocol: 'tcp' as const, port })),
+    ...sorted(ports.udp).map((port) => ({ protocol: 'udp' as const, port })),
+    { protocol: 'icmp' },
+  ];
+}
+
+/** Documentation addresses (RFC 5737 / RFC 3849) tried, in order, as "outside every CIDR". */
+const OUTSIDE_CANDIDATES: Record<Family, string[]> = {
+  ipv4: ['198.51.100.7', '203.0.113.7', '192.0.2.7'],
+  ipv6: ['2001:db8::7', '2001:db8:ffff::7'],
+};
+
+/**
+ * Addresses that exercise every address peer's edges: for each CIDR of every external and `cidrs`
+ * peer, its first, middle and last address and the addresses just outside it; plus, per family
+ * in use, one address outside all of them. Workloads' own addresses are left out (they are
+ * checked as workloads). Sorted IPv4 first, by value.
+ * @example
+ * sampleAddresses(policyWithCidr10_50_0_0_16, inventory); // ['10.49.255.255', '10.50.0.0', '10.50.128.0', '10.50.255.255', '10.51.0.0', '198.51.100.7']
+ */
+export function sampleAddresses(policy: Policy, inventory: Inventory): string[] {
+  const cidrs: Cidr[] = [
+    ...policy.externals.flatMap((e) => e.cidrs),
+    ...policy.rules.flatMap((r) => [r.from, r.to]).flatMap((p) => (p.kind === 'cidrs' ? p.cidrs : [])),
+  ];
+  const workloadKeys = new Set(inventory.workloads.flatMap((w) => w.addresses).map(keyOf));
+  const out = new Map<string, string>();
+  const add = (family: Family, value: bigint): void => {
+    const key = `${family}:${value}`;
+    if (value >= 0n && value <= maxValue(family) && !workloadKeys.has(key)) out.set(key, formatAddress(family, value));
+  };
+  for (const c of cidrs) {
+    const [lo, hi] = cidrRange(c);
+    for (const v of [lo - 1n, lo, lo + (hi - lo) / 2n, hi, hi + 1n]) add(c.family, v);
+  }
+  const families = new Set<Family>([...cidrs.map((c) => c.family), ...[...workloadKeys].map((k) => k.split(':')[0] as Family)]);
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    if (!families.has(family)) continue;
+    const outside = outsideAddress(family, AddressSet.fromCidrs(family, cidrs));
+    if (outside !== undefined) add(family, outside);
+  }
+  return [...out.values()].sort(compareAddresses);
+}
+
+function outsideAddress(family: Family, covered: AddressSet): bigint | undefined {
+  for (const text of OUTSIDE_CANDIDATES[family]) {
+    const parsed = parseCidr(text);
+    if (parsed.ok && !covered.contains(parsed.value.base)) return parsed.value.base;
+  }
+  return AddressSet.all(family).subtract(covered).ranges()[0]?.[0];
+}
+
+function maxValue(family: Family): bigint {
+  return (1n << BigInt(familyBits(family))) - 1n;
+}
+
+function keyOf(text: string): string {
+  const parsed = parseAddress(text);
+  return parsed.ok ? `${parsed.value.family}:${parsed.value.value}` : text;
+}
