@@ -5,7 +5,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SegsyncError } from '../core/errors.ts';
+import { registerApply } from './commands/apply.ts';
+import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerState } from './commands/state.ts';
+import { registerVerify } from './commands/verify.ts';
+import { registerExplain } from './commands/explain.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerValidate } from './commands/validate.ts';
 import { ExitRequest, type Io } from './io.ts';
 
@@ -17,6 +23,12 @@ export function buildProgram(io: Io): Command {
     .showHelpAfterError();
   registerValidate(program, io);
   registerSchema(program, io);
+  registerPlan(program, io);
+  registerApply(program, io);
+  registerState(program, io);
+  registerVerify(program, io);
+  registerExplain(program, io);
+  registerDemo(program, io);
   return program;
 }
 

@@ -16,7 +16,8 @@
  *   400 SecurityRuleConflict (Azure/aks-engine#2106, terraform-provider-azurerm#11137); ports `*`,
  *   `80`, `80-90` or a list of those → 400 SecurityRuleInvalidPortRange (Azure/azure-cli#23499,
  *   terraform-provider-azurerm#1530); singular prefix: `*`, service tag, IP or CIDR, else 400
- *   SecurityRuleInvalidAddressPrefix (terraform-provider-azurerm#5617); plural prefixes reject `*`
+ *   SecurityRuleInvalidAddressPrefix (terraform-provider-azurerm#5617; a CIDR with host bits is
+ *   rejected too [?], as Azure does for subnets); plural prefixes reject `*`
  *   and tags → 400 SecurityRuleParameterContainsUnsupportedValue (same issue); > 10 ASGs per side →
  *   400 NumberOfApplicationSecurityGroupsReferencedInSecurityRuleLimitReached
  *   (terraform-provider-azurerm#1346, #9884: limit 1 raised to 10); missing ASG, or one in another

@@ -35,8 +35,8 @@ export interface ProjectState {
   readonly firewalls: Map<string, GcpFirewall>;
   /** Network names that exist in the project (from the estate's instances and firewalls). */
   readonly networks: Set<string>;
-  /** requestId → the error the first request ended with, or null if it succeeded. */
-  readonly requests: Map<string, CloudApiError | null>;
+  /** requestIds of mutations that succeeded (a repeat is acknowledged without being applied). */
+  readonly requests: Set<string>;
 }
 
 export function gcpError(reason: string, message: string, status = 400): CloudApiError {
@@ -73,7 +73,7 @@ export function fingerprint(text: string): string {
 function projectState(projects: Map<string, ProjectState>, project: string): ProjectState {
   const existing = projects.get(project);
   if (existing) return existing;
-  const created: ProjectState = { project, instances: new Map(), firewalls: new Map(), networks: new Set(), requests: new Map() };
+  const created: ProjectState = { project, instances: new Map(), firewalls: new Map(), networks: new Set(), requests: new Set() };
   projects.set(project, created);
   return created;
 }

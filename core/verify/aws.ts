@@ -23,11 +23,11 @@
  * - A group id on an ENI that the state does not hold contributes no rules; an unknown prefix list
  *   matches nothing. An unknown judged ENI is a programming error and throws.
  */
-import type { Cidr, Family } from '../model/address.ts';
+import type { Family } from '../model/address.ts';
 import type { AwsIpPermission, AwsNetworkInterface, AwsSecurityGroup, AwsState } from '../model/native/aws.ts';
 import {
-  IpCache, MAX_PORT, cidrOrUndefined, cidrsContain, portsCover, portText,
-  type Ip, type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Side, type Verdict,
+  IpCache, MAX_PORT, PairMemo, addrRanges, inRanges, portsCover, portText,
+  type AddrRange, type Ip, type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Side, type Verdict,
 } from './flow.ts';
 
 type ProtoMatch =
@@ -37,8 +37,11 @@ type ProtoMatch =
   | { kind: 'none' };
 
 type Peer =
-  | { kind: 'cidrs'; cidrs: Cidr[]; text: string }
+  | { kind: 'cidrs'; ranges: AddrRange[]; text: string }
   | { kind: 'group'; groupId: string; text: string };
+
+/** The permissions whose peer matches one pair of endpoints, each with the first matching peer. */
+interface PairMatch { family: Family; hits: Array<{ perm: Permission; peer: Peer }> }
 
 interface Permission {
   proto: ProtoMatch;
@@ -61,13 +64,14 @@ class AwsEvaluator implements NativeEvaluator {
   private readonly ips = new IpCache();
   private readonly enis: Map<string, AwsNetworkInterface>;
   private readonly groups: Map<string, AwsSecurityGroup>;
-  private readonly prefixLists: Map<string, Cidr[]>;
-  private readonly compiled = new Map<string, Permission[]>();
+  private readonly prefixLists: Map<string, AddrRange[]>;
+  private readonly compiled = new Map<AwsNetworkInterface, { ingress?: Permission[]; egress?: Permission[] }>();
+  private readonly memo = new PairMemo<PairMatch>();
 
   constructor(state: AwsState) {
     this.enis = new Map(state.NetworkInterfaces.map((e) => [e.NetworkInterfaceId, e]));
     this.groups = new Map(state.SecurityGroups.map((g) => [g.GroupId, g]));
-    this.prefixLists = new Map(state.PrefixLists.map((p) => [p.PrefixListId, cidrList(p.Entries.map((e) => e.Cidr))]));
+    this.prefixLists = new Map(state.PrefixLists.map((p) => [p.PrefixListId, addrRanges(p.Entries.map((e) => e.Cidr))]));
   }
 
   ingress(flow: NativeFlow): Verdict {
@@ -84,34 +88,37 @@ class AwsEvaluator implements NativeEvaluator {
     const there = side === 'ingress' ? flow.src : flow.dst;
     const eni = here.attachment === undefined ? undefined : this.enis.get(here.attachment);
     if (eni === undefined) throw new Error(`AWS ${side} check needs a known ENI, got ${here.attachment ?? 'no attachment'} for ${here.address}`);
-    const ip = this.ips.parse(there.address);
-    const family = ip?.family ?? this.ips.parse(here.address)?.family ?? 'ipv4';
-    for (const perm of this.permissions(side, eni)) {
-      if (!protoMatches(perm.proto, flow, family)) continue;
-      const peer = perm.peers.find((p) => this.peerMatches(p, there, ip, eni));
-      if (peer !== undefined) return { allowed: true, by: `${perm.label} ${side === 'ingress' ? 'from' : 'to'} ${peer.text}` };
+    const { family, hits } = this.memo.get(side, here, there, () => this.pairMatch(side, eni, here, there));
+    for (const { perm, peer } of hits) {
+      if (protoMatches(perm.proto, flow, family)) return { allowed: true, by: `${perm.label} ${side === 'ingress' ? 'from' : 'to'} ${peer.text}` };
     }
     const ids = eni.Groups.map((g) => g.GroupId).join(', ') || 'no groups';
     return { allowed: false, by: `implied deny ${side} at ${eni.NetworkInterfaceId} (no rule of ${ids} allows it)` };
   }
 
-  private permissions(side: Side, eni: AwsNetworkInterface): Permission[] {
-    const key = `${side}\u0000${eni.NetworkInterfaceId}`;
-    let list = this.compiled.get(key);
-    if (list === undefined) {
-      list = eni.Groups.flatMap((ref) => {
-        const sg = this.groups.get(ref.GroupId);
-        if (sg === undefined) return [];
-        return (side === 'ingress' ? sg.IpPermissions : sg.IpPermissionsEgress).map((p) => compilePermission(sg, side, p, this.prefixLists));
-      });
-      this.compiled.set(key, list);
+  private pairMatch(side: Side, eni: AwsNetworkInterface, here: NativeEndpoint, there: NativeEndpoint): PairMatch {
+    const ip = this.ips.parse(there.address);
+    const hits: PairMatch['hits'] = [];
+    for (const perm of this.permissions(side, eni)) {
+      const peer = perm.peers.find((p) => this.peerMatches(p, there, ip, eni));
+      if (peer !== undefined) hits.push({ perm, peer });
     }
-    return list;
+    return { family: ip?.family ?? this.ips.parse(here.address)?.family ?? 'ipv4', hits };
+  }
+
+  private permissions(side: Side, eni: AwsNetworkInterface): Permission[] {
+    const entry = this.compiled.get(eni) ?? {};
+    this.compiled.set(eni, entry);
+    return (entry[side] ??= eni.Groups.flatMap((ref) => {
+      const sg = this.groups.get(ref.GroupId);
+      if (sg === undefined) return [];
+      return (side === 'ingress' ? sg.IpPermissions : sg.IpPermissionsEgress).map((p) => compilePermission(sg, side, p, this.prefixLists));
+    }));
   }
 
   /** A group reference matches a same-VPC member ENI sending from (or to) one of its own private addresses. */
   private peerMatches(peer: Peer, ep: NativeEndpoint, ip: Ip | undefined, judged: AwsNetworkInterface): boolean {
-    if (peer.kind === 'cidrs') return cidrsContain(peer.cidrs, ip);
+    if (peer.kind === 'cidrs') return inRanges(peer.ranges, ip);
     const other = ep.attachment === undefined ? undefined : this.enis.get(ep.attachment);
     return other !== undefined && other.VpcId === judged.VpcId && other.Groups.some((g) => g.GroupId === peer.groupId)
       && eniAddresses(other).some((a) => this.ips.same(a, ep.address));
@@ -132,15 +139,11 @@ function eniAddresses(eni: AwsNetworkInterface): string[] {
   return [eni.PrivateIpAddress, ...eni.PrivateIpAddresses.map((a) => a.PrivateIpAddress), ...eni.Ipv6Addresses.map((a) => a.Ipv6Address)];
 }
 
-function cidrList(texts: readonly string[]): Cidr[] {
-  return texts.map(cidrOrUndefined).filter((c): c is Cidr => c !== undefined);
-}
-
-function compilePermission(sg: AwsSecurityGroup, side: Side, p: AwsIpPermission, prefixLists: Map<string, Cidr[]>): Permission {
+function compilePermission(sg: AwsSecurityGroup, side: Side, p: AwsIpPermission, prefixLists: Map<string, AddrRange[]>): Permission {
   const peers: Peer[] = [
-    ...p.IpRanges.map((r): Peer => ({ kind: 'cidrs', cidrs: cidrList([r.CidrIp]), text: r.CidrIp })),
-    ...p.Ipv6Ranges.map((r): Peer => ({ kind: 'cidrs', cidrs: cidrList([r.CidrIpv6]), text: r.CidrIpv6 })),
-    ...p.PrefixListIds.map((r): Peer => ({ kind: 'cidrs', cidrs: prefixLists.get(r.PrefixListId) ?? [], text: r.PrefixListId })),
+    ...p.IpRanges.map((r): Peer => ({ kind: 'cidrs', ranges: addrRanges([r.CidrIp]), text: r.CidrIp })),
+    ...p.Ipv6Ranges.map((r): Peer => ({ kind: 'cidrs', ranges: addrRanges([r.CidrIpv6]), text: r.CidrIpv6 })),
+    ...p.PrefixListIds.map((r): Peer => ({ kind: 'cidrs', ranges: prefixLists.get(r.PrefixListId) ?? [], text: r.PrefixListId })),
     ...p.UserIdGroupPairs.map((r): Peer => ({ kind: 'group', groupId: r.GroupId, text: r.GroupId })),
   ];
   const proto = protoOf(p);

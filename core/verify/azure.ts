@@ -24,12 +24,12 @@
  * - ARM ids are case-insensitive: ids are compared lowercased. An unknown judged IP configuration
  *   or NSG id is a programming error and throws.
  */
-import { parseAddress, type Cidr } from '../model/address.ts';
+import { parseAddress } from '../model/address.ts';
 import type { AzureIpConfiguration, AzureNetworkInterface, AzureNetworkSecurityGroup, AzureSecurityRule, AzureState } from '../model/native/azure.ts';
 import { vnetOfSubnet } from '../model/native/azure.ts';
 import {
-  IpCache, cidrOrUndefined, cidrsContain, parsePortRange, portsCover,
-  type Ip, type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Verdict,
+  IpCache, PairMemo, addrRanges, inRanges, parsePortRange, portsCover,
+  type AddrRange, type Ip, type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Verdict,
 } from './flow.ts';
 
 /** The platform address behind the `AzureLoadBalancer` tag (CLOUD-FACTS.md §2.1). */
@@ -51,7 +51,7 @@ export const AZURE_DEFAULT_RULES: readonly AzureSecurityRule[] = [
   rule('DenyAllOutBound', 65500, 'Outbound', 'Deny', '*', '*'),
 ];
 
-interface AddrMatch { any: boolean; cidrs: Cidr[]; tags: string[]; asgs: Set<string> }
+interface AddrMatch { any: boolean; ranges: AddrRange[]; tags: string[]; asgs: Set<string> }
 
 interface Rule {
   allow: boolean;
@@ -63,10 +63,18 @@ interface Rule {
   label: string;
 }
 
-interface IpConfig { ipc: AzureIpConfiguration; nic: AzureNetworkInterface; vnet: string; asgs: Set<string> }
+interface IpConfig {
+  ipc: AzureIpConfiguration;
+  nic: AzureNetworkInterface;
+  vnet: string;
+  asgs: string[];
+  /** The NSG levels in evaluation order per direction, resolved on first use. */
+  levels?: Partial<Record<Direction, Level[]>>;
+}
 
-/** What one judgement needs: the judged VNet and both ends with their IP configurations if known. */
-interface Context { vnet: string; src: End; dst: End }
+interface Level { nsg: AzureNetworkSecurityGroup; rules: Rule[] }
+
+/** One end of a judged flow, with its IP configuration if it is a known attachment. */
 interface End { ep: NativeEndpoint; ip: Ip | undefined; config: IpConfig | undefined }
 
 export interface AzureOptions {
@@ -93,26 +101,29 @@ export function prepareAzure(state: AzureState, options: AzureOptions = {}): Nat
 
 class AzureEvaluator implements NativeEvaluator {
   private readonly ips = new IpCache();
+  /** IP configuration id, as given and lowercased → the configuration. */
   private readonly configs = new Map<string, IpConfig>();
   /** VNet id → `family:value` of every NIC IP configuration address in it. */
   private readonly vnetAddresses = new Map<string, Set<string>>();
   private readonly nsgs: Map<string, AzureNetworkSecurityGroup>;
   private readonly subnetNsg: Map<string, string>;
-  private readonly prefixes: Cidr[];
-  private readonly compiled = new Map<string, Rule[]>();
+  private readonly prefixes: AddrRange[];
+  private readonly compiled = new Map<AzureNetworkSecurityGroup, Partial<Record<Direction, Rule[]>>>();
+  private readonly memo = new PairMemo<Level[]>();
 
   constructor(state: AzureState, options: AzureOptions) {
     for (const nic of state.networkInterfaces) {
       for (const ipc of nic.properties.ipConfigurations) {
         const vnet = lower(vnetOfSubnet(ipc.properties.subnet.id));
-        this.configs.set(lower(ipc.id), { ipc, nic, vnet, asgs: new Set((ipc.properties.applicationSecurityGroups ?? []).map((a) => lower(a.id))) });
+        const config = { ipc, nic, vnet, asgs: (ipc.properties.applicationSecurityGroups ?? []).map((a) => lower(a.id)) };
+        this.configs.set(ipc.id, config).set(lower(ipc.id), config);
         const ip = this.ips.parse(ipc.properties.privateIPAddress);
         if (ip !== undefined) this.vnetAddresses.set(vnet, (this.vnetAddresses.get(vnet) ?? new Set()).add(ipKey(ip)));
       }
     }
     this.nsgs = new Map(state.networkSecurityGroups.map((n) => [lower(n.id), n]));
     this.subnetNsg = new Map(Object.entries(state.subnetNetworkSecurityGroups ?? {}).map(([s, n]) => [lower(s), lower(n)]));
-    this.prefixes = (options.virtualNetworkPrefixes ?? []).map(cidrOrUndefined).filter((c): c is Cidr => c !== undefined);
+    this.prefixes = addrRanges(options.virtualNetworkPrefixes ?? []);
   }
 
   ingress(flow: NativeFlow): Verdict {
@@ -123,20 +134,15 @@ class AzureEvaluator implements NativeEvaluator {
     return this.judge('Outbound', flow);
   }
 
-  /** Both levels in evaluation order; the first that does not allow decides. */
+  /** Each level in evaluation order; the first that does not allow decides. */
   private judge(direction: Direction, flow: NativeFlow): Verdict {
-    const here = direction === 'Inbound' ? flow.dst : flow.src;
-    const config = here.attachment === undefined ? undefined : this.configs.get(lower(here.attachment));
+    const [here, there] = direction === 'Inbound' ? [flow.dst, flow.src] : [flow.src, flow.dst];
+    const config = this.configOf(here);
     if (config === undefined) throw new Error(`Azure ${direction} check needs a known NIC IP configuration, got ${here.attachment ?? 'no attachment'} for ${here.address}`);
-    const ctx: Context = { vnet: config.vnet, src: this.end(flow.src), dst: this.end(flow.dst) };
-    const nicNsg = config.nic.properties.networkSecurityGroup?.id;
-    const levels = [this.subnetNsg.get(lower(config.ipc.properties.subnet.id)), nicNsg === undefined ? undefined : lower(nicNsg)];
-    if (direction === 'Outbound') levels.reverse();
+    const levels = this.memo.get(direction, here, there, () => this.addressMatched(direction, config, flow));
     const passed: string[] = [];
-    for (const id of levels) {
-      if (id === undefined) continue;
-      const { nsg, rules } = this.rulesOf(id, direction);
-      const hit = rules.find((r) => this.ruleMatches(r, flow, ctx));
+    for (const { nsg, rules } of levels) {
+      const hit = rules.find((r) => ruleMatchesPort(r, flow));
       const by = `${nsg.name} rule ${hit?.label ?? '(none matched)'}`;
       if (hit === undefined || !hit.allow) return { allowed: false, by };
       passed.push(by);
@@ -144,30 +150,47 @@ class AzureEvaluator implements NativeEvaluator {
     return { allowed: true, by: passed.join(' + ') || `no NSG on ${config.nic.name} or its subnet (allowed)` };
   }
 
-  private end(ep: NativeEndpoint): End {
-    return { ep, ip: this.ips.parse(ep.address), config: ep.attachment === undefined ? undefined : this.configs.get(lower(ep.attachment)) };
+  /** Per level, the rules (in priority order) whose source and destination match this pair. */
+  private addressMatched(direction: Direction, config: IpConfig, flow: NativeFlow): Level[] {
+    const src = this.end(flow.src);
+    const dst = this.end(flow.dst);
+    return this.levelsOf(config, direction).map(({ nsg, rules }) => ({
+      nsg,
+      rules: rules.filter((r) => this.addrMatches(r.src, src, config.vnet) && this.addrMatches(r.dst, dst, config.vnet)),
+    }));
   }
 
-  private rulesOf(id: string, direction: Direction): { nsg: AzureNetworkSecurityGroup; rules: Rule[] } {
+  private levelsOf(config: IpConfig, direction: Direction): Level[] {
+    config.levels ??= {};
+    if (config.levels[direction] === undefined) {
+      const nicNsg = config.nic.properties.networkSecurityGroup?.id;
+      const ids = [this.subnetNsg.get(lower(config.ipc.properties.subnet.id)), nicNsg === undefined ? undefined : lower(nicNsg)];
+      if (direction === 'Outbound') ids.reverse();
+      config.levels[direction] = ids.filter((id) => id !== undefined).map((id) => this.level(id, direction));
+    }
+    return config.levels[direction];
+  }
+
+  private level(id: string, direction: Direction): Level {
     const nsg = this.nsgs.get(id);
     if (nsg === undefined) throw new Error(`Azure NSG ${id} is referenced but not in the state`);
-    const key = `${direction}\u0000${id}`;
-    const rules = this.compiled.get(key) ?? compileNsg(nsg, direction);
-    this.compiled.set(key, rules);
-    return { nsg, rules };
+    const entry = this.compiled.get(nsg) ?? {};
+    this.compiled.set(nsg, entry);
+    return { nsg, rules: (entry[direction] ??= compileNsg(nsg, direction)) };
   }
 
-  private ruleMatches(r: Rule, flow: NativeFlow, ctx: Context): boolean {
-    if (r.protocol !== '*' && r.protocol !== flow.protocol) return false;
-    if (!r.sourcePortsAny) return false;
-    if (flow.protocol !== 'icmp' && !portsCover(r.ports, flow.port)) return false;
-    return this.addrMatches(r.src, ctx.src, ctx.vnet) && this.addrMatches(r.dst, ctx.dst, ctx.vnet);
+  private configOf(ep: NativeEndpoint): IpConfig | undefined {
+    return ep.attachment === undefined ? undefined : this.configs.get(ep.attachment) ?? this.configs.get(lower(ep.attachment));
+  }
+
+  private end(ep: NativeEndpoint): End {
+    return { ep, ip: this.ips.parse(ep.address), config: this.configOf(ep) };
   }
 
   private addrMatches(m: AddrMatch, end: End, vnet: string): boolean {
-    if (m.any || cidrsContain(m.cidrs, end.ip) || m.tags.some((t) => this.tagMatches(t, end.ip, vnet))) return true;
+    if (m.any || inRanges(m.ranges, end.ip) || m.tags.some((t) => this.tagMatches(t, end.ip, vnet))) return true;
     const config = end.config;
-    return config !== undefined && this.ips.same(config.ipc.properties.privateIPAddress, end.ep.address) && [...config.asgs].some((a) => m.asgs.has(a));
+    return config !== undefined && m.asgs.size > 0 && this.ips.same(config.ipc.properties.privateIPAddress, end.ep.address) && config.asgs.some((a) => m.asgs.has(a));
   }
 
   private tagMatches(tag: string, ip: Ip | undefined, vnet: string): boolean {
@@ -180,8 +203,14 @@ class AzureEvaluator implements NativeEvaluator {
   }
 
   private inVnet(ip: Ip | undefined, vnet: string): boolean {
-    return ip !== undefined && ((this.vnetAddresses.get(vnet)?.has(ipKey(ip)) ?? false) || cidrsContain(this.prefixes, ip));
+    return ip !== undefined && ((this.vnetAddresses.get(vnet)?.has(ipKey(ip)) ?? false) || inRanges(this.prefixes, ip));
   }
+}
+
+/** The port-dependent half of a rule match (addresses were matched once per pair). */
+function ruleMatchesPort(r: Rule, flow: NativeFlow): boolean {
+  if (r.protocol !== '*' && r.protocol !== flow.protocol) return false;
+  return r.sourcePortsAny && (flow.protocol === 'icmp' || portsCover(r.ports, flow.port));
 }
 
 /** Inbound at `flow.dst.attachment` (a NIC IP configuration id). Prepares on every call: use prepareAzure in loops. */
@@ -225,7 +254,6 @@ function addrMatch(one: string | undefined, many: string[] | undefined, asgs: Ar
   const texts = [...(one !== undefined && one !== '' ? [one] : []), ...(many ?? [])].map((t) => t.trim());
   const asgIds = new Set((asgs ?? []).map((a) => lower(a.id)));
   const any = texts.some((t) => t === '*' || lower(t) === 'any') || (texts.length === 0 && asgIds.size === 0);
-  const cidrs = texts.map(cidrOrUndefined).filter((c): c is Cidr => c !== undefined);
-  const tags = texts.filter((t) => cidrOrUndefined(t) === undefined).map(lower);
-  return { any, cidrs, tags, asgs: asgIds };
+  const tags = texts.filter((t) => addrRanges([t]).length === 0).map(lower);
+  return { any, ranges: addrRanges(texts), tags, asgs: asgIds };
 }

@@ -9,7 +9,7 @@
  * implied. Flows carry a destination port only: no cloud rule segsync reads filters on the
  * (ephemeral) source port in a way the policy can express.
  */
-import { cidrContains, parseAddress, parseCidr, type Cidr, type Family } from '../model/address.ts';
+import { cidrRange, parseAddress, parseCidr, type Cidr, type Family } from '../model/address.ts';
 import type { Protocol } from '../model/ports.ts';
 
 export type { Protocol };
@@ -52,14 +52,16 @@ export const MAX_PORT = 65535;
  * thousands of times, and parsing dominates otherwise. Unparseable text is `undefined`.
  */
 export class IpCache {
-  private readonly map = new Map<string, Ip | undefined>();
+  private readonly map = new Map<string, Ip | null>();
 
   parse(text: string): Ip | undefined {
-    if (this.map.has(text)) return this.map.get(text);
-    const parsed = parseAddress(text);
-    const ip = parsed.ok ? parsed.value : undefined;
-    this.map.set(text, ip);
-    return ip;
+    let ip = this.map.get(text);
+    if (ip === undefined) {
+      const parsed = parseAddress(text);
+      ip = parsed.ok ? parsed.value : null;
+      this.map.set(text, ip);
+    }
+    return ip ?? undefined;
   }
 
   /** Whether two address texts denote the same address (spelling-insensitive). */
@@ -70,14 +72,50 @@ export class IpCache {
   }
 }
 
+/** A CIDR as inclusive bounds, computed once so matching allocates nothing. */
+export interface AddrRange { family: Family; lo: bigint; hi: bigint }
+
+/** Bounds of the CIDRs (or bare addresses) among `texts`; malformed text matches nothing. */
+export function addrRanges(texts: readonly string[]): AddrRange[] {
+  const out: AddrRange[] = [];
+  for (const text of texts) {
+    const c = cidrOrUndefined(text);
+    if (c === undefined) continue;
+    const [lo, hi] = cidrRange(c);
+    out.push({ family: c.family, lo, hi });
+  }
+  return out;
+}
+
+export function inRanges(ranges: readonly AddrRange[], ip: Ip | undefined): boolean {
+  if (ip === undefined) return false;
+  for (const r of ranges) if (r.family === ip.family && ip.value >= r.lo && ip.value <= r.hi) return true;
+  return false;
+}
+
+/**
+ * A one-entry memo keyed by (side, judged endpoint, peer endpoint). Which rules match a flow's
+ * addresses does not depend on its protocol or port, and verify asks about every port of one
+ * pair in a row, so evaluators filter rules by address once per pair and by port per flow.
+ */
+export class PairMemo<T> {
+  private key: readonly [string, string, string | undefined, string, string | undefined] | undefined;
+  private value: T | undefined;
+
+  get(side: string, here: NativeEndpoint, there: NativeEndpoint, compute: () => T): T {
+    const k = this.key;
+    if (k !== undefined && this.value !== undefined && k[0] === side && k[1] === here.address && k[2] === here.attachment
+      && k[3] === there.address && k[4] === there.attachment) return this.value;
+    this.key = [side, here.address, here.attachment, there.address, there.attachment];
+    this.value = compute();
+    return this.value;
+  }
+}
+
 /** A CIDR or bare address (host route) from native state; malformed text matches nothing. */
 export function cidrOrUndefined(text: string): Cidr | undefined {
   const parsed = parseCidr(text.trim());
   return parsed.ok ? parsed.value : undefined;
-}
-
-export function cidrsContain(cidrs: readonly Cidr[], ip: Ip | undefined): boolean {
-  return ip !== undefined && cidrs.some((c) => cidrContains(c, ip.family, ip.value));
 }
 
 /**
@@ -99,8 +137,10 @@ export function parsePortRange(text: string): readonly [number, number] | undefi
  * ("every port") needs one range covering 0-65535, as PortSet.has does.
  */
 export function portsCover(ranges: ReadonlyArray<readonly [number, number]>, port: number | undefined): boolean {
-  if (port === undefined) return ranges.some(([a, b]) => a === 0 && b === MAX_PORT);
-  return ranges.some(([a, b]) => port >= a && port <= b);
+  for (const [a, b] of ranges) {
+    if (port === undefined ? a === 0 && b === MAX_PORT : port >= a && port <= b) return true;
+  }
+  return false;
 }
 
 /** `tcp 443`, `tcp 80-90`, `tcp` (all ports), for verdict text. */

@@ -1,0 +1,106 @@
+/**
+ * The one use case every entry point runs (CLI, demo, event handlers, drift schedule): read the
+ * clouds, compile, plan, apply in order, and say what happened. The imperative shell around the
+ * pure core; events only decide *when* it runs, never *what* it does (DESIGN.md §4).
+ */
+import { compile, type Desired } from '../core/compile/index.ts';
+import { ConflictError, SegsyncError } from '../core/errors.ts';
+import type { Inventory } from '../core/model/inventory.ts';
+import type { NativeState } from '../core/model/native/index.ts';
+import { blockingFindings, plan, type Plan } from '../core/plan/index.ts';
+import type { CompileContext } from '../core/plan/step-base.ts';
+import type { Step } from '../core/plan/step.ts';
+import type { Policy } from '../core/policy/types.ts';
+import type { CloudAdapter } from './adapter.ts';
+
+export interface Clouds {
+  aws: CloudAdapter<'aws'>;
+  azure: CloudAdapter<'azure'>;
+  gcp: CloudAdapter<'gcp'>;
+}
+
+export interface World { inventory: Inventory; state: NativeState }
+
+export async function readWorld(clouds: Clouds): Promise<World> {
+  const [aws, azure, gcp] = await Promise.all([clouds.aws.readInventory(), clouds.azure.readInventory(), clouds.gcp.readInventory()]);
+  const [awsState, azureState, gcpState] = await Promise.all([clouds.aws.readState(), clouds.azure.readState(), clouds.gcp.readState()]);
+  return { inventory: { workloads: [...aws, ...azure, ...gcp] }, state: { aws: awsState, azure: azureState, gcp: gcpState } };
+}
+
+export interface Planned extends World { desired: Desired; plan: Plan }
+
+export async function planWorld(policy: Policy, clouds: Clouds, ctx: CompileContext): Promise<Planned> {
+  const world = await readWorld(clouds);
+  const desired = compile(policy, world.inventory, ctx);
+  return { ...world, desired, plan: plan(desired, world.state, ctx, { exclusive: policy.exclusive }) };
+}
+
+export interface ApplyOptions {
+  /** Called after each step succeeds (progress, and the make-before-break checks in tests). */
+  onStep?: (step: Step, index: number) => void | Promise<void>;
+  /** Attempts per step for retryable errors (throttling, 5xx); default 5. */
+  attempts?: number;
+  /** Injected so tests do not wait; default: real timers with exponential backoff and jitter. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function applySteps(steps: readonly Step[], clouds: Clouds, options: ApplyOptions = {}): Promise<number> {
+  let i = 0;
+  for (const step of steps) {
+    await withRetry(() => applyOne(step, clouds), options);
+    await options.onStep?.(step, i);
+    i++;
+  }
+  return i;
+}
+
+function applyOne(step: Step, clouds: Clouds): Promise<void> {
+  switch (step.cloud) {
+    case 'aws': return clouds.aws.apply(step);
+    case 'azure': return clouds.azure.apply(step);
+    case 'gcp': return clouds.gcp.apply(step);
+  }
+}
+
+async function withRetry(fn: () => Promise<void>, options: ApplyOptions): Promise<void> {
+  const attempts = options.attempts ?? 5;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const retryable = e instanceof SegsyncError && e.retryable && !(e instanceof ConflictError);
+      if (!retryable || attempt >= attempts) throw e;
+      // Full jitter (CLOUD-FACTS §1.6): spreads retries of many handlers hitting one bucket.
+      await sleep(Math.random() * Math.min(20_000, 200 * 2 ** attempt));
+    }
+  }
+}
+
+export interface ReconcileResult { rounds: number; applied: number; last: Planned }
+
+/**
+ * Plan and apply until nothing is left; a conflict (someone else wrote first) re-reads and
+ * re-plans instead of forcing. Refuses, before any write, a plan with error findings.
+ */
+export async function reconcile(policy: Policy, clouds: Clouds, ctx: CompileContext, options: ApplyOptions & { maxRounds?: number } = {}): Promise<ReconcileResult> {
+  let applied = 0;
+  for (let round = 1; ; round++) {
+    const planned = await planWorld(policy, clouds, ctx);
+    const blocking = blockingFindings(planned.plan);
+    if (blocking.length > 0) throw new PlanBlockedError(blocking.map((f) => `${f.cloud} ${f.target}: ${f.message}`));
+    if (planned.plan.steps.length === 0 || round > (options.maxRounds ?? 3)) return { rounds: round, applied, last: planned };
+    try {
+      applied += await applySteps(planned.plan.steps, clouds, options);
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+    }
+  }
+}
+
+export class PlanBlockedError extends SegsyncError {
+  readonly retryable = false;
+  constructor(readonly reasons: string[]) {
+    super(`the plan has ${reasons.length} blocking problem(s); nothing was applied:\n  ${reasons.join('\n  ')}`);
+  }
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { renderPlan, summaryLine } from '../../core/plan/render.ts';
+import { reconcile } from '../../adapters/reconcile.ts';
+import { cloudOptions, loadClouds, type CloudOptions } from '../context.ts';
+import type { Io } from '../io.ts';
+
+/** `segsync apply`: plan, refuse blocking findings, apply in make-before-break order with progress. */
+export function registerApply(program: Command, io: Io): void {
+  cloudOptions(program.command('apply').description('apply the plan, safely ordered; re-plans on conflicts'))
+    .option('--quiet', 'print only the summary')
+    .action(async (opts: CloudOptions & { quiet?: boolean }) => {
+      const { policy, clouds, ctx } = loadClouds(opts, io);
+      const applied: string[] = [];
+      const result = await reconcile(policy, clouds, ctx, {
+        onStep: (step, i) => {
+          applied.push(`${step.cloud} ${step.kind} ${step.target}`);
+          if (!opts.quiet) io.out(`  [${i + 1}] ${step.cloud.padEnd(5)} ${step.kind.padEnd(22)} ${step.summary}\n`);
+        },
+      });
+      if (!opts.quiet && result.last.plan.findings.length > 0) io.out(renderPlan({ steps: [], findings: result.last.plan.findings }));
+      io.out(`Applied ${result.applied} step(s) in ${result.rounds - 1} round(s). ${summaryLine(result.last.plan.steps)}\n`);
+    });
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { reconcile } from '../../adapters/reconcile.ts';
+import { cloudOptions, loadClouds, type CloudOptions } from '../context.ts';
+import type { Io } from '../io.ts';
+
+/**
+ * `segsync state --sandbox estate.yaml --policy policy.yaml`: applies, then prints the native
+ * state of all three clouds in their own API shapes. Other tools check segsync through this.
+ */
+export function registerState(program: Command, io: Io): void {
+  cloudOptions(program.command('state').description("apply to the sandbox and print the native state in each cloud's API shapes (JSON)"))
+    .option('--no-apply', 'print the estate as seeded, before segsync applies anything')
+    .action(async (opts: CloudOptions & { apply: boolean }) => {
+      const { policy, sandbox, clouds, ctx } = loadClouds(opts, io);
+      if (opts.apply) await reconcile(policy, clouds, ctx);
+      io.out(`${JSON.stringify(sandbox.snapshot(), null, 2)}\n`);
+    });
+}

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { verify } from '../../core/verify/index.ts';
+import { readWorld, reconcile } from '../../adapters/reconcile.ts';
+import { cloudOptions, loadClouds, type CloudOptions } from '../context.ts';
+import { ExitRequest, type Io } from '../io.ts';
+
+/** `segsync verify`: native evaluators vs. the intent oracle over every workload pair and sample ports. */
+export function registerVerify(program: Command, io: Io): void {
+  cloudOptions(program.command('verify').description('check that what the clouds enforce equals what the policy says'))
+    .option('--no-apply', 'verify the estate as seeded, without applying first')
+    .option('--json', 'print disagreements as JSON')
+    .action(async (opts: CloudOptions & { apply: boolean; json?: boolean }) => {
+      const { policy, clouds, ctx } = loadClouds(opts, io);
+      if (opts.apply) await reconcile(policy, clouds, ctx);
+      const world = await readWorld(clouds);
+      const result = verify(policy, world.inventory, world.state);
+      if (opts.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        for (const d of result.disagreements.slice(0, 50)) {
+          io.out(`  ${d.side.padEnd(7)} ${d.flow.src} → ${d.flow.dst} ${d.flow.protocol}${d.flow.port !== undefined ? `/${d.flow.port}` : ''}: ` +
+            `policy ${d.intended ? 'allows' : 'denies'} (${d.policyRules.join(', ') || 'default deny'}), cloud ${d.actual ? 'allows' : 'denies'} (${d.nativeRule})\n`);
+        }
+        if (result.disagreements.length > 50) io.out(`  … and ${result.disagreements.length - 50} more\n`);
+        io.out(`${result.flows} flows, ${result.checked} enforced sides checked: ${result.disagreements.length} disagreement(s).\n`);
+      }
+      if (result.disagreements.length > 0) throw new ExitRequest(1);
+    });
+}

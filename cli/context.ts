@@ -1,0 +1,56 @@
+/**
+ * What every cloud-facing command needs: the policy, the clouds (today: the embedded sandbox
+ * seeded from an estate file) and the compile context. User mistakes in either file come back as
+ * diagnostics on stderr and exit code 1, never a stack trace.
+ */
+import { existsSync } from 'node:fs';
+import { renderDiagnostic } from '../core/diagnostics.ts';
+import { DEPLOYMENT_ID_PATTERN } from '../core/ownership.ts';
+import { loadAndValidatePolicy } from '../core/policy/load.ts';
+import type { Policy } from '../core/policy/types.ts';
+import type { CompileContext } from '../core/plan/step-base.ts';
+import type { Clouds } from '../adapters/reconcile.ts';
+import { loadEstate } from '../adapters/sandbox/estate.ts';
+import { Sandbox } from '../adapters/sandbox/index.ts';
+import { ExitRequest, type Io } from './io.ts';
+
+export interface CloudOptions { sandbox?: string; policy: string; deployment: string }
+
+export interface Loaded { policy: Policy; sandbox: Sandbox; clouds: Clouds; ctx: CompileContext }
+
+export function loadPolicyOrExit(file: string, io: Io): Policy {
+  if (!existsSync(file)) {
+    io.err(`error: policy file ${file} not found\n`);
+    throw new ExitRequest(1);
+  }
+  const { policy, diagnostics } = loadAndValidatePolicy(file);
+  for (const d of diagnostics.filter((x) => !policy || x.severity === 'error')) io.err(`${renderDiagnostic(d)}\n`);
+  if (!policy) throw new ExitRequest(1);
+  return policy;
+}
+
+export function loadClouds(opts: CloudOptions, io: Io): Loaded {
+  if (!DEPLOYMENT_ID_PATTERN.test(opts.deployment)) {
+    io.err(`error: --deployment "${opts.deployment}" must be 1-10 lowercase letters and digits, starting with a letter (it is part of every object name)\n`);
+    throw new ExitRequest(1);
+  }
+  if (!opts.sandbox) {
+    io.err('error: this version drives the embedded sandbox only: pass --sandbox <estate.yaml> (see examples/hybrid-estate.yaml)\n');
+    throw new ExitRequest(1);
+  }
+  if (!existsSync(opts.sandbox)) {
+    io.err(`error: estate file ${opts.sandbox} not found\n`);
+    throw new ExitRequest(1);
+  }
+  const policy = loadPolicyOrExit(opts.policy, io);
+  const sandbox = Sandbox.fromEstate(loadEstate(opts.sandbox));
+  return { policy, sandbox, clouds: sandbox.clouds(), ctx: { deploymentId: opts.deployment } };
+}
+
+/** Adds the options every cloud-facing command shares. */
+export function cloudOptions<T extends { option: (...a: string[]) => T; requiredOption: (...a: string[]) => T }>(cmd: T): T {
+  return cmd
+    .option('--sandbox <estate.yaml>', 'run against the embedded sandbox clouds seeded from this estate file')
+    .requiredOption('--policy <policy.yaml>', 'the segmentation policy')
+    .option('--deployment <id>', 'deployment id written into every object segsync owns', 'segsync');
+}

@@ -1,0 +1,46 @@
+/**
+ * compile(policy, inventory) → desired native state for all three clouds. Pure and
+ * deterministic: reach.ts computes the exact allow-sets once, cloud-neutrally; aws.ts, azure.ts
+ * and gcp.ts only translate them into each cloud's objects within its budgets.
+ */
+import type { Inventory } from '../model/inventory.ts';
+import type { Policy } from '../policy/types.ts';
+import type { CompileContext, Finding } from '../plan/step-base.ts';
+import { compileAws, type AwsDesired } from './aws.ts';
+import { compileAzure, type AzureDesired } from './azure.ts';
+import { compileGcp, type GcpDesired } from './gcp.ts';
+import { computeReach, type Reach } from './reach.ts';
+
+export interface Desired {
+  reach: Reach;
+  aws: AwsDesired;
+  azure: AzureDesired;
+  gcp: GcpDesired;
+  findings: Finding[];
+}
+
+/**
+ * @example
+ * const desired = compile(policy, { workloads }, { deploymentId: 'prod' });
+ * desired.aws; // security groups, prefix lists and ENI memberships to converge on
+ */
+export function compile(policy: Policy, inventory: Inventory, ctx: CompileContext): Desired {
+  const reach = computeReach(policy, inventory.workloads);
+  const aws = compileAws(reach, ctx);
+  const azure = compileAzure(reach, ctx);
+  const gcp = compileGcp(reach, ctx);
+  const findings = [...labelFindings(inventory), ...aws.findings, ...azure.findings, ...gcp.findings];
+  return { reach, aws: aws.desired, azure: azure.desired, gcp: gcp.desired, findings };
+}
+
+/** Tag problems (collisions, invalid keys) are workload errors the user must see in every plan. */
+function labelFindings(inventory: Inventory): Finding[] {
+  return inventory.workloads.flatMap((w) => w.labelProblems.map((p): Finding => ({
+    severity: 'warning',
+    code: p.code,
+    cloud: w.cloud,
+    target: w.id,
+    message: p.message,
+    hint: p.hint,
+  })));
+}

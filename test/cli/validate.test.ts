@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+
+describe('segsync validate', () => {
+  it('exits 0 for valid policies and says what it found', async () => {
+    const r = await runCli('validate', 'examples/three-tier.yaml', 'examples/deny.yaml');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('examples/three-tier.yaml: valid (6 segments, 7 rules, 2 externals, 1 warning(s))');
+    expect(r.out).toContain('examples/deny.yaml: valid');
+  });
+
+  it('exits 1 and lists every error with file:line:column, without a stack trace', async () => {
+    const r = await runCli('validate', 'test/fixtures/policies/invalid/ten-mistakes.yaml');
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n').filter((l) => /^test\/fixtures\/policies\/invalid\/ten-mistakes\.yaml:\d+:\d+ {2}error/.test(l))).toHaveLength(11);
+    expect(r.err).toContain('rules[0].to  unknown segment "dbs"');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 1 for a missing file, with a plain message', async () => {
+    const r = await runCli('validate', 'nope.yaml');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('error: nope.yaml: no such file\n');
+  });
+
+  it('prints diagnostics as JSON on request', async () => {
+    const r = await runCli('validate', '--json', 'test/fixtures/policies/invalid/ten-mistakes.yaml');
+    expect(r.code).toBe(1);
+    const list = JSON.parse(r.out) as Array<{ code: string; source: { line: number } }>;
+    expect(list).toHaveLength(11);
+    expect(list[0]).toMatchObject({ code: 'invalid-value', source: { line: 5 } });
+  });
+
+  it('rejects an unknown command with usage, exit 1', async () => {
+    const r = await runCli('frobnicate');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("unknown command 'frobnicate'");
+  });
+});
+
+describe('segsync schema', () => {
+  it('prints a JSON Schema that describes the policy format', async () => {
+    const r = await runCli('schema');
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.out) as Record<string, unknown>;
+    expect(schema).toMatchSnapshot();
+  });
+});
