@@ -55,11 +55,13 @@ export function computeReach(policy: Policy, workloads: readonly Workload[]): Re
   const classification = classify(policy, workloads, regions);
   const ctx = new ReachContext(policy, regions, classification);
   const byNetwork = new Map<string, Workload[]>();
-  for (const w of workloads) {
+  for (const w of [...workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const cls = classification.classOf.get(w.id)!;
     if (cls.status !== 'enforced' && cls.status !== 'quarantined') continue;
     const key = `${w.cloud}\u0000${w.network}`;
-    byNetwork.set(key, [...(byNetwork.get(key) ?? []), w]);
+    const list = byNetwork.get(key);
+    if (list) list.push(w);
+    else byNetwork.set(key, [w]);
   }
   const networks = [...byNetwork.keys()].sort().map((key) => ctx.network(byNetwork.get(key)!));
   return { classification, networks };
@@ -68,6 +70,7 @@ export function computeReach(policy: Policy, workloads: readonly Workload[]): Re
 class ReachContext {
   private readonly rules: CompiledRule[];
   private readonly portsCache = new Map<string, PortSet>();
+  private readonly splitCache = new Map<string, { inNetwork: boolean; elsewhere: AddressSet; all: AddressSet }>();
 
   constructor(private readonly policy: Policy, private readonly regions: Record<Family, RegionMap>, private readonly cls: Classification) {
     const externalsMatching = (p: Peer) => (p.kind === 'segment' || p.kind === 'selector'
@@ -80,7 +83,9 @@ class ReachContext {
     const byClass = new Map<string, Workload[]>();
     for (const w of members) {
       const id = this.cls.classOf.get(w.id)!.id;
-      byClass.set(id, [...(byClass.get(id) ?? []), w]);
+      const list = byClass.get(id);
+      if (list) list.push(w);
+      else byClass.set(id, [w]);
     }
     const classIds = [...byClass.keys()].sort();
     const identity = new Set(classIds);
@@ -102,7 +107,7 @@ class ReachContext {
       const selfRegion = self.region[f];
       if (!selfRegion) continue;
       const selfParty: Party = { labels: self.labels, atoms: selfRegion.atoms };
-      const carve: Array<readonly [bigint, bigint]> = [];
+      let carve = AddressSet.empty(f);
       for (const other of this.cls.classes) {
         const otherRegion = other.region[f];
         if (!otherRegion) continue;
@@ -110,21 +115,41 @@ class ReachContext {
         const pr = this.ports(dir, selfParty, { atoms: otherRegion.atoms }, `${self.id}|r:${otherRegion.key}|${f}`);
         const needsCarve = !pr.subtract(pc).isEmpty();
         const ports = needsCarve ? pc : pc.subtract(pr);
-        const inNetwork = other.members.filter((w) => identity.has(other.id) && w.network === network);
-        const elsewhere = other.members.filter((w) => !inNetwork.includes(w));
-        if (needsCarve) for (const w of other.members) carve.push(point(w, f));
+        const split = this.split(other, network, identity, f);
+        if (needsCarve) carve = carve.union(split.all);
         if (ports.isEmpty()) continue;
-        if (inNetwork.length > 0) {
+        if (split.inNetwork) {
           const m = identityPorts.get(other.id) ?? new Map<Family, PortSet>();
           m.set(f, ports);
           identityPorts.set(other.id, m);
         }
-        if (elsewhere.length > 0) out.push({ peer: { kind: 'addresses', family: f, set: AddressSet.fromRanges(f, elsewhere.map((w) => point(w, f))), classId: other.id }, ports });
+        if (!split.elsewhere.isEmpty()) out.push({ peer: { kind: 'addresses', family: f, set: split.elsewhere, classId: other.id }, ports });
       }
-      out.push(...this.regionEntries(dir, selfParty, self.id, f, AddressSet.fromRanges(f, carve)));
+      out.push(...this.regionEntries(dir, selfParty, self.id, f, carve));
     }
     out.push(...this.identityEntries(identityPorts, network));
     return sortEntries(out);
+  }
+
+  /**
+   * A class's members as seen from one network: whether some are referenced by identity there,
+   * and the exact addresses of the others (other networks, or a class not enforced). Cached:
+   * every class of the network asks the same question of every other class.
+   */
+  private split(other: WorkloadClass, network: string, identity: Set<string>, f: Family) {
+    const key = `${other.id}|${network}|${f}`;
+    const hit = this.splitCache.get(key);
+    if (hit) return hit;
+    const local = identity.has(other.id);
+    const inNet = local ? other.members.filter((w) => w.network === network) : [];
+    const rest = local ? other.members.filter((w) => w.network !== network) : other.members;
+    const value = {
+      inNetwork: inNet.length > 0,
+      elsewhere: AddressSet.fromRanges(f, rest.map((w) => point(w, f))),
+      all: AddressSet.fromRanges(f, other.members.map((w) => point(w, f))),
+    };
+    this.splitCache.set(key, value);
+    return value;
   }
 
   /** One identity entry per class with the ports common to every family; the rest by address. */

@@ -14,7 +14,8 @@
  * - Protocol 'Tcp' | 'Udp' | 'Icmp' | '*' (case-insensitive). 'Icmp' is taken to cover ICMPv6 too
  *   (NSGs have no separate ICMPv6 protocol) [?]; Esp/Ah never match a tcp/udp/icmp flow.
  * - Ports: '*', '443', '80-90' and lists; ignored for ICMP. Source ports are ephemeral and unknown,
- *   so a rule matches only if its source port range is '*'. An absent port field means '*'.
+ *   so a rule matches only if its source port range is '*'. An absent port or address field (no
+ *   prefix and no ASG) means '*'; ARM always returns them, so this only affects hand-built state.
  * - Addresses: '*', a CIDR or bare IP, or a service tag. `VirtualNetwork` is modelled as every
  *   address of every NIC IP configuration in the same VNet as the judged NIC, plus every address
  *   inside the optional `virtualNetworkPrefixes` (VNet address spaces, peers, on-prem: the state

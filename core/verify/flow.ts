@@ -94,21 +94,23 @@ export function inRanges(ranges: readonly AddrRange[], ip: Ip | undefined): bool
 }
 
 /**
- * A one-entry memo keyed by (side, judged endpoint, peer endpoint). Which rules match a flow's
- * addresses does not depend on its protocol or port, and verify asks about every port of one
- * pair in a row, so evaluators filter rules by address once per pair and by port per flow.
+ * A one-entry-per-direction memo keyed by (judged endpoint, peer endpoint). Which rules match a
+ * flow's addresses does not depend on its protocol or port, and verify asks about every port of
+ * one pair in a row (both sides alternating), so evaluators filter rules by address once per pair
+ * and direction, and by port per flow.
  */
 export class PairMemo<T> {
-  private key: readonly [string, string, string | undefined, string, string | undefined] | undefined;
-  private value: T | undefined;
+  private readonly slots = new Map<string, { key: readonly [string, string | undefined, string, string | undefined]; value: T }>();
 
-  get(side: string, here: NativeEndpoint, there: NativeEndpoint, compute: () => T): T {
-    const k = this.key;
-    if (k !== undefined && this.value !== undefined && k[0] === side && k[1] === here.address && k[2] === here.attachment
-      && k[3] === there.address && k[4] === there.attachment) return this.value;
-    this.key = [side, here.address, here.attachment, there.address, there.attachment];
-    this.value = compute();
-    return this.value;
+  get(direction: string, here: NativeEndpoint, there: NativeEndpoint, compute: () => T): T {
+    const slot = this.slots.get(direction);
+    if (slot !== undefined) {
+      const k = slot.key;
+      if (k[0] === here.address && k[1] === here.attachment && k[2] === there.address && k[3] === there.attachment) return slot.value;
+    }
+    const value = compute();
+    this.slots.set(direction, { key: [here.address, here.attachment, there.address, there.attachment], value });
+    return value;
   }
 }
 

@@ -23,11 +23,11 @@
  *   initiating direction is judged. Firewall policies (§3.2) are not in the model.
  * An unknown judged instance or NIC is a programming error and throws.
  */
-import type { Cidr, Family } from '../model/address.ts';
+import type { Family } from '../model/address.ts';
 import type { GcpFirewall, GcpInstance, GcpNetworkInterface, GcpState } from '../model/native/gcp.ts';
 import {
-  IpCache, MAX_PORT, cidrOrUndefined, cidrsContain, parsePortRange, portsCover, portText,
-  type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Side, type Verdict,
+  IpCache, MAX_PORT, PairMemo, addrRanges, inRanges, parsePortRange, portsCover, portText,
+  type AddrRange, type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Side, type Verdict,
 } from './flow.ts';
 
 /** What a GCP attachment id names. */
@@ -76,15 +76,19 @@ interface Fw {
   targetTags: string[];
   protos: Proto[];
   /** INGRESS: the source set; EGRESS: the destination set. */
-  peerCidrs: Cidr[];
+  peerRanges: AddrRange[];
   sourceTags: string[];
   /** INGRESS destinationRanges / EGRESS sourceRanges, when given. */
-  localCidrs: Cidr[] | undefined;
+  localRanges: AddrRange[] | undefined;
 }
 
 interface Nic { instance: GcpInstance; nic: GcpNetworkInterface; network: string; tags: string[] }
 
-const IPV4_ANY = [cidrOrUndefined('0.0.0.0/0')].filter((c): c is Cidr => c !== undefined);
+/** The API's default source (ingress) or destination (egress) when a rule names none. */
+const IPV4_ANY = addrRanges(['0.0.0.0/0']);
+
+/** The rules that apply to one judged NIC and whose addresses match one pair, in decision order. */
+interface PairMatch { network: string; family: Family; rules: Fw[] }
 
 /**
  * Index GCP state once: instances by attachment id, firewall rules by network, in decision order.
@@ -98,6 +102,7 @@ export function prepareGcp(state: GcpState): NativeEvaluator {
 
 class GcpEvaluator implements NativeEvaluator {
   private readonly ips = new IpCache();
+  private readonly memo = new PairMemo<PairMatch>();
   private readonly nics = new Map<string, Nic>();
   /** `network path` + direction → rules sorted by priority, deny first on ties, then name. */
   private readonly rules = new Map<string, Fw[]>();
@@ -125,26 +130,30 @@ class GcpEvaluator implements NativeEvaluator {
   }
 
   private judge(side: Side, flow: NativeFlow): Verdict {
-    const here = side === 'ingress' ? flow.dst : flow.src;
-    const there = side === 'ingress' ? flow.src : flow.dst;
+    const [here, there] = side === 'ingress' ? [flow.dst, flow.src] : [flow.src, flow.dst];
     const nic = this.nicOf(here);
     if (nic === undefined) throw new Error(`GCP ${side} check needs a known instance NIC, got ${here.attachment ?? 'no attachment'} for ${here.address}`);
-    const peerIp = this.ips.parse(there.address);
-    const localIp = this.ips.parse(here.address);
-    const family = peerIp?.family ?? localIp?.family ?? 'ipv4';
-    const candidates = this.rules.get(`${nic.network}\u0000${side === 'ingress' ? 'INGRESS' : 'EGRESS'}`) ?? [];
-    for (const fw of candidates) {
-      if (fw.targetTags.length > 0 && !fw.targetTags.some((t) => nic.tags.includes(t))) continue;
+    const { network, family, rules } = this.memo.get(side, here, there, () => this.pairMatch(side, nic, here, there));
+    for (const fw of rules) {
       const proto = fw.protos.find((p) => protoMatches(p, flow, family));
       if (proto === undefined) continue;
-      if (fw.localCidrs !== undefined && !cidrsContain(fw.localCidrs, localIp)) continue;
-      if (!cidrsContain(fw.peerCidrs, peerIp) && !(side === 'ingress' && this.sourceTagMatches(fw, there, nic.network))) continue;
       const action = fw.allow ? 'allow' : 'deny';
       return { allowed: fw.allow, by: `firewall ${fw.rule.name} (priority ${fw.rule.priority}, ${action} ${side} ${protoLabel(proto)})` };
     }
     return side === 'ingress'
-      ? { allowed: false, by: `implied deny ingress (no firewall rule of ${nic.network} matched)` }
-      : { allowed: true, by: `implied allow egress (no firewall rule of ${nic.network} matched)` };
+      ? { allowed: false, by: `implied deny ingress (no firewall rule of ${network} matched)` }
+      : { allowed: true, by: `implied allow egress (no firewall rule of ${network} matched)` };
+  }
+
+  /** Target tags, the judged end's own ranges and the peer (ranges or source tags): all port-independent. */
+  private pairMatch(side: Side, nic: Nic, here: NativeEndpoint, there: NativeEndpoint): PairMatch {
+    const peerIp = this.ips.parse(there.address);
+    const localIp = this.ips.parse(here.address);
+    const candidates = this.rules.get(`${nic.network}\u0000${side === 'ingress' ? 'INGRESS' : 'EGRESS'}`) ?? [];
+    const rules = candidates.filter((fw) => (fw.targetTags.length === 0 || fw.targetTags.some((t) => nic.tags.includes(t)))
+      && (fw.localRanges === undefined || inRanges(fw.localRanges, localIp))
+      && (inRanges(fw.peerRanges, peerIp) || (side === 'ingress' && this.sourceTagMatches(fw, there, nic.network))));
+    return { network: nic.network, family: peerIp?.family ?? localIp?.family ?? 'ipv4', rules };
   }
 
   private nicOf(ep: NativeEndpoint): Nic | undefined {
@@ -178,7 +187,6 @@ function decisionOrder(a: Fw, b: Fw): number {
 }
 
 function compileFirewall(rule: GcpFirewall): Fw {
-  const cidrs = (texts: string[] | undefined): Cidr[] => (texts ?? []).map(cidrOrUndefined).filter((c): c is Cidr => c !== undefined);
   const ingress = rule.direction === 'INGRESS';
   const sourceTags = ingress ? rule.sourceTags ?? [] : [];
   const peerTexts = ingress ? rule.sourceRanges : rule.destinationRanges;
@@ -189,9 +197,9 @@ function compileFirewall(rule: GcpFirewall): Fw {
     allow: rule.denied === undefined || rule.denied.length === 0,
     targetTags: rule.targetTags ?? [],
     protos: (rule.allowed?.length ? rule.allowed : rule.denied ?? []).map((p) => protoOf(p.IPProtocol, p.ports)),
-    peerCidrs: defaulted ? IPV4_ANY : cidrs(peerTexts),
+    peerRanges: defaulted ? IPV4_ANY : addrRanges(peerTexts ?? []),
     sourceTags,
-    localCidrs: localTexts === undefined || localTexts.length === 0 ? undefined : cidrs(localTexts),
+    localRanges: localTexts === undefined || localTexts.length === 0 ? undefined : addrRanges(localTexts),
   };
 }
 

@@ -132,10 +132,13 @@ function judge(evaluators: Evaluators, side: Side, src: Point, dst: Point, p: Sa
   const at = side === 'ingress' ? dst : src;
   const cloud = at.workload?.cloud;
   if (cloud === undefined) throw new Error(`unreachable: ${side} check at non-workload ${at.label}`);
-  const ep = (x: Point): NativeEndpoint =>
-    (x.workload?.cloud === cloud && x.attachment !== undefined ? { address: x.address, attachment: x.attachment } : { address: x.address });
-  const flow: NativeFlow = { src: ep(src), dst: ep(dst), protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}) };
+  const flow: NativeFlow = { src: nativeEndpoint(src, cloud), dst: nativeEndpoint(dst, cloud), protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}) };
   return side === 'ingress' ? evaluators[cloud].ingress(flow) : evaluators[cloud].egress(flow);
+}
+
+/** A point as the judged cloud sees it: its attachment only if it is a workload of that cloud. */
+function nativeEndpoint(x: Point, cloud: Cloud): NativeEndpoint {
+  return x.workload?.cloud === cloud && x.attachment !== undefined ? { address: x.address, attachment: x.attachment } : { address: x.address };
 }
 
 function disagreement(side: Side, src: Point, dst: Point, p: SamplePort, intended: boolean, verdict: Verdict, decision: Decision): Disagreement {

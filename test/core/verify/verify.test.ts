@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Inventory, Workload } from '../../../core/model/inventory.ts';
 import type { NativeState } from '../../../core/model/native/index.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
-import { sampleAddresses, samplePorts, verify } from '../../../core/verify/index.ts';
+import { explainNative, sampleAddresses, samplePorts, verify } from '../../../core/verify/index.ts';
 
 // GIVEN corp (an external) may reach web on 443, and web may reach db on 5432; egress denied.
 const policy = parsePolicy(`
@@ -176,5 +176,12 @@ describe('verify: native state against the intent oracle', () => {
     const result = verify(policy, inventory, native, { ports: [{ protocol: 'tcp', port: 443 }], extraAddresses: ['192.168.10.77', '192.168.10.77'] });
     expect(result.flows).toBe(6 + 2 * 3 * 7);
     expect(result.disagreements).toEqual([]);
+  });
+
+  it('explainNative names the deciding rule of one side in one cloud', () => {
+    const flow = { src: { address: '10.0.1.10' }, dst: { address: '10.2.0.5', attachment: GCP_ATT }, protocol: 'tcp' as const, port: 5432 };
+    expect(explainNative(correctNative(), 'gcp', 'ingress', flow)).toEqual({ allowed: true, by: 'firewall segsync-web-to-db (priority 1000, allow ingress tcp 5432)' });
+    expect(explainNative(correctNative(), 'azure', 'egress', { src: { address: '10.1.1.10', attachment: AZ_IPC }, dst: { address: '10.2.0.5' }, protocol: 'tcp', port: 22 }))
+      .toEqual({ allowed: false, by: 'nsg-web rule deny-out (priority 4096)' });
   });
 });

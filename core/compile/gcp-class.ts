@@ -1,0 +1,111 @@
+/**
+ * One class's allow rules in one GCP network, from its reach entries. Pure and deterministic.
+ *
+ * How each entry becomes rule content (CLOUD-FACTS.md §3.1, §6.4, §6.5):
+ * - A same-network class peer on INGRESS is its network tag in `sourceTags`: identity, so a
+ *   workload changing class is one setTags and no rule rewrite. Source tags match only the
+ *   primary NIC's `networkIP` (IPv4) of tagged instances in the same network, so the peer's IPv6
+ *   members are listed by address in a separate IPv6 rule.
+ * - EGRESS has no destination tags: a class peer becomes its members' addresses in
+ *   `destinationRanges` (primary address of the family, /32 or /128). This is the cost GCP
+ *   imposes: such a rule is renamed (inserted anew, the old one deleted) whenever that class's
+ *   membership in the network changes.
+ * - Address peers are exact CIDRs (AddressSet.toCidrs: adjacent ranges merged, never widened).
+ * Entries are grouped per (family, origin, protocols) and chunked into the per-rule budgets.
+ * Origins are kept apart so churn stays local: `tags` (stable), `static` (policy regions,
+ * stable), `members` (follow membership). A family the class has no address in gets no rule
+ * (its members cannot send or receive it), which also keeps IPv6 churn away from IPv4-only classes.
+ */
+import { AddressSet, formatCidr, type Family } from '../model/address.ts';
+import type { GcpFirewallProtocol } from '../model/native/gcp.ts';
+import type { GcpBudget } from '../plan/step-base.ts';
+import { FAMILIES, primaryAddress, type WorkloadClass } from './classes.ts';
+import { ALLOW_PRIORITY, allowedOf, chunk, type RuleDraft } from './gcp-rules.ts';
+import type { NetworkReach, ReachEntry } from './reach.ts';
+
+export type Direction = 'INGRESS' | 'EGRESS';
+type Origin = 'tags' | 'static' | 'members';
+
+interface Bucket {
+  family: Family;
+  origin: Origin;
+  allowed: GcpFirewallProtocol[];
+  tags: Set<string>;
+  set: AddressSet;
+}
+
+export interface ClassRulesInput {
+  net: NetworkReach;
+  /** cloud-qualified network path without the `gcp:` prefix: `projects/<p>/global/networks/<n>`. */
+  networkPath: string;
+  cls: WorkloadClass;
+  direction: Direction;
+  entries: readonly ReachEntry[];
+  tagOf: (classId: string) => string;
+  classOf: (classId: string) => WorkloadClass;
+  budget: GcpBudget;
+}
+
+/** Allow rule drafts of one class in one direction, and whether any entry had to be narrowed. */
+export function classRules(input: ClassRulesInput): { drafts: RuleDraft[]; narrowed: boolean } {
+  const buckets = new Map<string, Bucket>();
+  let narrowed = false;
+  for (const entry of input.entries) {
+    for (const part of entryParts(input, entry)) {
+      const { allowed, narrowed: n } = allowedOf(entry.ports, part.family);
+      narrowed ||= n;
+      if (allowed.length === 0) continue;
+      const key = `${part.family}|${part.origin}|${JSON.stringify(allowed)}`;
+      const bucket = buckets.get(key) ?? { family: part.family, origin: part.origin, allowed, tags: new Set<string>(), set: AddressSet.empty(part.family) };
+      if (part.tag !== undefined) bucket.tags.add(part.tag);
+      if (part.set !== undefined) bucket.set = bucket.set.union(part.set);
+      buckets.set(key, bucket);
+    }
+  }
+  const drafts = [...buckets.keys()].sort().flatMap((k) => bucketDrafts(input, buckets.get(k)!));
+  return { drafts, narrowed };
+}
+
+interface Part { family: Family; origin: Origin; tag?: string; set?: AddressSet }
+
+/** What one reach entry contributes, per family the class itself has an address in. */
+function entryParts(input: ClassRulesInput, entry: ReachEntry): Part[] {
+  const own = (f: Family) => input.cls.region[f] !== undefined;
+  const peer = entry.peer;
+  if (peer.kind === 'addresses') {
+    return own(peer.family) ? [{ family: peer.family, origin: peer.classId === undefined ? 'static' : 'members', set: peer.set }] : [];
+  }
+  const peerClass = input.classOf(peer.classId);
+  const members = input.net.members.get(peer.classId) ?? [];
+  const parts: Part[] = [];
+  for (const f of FAMILIES) {
+    if (!own(f) || peerClass.region[f] === undefined) continue;
+    if (input.direction === 'INGRESS' && f === 'ipv4') {
+      parts.push({ family: f, origin: 'tags', tag: input.tagOf(peer.classId) });
+      continue;
+    }
+    const points = members.map((w) => primaryAddress(w, f)).filter((v): v is bigint => v !== undefined).map((v) => [v, v] as const);
+    if (points.length > 0) parts.push({ family: f, origin: 'members', set: AddressSet.fromRanges(f, points) });
+  }
+  return parts;
+}
+
+function bucketDrafts(input: ClassRulesInput, b: Bucket): RuleDraft[] {
+  const { cls, direction, budget } = input;
+  const dir = direction === 'INGRESS' ? 'in' : 'eg';
+  const hint = `${cls.name}-${dir}${b.family === 'ipv4' ? '4' : '6'}`;
+  const protocols = b.allowed.map((p) => `${p.IPProtocol}${p.ports ? `:${p.ports.join(',')}` : ''}`).join(' ');
+  const base = { network: input.networkPath, priority: ALLOW_PRIORITY, direction, allowed: b.allowed, targetTags: [input.tagOf(cls.id)] };
+  const verb = direction === 'INGRESS' ? `allow ingress to ${cls.name} (${cls.id}) ${protocols} from` : `allow egress from ${cls.name} (${cls.id}) ${protocols} to`;
+  if (b.origin === 'tags') {
+    return chunk([...b.tags].sort(), budget.sourceTagsPerRule).map((sourceTags) => ({
+      hint, summary: `${verb} ${sourceTags.length} class tag(s)`, firewall: { ...base, sourceTags },
+    }));
+  }
+  const cidrs = b.set.toCidrs().map(formatCidr);
+  const field = direction === 'INGRESS' ? 'sourceRanges' : 'destinationRanges';
+  const what = b.origin === 'members' ? 'member address(es)' : 'range(s)';
+  return chunk(cidrs, budget.rangesPerRule).map((ranges) => ({
+    hint, summary: `${verb} ${ranges.length} ${what}`, firewall: { ...base, [field]: ranges },
+  }));
+}
