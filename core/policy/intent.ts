@@ -116,12 +116,34 @@ function resolveEndpoint(policy: Policy, ep: Endpoint, other: Endpoint): Resolve
   if (typeof ep === 'string') return { status: 'address', ...address(ep) };
   const otherFamily = typeof other === 'string' ? address(other).family : undefined;
   const chosen = ep.address ?? ep.addresses.find((a) => address(a).family === otherFamily) ?? ep.addresses[0];
-  return { status: workloadStatus(policy, ep), labels: restrictLabels(ep.labels, policy.labelKeys), ...(chosen ? address(chosen) : {}) };
+  return { status: memoStatus(policy, ep), labels: restrictLabels(ep.labels, policy.labelKeys), ...(chosen ? address(chosen) : {}) };
 }
 
+// Verify asks the oracle about every flow of an estate; addresses repeat, so parse each once.
+const parsedAddresses = new Map<string, { family?: Family; value?: bigint }>();
+
 function address(text: string): { family?: Family; value?: bigint } {
-  const parsed = parseAddress(text);
-  return parsed.ok ? { family: parsed.value.family, value: parsed.value.value } : {};
+  let hit = parsedAddresses.get(text);
+  if (!hit) {
+    const parsed = parseAddress(text);
+    hit = parsed.ok ? { family: parsed.value.family, value: parsed.value.value } : {};
+    if (parsedAddresses.size > 100_000) parsedAddresses.clear();
+    parsedAddresses.set(text, hit);
+  }
+  return hit;
+}
+
+// Status depends only on the policy, the labels object (inventory labels are frozen and shared)
+// and `managed`; memoised per policy so a verify run evaluates each selector once per workload.
+const statusMemo = new WeakMap<Policy, WeakMap<Labels, Partial<Record<'managed' | 'unmanaged', WorkloadStatus>>>>();
+
+function memoStatus(policy: Policy, ep: WorkloadEndpoint): WorkloadStatus {
+  let perPolicy = statusMemo.get(policy);
+  if (!perPolicy) statusMemo.set(policy, (perPolicy = new WeakMap()));
+  let entry = perPolicy.get(ep.labels);
+  if (!entry) perPolicy.set(ep.labels, (entry = {}));
+  const key = ep.managed === false ? 'unmanaged' : 'managed';
+  return (entry[key] ??= workloadStatus(policy, ep));
 }
 
 function ruleMatches(policy: Policy, rule: Rule, src: Resolved, dst: Resolved, flow: Flow): boolean {
