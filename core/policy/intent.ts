@@ -138,6 +138,8 @@ function address(text: string): { family?: Family; value?: bigint } {
 const statusMemo = new WeakMap<Policy, WeakMap<Labels, Partial<Record<'managed' | 'unmanaged', WorkloadStatus>>>>();
 
 function memoStatus(policy: Policy, ep: WorkloadEndpoint): WorkloadStatus {
+  // Only frozen labels can be trusted not to change between calls.
+  if (!Object.isFrozen(ep.labels)) return workloadStatus(policy, ep);
   let perPolicy = statusMemo.get(policy);
   if (!perPolicy) statusMemo.set(policy, (perPolicy = new WeakMap()));
   let entry = perPolicy.get(ep.labels);
