@@ -13,8 +13,7 @@ import type { Clouds } from '../adapters/reconcile.ts';
 import { loadEstate } from '../adapters/sandbox/estate.ts';
 import { Sandbox } from '../adapters/sandbox/index.ts';
 import { ExitRequest, type Io } from './io.ts';
-
-export interface CloudOptions { sandbox?: string; policy: string; deployment: string }
+import type { CloudOptions } from './options.ts';
 
 export interface Loaded { policy: Policy; sandbox: Sandbox; clouds: Clouds; ctx: CompileContext }
 
@@ -45,12 +44,4 @@ export function loadClouds(opts: CloudOptions, io: Io): Loaded {
   const policy = loadPolicyOrExit(opts.policy, io);
   const sandbox = Sandbox.fromEstate(loadEstate(opts.sandbox));
   return { policy, sandbox, clouds: sandbox.clouds(), ctx: { deploymentId: opts.deployment } };
-}
-
-/** Adds the options every cloud-facing command shares. */
-export function cloudOptions<T extends { option: (...a: string[]) => T; requiredOption: (...a: string[]) => T }>(cmd: T): T {
-  return cmd
-    .option('--sandbox <estate.yaml>', 'run against the embedded sandbox clouds seeded from this estate file')
-    .requiredOption('--policy <policy.yaml>', 'the segmentation policy')
-    .option('--deployment <id>', 'deployment id written into every object segsync owns', 'segsync');
 }

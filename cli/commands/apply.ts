@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { renderPlan, summaryLine } from '../../core/plan/render.ts';
-import { reconcile } from '../../adapters/reconcile.ts';
-import { cloudOptions, loadClouds, type CloudOptions } from '../context.ts';
+import { cloudOptions, type CloudOptions } from '../options.ts';
 import type { Io } from '../io.ts';
 
 /** `segsync apply`: plan, refuse blocking findings, apply in make-before-break order with progress. */
@@ -9,6 +7,9 @@ export function registerApply(program: Command, io: Io): void {
   cloudOptions(program.command('apply').description('apply the plan, safely ordered; re-plans on conflicts'))
     .option('--quiet', 'print only the summary')
     .action(async (opts: CloudOptions & { quiet?: boolean }) => {
+      const { loadClouds } = await import('../context.ts');
+      const { reconcile } = await import('../../adapters/reconcile.ts');
+      const { renderPlan, summaryLine } = await import('../../core/plan/render.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
       const applied: string[] = [];
       const result = await reconcile(policy, clouds, ctx, {

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
+import { cloudOptions, type CloudOptions } from '../options.ts';
+import type { NativeFlow } from '../../core/verify/index.ts';
+import type { Endpoint, Flow } from '../../core/policy/intent.ts';
 import type { Workload } from '../../core/model/inventory.ts';
 import { parseAddress } from '../../core/model/address.ts';
 import { parsePortSpec } from '../../core/model/ports.ts';
-import { allows, type Endpoint, type Flow } from '../../core/policy/intent.ts';
-import { explainNative, type NativeFlow } from '../../core/verify/index.ts';
-import { readWorld, reconcile } from '../../adapters/reconcile.ts';
-import { cloudOptions, loadClouds, type CloudOptions } from '../context.ts';
 import { ExitRequest, type Io } from '../io.ts';
 
 interface ExplainOptions extends CloudOptions { from: string; to: string; port: string; apply: boolean }
@@ -18,6 +17,10 @@ export function registerExplain(program: Command, io: Io): void {
     .requiredOption('--port <spec>', 'tcp/5432, udp/53 or icmp')
     .option('--no-apply', 'explain the estate as seeded, without applying first')
     .action(async (opts: ExplainOptions) => {
+      const { loadClouds } = await import('../context.ts');
+      const { readWorld, reconcile } = await import('../../adapters/reconcile.ts');
+      const { explainNative } = await import('../../core/verify/index.ts');
+      const { allows } = await import('../../core/policy/intent.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
       if (opts.apply) await reconcile(policy, clouds, ctx);
       const world = await readWorld(clouds);

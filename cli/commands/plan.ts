@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { planToJson, renderPlan } from '../../core/plan/render.ts';
-import { planWorld } from '../../adapters/reconcile.ts';
-import { cloudOptions, loadClouds, type CloudOptions } from '../context.ts';
+import { cloudOptions, type CloudOptions } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
 
 /** `segsync plan`: exit 0 no changes, 2 changes, 1 error (STYLE G5, terraform's -detailed-exitcode). */
@@ -9,6 +7,9 @@ export function registerPlan(program: Command, io: Io): void {
   cloudOptions(program.command('plan').description('show what would change in each cloud, grouped by network, with counts'))
     .option('--json', 'print the plan as JSON')
     .action(async (opts: CloudOptions & { json?: boolean }) => {
+      const { loadClouds } = await import('../context.ts');
+      const { planWorld } = await import('../../adapters/reconcile.ts');
+      const { planToJson, renderPlan } = await import('../../core/plan/render.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
       const { plan } = await planWorld(policy, clouds, ctx);
       io.out(opts.json ? planToJson(plan) : renderPlan(plan, { color: Boolean(process.stdout.isTTY) }));

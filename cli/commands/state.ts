@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { reconcile } from '../../adapters/reconcile.ts';
-import { cloudOptions, loadClouds, type CloudOptions } from '../context.ts';
+import { cloudOptions, type CloudOptions } from '../options.ts';
 import type { Io } from '../io.ts';
 
 /**
@@ -11,6 +10,8 @@ export function registerState(program: Command, io: Io): void {
   cloudOptions(program.command('state').description("apply to the sandbox and print the native state in each cloud's API shapes (JSON)"))
     .option('--no-apply', 'print the estate as seeded, before segsync applies anything')
     .action(async (opts: CloudOptions & { apply: boolean }) => {
+      const { loadClouds } = await import('../context.ts');
+      const { reconcile } = await import('../../adapters/reconcile.ts');
       const { policy, sandbox, clouds, ctx } = loadClouds(opts, io);
       if (opts.apply) await reconcile(policy, clouds, ctx);
       io.out(`${JSON.stringify(sandbox.snapshot(), null, 2)}\n`);

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { verify } from '../../core/verify/index.ts';
-import { readWorld, reconcile } from '../../adapters/reconcile.ts';
-import { cloudOptions, loadClouds, type CloudOptions } from '../context.ts';
+import { cloudOptions, type CloudOptions } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
 
 /** `segsync verify`: native evaluators vs. the intent oracle over every workload pair and sample ports. */
@@ -10,6 +8,9 @@ export function registerVerify(program: Command, io: Io): void {
     .option('--no-apply', 'verify the estate as seeded, without applying first')
     .option('--json', 'print disagreements as JSON')
     .action(async (opts: CloudOptions & { apply: boolean; json?: boolean }) => {
+      const { loadClouds } = await import('../context.ts');
+      const { readWorld, reconcile } = await import('../../adapters/reconcile.ts');
+      const { verify } = await import('../../core/verify/index.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
       if (opts.apply) await reconcile(policy, clouds, ctx);
       const world = await readWorld(clouds);

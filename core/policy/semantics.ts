@@ -99,14 +99,27 @@ function checkSelector(text: string, path: PropertyKey[], labelKeys: string[] | 
   const refs = selectorLabelRefs(parsed.selector);
   for (const key of new Set(refs.keys)) {
     if (key !== key.toLowerCase()) {
-      add('warning', 'selector-uppercase', path, `selector names label key "${key}", which no normalised label can have`, `write "${key.toLowerCase()}"`, text.indexOf(key) + 1);
+      add('warning', 'selector-uppercase', path, `selector names label key "${key}", which no normalised label can have`, `write "${key.toLowerCase()}"`, keyColumn(text, key));
     } else if (labelKeys && !labelKeys.includes(key)) {
-      add('warning', 'selector-key-not-counted', path, `selector names label key "${key}", which spec.labels.keys does not count`, `add "${key}" to spec.labels.keys`, text.indexOf(key) + 1);
+      add('warning', 'selector-key-not-counted', path, `selector names label key "${key}", which spec.labels.keys does not count`, `add "${key}" to spec.labels.keys`, keyColumn(text, key));
     }
   }
   for (const { key, value } of refs.values) {
     if (value !== value.toLowerCase()) {
-      add('warning', 'selector-uppercase', path, `selector compares ${key} with "${value}", which no normalised label value can equal`, `write "${value.toLowerCase()}"`, text.indexOf(value) + 1);
+      add('warning', 'selector-uppercase', path, `selector compares ${key} with "${value}", which no normalised label value can equal`, `write "${value.toLowerCase()}"`, valueColumn(text, value));
     }
   }
+}
+
+/** 1-based column of `key` as a whole label key (not inside a longer key such as `app` in `apps`). */
+function keyColumn(text: string, key: string): number {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const m = new RegExp(`(?<![A-Za-z0-9_./-])${escaped}(?![A-Za-z0-9_./-])`).exec(text);
+  return (m?.index ?? 0) + 1;
+}
+
+/** 1-based column of the first character inside the quotes of the literal `value`. */
+function valueColumn(text: string, value: string): number {
+  const i = Math.max(text.indexOf(`'${value}'`), text.indexOf(`"${value}"`));
+  return i < 0 ? 1 : i + 2;
 }
