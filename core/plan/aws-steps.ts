@@ -1,0 +1,54 @@
+/**
+ * The closed vocabulary of AWS plan steps (STYLE G5). Pure data: each step names its scope
+ * (`<account>/<region>`), its phase and everything apply needs, so adapters/aws/apply.ts runs it
+ * without re-planning. Owned objects are referred to by name (they may be created earlier in the
+ * same plan) and by id when the plan already knows it; `owner` is the deployment id, which apply
+ * checks before it resolves a name, so a name can never lead it to someone else's object.
+ *
+ * Prefix-list writes carry `currentVersion`: the version the planner expects the list to have
+ * just before the step (its read version, plus one per earlier write of this plan), so a
+ * concurrent writer makes the step fail with a conflict instead of being overwritten
+ * (CLOUD-FACTS §1.4, §6.9).
+ */
+import type { AwsDirection, AwsRuleUnit } from '../compile/aws-units.ts';
+import type { AwsTag } from '../model/native/aws.ts';
+import type { StepBase } from './step-base.ts';
+
+export interface AwsGroupRef { vpcId: string; name: string; id?: string }
+export interface AwsPrefixListRef { name: string; id?: string }
+
+interface Common extends StepBase {
+  cloud: 'aws';
+  /** Deployment id: apply only resolves names to objects carrying this owner tag. */
+  owner: string;
+}
+
+/** CreateSecurityGroup, then revoke the default allow-all egress (the group is attached to nothing yet). */
+export interface AwsCreateGroupStep extends Common { kind: 'create-group'; phase: 'create'; group: AwsGroupRef; description: string; tags: AwsTag[] }
+/** Authorize units on an owned group ('create' phase for a group created by this plan). */
+export interface AwsAuthorizeStep extends Common { kind: 'authorize'; phase: 'create' | 'authorize'; group: AwsGroupRef; direction: AwsDirection; units: AwsRuleUnit[] }
+export interface AwsRevokeStep extends Common { kind: 'revoke'; phase: 'revoke'; group: AwsGroupRef; direction: AwsDirection; units: AwsRuleUnit[] }
+/** ModifyNetworkInterfaceAttribute: replaces the ENI's whole group set (foreign groups by id). */
+export interface AwsSetMembershipStep extends Common { kind: 'set-membership'; phase: 'membership'; interfaceId: string; vpcId: string; groups: AwsGroupRef[] }
+export interface AwsDeleteGroupStep extends Common { kind: 'delete-group'; phase: 'delete'; group: AwsGroupRef }
+export interface AwsCreatePrefixListStep extends Common {
+  kind: 'create-prefix-list'; phase: 'create'; prefixList: AwsPrefixListRef; family: 'IPv4' | 'IPv6'; maxEntries: number;
+  /** At most 100 (CreateManagedPrefixList Entry.N); the rest follow as add steps. */
+  entries: string[];
+  tags: AwsTag[];
+}
+/** At most 100 CIDRs per step (ModifyManagedPrefixList AddEntry.N). */
+export interface AwsAddEntriesStep extends Common { kind: 'add-prefix-list-entries'; phase: 'create' | 'authorize'; prefixList: AwsPrefixListRef; currentVersion: number; cidrs: string[] }
+export interface AwsRemoveEntriesStep extends Common { kind: 'remove-prefix-list-entries'; phase: 'revoke'; prefixList: AwsPrefixListRef; currentVersion: number; cidrs: string[] }
+/** MaxEntries changes alone (it cannot share a call with entry changes): grow before adds, shrink after removes. */
+export interface AwsResizePrefixListStep extends Common { kind: 'resize-prefix-list'; phase: 'authorize' | 'revoke'; prefixList: AwsPrefixListRef; currentVersion: number; maxEntries: number }
+export interface AwsDeletePrefixListStep extends Common { kind: 'delete-prefix-list'; phase: 'delete'; prefixList: AwsPrefixListRef }
+
+export type AwsStep =
+  | AwsCreateGroupStep | AwsAuthorizeStep | AwsRevokeStep | AwsSetMembershipStep | AwsDeleteGroupStep
+  | AwsCreatePrefixListStep | AwsAddEntriesStep | AwsRemoveEntriesStep | AwsResizePrefixListStep | AwsDeletePrefixListStep;
+
+export type AwsStepKind = AwsStep['kind'];
+
+/** ModifyManagedPrefixList / CreateManagedPrefixList take at most 100 entries per call (CLOUD-FACTS §1.4). */
+export const PREFIX_LIST_ENTRIES_PER_CALL = 100;
