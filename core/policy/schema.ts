@@ -29,17 +29,17 @@ const name = (what: string) =>
         params: { hint: suggestion ? `did you mean "${suggestion}"? (names become cloud object names, which must fit every cloud)` : undefined },
       });
     }
-  });
+  }).meta({ pattern: NAME_PATTERN.source, description: `${what} name: lowercase letters, digits and '-'` });
 
 const cidr = z.string().superRefine((value, ctx) => {
   const parsed = parseCidr(value);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { hint: parsed.hint } });
-});
+}).meta({ description: 'an IPv4 or IPv6 CIDR, e.g. 10.0.0.0/16 or 2001:db8::/32' });
 
 const portSpec = z.string().superRefine((value, ctx) => {
   const parsed = parsePortSpec(value);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { hint: parsed.hint } });
-});
+}).meta({ pattern: '^(any|icmp|(tcp|udp)(/[0-9]{1,5}(-[0-9]{1,5})?)?)$' });
 
 const selector = z.string().superRefine((value, ctx) => {
   const parsed = trySelector(value);
