@@ -99,7 +99,7 @@ class NetworkCompiler {
       return { cls, units };
     });
     for (const pl of this.prefixLists.values()) pl.maxEntries = this.sizeOf(pl);
-    const maxEntriesOf = (p: AwsPeer) => (p.name !== undefined ? this.prefixLists.get(p.name)?.maxEntries ?? 0 : 0);
+    const maxEntriesOf = (p: AwsPeer) => (p.kind === 'prefix-list' && p.name !== undefined ? this.prefixLists.get(p.name)?.maxEntries ?? 0 : 0);
     for (const { cls, units } of perClass) {
       const groupName = (i: number) => awsGroupName(this.dep, cls, i);
       const packed = packGroups({ className: cls.name, where: `${this.vpcId} (${this.scope})`, groupName, units, maxEntriesOf, budget: this.budget });

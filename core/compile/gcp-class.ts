@@ -62,8 +62,30 @@ export function classRules(input: ClassRulesInput): { drafts: RuleDraft[]; narro
       buckets.set(key, bucket);
     }
   }
-  const drafts = [...buckets.keys()].sort().flatMap((k) => bucketDrafts(input, buckets.get(k)!));
+  const drafts = [...mergeFilledHoles(buckets).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([, b]) => bucketDrafts(input, b));
   return { drafts, narrowed };
+}
+
+/**
+ * Reach carves class members out of a region when their ports differ and lists them apart; when
+ * they get the same protocols back, their addresses fill the region's holes. Then one rule with
+ * the union is both smaller and independent of which class those members are in (e.g. with
+ * `defaults.egress: allow` every class's egress is 0.0.0.0/0 whatever the memberships), so the
+ * buckets merge exactly when the union needs fewer CIDRs than the two apart.
+ */
+function mergeFilledHoles(buckets: Map<string, Bucket>): Map<string, Bucket> {
+  const out = new Map(buckets);
+  for (const [key, members] of buckets) {
+    if (members.origin !== 'members') continue;
+    const staticKey = key.replace('|members|', '|static|');
+    const stat = buckets.get(staticKey);
+    if (stat === undefined) continue;
+    const union = stat.set.union(members.set);
+    if (union.toCidrs().length >= stat.set.toCidrs().length + members.set.toCidrs().length) continue;
+    out.set(staticKey, { ...stat, set: union });
+    out.delete(key);
+  }
+  return out;
 }
 
 interface Part { family: Family; origin: Origin; tag?: string; set?: AddressSet }
@@ -73,10 +95,15 @@ function entryParts(input: ClassRulesInput, entry: ReachEntry): Part[] {
   const own = (f: Family) => input.cls.region[f] !== undefined;
   const peer = entry.peer;
   if (peer.kind === 'addresses') {
-    return own(peer.family) ? [{ family: peer.family, origin: peer.classId === undefined ? 'static' : 'members', set: peer.set }] : [];
+    if (!own(peer.family)) return [];
+    if (peer.classId === undefined) return [{ family: peer.family, origin: 'static', set: peer.set }];
+    // Reach lists a same-network class by address when the families' ports differ; its exact
+    // in-network IPv4 members are still what the class's tag matches, so keep the identity.
+    const tagged = input.direction === 'INGRESS' && peer.family === 'ipv4' && input.net.classIds.includes(peer.classId)
+      && peer.set.equals(inNetworkMembers(input, peer.classId, 'ipv4'));
+    return [tagged ? { family: 'ipv4', origin: 'tags', tag: input.tagOf(peer.classId) } : { family: peer.family, origin: 'members', set: peer.set }];
   }
   const peerClass = input.classOf(peer.classId);
-  const members = input.net.members.get(peer.classId) ?? [];
   const parts: Part[] = [];
   for (const f of FAMILIES) {
     if (!own(f) || peerClass.region[f] === undefined) continue;
@@ -84,10 +111,19 @@ function entryParts(input: ClassRulesInput, entry: ReachEntry): Part[] {
       parts.push({ family: f, origin: 'tags', tag: input.tagOf(peer.classId) });
       continue;
     }
-    const points = members.map((w) => primaryAddress(w, f)).filter((v): v is bigint => v !== undefined).map((v) => [v, v] as const);
-    if (points.length > 0) parts.push({ family: f, origin: 'members', set: AddressSet.fromRanges(f, points) });
+    const set = inNetworkMembers(input, peer.classId, f);
+    if (!set.isEmpty()) parts.push({ family: f, origin: 'members', set });
   }
   return parts;
+}
+
+/**
+ * The primary address of family `f` of every member of a class in this network: for IPv4 exactly
+ * the nic0 `networkIP`s its tag matches as a source (adapters/gcp/read.ts puts nic0 first).
+ */
+function inNetworkMembers(input: ClassRulesInput, classId: string, f: Family): AddressSet {
+  const points = (input.net.members.get(classId) ?? []).map((w) => primaryAddress(w, f)).filter((v): v is bigint => v !== undefined);
+  return AddressSet.fromRanges(f, points.map((v) => [v, v] as const));
 }
 
 function bucketDrafts(input: ClassRulesInput, b: Bucket): RuleDraft[] {

@@ -17,6 +17,14 @@ import type { StepBase } from './step-base.ts';
 export interface AwsGroupRef { vpcId: string; name: string; id?: string }
 export interface AwsPrefixListRef { name: string; id?: string }
 
+/** Optimistic concurrency of one prefix-list write. */
+export interface VersionGuard {
+  /** The version the plan read (0: the list is created by this plan). */
+  readVersion: number;
+  /** The version expected just before this step: readVersion + earlier writes of this plan. */
+  currentVersion: number;
+}
+
 interface Common extends StepBase {
   cloud: 'aws';
   /** Deployment id: apply only resolves names to objects carrying this owner tag. */
@@ -28,8 +36,8 @@ export interface AwsCreateGroupStep extends Common { kind: 'create-group'; phase
 /** Authorize units on an owned group ('create' phase for a group created by this plan). */
 export interface AwsAuthorizeStep extends Common { kind: 'authorize'; phase: 'create' | 'authorize'; group: AwsGroupRef; direction: AwsDirection; units: AwsRuleUnit[] }
 export interface AwsRevokeStep extends Common { kind: 'revoke'; phase: 'revoke'; group: AwsGroupRef; direction: AwsDirection; units: AwsRuleUnit[] }
-/** ModifyNetworkInterfaceAttribute: replaces the ENI's whole group set (foreign groups by id). */
-export interface AwsSetMembershipStep extends Common { kind: 'set-membership'; phase: 'membership'; interfaceId: string; vpcId: string; groups: AwsGroupRef[] }
+/** ModifyNetworkInterfaceAttribute: replaces the ENI's whole group set (foreign groups by id); 'revoke' phase when it only takes foreign groups off. */
+export interface AwsSetMembershipStep extends Common { kind: 'set-membership'; phase: 'membership' | 'revoke'; interfaceId: string; vpcId: string; groups: AwsGroupRef[] }
 export interface AwsDeleteGroupStep extends Common { kind: 'delete-group'; phase: 'delete'; group: AwsGroupRef }
 export interface AwsCreatePrefixListStep extends Common {
   kind: 'create-prefix-list'; phase: 'create'; prefixList: AwsPrefixListRef; family: 'IPv4' | 'IPv6'; maxEntries: number;
@@ -38,10 +46,10 @@ export interface AwsCreatePrefixListStep extends Common {
   tags: AwsTag[];
 }
 /** At most 100 CIDRs per step (ModifyManagedPrefixList AddEntry.N). */
-export interface AwsAddEntriesStep extends Common { kind: 'add-prefix-list-entries'; phase: 'create' | 'authorize'; prefixList: AwsPrefixListRef; currentVersion: number; cidrs: string[] }
-export interface AwsRemoveEntriesStep extends Common { kind: 'remove-prefix-list-entries'; phase: 'revoke'; prefixList: AwsPrefixListRef; currentVersion: number; cidrs: string[] }
+export interface AwsAddEntriesStep extends Common, VersionGuard { kind: 'add-prefix-list-entries'; phase: 'create' | 'authorize'; prefixList: AwsPrefixListRef; cidrs: string[] }
+export interface AwsRemoveEntriesStep extends Common, VersionGuard { kind: 'remove-prefix-list-entries'; phase: 'revoke'; prefixList: AwsPrefixListRef; cidrs: string[] }
 /** MaxEntries changes alone (it cannot share a call with entry changes): grow before adds, shrink after removes. */
-export interface AwsResizePrefixListStep extends Common { kind: 'resize-prefix-list'; phase: 'authorize' | 'revoke'; prefixList: AwsPrefixListRef; currentVersion: number; maxEntries: number }
+export interface AwsResizePrefixListStep extends Common, VersionGuard { kind: 'resize-prefix-list'; phase: 'authorize' | 'revoke'; prefixList: AwsPrefixListRef; maxEntries: number }
 export interface AwsDeletePrefixListStep extends Common { kind: 'delete-prefix-list'; phase: 'delete'; prefixList: AwsPrefixListRef }
 
 export type AwsStep =

@@ -1,0 +1,95 @@
+/**
+ * Executes one Azure plan step (STYLE G3: one function per step kind). Every step is idempotent:
+ * PUTs converge, a DELETE of something already gone succeeds, and a NIC write whose target
+ * membership is already in place succeeds. Errors leave as segsync errors (errors.ts).
+ *
+ * NIC writes (CLOUD-FACTS §2.4) are PUTs of the whole NIC with If-Match:
+ * - the plan-time etag for a NIC's first write in a plan (the body is the NIC as planned);
+ * - for a NIC's second write ('set-nic' after 'join-asgs'), the etag our previous write returned
+ *   (remembered in `etags`), or, after a restart, a fresh read checked against `expect` — a
+ *   compare-and-set on the membership, then If-Match with the fresh etag.
+ * A 412 whose NIC already has the target membership is our own earlier attempt: success.
+ */
+import type { AzureNetworkInterface } from '../../core/model/native/azure.ts';
+import { ConflictError } from '../../core/errors.ts';
+import type { AzureStep, NicStep } from '../../core/plan/azure.ts';
+import { membershipOf, sameMembership, withMembership } from '../../core/plan/azure-nics.ts';
+import type { AzureNetworkApi } from './api.ts';
+import { classifyAzureError, isAzureGone } from './errors.ts';
+
+/** Etags of NICs this process wrote last, by lowercased id. */
+export type EtagMemo = Map<string, string>;
+
+export async function applyAzureStep(api: AzureNetworkApi, step: AzureStep, etags: EtagMemo = new Map()): Promise<void> {
+  try {
+    await run(api, step, etags);
+  } catch (e) {
+    throw classifyAzureError(e, step);
+  }
+}
+
+async function run(api: AzureNetworkApi, step: AzureStep, etags: EtagMemo): Promise<void> {
+  const rg = step.resourceGroup;
+  switch (step.kind) {
+    case 'create-asg':
+      await api.createOrUpdateApplicationSecurityGroup(rg, step.name, { location: step.location, tags: step.tags });
+      return;
+    case 'create-nsg':
+      await api.createOrUpdateNetworkSecurityGroup(rg, step.name, { location: step.location, tags: step.tags, properties: { securityRules: step.securityRules } });
+      return;
+    case 'put-rule':
+      await api.createOrUpdateSecurityRule(rg, step.nsgName, step.rule.name, step.rule);
+      return;
+    case 'delete-rule':
+      return deleting(() => api.deleteSecurityRule(rg, step.nsgName, step.ruleName));
+    case 'delete-nsg':
+      return deleting(() => api.deleteNetworkSecurityGroup(rg, step.name));
+    case 'delete-asg':
+      return deleting(() => api.deleteApplicationSecurityGroup(rg, step.name));
+    case 'join-asgs':
+    case 'set-nic':
+      return writeNic(api, step, etags);
+  }
+}
+
+async function deleting(call: () => Promise<void>): Promise<void> {
+  try {
+    await call();
+  } catch (e) {
+    if (!isAzureGone(e)) throw e;
+  }
+}
+
+async function readNic(api: AzureNetworkApi, id: string): Promise<AzureNetworkInterface | undefined> {
+  const key = id.toLowerCase();
+  return (await api.listNetworkInterfaces()).find((n) => n.id.toLowerCase() === key);
+}
+
+/** The body and etag to PUT, or undefined when the NIC already has the target membership. */
+async function prepareNic(api: AzureNetworkApi, step: NicStep, etags: EtagMemo): Promise<{ body: AzureNetworkInterface; ifMatch: string | undefined } | undefined> {
+  const remembered = step.ifMatch ?? etags.get(step.target.toLowerCase());
+  if (remembered !== undefined) return { body: step.body, ifMatch: remembered };
+  const fresh = await readNic(api, step.target);
+  if (!fresh) throw new ConflictError(`NIC ${step.target} is gone; re-plan`);
+  const now = membershipOf(fresh);
+  if (sameMembership(now, step.set)) return undefined;
+  if (!sameMembership(now, step.expect)) throw new ConflictError(`NIC ${step.target} changed since the plan was made; re-plan`);
+  return { body: withMembership(fresh, step.set), ifMatch: fresh.etag };
+}
+
+async function writeNic(api: AzureNetworkApi, step: NicStep, etags: EtagMemo): Promise<void> {
+  const key = step.target.toLowerCase();
+  const prepared = await prepareNic(api, step, etags);
+  if (!prepared) return;
+  try {
+    const written = await api.createOrUpdateNetworkInterface(step.resourceGroup, step.nicName, prepared.body, prepared.ifMatch === undefined ? {} : { ifMatch: prepared.ifMatch });
+    if (written.etag !== undefined) etags.set(key, written.etag);
+  } catch (e) {
+    const classified = classifyAzureError(e, step);
+    if (!(classified instanceof ConflictError)) throw classified;
+    // A retry of a write that already landed: the membership is what we wanted.
+    const fresh = await readNic(api, step.target);
+    if (!fresh || !sameMembership(membershipOf(fresh), step.set)) throw classified;
+    if (fresh.etag !== undefined) etags.set(key, fresh.etag);
+  }
+}

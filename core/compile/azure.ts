@@ -1,0 +1,143 @@
+/**
+ * compileAzure(reach) → the NSGs, ASGs and NIC memberships segsync wants in Azure. Pure and
+ * deterministic (same reach → byte-identical JSON): everything is sorted by id or name.
+ *
+ * Shape (CLOUD-FACTS §2, §6):
+ * - Per (VNet, class): one ASG in the VNet's resource group and region, tagged with the owner and
+ *   the class (core/ownership.ts). ASGs work inside one VNet only (§2.2), which is exactly where
+ *   reach references a class by identity; every other peer is an exact prefix list.
+ * - Per VNet: one NSG (or a few, when the classes do not fit one: azure-fit.ts) attached to every
+ *   managed NIC of the VNet, holding each class's allow rules (azure-rules.ts) and a catch-all
+ *   Deny in both directions at the last custom priority, so the default AllowVnetInBound /
+ *   AllowInternetOutBound never apply to a managed NIC (§2.1, §6.3).
+ * - Per managed NIC: its class's ASG on every IP configuration, and its bucket's NSG. The planner
+ *   keeps foreign ASG memberships and decides what to do about foreign NSGs.
+ */
+import { QuotaExceededError } from '../errors.ts';
+import { AZURE_CLASS_TAG, AZURE_OWNER_TAG } from '../ownership.ts';
+import { DEFAULT_BUDGETS, type AzureBudget, type CompileContext, type Finding } from '../plan/step-base.ts';
+import { armId, armKey, armParts, asgName, nicOfIpConfiguration, nsgName, type AzureDesired, type AzureDesiredAsg, type AzureDesiredNic, type AzureDesiredNsg, type AzureDesiredRule } from './azure-model.ts';
+import { costOf, packClasses } from './azure-fit.ts';
+import { classRules, denyRule, narrowedFinding, type ClassRuleContext } from './azure-rules.ts';
+import type { NetworkReach, Reach } from './reach.ts';
+
+export type { AzureDesired, AzureDesiredAsg, AzureDesiredNic, AzureDesiredNsg, AzureDesiredRule } from './azure-model.ts';
+
+const AZURE_NETWORK_PREFIX = 'azure:';
+
+/** Budgets in force: the documented defaults overridden by `ctx.limits.azure`. */
+export function azureBudget(ctx: CompileContext): AzureBudget {
+  return { ...DEFAULT_BUDGETS.azure, ...ctx.limits?.azure };
+}
+
+/**
+ * @example
+ * const { desired } = compileAzure(computeReach(policy, workloads), { deploymentId: 'prod' });
+ * desired.nsgs[0].rules.at(-1).name; // 'segsync-deny-all-outbound'
+ */
+export function compileAzure(reach: Reach, ctx: CompileContext): { desired: AzureDesired; findings: Finding[] } {
+  const budget = azureBudget(ctx);
+  const out: AzureDesired = { asgs: [], nsgs: [], nics: [] };
+  const findings: Finding[] = [];
+  for (const net of reach.networks) {
+    if (net.cloud === 'azure') compileNetwork({ reach, net, deploymentId: ctx.deploymentId, budget }, out, findings);
+  }
+  const byId = <T extends { id: string }>(a: T, b: T): number => (armKey(a.id) < armKey(b.id) ? -1 : armKey(a.id) > armKey(b.id) ? 1 : 0);
+  return { desired: { asgs: out.asgs.sort(byId), nsgs: out.nsgs.sort(byId), nics: out.nics.sort(byId) }, findings };
+}
+
+interface NetworkInput { reach: Reach; net: NetworkReach; deploymentId: string; budget: AzureBudget }
+
+interface Place { vnetId: string; subscription: string; resourceGroup: string; location: string; network: string }
+
+function compileNetwork(input: NetworkInput, out: AzureDesired, findings: Finding[]): void {
+  const { net, deploymentId, budget } = input;
+  const vnetId = net.network.slice(AZURE_NETWORK_PREFIX.length);
+  const { subscription, resourceGroup } = armParts(vnetId);
+  const place: Place = { vnetId, subscription, resourceGroup, location: net.location.region, network: net.network };
+  const asgs = new Map(net.classIds.map((id) => [id, classAsg(input, place, id)]));
+  const rulesOf = new Map<string, AzureDesiredRule[]>();
+  for (const id of net.classIds) {
+    const asg = asgs.get(id)!;
+    const ruleCtx = ruleContext(input, asg, asgs);
+    const inbound = classRules(ruleCtx, 'Inbound', net.ingress.get(id) ?? []);
+    const outbound = classRules(ruleCtx, 'Outbound', net.egress.get(id) ?? []);
+    if (inbound.narrowed || outbound.narrowed) findings.push(narrowedFinding(asg.id, asg.className));
+    rulesOf.set(id, [...inbound.rules, ...outbound.rules]);
+  }
+  const items = net.classIds.map((id) => ({ classId: id, className: asgs.get(id)!.className, cost: costOf(rulesOf.get(id)!) }));
+  const buckets = packClasses(items, budget, nsgName(deploymentId, vnetId, 0));
+  const nsgOf = new Map<string, string>();
+  buckets.forEach((classIds, i) => {
+    const nsg = bucketNsg(input, place, i, classIds, rulesOf);
+    for (const id of classIds) nsgOf.set(id, nsg.id);
+    out.nsgs.push(nsg);
+  });
+  out.asgs.push(...asgs.values());
+  for (const id of net.classIds) out.nics.push(...classNics(input, asgs.get(id)!, nsgOf.get(id)!));
+}
+
+function classAsg(input: NetworkInput, place: Place, classId: string): AzureDesiredAsg {
+  const cls = input.reach.classification.byId.get(classId);
+  if (!cls) throw new Error(`reach names class ${classId} that the classification does not know`);
+  if (input.budget.asgsPerIpConfiguration < 1) {
+    throw new QuotaExceededError({ segment: cls.name, cloud: 'azure', object: `VNet ${place.vnetId}`, limit: 'application security groups per IP configuration', allowed: input.budget.asgsPerIpConfiguration, needed: 1 });
+  }
+  const name = asgName(input.deploymentId, place.vnetId, cls.name, cls.id);
+  return {
+    id: armId(place.subscription, place.resourceGroup, 'applicationSecurityGroups', name),
+    subscription: place.subscription, resourceGroup: place.resourceGroup, name, location: place.location, network: place.network,
+    tags: { [AZURE_OWNER_TAG]: input.deploymentId, [AZURE_CLASS_TAG]: cls.id },
+    classId: cls.id, className: cls.name,
+  };
+}
+
+function ruleContext(input: NetworkInput, own: AzureDesiredAsg, asgs: Map<string, AzureDesiredAsg>): ClassRuleContext {
+  const byId = input.reach.classification.byId;
+  return {
+    deploymentId: input.deploymentId,
+    className: own.className,
+    ownAsg: own.id,
+    asgOf: (classId) => {
+      const asg = asgs.get(classId);
+      // Reach references a class by identity only inside the network where it has members.
+      if (!asg) throw new Error(`reach references class ${classId} by identity in ${input.net.network}, where it has no ASG`);
+      return asg.id;
+    },
+    nameOf: (classId) => byId.get(classId)?.name ?? classId,
+  };
+}
+
+function bucketNsg(input: NetworkInput, place: Place, bucket: number, classIds: string[], rulesOf: Map<string, AzureDesiredRule[]>): AzureDesiredNsg {
+  const name = nsgName(input.deploymentId, place.vnetId, bucket);
+  const byName = new Map<string, AzureDesiredRule>();
+  for (const id of classIds) for (const r of rulesOf.get(id) ?? []) byName.set(r.name, r);
+  const allows = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const max = input.budget.priorityMax;
+  return {
+    id: armId(place.subscription, place.resourceGroup, 'networkSecurityGroups', name),
+    subscription: place.subscription, resourceGroup: place.resourceGroup, name, location: place.location, network: place.network,
+    tags: { [AZURE_OWNER_TAG]: input.deploymentId },
+    classIds: [...classIds].sort(),
+    rules: [...allows, denyRule(input.deploymentId, 'Inbound', max), denyRule(input.deploymentId, 'Outbound', max)],
+  };
+}
+
+/** One desired NIC per NIC of each member (its IP configurations are its attachments). */
+function classNics(input: NetworkInput, asg: AzureDesiredAsg, nsg: string): AzureDesiredNic[] {
+  const out: AzureDesiredNic[] = [];
+  for (const w of input.net.members.get(asg.classId) ?? []) {
+    const byNic = new Map<string, { id: string; ipcs: string[] }>();
+    // Azure keeps every NIC of a VM in one VNet; an attachment elsewhere could not join this VNet's ASG.
+    for (const att of w.attachments.filter((a) => a.network === input.net.network)) {
+      const nicId = nicOfIpConfiguration(att.id);
+      const entry = byNic.get(armKey(nicId)) ?? { id: nicId, ipcs: [] };
+      entry.ipcs.push(att.id);
+      byNic.set(armKey(nicId), entry);
+    }
+    for (const { id, ipcs } of byNic.values()) {
+      out.push({ id, subscription: armParts(id).subscription, network: input.net.network, workloadId: w.id, classId: asg.classId, className: asg.className, ipConfigurations: ipcs.sort(), asg: asg.id, nsg });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,137 @@
+/**
+ * Security-group steps: create (complete before anything is attached), authorize missing units,
+ * revoke extra units, delete groups no longer wanted. Pure (CLOUD-FACTS §1.1, §1.2, §1.5).
+ *
+ * - Units compare by key (protocol, ports, peer), never by description.
+ * - A group this plan creates gets its rules in the 'create' phase, after every new group and
+ *   prefix list exists (rules may reference each other, even in a cycle).
+ * - A group to delete first loses its references to groups and prefix lists ('revoke'; by then
+ *   no ENI carries it), so the deletes cannot hit DependencyViolation on each other.
+ * - Between 'authorize' and 'revoke' a group holds old ∪ new units, with prefix lists at their
+ *   largest size: if that exceeds the rule budget, the plan gets a blocking error finding (the
+ *   only alternative would be revoke-first, which breaks make-before-break; STYLE G5).
+ */
+import type { AwsDesired, AwsDesiredGroup } from '../compile/aws.ts';
+import { canonicalUnits, describeUnit, totalWeight, unitKey, AWS_DIRECTIONS, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../compile/aws-units.ts';
+import type { AwsSecurityGroup } from '../model/native/aws.ts';
+import type { Owned } from '../ownership.ts';
+import { groupKey, plKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
+import type { AwsGroupRef, AwsStep } from './aws-steps.ts';
+import type { AwsBudget, Finding } from './step-base.ts';
+
+export interface GroupPlan {
+  create: AwsStep[];
+  createAuthorize: AwsStep[];
+  authorize: AwsStep[];
+  revoke: AwsStep[];
+  delete: AwsStep[];
+  findings: Finding[];
+}
+
+interface Where { scope: string; network: string; owner: string }
+
+export function planGroups(desired: AwsDesired, idx: AwsActualIndex, budget: AwsBudget, peakMaxEntries: ReadonlyMap<string, number>): GroupPlan {
+  const out: GroupPlan = { create: [], createAuthorize: [], authorize: [], revoke: [], delete: [], findings: [] };
+  const planner = new GroupPlanner(idx, budget, peakMaxEntries, out);
+  const wanted = new Set<string>();
+  for (const g of desired.groups) {
+    wanted.add(groupKey(g.vpcId, g.name));
+    planner.desiredGroup(g);
+  }
+  for (const have of idx.sortedOwnedGroups()) {
+    if (!wanted.has(groupKey(have.VpcId, have.GroupName))) planner.unwantedGroup(have);
+  }
+  return out;
+}
+
+class GroupPlanner {
+  constructor(private readonly idx: AwsActualIndex, private readonly budget: AwsBudget, private readonly peak: ReadonlyMap<string, number>, private readonly out: GroupPlan) {}
+
+  desiredGroup(g: AwsDesiredGroup): void {
+    const have = this.idx.ownedGroups.get(groupKey(g.vpcId, g.name));
+    const where: Where = { scope: g.scope, network: g.network, owner: this.idx.deploymentId };
+    const ref: AwsGroupRef = { vpcId: g.vpcId, name: g.name, ...(have ? { id: have.GroupId } : {}) };
+    if (!have) {
+      this.out.create.push({
+        ...common(where, g.name), phase: 'create', kind: 'create-group', group: ref, description: g.description, tags: g.tags,
+        summary: `+ security group ${g.name} in ${g.vpcId} (${g.ingress.length} ingress, ${g.egress.length} egress rules; default egress revoked)`,
+      });
+    }
+    for (const direction of AWS_DIRECTIONS) {
+      const want = canonicalUnits(g[direction]).map((u) => this.withIds(u, g));
+      const actual = have ? this.idx.units(have, direction) : [];
+      const wantKeys = new Set(want.map(unitKey));
+      const haveKeys = new Set(actual.map(unitKey));
+      const missing = want.filter((u) => !haveKeys.has(unitKey(u)));
+      const extra = canonicalUnits(actual.filter((u) => !wantKeys.has(unitKey(u))));
+      if (missing.length > 0) {
+        const phase = have ? 'authorize' : 'create';
+        (have ? this.out.authorize : this.out.createAuthorize).push({
+          ...common(where, g.name), phase, kind: 'authorize', group: ref, direction, units: missing, summary: summary('+', g.name, direction, missing),
+        });
+      }
+      if (extra.length > 0) {
+        this.out.revoke.push({ ...common(where, g.name), phase: 'revoke', kind: 'revoke', group: ref, direction, units: extra, summary: summary('-', g.name, direction, extra) });
+      }
+      this.checkPeak(g, direction, [...actual, ...want]);
+    }
+  }
+
+  unwantedGroup(have: Owned<AwsSecurityGroup>): void {
+    const scope = scopeTag(have.Tags);
+    if (scope === undefined) {
+      this.out.findings.push({
+        severity: 'warning', code: 'owned-object-unplaced', cloud: 'aws', target: have.GroupId,
+        message: `security group ${have.GroupName} (${have.GroupId}) carries segsync's owner tag but no location tag, so it cannot be deleted safely`,
+        hint: 'delete it by hand if it is no longer needed',
+      });
+      return;
+    }
+    const where: Where = { scope, network: `aws:${scope.replace('/', ':')}:${have.VpcId}`, owner: this.idx.deploymentId };
+    const ref: AwsGroupRef = { vpcId: have.VpcId, name: have.GroupName, id: have.GroupId };
+    for (const direction of AWS_DIRECTIONS) {
+      const refs = canonicalUnits(this.idx.units(have, direction).filter((u) => u.peer.kind !== 'cidr'));
+      if (refs.length > 0) {
+        this.out.revoke.push({ ...common(where, have.GroupName), phase: 'revoke', kind: 'revoke', group: ref, direction, units: refs, summary: summary('-', have.GroupName, direction, refs) });
+      }
+    }
+    this.out.delete.push({ ...common(where, have.GroupName), phase: 'delete', kind: 'delete-group', group: ref, summary: `- security group ${have.GroupName} (${have.GroupId})` });
+  }
+
+  /** Desired peers carry the ids of objects that already exist; the rest apply resolves by name. */
+  private withIds(u: AwsRuleUnit, g: AwsDesiredGroup): AwsRuleUnit {
+    const p = u.peer;
+    if (p.kind === 'cidr' || p.name === undefined) return u;
+    const id = p.kind === 'group'
+      ? this.idx.ownedGroups.get(groupKey(g.vpcId, p.name))?.GroupId
+      : this.idx.ownedPrefixLists.get(plKey(g.scope, p.name))?.PrefixListId;
+    return id === undefined ? u : { ...u, peer: { ...p, id } };
+  }
+
+  private checkPeak(g: AwsDesiredGroup, direction: AwsDirection, units: AwsRuleUnit[]): void {
+    const limit = this.budget.rulesPerGroupPerDirectionPerFamily;
+    const w = totalWeight(canonicalUnits(units), (p) => this.peakWeight(p));
+    if (w.ipv4 <= limit && w.ipv6 <= limit) return;
+    this.out.findings.push({
+      severity: 'error', code: 'transition-exceeds-quota', cloud: 'aws', target: g.name,
+      message: `security group ${g.name} (class ${g.className}) would hold ${Math.max(w.ipv4, w.ipv6)} ${direction} rules while old and new rules overlap, above the limit of ${limit}; revoking first would cut allowed traffic`,
+      hint: 'raise the AWS quota and limits.aws.rulesPerGroupPerDirectionPerFamily, or change the policy in two smaller applies',
+    });
+  }
+
+  private peakWeight(p: AwsPeer): number {
+    if (p.kind !== 'prefix-list') return 0;
+    const byName = p.name !== undefined ? this.peak.get(p.name) : undefined;
+    return byName ?? (p.id !== undefined ? this.idx.prefixListsById.get(p.id)?.MaxEntries ?? 0 : 0);
+  }
+}
+
+function common(where: Where, target: string) {
+  return { cloud: 'aws' as const, scope: where.scope, network: where.network, owner: where.owner, target };
+}
+
+function summary(sign: '+' | '-', name: string, direction: AwsDirection, units: readonly AwsRuleUnit[]): string {
+  const shown = units.slice(0, 3).map((u) => describeUnit(u, direction)).join('; ');
+  const more = units.length > 3 ? `; … ${units.length - 3} more` : '';
+  return `~ security group ${name}: ${sign} ${direction} ${shown}${more}`;
+}

@@ -1,0 +1,50 @@
+/**
+ * planAws(desired, actual) → ordered AWS steps. Pure and deterministic; a plan against an
+ * up-to-date state is empty.
+ *
+ * Order (make-before-break, DESIGN.md §3; each phase keeps this order inside):
+ *   create     new prefix lists (+ their remaining entries), new groups (default egress revoked),
+ *              then the new groups' rules: complete before anything is attached
+ *   authorize  prefix lists grow, gain entries; existing groups gain units
+ *   membership ENI group sets (one write per ENI: a same-VPC class move is just this)
+ *   revoke     foreign groups leave ENIs (exclusive), units leave groups (including references
+ *              held by groups about to go),
+ *              prefix lists lose entries, then shrink
+ *   delete     groups, then prefix lists (no longer referenced by then)
+ * Only objects carrying this deployment's owner tag are written (AwsActualIndex brands them);
+ * ENIs are written only for membership, keeping foreign groups unless `exclusive`.
+ */
+import { awsBudget, type AwsDesired } from '../compile/aws.ts';
+import { AwsActualIndex } from './aws-actual.ts';
+import { planGroups } from './aws-groups.ts';
+import { planMemberships } from './aws-membership.ts';
+import { planPrefixLists } from './aws-prefix-lists.ts';
+import type { AwsStep } from './aws-steps.ts';
+import type { AwsState } from '../model/native/aws.ts';
+import type { CompileContext, Finding } from './step-base.ts';
+
+export type {
+  AwsAddEntriesStep, AwsAuthorizeStep, AwsCreateGroupStep, AwsCreatePrefixListStep, AwsDeleteGroupStep, AwsDeletePrefixListStep,
+  AwsGroupRef, AwsPrefixListRef, AwsRemoveEntriesStep, AwsResizePrefixListStep, AwsRevokeStep, AwsSetMembershipStep, AwsStep, AwsStepKind,
+} from './aws-steps.ts';
+
+/**
+ * @example
+ * const { steps } = planAws(compileAws(reach, ctx).desired, await adapter.readState(), ctx, { exclusive: policy.exclusive });
+ * steps.map((s) => s.summary);
+ */
+export function planAws(desired: AwsDesired, actual: AwsState, ctx: CompileContext, options: { exclusive: boolean }): { steps: AwsStep[]; findings: Finding[] } {
+  const budget = awsBudget(ctx);
+  const idx = new AwsActualIndex(actual, ctx.deploymentId);
+  const pls = planPrefixLists(desired, idx, budget);
+  const groups = planGroups(desired, idx, budget, pls.peakMaxEntries);
+  const members = planMemberships(desired, idx, budget, options.exclusive);
+  const steps: AwsStep[] = [
+    ...pls.create, ...groups.create, ...groups.createAuthorize,
+    ...pls.grow, ...pls.add, ...groups.authorize,
+    ...members.steps,
+    ...members.detach, ...groups.revoke, ...pls.remove, ...pls.shrink,
+    ...groups.delete, ...pls.delete,
+  ];
+  return { steps, findings: [...pls.findings, ...groups.findings, ...members.findings] };
+}

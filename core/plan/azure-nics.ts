@@ -1,0 +1,151 @@
+/**
+ * Planning NIC membership (pure, deterministic): which ASGs every IP configuration of a managed
+ * NIC is in, and which NSG the NIC carries (CLOUD-FACTS §2.1, §2.2, §6.7).
+ *
+ * - Owned ASGs are replaced by the class's ASG; foreign ASGs are always kept (they only matter to
+ *   foreign NSGs; the NIC's own NSG is segsync's). All IP configurations get the same set (the
+ *   service rejects a NIC whose IP configurations differ: sandbox azure-nic.ts).
+ * - A foreign NSG on a managed NIC: replaced with a warning when the policy is `exclusive`,
+ *   otherwise a blocking 'foreign-nsg-blocks' finding and no write (never half-apply).
+ * - Make-before-break across NICs: a NIC whose NSG changes while it joins an ASG moves in two
+ *   writes: 'join-asgs' (add the new ASG, keep the rest) for every such NIC first, then the
+ *   final 'set-nic'. Otherwise, in a first rollout, a NIC's new NSG would reference a peer ASG
+ *   its peers have not joined yet and cut flows the old and the new intent both allow. A NIC
+ *   whose NSG stays changes in one atomic write (old → new class at once).
+ * - NICs no longer managed that still carry owned ASGs or an owned NSG are detached.
+ */
+import { armKey, type AzureDesired, type AzureDesiredNic } from '../compile/azure-model.ts';
+import type { AzureNetworkInterface } from '../model/native/azure.ts';
+import { vnetOfSubnet } from '../model/native/azure.ts';
+import type { PlanContext, Phased, StateIndex } from './azure-groups.ts';
+import type { NicMembership, NicStep } from './azure-steps.ts';
+import type { Finding } from './step-base.ts';
+
+interface NicContext extends PlanContext {
+  exclusive: boolean;
+  idx: StateIndex;
+  /** Ids (lowercased) of ASGs and NSGs this deployment owns or is about to create. */
+  ownedAsgs: Set<string>;
+  ownedNsgs: Set<string>;
+}
+
+const byKey = (a: string, b: string): number => (armKey(a) < armKey(b) ? -1 : armKey(a) > armKey(b) ? 1 : 0);
+
+function uniqueSorted(ids: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const id of ids) if (!seen.has(armKey(id))) seen.set(armKey(id), id);
+  return [...seen.values()].sort(byKey);
+}
+
+export function membershipOf(nic: AzureNetworkInterface): NicMembership {
+  const asgs = nic.properties.ipConfigurations.flatMap((c) => (c.properties.applicationSecurityGroups ?? []).map((a) => a.id));
+  return { asgs: uniqueSorted(asgs), nsg: nic.properties.networkSecurityGroup?.id ?? null };
+}
+
+export function sameMembership(a: NicMembership, b: NicMembership): boolean {
+  return armKey(a.nsg ?? '') === armKey(b.nsg ?? '') && a.asgs.length === b.asgs.length && a.asgs.every((x, i) => armKey(x) === armKey(b.asgs[i]!));
+}
+
+/** The NIC as read with `m` applied: the PUT body of a membership write. */
+export function withMembership(nic: AzureNetworkInterface, m: NicMembership): AzureNetworkInterface {
+  const { networkSecurityGroup: _old, ...props } = nic.properties;
+  return {
+    ...nic,
+    properties: {
+      ...props,
+      ...(m.nsg === null ? {} : { networkSecurityGroup: { id: m.nsg } }),
+      ipConfigurations: nic.properties.ipConfigurations.map((c) => ({ ...c, properties: { ...c.properties, applicationSecurityGroups: m.asgs.map((id) => ({ id })) } })),
+    },
+  };
+}
+
+export function planNics(desired: AzureDesired, ctx: NicContext, out: Phased, findings: Finding[]): void {
+  const joins: NicStep[] = [];
+  const sets: NicStep[] = [];
+  const wanted = new Set(desired.nics.map((n) => armKey(n.id)));
+  const subnets = new Set<string>();
+  for (const d of desired.nics) {
+    const nic = ctx.idx.nics.get(armKey(d.id));
+    if (!nic) continue; // Inventory and state are read moments apart; the next run sees it.
+    subnetFindings(nic, ctx, subnets, findings);
+    managedNic(d, nic, ctx, { joins, sets }, findings);
+  }
+  for (const nic of [...ctx.idx.nics.values()].sort((a, b) => byKey(a.id, b.id))) {
+    if (!wanted.has(armKey(nic.id))) releasedNic(nic, ctx, sets);
+  }
+  out.membership.push(...joins, ...sets);
+}
+
+function nicStep(kind: NicStep['kind'], nic: AzureNetworkInterface, network: string, expect: NicMembership, set: NicMembership, ifMatch: string | undefined, summary: string): NicStep {
+  const rg = /\/resourceGroups\/([^/]+)/i.exec(nic.id)?.[1] ?? '';
+  const sub = /\/subscriptions\/([^/]+)/i.exec(nic.id)?.[1] ?? '';
+  return {
+    cloud: 'azure', scope: sub, network, resourceGroup: rg, target: nic.id, summary, kind, phase: 'membership', nicName: nic.name,
+    ...(ifMatch === undefined ? {} : { ifMatch }), expect, set, body: withMembership(nic, set),
+  };
+}
+
+function managedNic(d: AzureDesiredNic, nic: AzureNetworkInterface, ctx: NicContext, out: { joins: NicStep[]; sets: NicStep[] }, findings: Finding[]): void {
+  const current = membershipOf(nic);
+  const foreignNsg = current.nsg !== null && !ctx.ownedNsgs.has(armKey(current.nsg));
+  if (foreignNsg && !ctx.exclusive) {
+    findings.push({
+      severity: 'error', code: 'foreign-nsg-blocks', cloud: 'azure', target: nic.id,
+      message: `NIC ${nic.name} (${d.workloadId}) carries the foreign NSG ${current.nsg}; a NIC has one NSG, so segsync's cannot be attached without removing it`,
+      hint: 'set `exclusive: true` in the policy to let segsync replace it, or remove it yourself',
+    });
+    return;
+  }
+  const foreignAsgs = current.asgs.filter((a) => !ctx.ownedAsgs.has(armKey(a)));
+  const final: NicMembership = { asgs: uniqueSorted([...foreignAsgs, d.asg]), nsg: d.nsg };
+  if (final.asgs.length > ctx.budget.asgsPerIpConfiguration) {
+    findings.push({
+      severity: 'error', code: 'quota-exceeded', cloud: 'azure', target: nic.id,
+      message: `segment "${d.className}": NIC ${nic.name} would be in ${final.asgs.length} application security groups (${foreignAsgs.length} foreign + 1), the limit per IP configuration is ${ctx.budget.asgsPerIpConfiguration}`,
+      hint: 'remove foreign ASG memberships from this NIC',
+    });
+    return;
+  }
+  if (sameMembership(current, final)) return;
+  if (foreignNsg) {
+    findings.push({ severity: 'warning', code: 'foreign-nsg-replaced', cloud: 'azure', target: nic.id, message: `NIC ${nic.name}: the foreign NSG ${current.nsg} is replaced by segsync's (exclusive: true)` });
+  }
+  const joined = uniqueSorted([...current.asgs, d.asg]);
+  const nsgChanges = armKey(current.nsg ?? '') !== armKey(d.nsg);
+  if (nsgChanges && joined.length > current.asgs.length && joined.length <= ctx.budget.asgsPerIpConfiguration) {
+    const join: NicMembership = { asgs: joined, nsg: current.nsg };
+    out.joins.push(nicStep('join-asgs', nic, d.network, current, join, nic.etag, `~ NIC ${nic.name} joins ${d.className}`));
+    out.sets.push(nicStep('set-nic', nic, d.network, join, final, undefined, `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`));
+    return;
+  }
+  out.sets.push(nicStep('set-nic', nic, d.network, current, final, nic.etag, `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`));
+}
+
+/** A NIC segsync no longer manages: drop owned ASGs and an owned NSG, keep everything foreign. */
+function releasedNic(nic: AzureNetworkInterface, ctx: NicContext, sets: NicStep[]): void {
+  const current = membershipOf(nic);
+  const ownsNsg = current.nsg !== null && ctx.ownedNsgs.has(armKey(current.nsg));
+  const kept = current.asgs.filter((a) => !ctx.ownedAsgs.has(armKey(a)));
+  if (!ownsNsg && kept.length === current.asgs.length) return;
+  const final: NicMembership = { asgs: kept, nsg: ownsNsg ? null : current.nsg };
+  const ipc = nic.properties.ipConfigurations[0];
+  const network = ipc ? `azure:${vnetOfSubnet(ipc.properties.subnet.id)}` : 'azure:';
+  sets.push(nicStep('set-nic', nic, network, current, final, nic.etag, `~ NIC ${nic.name} released (no longer managed)`));
+}
+
+/** A subnet NSG is evaluated with the NIC's (both must allow): it can only narrow, but say so. */
+function subnetFindings(nic: AzureNetworkInterface, ctx: NicContext, seen: Set<string>, findings: Finding[]): void {
+  for (const ipc of nic.properties.ipConfigurations) {
+    const subnet = ipc.properties.subnet.id;
+    const nsg = ctx.idx.subnetNsgs.get(armKey(subnet));
+    if (nsg === undefined || seen.has(armKey(subnet))) continue;
+    seen.add(armKey(subnet));
+    findings.push({
+      severity: 'warning', code: 'subnet-nsg', cloud: 'azure', target: subnet,
+      message: `subnet ${subnet} has the NSG ${nsg}; Azure applies it as well as segsync's NIC NSG (both must allow), so it may block traffic the policy allows`,
+      hint: 'remove the subnet NSG or make it allow what the policy allows (CLOUD-FACTS §2.1)',
+    });
+  }
+}
+
+const nameOf = (id: string): string => id.slice(id.lastIndexOf('/') + 1);

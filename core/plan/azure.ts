@@ -1,0 +1,47 @@
+/**
+ * planAzure(desired, actual) → ordered Azure steps and findings. Pure and deterministic.
+ *
+ * Order (make-before-break, DESIGN.md §3): create ASGs, then NSGs complete with their rules and
+ * denies → authorize new rules in existing NSGs → membership (all 'join-asgs', then all
+ * 'set-nic') → revoke stale rules → delete NSGs, then ASGs (an NSG rule may still name an ASG
+ * until its NSG is gone). Within a phase, steps are sorted by object id or name. Planning
+ * details: azure-groups.ts (owned objects, rules, priorities), azure-nics.ts (membership).
+ */
+import { azureBudget } from '../compile/azure.ts';
+import { armKey, type AzureDesired } from '../compile/azure-model.ts';
+import type { AzureState } from '../model/native/azure.ts';
+import { isOwnedAzure } from '../ownership.ts';
+import { emptyPhased, indexState, planAsgs, planNsgs } from './azure-groups.ts';
+import { planNics } from './azure-nics.ts';
+import type { AzureStep } from './azure-steps.ts';
+import { PHASES, type CompileContext, type Finding } from './step-base.ts';
+
+export type { AzureStep, CreateAsgStep, CreateNsgStep, DeleteAsgStep, DeleteNsgStep, DeleteRuleStep, NicMembership, NicStep, PutRuleStep } from './azure-steps.ts';
+
+/**
+ * @example
+ * const { steps } = planAzure(compileAzure(reach, ctx).desired, await readAzureState(api), ctx, { exclusive: false });
+ * steps.map((s) => s.kind); // ['create-asg', 'create-nsg', 'join-asgs', 'set-nic']
+ */
+export function planAzure(desired: AzureDesired, actual: AzureState, ctx: CompileContext, options: { exclusive: boolean }): { steps: AzureStep[]; findings: Finding[] } {
+  const idx = indexState(actual);
+  const pctx = { deploymentId: ctx.deploymentId, budget: azureBudget(ctx) };
+  const out = emptyPhased();
+  const findings: Finding[] = [];
+  planAsgs(desired, idx, pctx, out, findings);
+  planNsgs(desired, idx, pctx, out, findings);
+  const owned = <T extends { id: string; tags?: Record<string, string> }>(xs: Iterable<T>, extra: ReadonlyArray<{ id: string }>): Set<string> =>
+    new Set([...[...xs].filter((x) => isOwnedAzure(x.tags, ctx.deploymentId)).map((x) => armKey(x.id)), ...extra.map((x) => armKey(x.id))]);
+  planNics(desired, {
+    ...pctx, exclusive: options.exclusive, idx,
+    ownedAsgs: owned(idx.asgs.values(), desired.asgs),
+    ownedNsgs: owned(idx.nsgs.values(), desired.nsgs),
+  }, out, findings);
+  return { steps: PHASES.flatMap((p) => out[p]), findings: findings.sort(byFinding) };
+}
+
+function byFinding(a: Finding, b: Finding): number {
+  const ka = `${a.severity}|${a.code}|${armKey(a.target)}`;
+  const kb = `${b.severity}|${b.code}|${armKey(b.target)}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -1,0 +1,221 @@
+/**
+ * The AWS adapter round trip on the sandbox EC2: estate → readInventory → computeReach →
+ * compileAws → planAws → apply every step through the adapter → read back → verify. Asserts on
+ * state read back and judged by the native evaluator, not on calls.
+ *
+ * Make-before-break is checked after EVERY step: with E the state so far, O the state before the
+ * apply and N the new intent, verify(N, E) may only disagree where verify(N, O) did (E ⊆ O ∪ N
+ * and O ∩ N ⊆ E, flow by flow).
+ */
+import { describe, expect, it } from 'vitest';
+import { awsAdapter, classifyAwsError, AwsQuotaError } from '../../../adapters/aws/index.ts';
+import { CloudApiError } from '../../../adapters/errors.ts';
+import { applySteps } from '../../../adapters/reconcile.ts';
+import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
+import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
+import type { FaultPlan } from '../../../adapters/sandbox/faults.ts';
+import { compileAws } from '../../../core/compile/aws.ts';
+import { computeReach } from '../../../core/compile/reach.ts';
+import { ConflictError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
+import type { Workload } from '../../../core/model/inventory.ts';
+import type { AwsState } from '../../../core/model/native/aws.ts';
+import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
+import { parsePolicy } from '../../../core/policy/parse.ts';
+import type { Policy } from '../../../core/policy/types.ts';
+import { verify, type Disagreement } from '../../../core/verify/index.ts';
+
+const A = { account: '111111111111', region: 'eu-west-1' };
+const B = { account: '222222222222', region: 'eu-west-1' };
+
+/** `secondNic`: app1 gets a second ENI (10.0.2.20) in its VPC. */
+const estate = (o: { secondNic?: boolean } = {}): Estate => ({
+  aws: [
+    { id: 'i-web1', ...A, vpc: 'vpc-a', ip: '10.0.1.10', tags: { Tier: 'Web', Name: 'web-1' } },
+    { id: 'i-web2', ...A, vpc: 'vpc-a', ip: '10.0.1.11', tags: { tier: 'web' } },
+    { id: 'i-app1', ...A, vpc: 'vpc-a', ip: '10.0.2.10', tags: { tier: 'app' }, ...(o.secondNic ? { nics: [{ ip: '10.0.2.20' }] } : {}) },
+    { id: 'i-app2', ...A, vpc: 'vpc-a', ip: '10.0.2.21', tags: { tier: 'app' } },
+    { id: 'i-bastion', ...A, vpc: 'vpc-a', ip: '10.0.0.5', tags: { Name: 'bastion' }, securityGroups: ['sg-legacy-ssh'] },
+    { id: 'i-old', ...A, vpc: 'vpc-a', ip: '10.0.0.99', tags: { tier: 'web' }, state: 'terminated' },
+    { id: 'i-db1', ...B, vpc: 'vpc-b', ip: '10.1.3.10', ipv6: 'fd00:b::10', tags: { tier: 'db' } },
+    { id: 'i-db2', ...B, vpc: 'vpc-b', ip: '10.1.3.11', ipv6: 'fd00:b::11', tags: { tier: 'db' } },
+  ],
+  azure: [],
+  gcp: [],
+  awsSecurityGroups: [{ id: 'sg-legacy-ssh', ...A, vpc: 'vpc-a', name: 'legacy-ssh', ingress: [{ protocol: 'tcp', ports: '22', cidr: '192.0.2.0/24' }] }],
+  gcpFirewalls: [],
+});
+
+const policyOf = (exclusive: boolean): Policy => parsePolicy(`apiVersion: segsync/v1
+kind: SegmentationPolicy
+metadata: { name: shop }
+spec:
+  exclusive: ${exclusive}
+  defaults: { egress: deny, unlabeled: ignore }
+  externals:
+    - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
+    - { name: admin, cidrs: [192.168.10.0/24, "2001:db8:ad::/48"] }
+    - { name: mainframe, cidrs: [10.50.0.0/16] }
+  segments:
+    - { name: web, selector: "tier == 'web'" }
+    - { name: app, selector: "tier == 'app'" }
+    - { name: db, selector: "tier == 'db'" }
+  rules:
+    - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
+    - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
+    - { name: app-to-db, from: app, to: db, ports: [tcp/5432, icmp] }
+    - { name: app-to-mainframe, from: app, to: { external: mainframe }, ports: [tcp/1414] }
+    - { name: admin-to-db, from: { external: admin }, to: db, ports: [tcp/22, icmp] }
+`, 'shop.yaml');
+
+const ctx = { deploymentId: 'test' };
+const EMPTY_OTHERS = { azure: { networkSecurityGroups: [], applicationSecurityGroups: [], networkInterfaces: [] }, gcp: { firewalls: [], instances: [] } };
+const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
+
+function world(options: { faults?: FaultPlan; secondNic?: boolean } = {}) {
+  const sandbox = SandboxAws.fromEstate(estate({ secondNic: options.secondNic ?? false }), options.faults ? { faults: options.faults } : {});
+  const adapter = awsAdapter(sandbox.scopes().map((s) => sandbox.api(s)));
+  return { sandbox, adapter };
+}
+
+type World = ReturnType<typeof world>;
+
+async function planNow(w: World, policy: Policy) {
+  const workloads = await w.adapter.readInventory();
+  const state = await w.adapter.readState();
+  const compiled = compileAws(computeReach(policy, workloads), ctx);
+  const plan = planAws(compiled.desired, state, ctx, { exclusive: policy.exclusive });
+  return { workloads, state, plan, findings: [...compiled.findings, ...plan.findings] };
+}
+
+const judge = (policy: Policy, workloads: Workload[], aws: AwsState) => verify(policy, { workloads }, { aws, ...EMPTY_OTHERS });
+
+/** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
+async function applyChecked(w: World, policy: Policy, workloads: Workload[], before: AwsState, steps: AwsStep[]): Promise<string[]> {
+  const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
+  const violations: string[] = [];
+  for (const step of steps) {
+    await w.adapter.apply(step);
+    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter((d) => !baseline.has(flowKey(d)));
+    if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
+  }
+  return violations;
+}
+
+const kinds = (steps: AwsStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
+
+describe('AWS adapter on the sandbox: estate → plan → apply → verify', () => {
+  it('GIVEN the estate WHEN the plan is applied step by step THEN every intermediate state is make-before-break, verify finds nothing, and a second plan is empty', async () => {
+    const w = world();
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    expect(first.findings).toEqual([]);
+    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    const after = await w.adapter.readState();
+    const result = judge(policy, first.workloads, after);
+    expect(result.checked).toBeGreaterThan(1000);
+    expect(result.disagreements).toEqual([]);
+    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    // Unmanaged instances keep what they had.
+    const bastion = after.NetworkInterfaces.find((e) => e.Attachment?.InstanceId === 'i-bastion')!;
+    expect(bastion.Groups.map((g) => g.GroupId)).toEqual(['sg-legacy-ssh']);
+  });
+
+  it('GIVEN an applied estate WHEN one instance is re-tagged into another existing class in its VPC THEN the plan is one membership write plus prefix-list entry writes elsewhere, and verify finds nothing', async () => {
+    const w = world();
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    await applySteps(first.plan.steps, { aws: w.adapter } as never);
+    w.sandbox.tagInstance(A, 'i-app2', { tier: 'web' });
+    const second = await planNow(w, policy);
+    expect(kinds(second.plan.steps)).toEqual(['authorize:add-prefix-list-entries', 'membership:set-membership', 'revoke:remove-prefix-list-entries']);
+    expect(second.plan.steps.map((s) => 'cidrs' in s && s.cidrs)).toEqual([['10.0.2.21/32'], false, ['10.0.2.21/32']]);
+    expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
+    expect(judge(policy, second.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+  });
+
+  it('GIVEN a fully applied plan WHEN every step is applied again THEN each is a no-op (already done is success) and the state is unchanged', async () => {
+    const w = world();
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    for (const s of first.plan.steps) await w.adapter.apply(s);
+    const once = JSON.stringify(w.sandbox.snapshot());
+    for (const s of first.plan.steps) await w.adapter.apply(s);
+    expect(JSON.stringify(w.sandbox.snapshot())).toBe(once);
+    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+  });
+
+  it('GIVEN throttling and server errors on writes WHEN applied with retries THEN the same verified state is reached', async () => {
+    const operations = ['CreateSecurityGroup', 'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupEgress', 'ModifyNetworkInterfaceAttribute', 'CreateManagedPrefixList'];
+    const w = world({ faults: { throttleEvery: 3, failEvery: 5, operations, maxFaults: 12 } });
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    await applySteps(first.plan.steps, { aws: w.adapter } as never, { sleep: async () => {} });
+    expect(w.sandbox.faults.injected).toBe(12);
+    expect(judge(policy, first.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+  });
+
+  it('GIVEN exclusive: false WHEN applied THEN default groups stay, are reported, and verify shows exactly the access they add', async () => {
+    const w = world();
+    const policy = policyOf(false);
+    const first = await planNow(w, policy);
+    expect(first.findings.filter((f) => f.code === 'foreign-group').map((f) => [f.severity, f.message.match(/\(default\)/)?.[0]])).toEqual([['warning', '(default)'], ['warning', '(default)']]);
+    for (const s of first.plan.steps) await w.adapter.apply(s);
+    const state = await w.adapter.readState();
+    const defaults = state.SecurityGroups.filter((g) => g.GroupName === 'default').map((g) => g.GroupId);
+    const { disagreements } = judge(policy, first.workloads, state);
+    expect(disagreements.length).toBeGreaterThan(0);
+    expect(disagreements.every((d) => !d.intended && d.actual && defaults.some((id) => d.nativeRule.startsWith(id)))).toBe(true);
+  });
+});
+
+describe('AWS adapter: a member with two ENIs', () => {
+  // OPEN: computeReach builds a class's address sets from each member's PRIMARY address only
+  // (core/compile/reach.ts point()), so a second ENI's address never reaches the prefix lists other
+  // VPCs use, while the intent oracle treats it as the workload. Same-VPC peers are fine (group
+  // references match every address of every member ENI). Expected to fail until reach covers it.
+  it.fails('GIVEN app1 with a second ENI WHEN applied THEN db in another VPC admits app1 from both addresses', async () => {
+    const w = world({ secondNic: true });
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    for (const s of first.plan.steps) await w.adapter.apply(s);
+    const state = await w.adapter.readState();
+    expect(state.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === 'i-app1').map((e) => e.Groups.length)).toEqual([1, 1]);
+    expect(judge(policy, first.workloads, state).disagreements).toEqual([]);
+  });
+});
+
+describe('AWS adapter: inventory', () => {
+  it('GIVEN instances with mixed-case tags, a second ENI and a terminated one WHEN read THEN workloads follow the ID formats, addresses primary first, one attachment per ENI', async () => {
+    const { adapter } = world({ secondNic: true });
+    const workloads = await adapter.readInventory();
+    expect(workloads.map((x) => x.id)).toEqual([
+      'aws:111111111111:eu-west-1:i-app1', 'aws:111111111111:eu-west-1:i-app2', 'aws:111111111111:eu-west-1:i-bastion',
+      'aws:111111111111:eu-west-1:i-web1', 'aws:111111111111:eu-west-1:i-web2', 'aws:222222222222:eu-west-1:i-db1', 'aws:222222222222:eu-west-1:i-db2',
+    ]);
+    const app1 = workloads[0]!;
+    expect(app1).toMatchObject({ network: 'aws:111111111111:eu-west-1:vpc-a', addresses: ['10.0.2.10', '10.0.2.20'], managed: true, labels: { tier: 'app' } });
+    expect(app1.attachments.map((a) => [a.network, a.addresses])).toEqual([['aws:111111111111:eu-west-1:vpc-a', ['10.0.2.10']], ['aws:111111111111:eu-west-1:vpc-a', ['10.0.2.20']]]);
+    expect(workloads[3]!.labels).toEqual({ name: 'web-1', tier: 'web' });
+    expect(workloads[5]!.addresses).toEqual(['10.1.3.10', 'fd00:b::10']);
+  });
+});
+
+describe('AWS adapter: error classification', () => {
+  const err = (code: string, status = 400) => new CloudApiError('aws', code, 'm', status);
+  const step = { cloud: 'aws', kind: 'authorize', target: 'g' };
+  it.each([
+    ['RequestLimitExceeded', 503, ThrottledError],
+    ['InternalError', 500, TransientCloudError],
+    ['IncorrectState', 400, TransientCloudError],
+    ['PrefixListVersionMismatch', 400, ConflictError],
+    ['DependencyViolation', 400, ConflictError],
+    ['RulesPerSecurityGroupLimitExceeded', 400, AwsQuotaError],
+    ['SecurityGroupsPerInterfaceLimitExceeded', 400, AwsQuotaError],
+    ['UnauthorizedOperation', 403, StepFailedError],
+  ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
+    const e = classifyAwsError(err(code, status), step);
+    expect(e).toBeInstanceOf(cls);
+    expect((e as { retryable: boolean }).retryable).toBe(cls === ThrottledError || cls === TransientCloudError || cls === ConflictError);
+  });
+});

@@ -1,0 +1,261 @@
+/**
+ * The Azure adapter round trip on the sandbox Microsoft.Network: estate → readInventory →
+ * computeReach → compileAzure → planAzure → apply every step through the adapter → read back →
+ * verify. Asserts on state read back and judged by the native evaluator, not on calls.
+ *
+ * Make-before-break is checked after EVERY step: with E the state so far, O the state before the
+ * apply and N the new intent, verify(N, E) may only disagree where verify(N, O) did — flow by
+ * flow that is old ∩ new ⊆ E ⊆ old ∪ new when O enforced the old intent (a re-tag), and "never
+ * cut a flow the new intent allows" when O had no segsync objects (a first rollout).
+ */
+import { describe, expect, it } from 'vitest';
+import { azureAdapter, classifyAzureError, AzureQuotaError } from '../../../adapters/azure/index.ts';
+import { CloudApiError } from '../../../adapters/errors.ts';
+import { applySteps, reconcile, type Clouds } from '../../../adapters/reconcile.ts';
+import { SandboxAzure } from '../../../adapters/sandbox/azure.ts';
+import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
+import { FaultInjector, type FaultPlan } from '../../../adapters/sandbox/faults.ts';
+import { compileAzure } from '../../../core/compile/azure.ts';
+import { computeReach } from '../../../core/compile/reach.ts';
+import { ConflictError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
+import type { Workload } from '../../../core/model/inventory.ts';
+import type { AzureState } from '../../../core/model/native/azure.ts';
+import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
+import { parsePolicy } from '../../../core/policy/parse.ts';
+import type { Policy } from '../../../core/policy/types.ts';
+import { verify, type Disagreement } from '../../../core/verify/index.ts';
+
+const SUB_A = 'sub-a';
+const SUB_B = 'sub-b';
+const base = { subscription: SUB_A, region: 'westeurope' };
+
+const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
+  aws: [],
+  azure: [
+    { id: 'web-1', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.1.10', ipv6: 'fd00:a::10', tags: { Tier: 'Web', Name: 'web-1' } },
+    { id: 'web-2', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.1.11', tags: { tier: 'web' }, nics: [{ ip: '10.0.1.21' }] },
+    { id: 'app-1', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.2.10', tags: { tier: 'app' } },
+    { id: 'app-2', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.2.11', tags: { tier: 'app' } },
+    { id: 'bastion', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.0.5', tags: { Name: 'bastion' }, nsg: 'legacy-ssh' },
+    { id: 'db-1', ...base, vnet: 'vnet-b', resourceGroup: 'rg-b', ip: '10.1.3.10', tags: { tier: 'db' }, ...(o.dbNsg ? { nsg: 'legacy-db' } : {}) },
+    { id: 'db-2', ...base, vnet: 'vnet-b', resourceGroup: 'rg-b', ip: '10.1.3.11', tags: { tier: 'db' } },
+    { id: 'db-3', subscription: SUB_B, region: 'northeurope', vnet: 'vnet-c', ip: '10.2.3.10', tags: { tier: 'db' } },
+  ],
+  gcp: [],
+  awsSecurityGroups: [],
+  gcpFirewalls: [],
+});
+
+const policyOf = (exclusive: boolean): Policy => parsePolicy(`apiVersion: segsync/v1
+kind: SegmentationPolicy
+metadata: { name: shop }
+spec:
+  exclusive: ${exclusive}
+  defaults: { egress: deny, unlabeled: ignore }
+  externals:
+    - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
+    - { name: admin, cidrs: [192.168.10.0/24, "2001:db8:ad::/48"] }
+    - { name: mainframe, cidrs: [10.50.0.0/16] }
+  segments:
+    - { name: web, selector: "tier == 'web'" }
+    - { name: app, selector: "tier == 'app'" }
+    - { name: db, selector: "tier == 'db'" }
+  rules:
+    - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
+    - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
+    - { name: app-to-db, from: app, to: db, ports: [tcp/5432, icmp] }
+    - { name: app-to-mainframe, from: app, to: { external: mainframe }, ports: [tcp/1414, udp/500-510] }
+    - { name: admin-to-db, from: { external: admin }, to: db, ports: [tcp/22, icmp] }
+`, 'shop.yaml');
+
+const ctx = { deploymentId: 'test' };
+const EMPTY_OTHERS = { aws: { SecurityGroups: [], NetworkInterfaces: [], PrefixLists: [] }, gcp: { firewalls: [], instances: [] } };
+const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
+
+function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
+  const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+  const sandbox = SandboxAzure.fromEstate(estate(options), faults ? { faults } : {});
+  const adapter = azureAdapter(sandbox.subscriptions().map((s) => sandbox.api(s)));
+  return { sandbox, adapter, faults, clouds: { azure: adapter } as unknown as Clouds };
+}
+
+type World = ReturnType<typeof world>;
+
+async function planNow(w: World, policy: Policy) {
+  const workloads = await w.adapter.readInventory();
+  const state = await w.adapter.readState();
+  const compiled = compileAzure(computeReach(policy, workloads), ctx);
+  const plan = planAzure(compiled.desired, state, ctx, { exclusive: policy.exclusive });
+  return { workloads, state, desired: compiled.desired, plan, findings: [...compiled.findings, ...plan.findings] };
+}
+
+const judge = (policy: Policy, workloads: Workload[], azure: AzureState) => verify(policy, { workloads }, { azure, ...EMPTY_OTHERS });
+
+/** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
+async function applyChecked(w: World, policy: Policy, workloads: Workload[], before: AzureState, steps: AzureStep[]): Promise<string[]> {
+  const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
+  const violations: string[] = [];
+  for (const step of steps) {
+    await w.adapter.apply(step);
+    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter((d) => !baseline.has(flowKey(d)));
+    if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
+  }
+  return violations;
+}
+
+const kinds = (steps: AzureStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
+const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
+
+describe('Azure adapter on the sandbox: estate → plan → apply → verify', () => {
+  it('GIVEN the estate WHEN the plan is applied step by step THEN every intermediate state is make-before-break, verify finds nothing, and a second plan is empty', async () => {
+    const w = world();
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    expect(first.findings).toEqual([]);
+    expect(count(kinds(first.plan.steps))).toEqual({
+      'create:create-asg': 5, 'create:create-nsg': 3, 'membership:join-asgs': 8, 'membership:set-nic': 8,
+    });
+    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    const after = await w.adapter.readState();
+    const result = judge(policy, first.workloads, after);
+    expect(result.checked).toBeGreaterThan(1000);
+    expect(result.disagreements).toEqual([]);
+    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    // The unmanaged bastion keeps its foreign NSG and joins nothing.
+    const bastion = after.networkInterfaces.find((n) => n.name === 'bastion-nic0')!;
+    expect(bastion.properties.networkSecurityGroup?.id).toMatch(/\/legacy-ssh$/);
+    expect(bastion.properties.ipConfigurations[0]!.properties.applicationSecurityGroups).toBeUndefined();
+  });
+
+  it('GIVEN an applied estate WHEN one VM is re-tagged into another existing class of its VNet THEN the plan is one NIC write plus prefix-rule rewrites in the other VNets, and verify finds nothing', async () => {
+    const w = world();
+    const policy = policyOf(true);
+    await applySteps((await planNow(w, policy)).plan.steps, w.clouds);
+    w.sandbox.tagVm(SUB_A, 'app-2', { tier: 'web' });
+    const second = await planNow(w, policy);
+    const nicWrites = second.plan.steps.filter((s) => s.phase === 'membership');
+    expect(nicWrites.map((s) => [s.kind, s.target.split('/').at(-1)])).toEqual([['set-nic', 'app-2-nic0']]);
+    // app's members moved, so db's address rules in vnet-b and vnet-c change: put new, then revoke old.
+    expect(second.plan.steps.filter((s) => s.phase !== 'membership').every((s) => s.kind === 'put-rule' || s.kind === 'delete-rule')).toBe(true);
+    expect(second.plan.steps.filter((s) => s.phase !== 'membership').every((s) => !s.network.endsWith('/vnet-a'))).toBe(true);
+    expect(count(kinds(second.plan.steps))).toEqual({ 'authorize:put-rule': 6, 'membership:set-nic': 1, 'revoke:delete-rule': 6 });
+    expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
+    expect(judge(policy, second.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+  });
+
+  it('GIVEN a fully applied plan WHEN every step is applied again THEN each is a no-op (already done is success) and the plan stays empty', async () => {
+    const w = world();
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    for (const s of first.plan.steps) await w.adapter.apply(s);
+    const membership = JSON.stringify((await w.adapter.readState()).networkInterfaces.map((n) => [n.properties.networkSecurityGroup, n.properties.ipConfigurations.map((c) => c.properties.applicationSecurityGroups)]));
+    const fresh = azureAdapter(w.sandbox.subscriptions().map((s) => w.sandbox.api(s))); // a restarted process: no remembered etags
+    for (const s of first.plan.steps) await fresh.apply(s);
+    const again = JSON.stringify((await w.adapter.readState()).networkInterfaces.map((n) => [n.properties.networkSecurityGroup, n.properties.ipConfigurations.map((c) => c.properties.applicationSecurityGroups)]));
+    expect(again).toBe(membership);
+    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+  });
+
+  it('GIVEN throttling and server errors on writes WHEN applied with retries THEN the same verified state is reached', async () => {
+    const operations = ['createOrUpdateApplicationSecurityGroup', 'createOrUpdateNetworkSecurityGroup', 'createOrUpdateSecurityRule', 'createOrUpdateNetworkInterface'];
+    const w = world({ faults: { throttleEvery: 3, failEvery: 5, operations, maxFaults: 10 } });
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    await applySteps(first.plan.steps, w.clouds, { sleep: async () => {} });
+    expect(w.faults!.injected).toBe(10);
+    expect(judge(policy, first.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+  });
+
+  it('GIVEN a NIC changed by someone else after planning WHEN its step is applied THEN ConflictError, and reconcile re-plans and converges', async () => {
+    const w = world();
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    const api = w.sandbox.api(SUB_A);
+    const nic = (await api.listNetworkInterfaces()).find((n) => n.name === 'app-1-nic0')!;
+    await api.createOrUpdateNetworkInterface('rg-a', nic.name, { ...nic, tags: { touched: 'yes' } });
+    const join = first.plan.steps.find((s) => s.kind === 'join-asgs' && s.target === nic.id)!;
+    for (const s of first.plan.steps.filter((x) => x.phase === 'create')) await w.adapter.apply(s);
+    await expect(w.adapter.apply(join)).rejects.toBeInstanceOf(ConflictError);
+    const result = await reconcile(policy, { azure: w.adapter, aws: emptyAdapter('aws'), gcp: emptyAdapter('gcp') } as unknown as Clouds, ctx, { sleep: async () => {} });
+    expect(result.last.plan.steps).toEqual([]);
+    expect(judge(policy, first.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect((await api.listNetworkInterfaces()).find((n) => n.name === 'app-1-nic0')!.tags).toEqual({ touched: 'yes' });
+  });
+});
+
+describe('Azure adapter: foreign NSGs on managed NICs', () => {
+  it('GIVEN a foreign NSG on a managed NIC and exclusive: false WHEN planned THEN a blocking finding, and reconcile applies nothing', async () => {
+    const w = world({ dbNsg: true });
+    const policy = policyOf(false);
+    const first = await planNow(w, policy);
+    expect(first.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.target.split('/').at(-1)])).toEqual([['foreign-nsg-blocks', 'db-1-nic0']]);
+    const before = JSON.stringify(w.sandbox.snapshot());
+    await expect(reconcile(policy, { azure: w.adapter, aws: emptyAdapter('aws'), gcp: emptyAdapter('gcp') } as unknown as Clouds, ctx)).rejects.toThrow(/blocking/);
+    expect(JSON.stringify(w.sandbox.snapshot())).toBe(before);
+  });
+
+  it('GIVEN the same with exclusive: true WHEN applied THEN segsync\'s NSG replaces it (reported), the foreign NSG still exists, and verify finds nothing', async () => {
+    const w = world({ dbNsg: true });
+    const policy = policyOf(true);
+    const first = await planNow(w, policy);
+    expect(first.findings.map((f) => [f.severity, f.code])).toEqual([['warning', 'foreign-nsg-replaced']]);
+    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    const after = await w.adapter.readState();
+    expect(after.networkSecurityGroups.map((n) => n.name)).toContain('legacy-db');
+    expect(judge(policy, first.workloads, after).disagreements).toEqual([]);
+  });
+});
+
+describe('Azure adapter: inventory', () => {
+  it('GIVEN VMs with mixed-case tags, a second NIC and an IPv6 configuration WHEN read THEN workloads follow the ID formats, addresses primary first, one attachment per IP configuration', async () => {
+    const { adapter } = world();
+    const workloads = await adapter.readInventory();
+    const web1 = workloads.find((x) => x.nativeId === 'web-1')!;
+    const vnetA = `azure:/subscriptions/${SUB_A}/resourceGroups/rg-a/providers/Microsoft.Network/virtualNetworks/vnet-a`;
+    expect(web1).toMatchObject({
+      id: `azure:/subscriptions/${SUB_A}/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/web-1`,
+      location: { cloud: 'azure', account: SUB_A, region: 'westeurope' }, network: vnetA, labels: { name: 'web-1', tier: 'web' },
+      addresses: ['10.0.1.10', 'fd00:a::10'], managed: true,
+    });
+    expect(web1.attachments.map((a) => [a.id.split('/').slice(-3).join('/'), a.addresses])).toEqual([
+      ['web-1-nic0/ipConfigurations/ipconfig1', ['10.0.1.10']], ['web-1-nic0/ipConfigurations/ipconfig-v6', ['fd00:a::10']],
+    ]);
+    const web2 = workloads.find((x) => x.nativeId === 'web-2')!;
+    expect(web2.addresses).toEqual(['10.0.1.11', '10.0.1.21']);
+    expect(workloads.find((x) => x.nativeId === 'db-3')!.location).toEqual({ cloud: 'azure', account: SUB_B, region: 'northeurope' });
+    expect(workloads.map((x) => x.id)).toEqual([...workloads.map((x) => x.id)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+  });
+});
+
+describe('Azure adapter: error classification', () => {
+  const err = (code: string, status = 400) => new CloudApiError('azure', code, 'm', status);
+  it.each([
+    ['TooManyRequests', 429, ThrottledError],
+    ['RetryableErrorDueToAnotherOperation', 429, ThrottledError],
+    ['AnotherOperationInProgress', 409, ThrottledError],
+    ['InternalServerError', 500, TransientCloudError],
+    ['PreconditionFailed', 412, ConflictError],
+    ['CanceledAndSupersededDueToAnotherOperation', 409, ConflictError],
+    ['SecurityRuleConflict', 400, ConflictError],
+    ['SecurityRuleCountLimitReached', 400, AzureQuotaError],
+    ['NumberOfApplicationSecurityGroupsReferencedInIpConfigurationLimitReached', 400, AzureQuotaError],
+    ['AuthorizationFailed', 403, StepFailedError],
+    ['InUseNetworkSecurityGroupCannotBeDeleted', 400, StepFailedError],
+  ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
+    const e = classifyAzureError(err(code, status), { cloud: 'azure', kind: 'put-rule', target: 'r' });
+    expect(e).toBeInstanceOf(cls);
+    expect((e as { retryable: boolean }).retryable).toBe(cls === ThrottledError || cls === TransientCloudError || cls === ConflictError);
+  });
+
+  it('GIVEN a step for a subscription no API serves WHEN applied THEN StepFailedError', async () => {
+    const { adapter } = world();
+    const step = { cloud: 'azure', scope: 'sub-zzz', network: 'azure:x', resourceGroup: 'rg', target: 'x', summary: 'x', kind: 'delete-asg', phase: 'delete', name: 'x' } as const;
+    await expect(adapter.apply(step)).rejects.toBeInstanceOf(StepFailedError);
+  });
+});
+
+function emptyAdapter(cloud: 'aws' | 'gcp') {
+  const state = cloud === 'aws' ? EMPTY_OTHERS.aws : EMPTY_OTHERS.gcp;
+  return { cloud, readInventory: async () => [], readState: async () => state, apply: async () => { throw new Error(`no ${cloud} steps expected`); } };
+}
