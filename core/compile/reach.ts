@@ -12,13 +12,13 @@
  *   fewer ports than its region, its members' addresses are carved out of the region's set and
  *   the class gets its own entry, so an address rule never widens past a label rule's deny.
  */
-import { AddressSet, type Family } from '../model/address.ts';
+import { AddressSet, parseAddress, type Family } from '../model/address.ts';
 import type { Location, Workload } from '../model/inventory.ts';
 import { PortSet } from '../model/ports.ts';
 import type { Cloud, Labels } from '../policy/labels.ts';
 import { selectorMatches } from '../policy/selector/index.ts';
 import type { Peer, Policy, Rule } from '../policy/types.ts';
-import { classify, FAMILIES, primaryAddress, type Classification, type WorkloadClass } from './classes.ts';
+import { classify, FAMILIES, type Classification, type WorkloadClass } from './classes.ts';
 import { buildRegions, cidrsAtomName, policyAtoms, type Region, type RegionMap } from './regions.ts';
 
 export type ReachPeer =
@@ -145,8 +145,8 @@ class ReachContext {
     const rest = local ? other.members.filter((w) => w.network !== network) : other.members;
     const value = {
       inNetwork: inNet.length > 0,
-      elsewhere: AddressSet.fromRanges(f, rest.map((w) => point(w, f))),
-      all: AddressSet.fromRanges(f, other.members.map((w) => point(w, f))),
+      elsewhere: AddressSet.fromRanges(f, rest.flatMap((w) => points(w, f))),
+      all: AddressSet.fromRanges(f, other.members.flatMap((w) => points(w, f))),
     };
     this.splitCache.set(key, value);
     return value;
@@ -164,7 +164,7 @@ class ReachContext {
         const rest = ports.subtract(common);
         if (rest.isEmpty()) continue;
         const members = cls.members.filter((w) => w.network === network);
-        out.push({ peer: { kind: 'addresses', family: f, set: AddressSet.fromRanges(f, members.map((w) => point(w, f))), classId }, ports: rest });
+        out.push({ peer: { kind: 'addresses', family: f, set: AddressSet.fromRanges(f, members.flatMap((w) => points(w, f))), classId }, ports: rest });
       }
     }
     return out;
@@ -212,9 +212,17 @@ function peerMatches(peer: Peer, externals: string[], party: Party): boolean {
   }
 }
 
-function point(w: Workload, f: Family): readonly [bigint, bigint] {
-  const v = primaryAddress(w, f)!;
-  return [v, v];
+/**
+ * Every address of the workload in family `f` (all attachments), each as a one-address range.
+ * Class membership is by labels, so a secondary ENI/NIC address belongs to the class too.
+ */
+function points(w: Workload, f: Family): Array<readonly [bigint, bigint]> {
+  const out: Array<readonly [bigint, bigint]> = [];
+  for (const text of new Set([...w.addresses, ...w.attachments.flatMap((a) => a.addresses)])) {
+    const p = parseAddress(text);
+    if (p.ok && p.value.family === f) out.push([p.value.value, p.value.value]);
+  }
+  return out;
 }
 
 function sortEntries(entries: ReachEntry[]): ReachEntry[] {

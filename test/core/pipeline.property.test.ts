@@ -22,6 +22,7 @@ const RUNS = 60;
 
 describe('pipeline properties', () => {
   it('traffic-preserving: evaluator(apply(compile(p))) == allows(p), and a second plan is empty', async () => {
+    let checked = 0;
     await fc.assert(fc.asyncProperty(policyArb, instancesArb, async (policyText, instances) => {
       const policy = parsePolicy(policyText, 'generated.yaml');
       const sandbox = Sandbox.fromEstate(estateOf(instances));
@@ -30,10 +31,12 @@ describe('pipeline properties', () => {
       const world = await readWorld(clouds);
       const result = verify(policy, world.inventory, world.state);
       expect(result.disagreements.slice(0, 3)).toEqual([]);
-      expect(result.checked).toBeGreaterThan(0);
+      checked += result.checked;
       const again = await planWorld(policy, clouds, ctx);
       expect(again.plan.steps.map((s) => `${s.cloud} ${s.kind} ${s.target}`)).toEqual([]);
     }), { numRuns: RUNS });
+    // Some generated cases enforce nothing; the run as a whole must have checked real flows.
+    expect(checked).toBeGreaterThan(RUNS * 50);
   });
 
   it('make-before-break: after every single step, old ∩ new ⊆ effective ⊆ old ∪ new (one re-tag)', async () => {
