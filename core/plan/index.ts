@@ -24,12 +24,12 @@ export interface Plan {
  * p.steps.length === 0; // up to date
  */
 export function plan(desired: Desired, actual: NativeState, ctx: CompileContext, options: { exclusive: boolean }): Plan {
-  const parts = [
+  const parts: Array<{ steps: readonly Step[]; findings: Finding[] }> = [
     planAws(desired.aws, actual.aws, ctx, options),
     planAzure(desired.azure, actual.azure, ctx, options),
     planGcp(desired.gcp, actual.gcp, ctx, options),
   ];
-  const steps: Step[] = parts.flatMap((p) => p.steps);
+  const steps: Step[] = parts.flatMap((p) => [...p.steps]);
   const rank = (s: Step) => PHASES.indexOf(s.phase);
   const ordered = steps.map((s, i) => [s, i] as const).sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([s]) => s);
   return { steps: ordered, findings: [...desired.findings, ...parts.flatMap((p) => p.findings)] };

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeReach, type ReachEntry } from '../../../core/compile/reach.ts';
-import { parseAddress } from '../../../core/model/address.ts';
+import { AddressSet, formatCidr, parseAddress } from '../../../core/model/address.ts';
+import { PortSet } from '../../../core/model/ports.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { allows } from '../../../core/policy/intent.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
@@ -68,8 +69,13 @@ describe('computeReach', () => {
     fc.assert(fc.property(policyArb, instancesArb, (text, instances) => {
       const policy = parsePolicy(text, 'generated.yaml');
       const workloads = workloadsOf(instances);
-      const show = (ws: Workload[]) => JSON.stringify(computeReach(policy, ws).networks, (_, v: unknown) =>
-        (v instanceof Map ? [...v.entries()] : typeof v === 'bigint' ? v.toString() : v && typeof v === 'object' && 'toCidrs' in v ? String((v as { toCidrs(): unknown[] }).toCidrs().length) + JSON.stringify((v as { ranges(): unknown }).ranges(), (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) : v));
+      // Address and port sets print as their canonical text, so equal sets print equally.
+      const show = (ws: Workload[]) => JSON.stringify(computeReach(policy, ws).networks, (_k, v: unknown) => {
+        if (v instanceof Map) return [...v.entries()];
+        if (v instanceof AddressSet) return v.toCidrs().map(formatCidr);
+        if (v instanceof PortSet) return v.key();
+        return typeof v === 'bigint' ? v.toString() : v;
+      });
       expect(show([...workloads].reverse())).toBe(show(workloads));
     }), { numRuns: 100 });
   });
