@@ -65,15 +65,20 @@ async function readNic(api: AzureNetworkApi, id: string): Promise<AzureNetworkIn
   return (await api.listNetworkInterfaces()).find((n) => n.id.toLowerCase() === key);
 }
 
+/** Whether the NIC already has what this step (or, for a join, the plan's final write) sets. */
+function done(nic: AzureNetworkInterface, step: NicStep): boolean {
+  const now = membershipOf(nic);
+  return sameMembership(now, step.set) || (step.then !== undefined && sameMembership(now, step.then));
+}
+
 /** The body and etag to PUT, or undefined when the NIC already has the target membership. */
 async function prepareNic(api: AzureNetworkApi, step: NicStep, etags: EtagMemo): Promise<{ body: AzureNetworkInterface; ifMatch: string | undefined } | undefined> {
   const remembered = step.ifMatch ?? etags.get(step.target.toLowerCase());
   if (remembered !== undefined) return { body: step.body, ifMatch: remembered };
   const fresh = await readNic(api, step.target);
   if (!fresh) throw new ConflictError(`NIC ${step.target} is gone; re-plan`);
-  const now = membershipOf(fresh);
-  if (sameMembership(now, step.set)) return undefined;
-  if (!sameMembership(now, step.expect)) throw new ConflictError(`NIC ${step.target} changed since the plan was made; re-plan`);
+  if (done(fresh, step)) return undefined;
+  if (!sameMembership(membershipOf(fresh), step.expect)) throw new ConflictError(`NIC ${step.target} changed since the plan was made; re-plan`);
   return { body: withMembership(fresh, step.set), ifMatch: fresh.etag };
 }
 
@@ -87,9 +92,10 @@ async function writeNic(api: AzureNetworkApi, step: NicStep, etags: EtagMemo): P
   } catch (e) {
     const classified = classifyAzureError(e, step);
     if (!(classified instanceof ConflictError)) throw classified;
-    // A retry of a write that already landed: the membership is what we wanted.
+    // A re-run of a write that already landed: the membership is what we wanted. The NIC's
+    // other fields are not known to match our body, so the next write of it reads afresh.
+    etags.delete(key);
     const fresh = await readNic(api, step.target);
-    if (!fresh || !sameMembership(membershipOf(fresh), step.set)) throw classified;
-    if (fresh.etag !== undefined) etags.set(key, fresh.etag);
+    if (!fresh || !done(fresh, step)) throw classified;
   }
 }

@@ -12,6 +12,9 @@
  *   final 'set-nic'. Otherwise, in a first rollout, a NIC's new NSG would reference a peer ASG
  *   its peers have not joined yet and cut flows the old and the new intent both allow. A NIC
  *   whose NSG stays changes in one atomic write (old → new class at once).
+ *   Limits (not fixable by ordering single-NIC writes): when SEVERAL NICs change class at once,
+ *   or a class moves to another NSG bucket while a peer still sits under its old NSG, a peer may
+ *   briefly be judged under a mix of old and new rules.
  * - NICs no longer managed that still carry owned ASGs or an owned NSG are detached.
  */
 import { armKey, type AzureDesired, type AzureDesiredNic } from '../compile/azure-model.ts';
@@ -76,12 +79,15 @@ export function planNics(desired: AzureDesired, ctx: NicContext, out: Phased, fi
   out.membership.push(...joins, ...sets);
 }
 
-function nicStep(kind: NicStep['kind'], nic: AzureNetworkInterface, network: string, expect: NicMembership, set: NicMembership, ifMatch: string | undefined, summary: string): NicStep {
+interface NicChange { expect: NicMembership; set: NicMembership; then?: NicMembership; ifMatch: string | undefined }
+
+function nicStep(kind: NicStep['kind'], nic: AzureNetworkInterface, network: string, change: NicChange, summary: string): NicStep {
+  const { expect, set, then, ifMatch } = change;
   const rg = /\/resourceGroups\/([^/]+)/i.exec(nic.id)?.[1] ?? '';
   const sub = /\/subscriptions\/([^/]+)/i.exec(nic.id)?.[1] ?? '';
   return {
     cloud: 'azure', scope: sub, network, resourceGroup: rg, target: nic.id, summary, kind, phase: 'membership', nicName: nic.name,
-    ...(ifMatch === undefined ? {} : { ifMatch }), expect, set, body: withMembership(nic, set),
+    ...(ifMatch === undefined ? {} : { ifMatch }), expect, set, ...(then === undefined ? {} : { then }), body: withMembership(nic, set),
   };
 }
 
@@ -114,11 +120,11 @@ function managedNic(d: AzureDesiredNic, nic: AzureNetworkInterface, ctx: NicCont
   const nsgChanges = armKey(current.nsg ?? '') !== armKey(d.nsg);
   if (nsgChanges && joined.length > current.asgs.length && joined.length <= ctx.budget.asgsPerIpConfiguration) {
     const join: NicMembership = { asgs: joined, nsg: current.nsg };
-    out.joins.push(nicStep('join-asgs', nic, d.network, current, join, nic.etag, `~ NIC ${nic.name} joins ${d.className}`));
-    out.sets.push(nicStep('set-nic', nic, d.network, join, final, undefined, `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`));
+    out.joins.push(nicStep('join-asgs', nic, d.network, { expect: current, set: join, then: final, ifMatch: nic.etag }, `~ NIC ${nic.name} joins ${d.className}`));
+    out.sets.push(nicStep('set-nic', nic, d.network, { expect: join, set: final, ifMatch: undefined }, `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`));
     return;
   }
-  out.sets.push(nicStep('set-nic', nic, d.network, current, final, nic.etag, `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`));
+  out.sets.push(nicStep('set-nic', nic, d.network, { expect: current, set: final, ifMatch: nic.etag }, `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`));
 }
 
 /** A NIC segsync no longer manages: drop owned ASGs and an owned NSG, keep everything foreign. */
@@ -130,7 +136,7 @@ function releasedNic(nic: AzureNetworkInterface, ctx: NicContext, sets: NicStep[
   const final: NicMembership = { asgs: kept, nsg: ownsNsg ? null : current.nsg };
   const ipc = nic.properties.ipConfigurations[0];
   const network = ipc ? `azure:${vnetOfSubnet(ipc.properties.subnet.id)}` : 'azure:';
-  sets.push(nicStep('set-nic', nic, network, current, final, nic.etag, `~ NIC ${nic.name} released (no longer managed)`));
+  sets.push(nicStep('set-nic', nic, network, { expect: current, set: final, ifMatch: nic.etag }, `~ NIC ${nic.name} released (no longer managed)`));
 }
 
 /** A subnet NSG is evaluated with the NIC's (both must allow): it can only narrow, but say so. */

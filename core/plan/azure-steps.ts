@@ -72,6 +72,8 @@ export interface NicStep extends AzureStepBase {
   ifMatch?: string;
   expect: NicMembership;
   set: NicMembership;
+  /** join-asgs only: the final membership; a NIC already there is past this step (re-runs succeed). */
+  then?: NicMembership;
   /** The PUT body: the NIC as read at plan time with `set` applied. */
   body: AzureNetworkInterface;
 }

@@ -37,6 +37,8 @@ export function planAzure(desired: AzureDesired, actual: AzureState, ctx: Compil
     ownedAsgs: owned(idx.asgs.values(), desired.asgs),
     ownedNsgs: owned(idx.nsgs.values(), desired.nsgs),
   }, out, findings);
+  // An NSG's rules may name an ASG until the NSG is gone (the service refuses to delete an ASG in use).
+  out.delete = [...out.delete.filter((s) => s.kind === 'delete-nsg'), ...out.delete.filter((s) => s.kind !== 'delete-nsg')];
   return { steps: PHASES.flatMap((p) => out[p]), findings: findings.sort(byFinding) };
 }
 

@@ -34,7 +34,7 @@ const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
   azure: [
     { id: 'web-1', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.1.10', ipv6: 'fd00:a::10', tags: { Tier: 'Web', Name: 'web-1' } },
     { id: 'web-2', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.1.11', tags: { tier: 'web' }, nics: [{ ip: '10.0.1.21' }] },
-    { id: 'app-1', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.2.10', tags: { tier: 'app' } },
+    { id: 'app-1', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.2.10', tags: { tier: 'app' }, nics: [{ ip: '10.0.2.20' }] },
     { id: 'app-2', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.2.11', tags: { tier: 'app' } },
     { id: 'bastion', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.0.5', tags: { Name: 'bastion' }, nsg: 'legacy-ssh' },
     { id: 'db-1', ...base, vnet: 'vnet-b', resourceGroup: 'rg-b', ip: '10.1.3.10', tags: { tier: 'db' }, ...(o.dbNsg ? { nsg: 'legacy-db' } : {}) },
@@ -113,7 +113,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     const first = await planNow(w, policy);
     expect(first.findings).toEqual([]);
     expect(count(kinds(first.plan.steps))).toEqual({
-      'create:create-asg': 5, 'create:create-nsg': 3, 'membership:join-asgs': 8, 'membership:set-nic': 8,
+      'create:create-asg': 5, 'create:create-nsg': 3, 'membership:join-asgs': 9, 'membership:set-nic': 9,
     });
     expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const after = await w.adapter.readState();
@@ -121,6 +121,9 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     expect(result.checked).toBeGreaterThan(1000);
     expect(result.disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    // Second NICs are members too, and cross-VNet peers admit their addresses (verify above).
+    const app1Nics = after.networkInterfaces.filter((n) => n.name.startsWith('app-1-'));
+    expect(app1Nics.map((n) => n.properties.ipConfigurations[0]!.properties.applicationSecurityGroups?.length)).toEqual([1, 1]);
     // The unmanaged bastion keeps its foreign NSG and joins nothing.
     const bastion = after.networkInterfaces.find((n) => n.name === 'bastion-nic0')!;
     expect(bastion.properties.networkSecurityGroup?.id).toMatch(/\/legacy-ssh$/);
@@ -221,8 +224,9 @@ describe('Azure adapter: inventory', () => {
     expect(web1.attachments.map((a) => [a.id.split('/').slice(-3).join('/'), a.addresses])).toEqual([
       ['web-1-nic0/ipConfigurations/ipconfig1', ['10.0.1.10']], ['web-1-nic0/ipConfigurations/ipconfig-v6', ['fd00:a::10']],
     ]);
-    const web2 = workloads.find((x) => x.nativeId === 'web-2')!;
-    expect(web2.addresses).toEqual(['10.0.1.11', '10.0.1.21']);
+    const app1 = workloads.find((x) => x.nativeId === 'app-1')!;
+    expect(app1.addresses).toEqual(['10.0.2.10', '10.0.2.20']);
+    expect(app1.attachments.map((a) => a.id.split('/').at(-3))).toEqual(['app-1-nic0', 'app-1-nic1']);
     expect(workloads.find((x) => x.nativeId === 'db-3')!.location).toEqual({ cloud: 'azure', account: SUB_B, region: 'northeurope' });
     expect(workloads.map((x) => x.id)).toEqual([...workloads.map((x) => x.id)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
   });
@@ -245,7 +249,7 @@ describe('Azure adapter: error classification', () => {
   ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
     const e = classifyAzureError(err(code, status), { cloud: 'azure', kind: 'put-rule', target: 'r' });
     expect(e).toBeInstanceOf(cls);
-    expect((e as { retryable: boolean }).retryable).toBe(cls === ThrottledError || cls === TransientCloudError || cls === ConflictError);
+    expect((e as unknown as { retryable: boolean }).retryable).toBe(cls === ThrottledError || cls === TransientCloudError || cls === ConflictError);
   });
 
   it('GIVEN a step for a subscription no API serves WHEN applied THEN StepFailedError', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compileAzure } from '../../../core/compile/azure.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
-import type { AzureNetworkInterface, AzureNetworkSecurityGroup, AzureSecurityRule, AzureState } from '../../../core/model/native/azure.ts';
+import type { AzureNetworkInterface, AzureNetworkSecurityGroup, AzureState } from '../../../core/model/native/azure.ts';
 import { AZURE_OWNER_TAG } from '../../../core/ownership.ts';
 import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
 import { PHASES, type CompileContext } from '../../../core/plan/step-base.ts';
@@ -109,7 +109,6 @@ function converge(vms: Vm[], start: AzureState, o: Parameters<typeof plan>[2] = 
 }
 
 const kinds = (steps: readonly AzureStep[]) => steps.map((s) => s.kind);
-const rulesOf = (s: AzureState, nsg: string): AzureSecurityRule[] => s.networkSecurityGroups.find((n) => n.name === nsg)!.properties.securityRules;
 
 const web1 = vm('web-1', '10.0.0.4', 'web');
 const web2 = vm('web-2', '10.0.0.5', 'web');
@@ -217,6 +216,19 @@ describe('planAzure: changes', () => {
     if (release.kind !== 'set-nic') throw new Error('unreachable');
     expect(release.set).toEqual({ asgs: [], nsg: null });
     expect(plan(left, applied(converged, steps)).steps).toEqual([]);
+  });
+});
+
+describe('planAzure: removal order', () => {
+  it('GIVEN every workload of a VNet leaving the policy WHEN planned THEN NICs are released, then the NSG goes, then the ASGs its rules named', () => {
+    const converged = converge(estate, state(estate));
+    const gone = estate.map((v) => vm(v.nic.name.replace('-nic0', ''), v.workload.addresses[0]!, undefined));
+    const { steps } = plan(gone, converged);
+    expect(kinds(steps)).toEqual(['set-nic', 'set-nic', 'set-nic', 'delete-nsg', 'delete-asg', 'delete-asg']);
+    const after = applied(converged, steps);
+    expect(after.networkSecurityGroups).toEqual([]);
+    expect(after.applicationSecurityGroups).toEqual([]);
+    expect(plan(gone, after).steps).toEqual([]);
   });
 });
 
