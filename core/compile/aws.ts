@@ -13,11 +13,11 @@
  * Groups start with no rules at all, so "no entries" (quarantine) is deny-all both ways; the
  * default allow-all egress is revoked by the create step (see core/plan/aws.ts).
  */
-import { formatCidr, AddressSet, type Family } from '../model/address.ts';
+import { formatCidr, parseAddress, AddressSet, type Family } from '../model/address.ts';
 import type { AwsTag } from '../model/native/aws.ts';
 import { QuotaExceededError } from '../errors.ts';
 import { DEFAULT_BUDGETS, type AwsBudget, type CompileContext, type Finding } from '../plan/step-base.ts';
-import { FAMILIES, primaryAddress, type WorkloadClass } from './classes.ts';
+import { FAMILIES, type WorkloadClass } from './classes.ts';
 import { awsGroupDescription, awsGroupName, awsOwnedTags, awsPrefixListName, awsScope, awsVpcId, type ClassRef } from './aws-names.ts';
 import { entryUnits, packGroups, prefixListSize, type UnitPeer } from './aws-pack.ts';
 import { cmp, type AwsDirection, type AwsPeer, type AwsRuleUnit } from './aws-units.ts';
@@ -166,12 +166,13 @@ class NetworkCompiler {
     return name;
   }
 
+  /** Every address of the class's members in this VPC, as reach builds an in-network set. */
   private localSet(classId: string, family: Family): AddressSet {
     const members = this.net.members.get(classId) ?? [];
-    return AddressSet.fromRanges(family, members.flatMap((w) => {
-      const v = primaryAddress(w, family);
-      return v === undefined ? [] : [[v, v] as const];
-    }));
+    const values = members.flatMap((w) => [...new Set([...w.addresses, ...w.attachments.flatMap((a) => a.addresses)])])
+      .map(parseAddress)
+      .flatMap((p) => (p.ok && p.value.family === family ? [[p.value.value, p.value.value] as const] : []));
+    return AddressSet.fromRanges(family, values);
   }
 
   private sizeOf(pl: AwsDesiredPrefixList): number {

@@ -8,15 +8,18 @@
  * - A group to delete first loses its references to groups and prefix lists ('revoke'; by then
  *   no ENI carries it), so the deletes cannot hit DependencyViolation on each other.
  * - Between 'authorize' and 'revoke' a group holds old ∪ new units, with prefix lists at their
- *   largest size: if that exceeds the rule budget, the plan gets a blocking error finding (the
- *   only alternative would be revoke-first, which breaks make-before-break; STYLE G5).
+ *   largest size. If that exceeds the rule budget and no ENI leaves the group, old units whose
+ *   still-wanted flows the new units already cover go early (aws-transition.ts); if no order
+ *   fits, the plan gets a blocking error finding (the only alternative would be revoke-first,
+ *   which breaks make-before-break; STYLE G5).
  */
 import type { AwsDesired, AwsDesiredGroup } from '../compile/aws.ts';
-import { canonicalUnits, describeUnit, totalWeight, unitKey, AWS_DIRECTIONS, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../compile/aws-units.ts';
+import { canonicalUnits, describeUnit, totalWeight, unitKey, unitWeight, AWS_DIRECTIONS, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../compile/aws-units.ts';
 import type { AwsSecurityGroup } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
 import { groupKey, plKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
 import type { AwsGroupRef, AwsStep } from './aws-steps.ts';
+import { interleave } from './aws-transition.ts';
 import type { AwsBudget, Finding } from './step-base.ts';
 
 export interface GroupPlan {
@@ -30,9 +33,17 @@ export interface GroupPlan {
 
 interface Where { scope: string; network: string; owner: string }
 
-export function planGroups(desired: AwsDesired, idx: AwsActualIndex, budget: AwsBudget, peakMaxEntries: ReadonlyMap<string, number>): GroupPlan {
+/** `leaving`: groups (groupKey) some ENI carries now but not after this plan. */
+export function planGroups(desired: AwsDesired, idx: AwsActualIndex, budget: AwsBudget, peakMaxEntries: ReadonlyMap<string, number>, leaving: ReadonlySet<string>): GroupPlan {
   const out: GroupPlan = { create: [], createAuthorize: [], authorize: [], revoke: [], delete: [], findings: [] };
-  const planner = new GroupPlanner(idx, budget, peakMaxEntries, out);
+  const byClass = new Map<string, Record<AwsDirection, AwsRuleUnit[]>>();
+  for (const g of desired.groups) {
+    const key = `${g.vpcId}\u0000${g.classId}`;
+    const all = byClass.get(key) ?? { ingress: [], egress: [] };
+    for (const d of AWS_DIRECTIONS) all[d].push(...g[d]);
+    byClass.set(key, all);
+  }
+  const planner = new GroupPlanner(idx, budget, peakMaxEntries, leaving, (g, d) => byClass.get(`${g.vpcId}\u0000${g.classId}`)?.[d] ?? [], out);
   const wanted = new Set<string>();
   for (const g of desired.groups) {
     wanted.add(groupKey(g.vpcId, g.name));
@@ -45,7 +56,13 @@ export function planGroups(desired: AwsDesired, idx: AwsActualIndex, budget: Aws
 }
 
 class GroupPlanner {
-  constructor(private readonly idx: AwsActualIndex, private readonly budget: AwsBudget, private readonly peak: ReadonlyMap<string, number>, private readonly out: GroupPlan) {}
+  constructor(
+    private readonly idx: AwsActualIndex, private readonly budget: AwsBudget, private readonly peak: ReadonlyMap<string, number>,
+    private readonly leaving: ReadonlySet<string>,
+    /** Desired units of every group of `g`'s class (in its VPC) in one direction. */
+    private readonly classUnits: (g: AwsDesiredGroup, d: AwsDirection) => AwsRuleUnit[],
+    private readonly out: GroupPlan,
+  ) {}
 
   desiredGroup(g: AwsDesiredGroup): void {
     const have = this.idx.ownedGroups.get(groupKey(g.vpcId, g.name));
@@ -57,24 +74,41 @@ class GroupPlanner {
         summary: `+ security group ${g.name} in ${g.vpcId} (${g.ingress.length} ingress, ${g.egress.length} egress rules; default egress revoked)`,
       });
     }
-    for (const direction of AWS_DIRECTIONS) {
-      const want = canonicalUnits(g[direction]).map((u) => this.withIds(u, g));
-      const actual = have ? this.idx.units(have, direction) : [];
-      const wantKeys = new Set(want.map(unitKey));
-      const haveKeys = new Set(actual.map(unitKey));
-      const missing = want.filter((u) => !haveKeys.has(unitKey(u)));
-      const extra = canonicalUnits(actual.filter((u) => !wantKeys.has(unitKey(u))));
-      if (missing.length > 0) {
-        const phase = have ? 'authorize' : 'create';
-        (have ? this.out.authorize : this.out.createAuthorize).push({
-          ...common(where, g.name), phase, kind: 'authorize', group: ref, direction, units: missing, summary: summary('+', g.name, direction, missing),
-        });
-      }
-      if (extra.length > 0) {
-        this.out.revoke.push({ ...common(where, g.name), phase: 'revoke', kind: 'revoke', group: ref, direction, units: extra, summary: summary('-', g.name, direction, extra) });
-      }
-      this.checkPeak(g, direction, [...actual, ...want]);
+    for (const direction of AWS_DIRECTIONS) this.direction(g, have, ref, where, direction);
+  }
+
+  private direction(g: AwsDesiredGroup, have: Owned<AwsSecurityGroup> | undefined, ref: AwsGroupRef, where: Where, direction: AwsDirection): void {
+    const want = canonicalUnits(g[direction]).map((u) => this.withIds(u, g));
+    const actual = have ? this.idx.units(have, direction) : [];
+    const wantKeys = new Set(want.map(unitKey));
+    const haveKeys = new Set(actual.map(unitKey));
+    const missing = want.filter((u) => !haveKeys.has(unitKey(u)));
+    const extra = canonicalUnits(actual.filter((u) => !wantKeys.has(unitKey(u))));
+    const step = (kind: 'authorize' | 'revoke', phase: 'create' | 'authorize' | 'revoke', units: AwsRuleUnit[]): AwsStep => (kind === 'authorize'
+      ? { ...common(where, g.name), phase: phase as 'create' | 'authorize', kind, group: ref, direction, units, summary: summary('+', g.name, direction, units) }
+      : { ...common(where, g.name), phase: phase as 'authorize' | 'revoke', kind, group: ref, direction, units, summary: summary('-', g.name, direction, units) });
+    if (!have) {
+      if (missing.length > 0) this.out.createAuthorize.push(step('authorize', 'create', missing));
+      return this.checkPeak(g.name, `class ${g.className}`, direction, want);
     }
+    if (!this.fits([...actual, ...want]) && !this.leaving.has(groupKey(g.vpcId, g.name))) {
+      const keep = want.filter((u) => haveKeys.has(unitKey(u)));
+      const order = interleave({ wanted: this.classUnits(g, direction), keep, add: missing, remove: extra, limit: this.budget.rulesPerGroupPerDirectionPerFamily, weight: (u) => unitWeight(u, (p) => this.peakWeight(p)) });
+      if (order) {
+        for (const op of order.early) this.out.authorize.push(step(op.op, 'authorize', op.units));
+        if (order.late.length > 0) this.out.revoke.push(step('revoke', 'revoke', order.late));
+        return;
+      }
+    }
+    if (missing.length > 0) this.out.authorize.push(step('authorize', 'authorize', missing));
+    if (extra.length > 0) this.out.revoke.push(step('revoke', 'revoke', extra));
+    this.checkPeak(g.name, `class ${g.className}`, direction, [...actual, ...want]);
+  }
+
+  private fits(units: AwsRuleUnit[]): boolean {
+    const limit = this.budget.rulesPerGroupPerDirectionPerFamily;
+    const w = totalWeight(canonicalUnits(units), (p) => this.peakWeight(p));
+    return w.ipv4 <= limit && w.ipv6 <= limit;
   }
 
   unwantedGroup(have: Owned<AwsSecurityGroup>): void {
@@ -90,6 +124,8 @@ class GroupPlanner {
     const where: Where = { scope, network: `aws:${scope.replace('/', ':')}:${have.VpcId}`, owner: this.idx.deploymentId };
     const ref: AwsGroupRef = { vpcId: have.VpcId, name: have.GroupName, id: have.GroupId };
     for (const direction of AWS_DIRECTIONS) {
+      // Until its references are revoked it still weighs on every prefix list that grows meanwhile.
+      this.checkPeak(have.GroupName, 'to be deleted', direction, this.idx.units(have, direction));
       const refs = canonicalUnits(this.idx.units(have, direction).filter((u) => u.peer.kind !== 'cidr'));
       if (refs.length > 0) {
         this.out.revoke.push({ ...common(where, have.GroupName), phase: 'revoke', kind: 'revoke', group: ref, direction, units: refs, summary: summary('-', have.GroupName, direction, refs) });
@@ -108,13 +144,13 @@ class GroupPlanner {
     return id === undefined ? u : { ...u, peer: { ...p, id } };
   }
 
-  private checkPeak(g: AwsDesiredGroup, direction: AwsDirection, units: AwsRuleUnit[]): void {
+  private checkPeak(name: string, what: string, direction: AwsDirection, units: AwsRuleUnit[]): void {
+    if (this.fits(units)) return;
     const limit = this.budget.rulesPerGroupPerDirectionPerFamily;
     const w = totalWeight(canonicalUnits(units), (p) => this.peakWeight(p));
-    if (w.ipv4 <= limit && w.ipv6 <= limit) return;
     this.out.findings.push({
-      severity: 'error', code: 'transition-exceeds-quota', cloud: 'aws', target: g.name,
-      message: `security group ${g.name} (class ${g.className}) would hold ${Math.max(w.ipv4, w.ipv6)} ${direction} rules while old and new rules overlap, above the limit of ${limit}; revoking first would cut allowed traffic`,
+      severity: 'error', code: 'transition-exceeds-quota', cloud: 'aws', target: name,
+      message: `security group ${name} (${what}) would hold ${Math.max(w.ipv4, w.ipv6)} ${direction} rules while old and new rules overlap, above the limit of ${limit}; revoking first would cut allowed traffic`,
       hint: 'raise the AWS quota and limits.aws.rulesPerGroupPerDirectionPerFamily, or change the policy in two smaller applies',
     });
   }

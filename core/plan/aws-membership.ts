@@ -6,13 +6,16 @@
  *   with ours and can widen access: reported as 'foreign-group'). One step per ENI whose set
  *   differs (compared as a set: order means nothing to EC2); ModifyNetworkInterfaceAttribute
  *   replaces the whole set, so foreign groups are written back by id.
- * - With `exclusive`, foreign groups come off in the 'revoke' phase, after ours are on (see
- *   exclusiveMembership): a first rollout is two writes per ENI, a later class move one.
+ * - Order (planMove): groups are added in 'membership' and taken off in 'revoke'; a workload
+ *   moving alone (in its VPC) between classes is one write. With `exclusive`, a first rollout
+ *   therefore puts ours beside the foreign groups, then removes those: two writes per ENI; a
+ *   re-tag later, one.
  * - The set must fit `groupsPerInterface` INCLUDING kept foreign groups, else QuotaExceededError.
  * - An ENI that carries our groups but is no longer a managed member (its workload left every
- *   enforced segment, or its class vanished) is released: our groups come off, foreign ones
- *   stay; an ENI needs at least one group, so an otherwise empty one gets its VPC's default
- *   group. Other ENIs are never touched.
+ *   enforced segment, or its class vanished) is released in 'revoke', after managed ENIs left
+ *   foreign groups: our groups come off, foreign ones stay; an ENI needs at least one group, so
+ *   an otherwise empty one gets its VPC's default group (joining it earlier would let it reach
+ *   managed ENIs still in that group). Other ENIs are never touched.
  */
 import type { AwsDesired, AwsDesiredMembership } from '../compile/aws.ts';
 import { cmp, describeUnit, AWS_DIRECTIONS } from '../compile/aws-units.ts';
@@ -23,61 +26,98 @@ import type { AwsGroupRef, AwsSetMembershipStep } from './aws-steps.ts';
 import type { AwsBudget, Finding } from './step-base.ts';
 
 export interface MembershipPlan {
-  /** 'membership' phase: ENIs get their class's groups. */
+  /** 'membership' phase: ENIs get their class's groups (widening, or a swap). */
   steps: AwsSetMembershipStep[];
-  /** 'revoke' phase: foreign groups come off (exclusive), once our groups are in place. */
+  /** 'revoke' phase: groups come off ENIs (narrowing) once the new ones are in place. */
   detach: AwsSetMembershipStep[];
   findings: Finding[];
 }
 
+interface Where { scope: string; network: string; why: string }
+interface Move { workloadId: string; eni: AwsNetworkInterface; cur: AwsGroupRef[]; fin: AwsGroupRef[]; where: Where }
+
 export function planMemberships(desired: AwsDesired, idx: AwsActualIndex, budget: AwsBudget, exclusive: boolean): MembershipPlan {
   const out: MembershipPlan = { steps: [], detach: [], findings: [] };
   const foreignUse = new Map<string, string[]>();
-  const managed = new Set<string>();
+  const moves: Move[] = [];
   for (const m of desired.memberships) {
-    managed.add(m.interfaceId);
     const eni = idx.interfaces.get(m.interfaceId);
     if (!eni) {
       out.findings.push({ severity: 'warning', code: 'interface-missing', cloud: 'aws', target: m.interfaceId, message: `ENI ${m.interfaceId} of ${m.workloadId} was not found in the state read; its membership is left for the next run` });
       continue;
     }
-    const foreign = eni.Groups.filter((g) => !idx.isOwnedGroupId(g.GroupId)).map((g): AwsGroupRef => ({ vpcId: eni.VpcId, name: g.GroupName, id: g.GroupId }));
+    const cur = eni.Groups.map((g): AwsGroupRef => ({ vpcId: eni.VpcId, name: g.GroupName, id: g.GroupId }));
+    const foreign = cur.filter((g) => !idx.isOwnedGroupId(g.id!));
     if (!exclusive) for (const f of foreign) foreignUse.set(f.id!, [...(foreignUse.get(f.id!) ?? []), `${eni.NetworkInterfaceId} (${m.workloadId})`]);
     const ours = m.groups.map((name): AwsGroupRef => {
       const id = idx.ownedGroups.get(groupKey(m.vpcId, name))?.GroupId;
       return { vpcId: m.vpcId, name, ...(id ? { id } : {}) };
     });
-    const where = { scope: m.scope, network: m.network, why: `class ${m.className} of ${m.workloadId}` };
-    if (!exclusive) {
-      checkFits(m, [...ours, ...foreign], foreign.length, false, budget);
-      pushIfChanged(out.steps, idx, eni, [...ours, ...foreign], where, 'membership');
-    } else {
-      checkFits(m, ours, 0, true, budget);
-      exclusiveMembership(out, idx, eni, ours, foreign, where, budget);
-    }
+    const fin = exclusive ? ours : [...ours, ...foreign];
+    checkFits(m, fin, exclusive ? 0 : foreign.length, exclusive, budget);
+    moves.push({ workloadId: m.workloadId, eni, cur, fin, where: { scope: m.scope, network: m.network, why: `class ${m.className} of ${m.workloadId}` } });
   }
-  release(out, idx, managed);
+  const swaps = swappingWorkloads(moves, idx);
+  for (const mv of moves) planMove(out, idx, mv, (swaps.get(mv.eni.VpcId)?.size ?? 0) <= 1, budget);
+  release(out, idx, new Set(desired.memberships.map((m) => m.interfaceId)));
   out.findings.push(...[...foreignUse.entries()].sort(([a], [b]) => cmp(a, b)).map(([id, enis]) => foreignFinding(idx, id, enis)));
   return out;
 }
 
-/**
- * Exclusive: removing a foreign group is narrowing, so it waits for the revoke phase; meanwhile
- * the ENI carries ours AND theirs (a union: old ∪ new). If both do not fit on the ENI, the
- * swap is one write in the membership phase, reported because it is not make-before-break.
- */
-function exclusiveMembership(out: MembershipPlan, idx: AwsActualIndex, eni: AwsNetworkInterface, ours: AwsGroupRef[], foreign: AwsGroupRef[], where: Where, budget: AwsBudget): void {
-  if (foreign.length === 0) return pushIfChanged(out.steps, idx, eni, ours, where, 'membership');
-  const interim = [...ours, ...foreign];
-  if (interim.length <= budget.groupsPerInterface) {
-    pushIfChanged(out.steps, idx, eni, interim, where, 'membership');
-    return pushIfChanged(out.detach, idx, eni, ours, { ...where, why: `${where.why}, foreign groups removed (exclusive)` }, 'revoke', interim);
+/** Owned groups (`groupKey`) that some ENI carries now and will not carry at the end of this plan. */
+export function groupsLosingMembers(desired: AwsDesired, idx: AwsActualIndex): Set<string> {
+  const finalOf = new Map(desired.memberships.map((m) => [m.interfaceId, new Set(m.groups)]));
+  const out = new Set<string>();
+  for (const eni of idx.interfaces.values()) {
+    for (const g of eni.Groups) {
+      const sg = idx.groupsById.get(g.GroupId);
+      if (sg && idx.isOwnedGroupId(sg.GroupId) && !finalOf.get(eni.NetworkInterfaceId)?.has(sg.GroupName)) out.add(groupKey(sg.VpcId, sg.GroupName));
+    }
   }
-  pushIfChanged(out.steps, idx, eni, ours, where, 'membership');
+  return out;
+}
+
+/** Per VPC, the workloads whose ENIs both gain and lose groups in this plan. */
+function swappingWorkloads(moves: readonly Move[], idx: AwsActualIndex): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const mv of moves) {
+    const { gains, loses } = diff(mv.cur, mv.fin, idx);
+    if (gains && loses) out.set(mv.eni.VpcId, (out.get(mv.eni.VpcId) ?? new Set()).add(mv.workloadId));
+  }
+  return out;
+}
+
+function diff(cur: readonly AwsGroupRef[], fin: readonly AwsGroupRef[], idx: AwsActualIndex): { gains: boolean; loses: boolean } {
+  const a = new Set(cur.map((r) => refKey(r, idx)));
+  const b = new Set(fin.map((r) => refKey(r, idx)));
+  return { gains: [...b].some((k) => !a.has(k)), loses: [...a].some((k) => !b.has(k)) };
+}
+
+/**
+ * Make-before-break for one ENI (DESIGN.md §3): gaining groups only is widening ('membership');
+ * losing groups only is narrowing ('revoke'). A swap is one write when its workload is the only
+ * one swapping in its VPC: everything about that workload changes at once, which is what a
+ * re-tag into another class needs. When several swap, a peer still in the old group would lose
+ * a workload that already left it, so each ENI first carries old ∪ new ('membership') and drops
+ * the old in 'revoke'; if old ∪ new does not fit on the ENI, it swaps in one write, reported.
+ */
+function planMove(out: MembershipPlan, idx: AwsActualIndex, mv: Move, alone: boolean, budget: AwsBudget): void {
+  const { gains, loses } = diff(mv.cur, mv.fin, idx);
+  if (!gains && !loses) return;
+  if (!loses) return push(out.steps, idx, mv, mv.fin, 'membership', mv.cur);
+  if (!gains) return push(out.detach, idx, mv, mv.fin, 'revoke', mv.cur);
+  if (alone) return push(out.steps, idx, mv, mv.fin, 'membership', mv.cur);
+  const finKeys = new Set(mv.fin.map((r) => refKey(r, idx)));
+  const interim = [...mv.fin, ...mv.cur.filter((r) => !finKeys.has(refKey(r, idx)))];
+  if (interim.length <= budget.groupsPerInterface) {
+    push(out.steps, idx, mv, interim, 'membership', mv.cur);
+    return push(out.detach, idx, mv, mv.fin, 'revoke', interim);
+  }
+  push(out.steps, idx, mv, mv.fin, 'membership', mv.cur);
   out.findings.push({
-    severity: 'warning', code: 'membership-swap', cloud: 'aws', target: eni.NetworkInterfaceId,
-    message: `ENI ${eni.NetworkInterfaceId} cannot carry segsync's ${ours.length} group(s) beside its ${foreign.length} foreign group(s) (limit ${budget.groupsPerInterface}), so they are swapped in one write: flows the foreign groups allowed stop at that moment, before anything else moves`,
-    hint: 'raise the AWS quota and limits.aws.groupsPerInterface for a gap-free rollout',
+    severity: 'warning', code: 'membership-swap', cloud: 'aws', target: mv.eni.NetworkInterfaceId,
+    message: `ENI ${mv.eni.NetworkInterfaceId} cannot carry its old and new groups together (${interim.length} > ${budget.groupsPerInterface}), so they are swapped in one write while other workloads in ${mv.eni.VpcId} also move: flows between them may pause until every ENI has moved`,
+    hint: 'raise the AWS quota and limits.aws.groupsPerInterface for a gap-free change',
   });
 }
 
@@ -97,19 +137,16 @@ function refKey(r: AwsGroupRef, idx: AwsActualIndex): string {
   return id ?? `name:${r.name}`;
 }
 
-interface Where { scope: string; network: string; why: string }
+function push(into: AwsSetMembershipStep[], idx: AwsActualIndex, mv: Move, next: AwsGroupRef[], phase: 'membership' | 'revoke', from: readonly AwsGroupRef[]): void {
+  into.push(membershipStep(idx, mv.eni, next, from, mv.where, phase));
+}
 
-/** `from`: the set the ENI will have by then (an earlier step of this plan may change it first). */
-function pushIfChanged(into: AwsSetMembershipStep[], idx: AwsActualIndex, eni: AwsNetworkInterface, next: AwsGroupRef[], ctx: Where, phase: 'membership' | 'revoke', from?: AwsGroupRef[]): void {
-  const before = from ?? eni.Groups.map((g): AwsGroupRef => ({ vpcId: eni.VpcId, name: g.GroupName, id: g.GroupId }));
-  const now = before.map((r) => refKey(r, idx)).sort(cmp);
-  const then = next.map((r) => refKey(r, idx)).sort(cmp);
-  if (now.join(',') === then.join(',')) return;
-  into.push({
+function membershipStep(idx: AwsActualIndex, eni: AwsNetworkInterface, next: AwsGroupRef[], from: readonly AwsGroupRef[], ctx: Where, phase: 'membership' | 'revoke'): AwsSetMembershipStep {
+  return {
     cloud: 'aws', scope: ctx.scope, network: ctx.network, owner: idx.deploymentId, phase, kind: 'set-membership',
     target: eni.NetworkInterfaceId, interfaceId: eni.NetworkInterfaceId, vpcId: eni.VpcId, groups: next,
-    summary: `~ ${eni.NetworkInterfaceId} (${ctx.why}): groups ${before.map((r) => r.name).join(', ') || 'none'} → ${next.map((r) => r.name).join(', ')}`,
-  });
+    summary: `~ ${eni.NetworkInterfaceId} (${ctx.why}): groups ${from.map((r) => r.name).join(', ') || 'none'} → ${next.map((r) => r.name).join(', ')}`,
+  };
 }
 
 function release(out: MembershipPlan, idx: AwsActualIndex, managed: ReadonlySet<string>): void {
@@ -127,7 +164,8 @@ function release(out: MembershipPlan, idx: AwsActualIndex, managed: ReadonlySet<
         message: `ENI ${eni.NetworkInterfaceId} is no longer managed but carries segsync's groups, and no group (not even the VPC's default) is known to put in their place` });
       continue;
     }
-    pushIfChanged(out.steps, idx, eni, keep, { scope, network: `aws:${scope.replace('/', ':')}:${eni.VpcId}`, why: 'no longer managed' }, 'membership');
+    const cur = eni.Groups.map((g): AwsGroupRef => ({ vpcId: eni.VpcId, name: g.GroupName, id: g.GroupId }));
+    out.detach.push(membershipStep(idx, eni, keep, cur, { scope, network: `aws:${scope.replace('/', ':')}:${eni.VpcId}`, why: 'no longer managed' }, 'revoke'));
   }
 }
 

@@ -35,7 +35,8 @@ interface Common extends StepBase {
 export interface AwsCreateGroupStep extends Common { kind: 'create-group'; phase: 'create'; group: AwsGroupRef; description: string; tags: AwsTag[] }
 /** Authorize units on an owned group ('create' phase for a group created by this plan). */
 export interface AwsAuthorizeStep extends Common { kind: 'authorize'; phase: 'create' | 'authorize'; group: AwsGroupRef; direction: AwsDirection; units: AwsRuleUnit[] }
-export interface AwsRevokeStep extends Common { kind: 'revoke'; phase: 'revoke'; group: AwsGroupRef; direction: AwsDirection; units: AwsRuleUnit[] }
+/** 'authorize' phase only for units whose flows the new rules keep allowed anyway (core/plan/aws-transition.ts). */
+export interface AwsRevokeStep extends Common { kind: 'revoke'; phase: 'authorize' | 'revoke'; group: AwsGroupRef; direction: AwsDirection; units: AwsRuleUnit[] }
 /** ModifyNetworkInterfaceAttribute: replaces the ENI's whole group set (foreign groups by id); 'revoke' phase when it only takes foreign groups off. */
 export interface AwsSetMembershipStep extends Common { kind: 'set-membership'; phase: 'membership' | 'revoke'; interfaceId: string; vpcId: string; groups: AwsGroupRef[] }
 export interface AwsDeleteGroupStep extends Common { kind: 'delete-group'; phase: 'delete'; group: AwsGroupRef }

@@ -11,13 +11,17 @@
  *              held by groups about to go),
  *              prefix lists lose entries, then shrink
  *   delete     groups, then prefix lists (no longer referenced by then)
+ * A class's units are re-placed among its groups stickily first (aws-placement.ts), so a change
+ * moves as few units between groups as possible.
  * Only objects carrying this deployment's owner tag are written (AwsActualIndex brands them);
  * ENIs are written only for membership, keeping foreign groups unless `exclusive`.
  */
 import { awsBudget, type AwsDesired } from '../compile/aws.ts';
+import type { AwsPeer } from '../compile/aws-units.ts';
 import { AwsActualIndex } from './aws-actual.ts';
 import { planGroups } from './aws-groups.ts';
-import { planMemberships } from './aws-membership.ts';
+import { groupsLosingMembers, planMemberships } from './aws-membership.ts';
+import { placeUnits } from './aws-placement.ts';
 import { planPrefixLists } from './aws-prefix-lists.ts';
 import type { AwsStep } from './aws-steps.ts';
 import type { AwsState } from '../model/native/aws.ts';
@@ -37,7 +41,11 @@ export function planAws(desired: AwsDesired, actual: AwsState, ctx: CompileConte
   const budget = awsBudget(ctx);
   const idx = new AwsActualIndex(actual, ctx.deploymentId);
   const pls = planPrefixLists(desired, idx, budget);
-  const groups = planGroups(desired, idx, budget, pls.peakMaxEntries);
+  const finalSize = new Map(desired.prefixLists.map((p) => [p.name, p.maxEntries]));
+  const sizeOf = (sizes: ReadonlyMap<string, number>) => (p: AwsPeer): number => (p.kind !== 'prefix-list' ? 0
+    : (p.name !== undefined ? sizes.get(p.name) : undefined) ?? (p.id !== undefined ? idx.prefixListsById.get(p.id)?.MaxEntries : undefined) ?? 0);
+  const placed = placeUnits(desired, idx, budget, { peak: sizeOf(pls.peakMaxEntries), final: sizeOf(finalSize) });
+  const groups = planGroups(placed, idx, budget, pls.peakMaxEntries, groupsLosingMembers(desired, idx));
   const members = planMemberships(desired, idx, budget, options.exclusive);
   const steps: AwsStep[] = [
     ...pls.create, ...groups.create, ...groups.createAuthorize,

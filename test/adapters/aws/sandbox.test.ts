@@ -10,13 +10,13 @@
 import { describe, expect, it } from 'vitest';
 import { awsAdapter, classifyAwsError, AwsQuotaError } from '../../../adapters/aws/index.ts';
 import { CloudApiError } from '../../../adapters/errors.ts';
-import { applySteps } from '../../../adapters/reconcile.ts';
+import { applySteps, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import type { FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAws } from '../../../core/compile/aws.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
-import { ConflictError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
+import { ConflictError, SegsyncError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import type { AwsState } from '../../../core/model/native/aws.ts';
 import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
@@ -79,6 +79,9 @@ function world(options: { faults?: FaultPlan; secondNic?: boolean } = {}) {
 
 type World = ReturnType<typeof world>;
 
+/** applySteps (the retrying apply loop) over AWS alone: every step here is an AWS step. */
+const onlyAws = (w: World): Clouds => ({ aws: w.adapter }) as unknown as Clouds;
+
 async function planNow(w: World, policy: Policy) {
   const workloads = await w.adapter.readInventory();
   const state = await w.adapter.readState();
@@ -124,7 +127,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const w = world();
     const policy = policyOf(true);
     const first = await planNow(w, policy);
-    await applySteps(first.plan.steps, { aws: w.adapter } as never);
+    await applySteps(first.plan.steps, onlyAws(w));
     w.sandbox.tagInstance(A, 'i-app2', { tier: 'web' });
     const second = await planNow(w, policy);
     expect(kinds(second.plan.steps)).toEqual(['authorize:add-prefix-list-entries', 'membership:set-membership', 'revoke:remove-prefix-list-entries']);
@@ -150,7 +153,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const w = world({ faults: { throttleEvery: 3, failEvery: 5, operations, maxFaults: 12 } });
     const policy = policyOf(true);
     const first = await planNow(w, policy);
-    await applySteps(first.plan.steps, { aws: w.adapter } as never, { sleep: async () => {} });
+    await applySteps(first.plan.steps, onlyAws(w), { sleep: async () => {} });
     expect(w.sandbox.faults.injected).toBe(12);
     expect(judge(policy, first.workloads, await w.adapter.readState()).disagreements).toEqual([]);
   });
@@ -170,17 +173,17 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
 });
 
 describe('AWS adapter: a member with two ENIs', () => {
-  // OPEN: computeReach builds a class's address sets from each member's PRIMARY address only
-  // (core/compile/reach.ts point()), so a second ENI's address never reaches the prefix lists other
-  // VPCs use, while the intent oracle treats it as the workload. Same-VPC peers are fine (group
-  // references match every address of every member ENI). Expected to fail until reach covers it.
-  it.fails('GIVEN app1 with a second ENI WHEN applied THEN db in another VPC admits app1 from both addresses', async () => {
+  // Reach puts every address of a member (all ENIs) in its class's address sets; group references
+  // match every private address of every member ENI.
+  it('GIVEN app1 with a second ENI WHEN applied THEN both ENIs carry its group and db in another VPC admits app1 from both addresses', async () => {
     const w = world({ secondNic: true });
     const policy = policyOf(true);
     const first = await planNow(w, policy);
-    for (const s of first.plan.steps) await w.adapter.apply(s);
+    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const state = await w.adapter.readState();
     expect(state.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === 'i-app1').map((e) => e.Groups.length)).toEqual([1, 1]);
+    // 10.0.2.20 (app1's second ENI) and 10.0.2.21 (app2) merge into one exact entry.
+    expect(state.PrefixLists.flatMap((p) => p.Entries.map((e) => e.Cidr))).toContain('10.0.2.20/31');
     expect(judge(policy, first.workloads, state).disagreements).toEqual([]);
   });
 });
@@ -216,6 +219,6 @@ describe('AWS adapter: error classification', () => {
   ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
     const e = classifyAwsError(err(code, status), step);
     expect(e).toBeInstanceOf(cls);
-    expect((e as { retryable: boolean }).retryable).toBe(cls === ThrottledError || cls === TransientCloudError || cls === ConflictError);
+    expect(e instanceof SegsyncError && e.retryable).toBe(cls === ThrottledError || cls === TransientCloudError || cls === ConflictError);
   });
 });

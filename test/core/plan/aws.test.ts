@@ -250,18 +250,48 @@ describe('planAws: changes', () => {
     const old = [web1, app1];
     const actual = materialize(desiredOf(old), before(old));
     const { steps } = planAws(desiredOf([web1, retag(app1, { tier: 'none' })]), actual, ctx, exclusive);
-    expect(kinds(steps)).toEqual(['membership:set-membership', 'revoke:revoke', 'revoke:revoke', 'delete:delete-group']);
+    expect(kinds(steps)).toEqual(['revoke:set-membership', 'revoke:revoke', 'revoke:revoke', 'delete:delete-group']);
     const release = steps[0]!;
     expect(release.kind === 'set-membership' && release.groups).toEqual([{ vpcId: 'vpc-a', name: 'default', id: 'sg-default-vpc-a' }]);
   });
 
-  it('GIVEN a group that must hold old and new rules at once beyond the budget WHEN planned THEN a blocking finding refuses revoke-first', () => {
-    const p = (ports: string) => policyOf(`  segments: [{ name: web, selector: "tier == 'web'" }]
-  rules: [{ name: r, from: { cidrs: [10.9.0.0/16] }, to: web, ports: [${ports}] }]
+  describe('a group whose old and new rules do not fit together', () => {
+    const p = (from: string, ports: string) => policyOf(`  segments: [{ name: web, selector: "tier == 'web'" }]
+  rules: [{ name: r, from: { cidrs: [${from}] }, to: web, ports: [${ports}] }]
 `);
     const c = { deploymentId: 'prod', limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2, groupsPerInterface: 1 } } };
-    const actual = materialize(desiredOf([web1], p('tcp/1, tcp/3'), c), before([web1]));
-    const { findings } = planAws(desiredOf([web1], p('tcp/5, tcp/7'), c), actual, c, exclusive);
-    expect(findings).toEqual([expect.objectContaining({ severity: 'error', code: 'transition-exceeds-quota', message: expect.stringContaining('would hold 4 ingress rules') })]);
+    const plan = (old: Policy, after: Policy, workloads = [web1]) =>
+      planAws(desiredOf(workloads, after, c), materialize(desiredOf(workloads, old, c), before(workloads)), c, exclusive);
+
+    it('GIVEN old rules the new policy drops entirely WHEN planned THEN they go first (they allow nothing the new rules keep), then the new ones come', () => {
+      const { steps, findings } = plan(p('10.9.0.0/16', 'tcp/1, tcp/3'), p('10.9.0.0/16', 'tcp/5, tcp/7'));
+      expect(steps.map((s) => (s.kind === 'authorize' || s.kind === 'revoke') && [s.phase, s.kind, s.units.map((u) => u.fromPort)])).toEqual([
+        ['authorize', 'revoke', [1, 3]], ['authorize', 'authorize', [5, 7]],
+      ]);
+      expect(findings).toEqual([]);
+    });
+
+    it('GIVEN a narrowed range and a dropped one WHEN all of old ∪ new does not fit THEN the dropped one goes first, the pieces come, the narrowed one goes last', () => {
+      const c3 = { ...c, limits: { aws: { rulesPerGroupPerDirectionPerFamily: 3, groupsPerInterface: 1 } } };
+      const actual = materialize(desiredOf([web1], p('10.9.0.0/16, 192.0.2.0/24', 'tcp/22'), c3), before([web1]));
+      const { steps, findings } = planAws(desiredOf([web1], p('10.9.0.0/17, 10.9.192.0/18', 'tcp/22'), c3), actual, c3, exclusive);
+      expect(steps.map((s) => (s.kind === 'authorize' || s.kind === 'revoke') && [s.phase, s.kind, s.units.map((u) => u.peer.kind === 'cidr' && u.peer.cidr)])).toEqual([
+        ['authorize', 'revoke', ['192.0.2.0/24']], ['authorize', 'authorize', ['10.9.0.0/17', '10.9.192.0/18']], ['revoke', 'revoke', ['10.9.0.0/16']],
+      ]);
+      expect(findings).toEqual([]);
+    });
+
+    it('GIVEN a class spread over two groups WHEN one rule is added THEN units stay where they are and only the new one is authorized, where there is room', () => {
+      const c3 = { ...c, limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2, groupsPerInterface: 2 } } };
+      const actual = materialize(desiredOf([web1], p('10.9.0.0/16', 'tcp/3, tcp/5, tcp/7'), c3), before([web1]));
+      const { steps, findings } = planAws(desiredOf([web1], p('10.9.0.0/16', 'tcp/1, tcp/3, tcp/5, tcp/7'), c3), actual, c3, exclusive);
+      expect(steps.map((s) => s.kind === 'authorize' && [s.phase, s.group.name.endsWith('-2'), s.units.map((u) => u.fromPort)])).toEqual([['authorize', true, [1]]]);
+      expect(findings).toEqual([]);
+    });
+
+    it('GIVEN an old rule that must stay until both of its new pieces are in WHEN only two fit THEN a blocking finding refuses revoke-first', () => {
+      const { findings } = plan(p('10.9.0.0/16', 'tcp/22'), p('10.9.0.0/17, 10.9.192.0/18', 'tcp/22'));
+      expect(findings).toEqual([expect.objectContaining({ severity: 'error', code: 'transition-exceeds-quota', message: expect.stringContaining('would hold 3 ingress rules') })]);
+    });
   });
 });
