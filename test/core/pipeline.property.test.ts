@@ -6,7 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applySteps, planWorld, readWorld, reconcile } from '../../adapters/reconcile.ts';
+import { applySteps, planWorld, PlanBlockedError, readWorld, reconcile, type Clouds } from '../../adapters/reconcile.ts';
+import { QuotaExceededError } from '../../core/errors.ts';
+import { blockingFindings } from '../../core/plan/index.ts';
+import type { CompileContext } from '../../core/plan/step-base.ts';
 import { Sandbox } from '../../adapters/sandbox/index.ts';
 import type { Inventory } from '../../core/model/inventory.ts';
 import type { NativeState } from '../../core/model/native/index.ts';
@@ -17,17 +20,47 @@ import { prepareAws, prepareAzure, prepareGcp, samplePorts, sampleAddresses, ver
 import { estateOf, instancesArb, labelsArb, policyArb } from '../helpers/arbitraries.ts';
 
 const ctx = { deploymentId: 'prop' };
+
+/**
+ * Some random policies legitimately cannot fit a cloud's budgets (e.g. "everything except …"
+ * carved around many addresses needs more than 5 groups × 60 AWS rules), or cannot change
+ * without a transient quota overflow. segsync must then refuse with a named error before any
+ * write. `applyOrRefuse` returns false for such a case after checking that nothing was written;
+ * each property also bounds how many cases may be refused, so refusals cannot hide a bug.
+ */
+async function applyOrRefuse(policy: Policy, sandbox: Sandbox, clouds: Clouds, context: CompileContext = ctx): Promise<boolean> {
+  const before = JSON.stringify(sandbox.snapshot());
+  try {
+    await reconcile(policy, clouds, context);
+    return true;
+  } catch (e) {
+    if (!(e instanceof QuotaExceededError || e instanceof PlanBlockedError)) throw e;
+    expect(JSON.stringify(sandbox.snapshot())).toBe(before);
+    return false;
+  }
+}
+
+async function planOrRefuse(policy: Policy, clouds: Clouds) {
+  try {
+    const planned = await planWorld(policy, clouds, ctx);
+    return blockingFindings(planned.plan).length > 0 ? undefined : planned;
+  } catch (e) {
+    if (e instanceof QuotaExceededError) return undefined;
+    throw e;
+  }
+}
 // Each case builds three sandbox clouds and applies a full plan; 60 cases run in well under a minute.
 const RUNS = 60;
 
 describe('pipeline properties', () => {
   it('traffic-preserving: evaluator(apply(compile(p))) == allows(p), and a second plan is empty', async () => {
     let checked = 0;
+    let refused = 0;
     await fc.assert(fc.asyncProperty(policyArb, instancesArb, async (policyText, instances) => {
       const policy = parsePolicy(policyText, 'generated.yaml');
       const sandbox = Sandbox.fromEstate(estateOf(instances));
       const clouds = sandbox.clouds();
-      await reconcile(policy, clouds, ctx);
+      if (!(await applyOrRefuse(policy, sandbox, clouds))) return void refused++;
       const world = await readWorld(clouds);
       const result = verify(policy, world.inventory, world.state);
       expect(result.disagreements.slice(0, 3)).toEqual([]);
@@ -37,19 +70,22 @@ describe('pipeline properties', () => {
     }), { numRuns: RUNS });
     // Some generated cases enforce nothing; the run as a whole must have checked real flows.
     expect(checked).toBeGreaterThan(RUNS * 50);
+    expect(refused).toBeLessThanOrEqual(RUNS / 10);
   });
 
   it('make-before-break: after every single step, old ∩ new ⊆ effective ⊆ old ∪ new (one re-tag)', async () => {
+    let refused = 0;
     await fc.assert(fc.asyncProperty(policyArb, instancesArb, fc.nat(), labelsArb, async (policyText, instances, pick, newLabels) => {
       const policy = parsePolicy(policyText, 'generated.yaml');
       const before = estateOf(instances);
       const sandbox = Sandbox.fromEstate(before);
       const clouds = sandbox.clouds();
-      await reconcile(policy, clouds, ctx);
+      if (!(await applyOrRefuse(policy, sandbox, clouds))) return void refused++;
       const old = await readWorld(clouds);
       const w = old.inventory.workloads[pick % old.inventory.workloads.length]!;
       retag(sandbox, w.cloud, w.nativeId, w.location, newLabels);
-      const next = await planWorld(policy, clouds, ctx);
+      const next = await planOrRefuse(policy, clouds);
+      if (!next) return void refused++;
       const violations: string[] = [];
       await applySteps(next.plan.steps, clouds, {
         onStep: (step, i) => {
@@ -58,16 +94,19 @@ describe('pipeline properties', () => {
       });
       expect(violations.slice(0, 3)).toEqual([]);
     }), { numRuns: RUNS / 2 });
+    expect(refused).toBeLessThanOrEqual(RUNS / 10);
   });
 
   it('make-before-break: after every single step of a policy change, no flow is opened that both policies deny', async () => {
+    let refused = 0;
     await fc.assert(fc.asyncProperty(policyArb, policyArb, instancesArb, async (oldText, newText, instances) => {
       const oldPolicy = parsePolicy(oldText, 'old.yaml');
       const newPolicy = parsePolicy(newText, 'new.yaml');
       const sandbox = Sandbox.fromEstate(estateOf(instances));
       const clouds = sandbox.clouds();
-      await reconcile(oldPolicy, clouds, ctx);
-      const next = await planWorld(newPolicy, clouds, ctx);
+      if (!(await applyOrRefuse(oldPolicy, sandbox, clouds))) return void refused++;
+      const next = await planOrRefuse(newPolicy, clouds);
+      if (!next) return void refused++;
       const violations: string[] = [];
       await applySteps(next.plan.steps, clouds, {
         onStep: (step, i) => {
@@ -76,6 +115,7 @@ describe('pipeline properties', () => {
       });
       expect(violations.slice(0, 3)).toEqual([]);
     }), { numRuns: RUNS / 2 });
+    expect(refused).toBeLessThanOrEqual(RUNS / 10);
   });
 });
 
