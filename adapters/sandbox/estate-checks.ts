@@ -7,8 +7,8 @@
  */
 import { didYouMean, type Diagnostic } from '../../core/diagnostics.ts';
 import { parseAddress } from '../../core/model/address.ts';
-import type { PositionIndex } from '../../core/policy/positions.ts';
-import { diag } from './estate-schema.ts';
+import type { PositionIndex } from '../../core/source/positions.ts';
+import { diag } from '../../core/source/zod-issues.ts';
 
 type Item = Record<string, unknown>;
 type Path = PropertyKey[];

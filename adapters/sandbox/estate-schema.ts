@@ -1,17 +1,13 @@
 /**
  * The estate file's shape as zod strict objects (a typo'd key is an error, not silently
- * ignored), and the conversion of zod issues into diagnostics a person can act on.
+ * ignored); core/source/zod-issues.ts turns its issues into diagnostics.
  *
  * Syntax of single values (addresses, CIDRs, account ids, ports) is checked here so every such
  * mistake is reported in one pass; cross-item checks (duplicates, scopes) live in
  * estate-checks.ts.
  */
 import { z } from 'zod';
-import { didYouMean, type Diagnostic } from '../../core/diagnostics.ts';
 import { parseAddress, parseCidr } from '../../core/model/address.ts';
-import type { PositionIndex } from '../../core/policy/positions.ts';
-
-type Issue = z.core.$ZodIssue;
 
 const address = z.string().superRefine((value, ctx) => {
   const parsed = parseAddress(value);
@@ -123,91 +119,3 @@ export const EstateSchema = z.strictObject({
   awsSecurityGroups: z.array(AwsSecurityGroupSchema).default([]),
   gcpFirewalls: z.array(GcpFirewallSchema).default([]),
 });
-
-const ITEM_KEYS: Record<string, string[]> = {
-  aws: Object.keys(AwsInstanceSchema.shape),
-  azure: Object.keys(AzureVmSchema.shape),
-  gcp: Object.keys(GcpInstanceSchema.shape),
-  awsSecurityGroups: Object.keys(AwsSecurityGroupSchema.shape),
-  gcpFirewalls: Object.keys(GcpFirewallSchema.shape),
-};
-
-/** The keys allowed in the mapping at `path`, for "did you mean" and "allowed here" hints. */
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  if (path.length === 0) return Object.keys(EstateSchema.shape);
-  const list = String(path[0]);
-  if (path.length === 2) return ITEM_KEYS[list] ?? [];
-  if (path.length === 4 && path[2] === 'nics') return Object.keys(NicSchema.shape);
-  if (path.length === 4 && (path[2] === 'ingress' || path[2] === 'egress')) return Object.keys(AwsRuleSchema.shape);
-  return [];
-}
-
-export function zodIssuesToDiagnostics(issues: readonly Issue[], data: unknown, pos: PositionIndex): Diagnostic[] {
-  return issues.flatMap((issue) => convert(issue, data, pos));
-}
-
-function convert(issue: Issue, data: unknown, pos: PositionIndex): Diagnostic[] {
-  const path = [...issue.path];
-  const input = valueAt(data, path);
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => {
-        const known = knownKeys(path);
-        const suggestion = didYouMean(key, known);
-        return diag('unknown-key', [...path, key], pos.at(path, { key }), `unknown field "${key}"`,
-          suggestion ? `did you mean "${suggestion}"?` : `allowed here: ${known.join(', ')}`);
-      });
-    case 'invalid_type':
-      return [typeIssue(issue.expected, path, input, pos)];
-    case 'invalid_value': {
-      const suggestion = typeof input === 'string' ? didYouMean(input, issue.values.map(String)) : undefined;
-      return [diag('invalid-value', path, pos.at(path), `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, found ${describe(input)}`,
-        suggestion ? `did you mean "${suggestion}"?` : undefined)];
-    }
-    case 'too_small':
-      return [diag(Array.isArray(input) ? 'empty-list' : 'empty-value', path, pos.at(path),
-        Array.isArray(input) ? 'must list at least one item (or leave the field out)' : 'must not be empty')];
-    case 'custom': {
-      const params = (issue.params ?? {}) as { code?: string; hint?: string };
-      return [diag(params.code ?? 'invalid', path, pos.at(path), issue.message, params.hint)];
-    }
-    default:
-      return [diag('invalid', path, pos.at(path), issue.message)];
-  }
-}
-
-function typeIssue(expected: string, path: PropertyKey[], input: unknown, pos: PositionIndex): Diagnostic {
-  if (input === undefined) {
-    const field = String(path[path.length - 1]);
-    return diag('missing-field', path, pos.at(path.slice(0, -1)), `missing required field "${field}"`, `add ${field}: <${expected}>`);
-  }
-  // YAML reads `Env: 1`, `Env: true` or `account: 0123...` as numbers/booleans; quoting keeps the text.
-  const quotable = expected === 'string' && (typeof input === 'number' || typeof input === 'boolean');
-  return diag('wrong-type', path, pos.at(path), `expected ${article(expected)}, found ${describe(input)}`,
-    quotable ? `quote it: "${String(input)}" (YAML reads unquoted ${String(input)} as a ${typeof input})` : undefined);
-}
-
-function article(expected: string): string {
-  return expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : `a ${expected}`;
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'an empty value';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
-  return `the ${typeof value} ${String(value)}`;
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let node = data;
-  for (const part of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[part];
-  }
-  return node;
-}
-
-export function diag(code: string, path: PropertyKey[], source: Diagnostic['source'], message: string, hint?: string): Diagnostic {
-  return { code, severity: 'error', path, ...(source ? { source } : {}), message, ...(hint ? { hint } : {}) };
-}

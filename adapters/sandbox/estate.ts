@@ -7,12 +7,12 @@
  * meant to be printed as is (no stack trace: these are the user's mistakes, not bugs).
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { renderDiagnostic, sortDiagnostics, type Diagnostic } from '../../core/diagnostics.ts';
 import { SegsyncError } from '../../core/errors.ts';
-import { PositionIndex } from '../../core/policy/positions.ts';
+import { readYaml } from '../../core/source/yaml.ts';
+import { describe, zodIssuesToDiagnostics } from '../../core/source/zod-issues.ts';
 import { checkEstate } from './estate-checks.ts';
-import { EstateSchema, describe, zodIssuesToDiagnostics } from './estate-schema.ts';
+import { EstateSchema } from './estate-schema.ts';
 import type { Estate } from './estate-types.ts';
 
 export type { Estate } from './estate-types.ts';
@@ -35,20 +35,8 @@ const EMPTY: Estate = { aws: [], azure: [], gcp: [], awsSecurityGroups: [], gcpF
  * if (!estate) diagnostics.forEach((d) => console.error(renderDiagnostic(d)));
  */
 export function parseEstate(text: string, filename: string): { estate?: Estate; diagnostics: Diagnostic[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const pos = new PositionIndex(doc, lines, filename);
-  const yamlErrors: Diagnostic[] = doc.errors.map((e) => ({
-    code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-    severity: 'error',
-    path: [],
-    source: pos.ofOffset(e.pos[0]),
-    message: e.message.split('\n')[0]!,
-    hint: e.code === 'DUPLICATE_KEY' ? 'a key may appear once per mapping; remove or rename one' : 'check indentation and quoting around this position',
-  }));
-  if (yamlErrors.length > 0) return { diagnostics: sortDiagnostics(yamlErrors) };
-
-  const data: unknown = doc.toJS();
+  const { data, pos, diagnostics: yamlErrors } = readYaml(text, filename);
+  if (yamlErrors.length > 0) return { diagnostics: yamlErrors };
   // An empty file is an empty estate: a sandbox with no workloads is legitimate.
   if (data === null || data === undefined) return { estate: structuredClone(EMPTY), diagnostics: [] };
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -58,7 +46,7 @@ export function parseEstate(text: string, filename: string): { estate?: Estate; 
   }
   const parsed = EstateSchema.safeParse(data);
   const diagnostics = sortDiagnostics([
-    ...(parsed.success ? [] : zodIssuesToDiagnostics(parsed.error.issues, data, pos)),
+    ...(parsed.success ? [] : zodIssuesToDiagnostics(parsed.error.issues, data, pos, { root: EstateSchema })),
     ...checkEstate(data as Record<string, unknown>, pos),
   ]);
   if (!parsed.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };

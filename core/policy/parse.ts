@@ -5,15 +5,15 @@
  * a file). Never throws for bad input in validatePolicy; parsePolicy throws one
  * PolicyValidationError carrying all diagnostics.
  */
-import { LineCounter, parseDocument } from 'yaml';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { PolicyValidationError } from '../errors.ts';
-import { PositionIndex } from './positions.ts';
 import { resolvePolicy } from './resolve.ts';
 import { PolicySchema } from './schema.ts';
 import { checkSemantics } from './semantics.ts';
 import type { Policy } from './types.ts';
-import { zodIssuesToDiagnostics } from './zod-issues.ts';
+import { readYaml } from '../source/yaml.ts';
+import { zodIssuesToDiagnostics } from '../source/zod-issues.ts';
+import { POLICY_ISSUES } from './issue-mapping.ts';
 
 export interface ValidationResult {
   /** Present iff there are no errors (warnings may remain). */
@@ -29,27 +29,15 @@ export interface ValidationResult {
  * if (!policy) diagnostics.forEach((d) => console.error(renderDiagnostic(d)));
  */
 export function validatePolicy(text: string, filename = 'policy.yaml'): ValidationResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const pos = new PositionIndex(doc, lines, filename);
-  const yamlErrors: Diagnostic[] = doc.errors.map((e) => ({
-    code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-    severity: 'error',
-    path: [],
-    source: pos.ofOffset(e.pos[0]),
-    message: e.message.split('\n')[0]!,
-    hint: e.code === 'DUPLICATE_KEY' ? 'a key may appear once per mapping; remove or rename one' : 'check indentation and quoting around this position',
-  }));
-  if (yamlErrors.length > 0) return { diagnostics: sortDiagnostics(yamlErrors) };
-
-  const data: unknown = doc.toJS();
+  const { data, pos, diagnostics: yamlErrors } = readYaml(text, filename);
+  if (yamlErrors.length > 0) return { diagnostics: yamlErrors };
   if (data === null || data === undefined || (typeof data === 'object' && Object.keys(data).length === 0)) {
     return { diagnostics: [{ code: 'policy-empty', severity: 'error', path: [], source: { file: filename, line: 1, column: 1 },
       message: 'the policy is empty', hint: 'start from examples/three-tier.yaml: apiVersion, kind, metadata and spec with at least one segment' }] };
   }
   const parsed = PolicySchema.safeParse(data);
   const diagnostics = [
-    ...(parsed.success ? [] : zodIssuesToDiagnostics(parsed.error.issues, data, pos)),
+    ...(parsed.success ? [] : zodIssuesToDiagnostics(parsed.error.issues, data, pos, POLICY_ISSUES)),
     ...checkSemantics(data, pos),
   ];
   const sorted = sortDiagnostics(dedupe(diagnostics));

@@ -7,7 +7,7 @@
  */
 import { didYouMean, type Diagnostic, type Severity } from '../diagnostics.ts';
 import { LABEL_KEY_PATTERN } from './labels.ts';
-import type { PositionIndex } from './positions.ts';
+import type { PositionIndex } from '../source/positions.ts';
 import { selectorLabelRefs, trySelector } from './selector/index.ts';
 
 type Obj = Record<string, unknown>;
