@@ -46,7 +46,10 @@ export interface Reach {
   networks: NetworkReach[];
 }
 
-interface Party { labels?: Labels; atoms: ReadonlySet<string> }
+/** One end of a flow as rules see it; `key` identifies it for the mask cache. */
+interface Party { key: string; labels?: Labels; atoms: ReadonlySet<string> }
+/** Which rules' `from` and `to` match a party, as bitsets over policy.rules. */
+interface Masks { from: Uint32Array; to: Uint32Array }
 interface CompiledRule { rule: Rule; ports: PortSet; fromExternals: string[]; toExternals: string[] }
 
 export function computeReach(policy: Policy, workloads: readonly Workload[]): Reach {
@@ -69,7 +72,9 @@ export function computeReach(policy: Policy, workloads: readonly Workload[]): Re
 
 class ReachContext {
   private readonly rules: CompiledRule[];
-  private readonly portsCache = new Map<string, PortSet>();
+  private readonly maskCache = new Map<string, Masks>();
+  private readonly combos = new Map<string, PortSet>();
+  private readonly tables = new Map<Family, Array<{ cls: WorkloadClass; masks: Masks; regionKey: string }>>();
   private readonly splitCache = new Map<string, { inNetwork: boolean; elsewhere: AddressSet; all: AddressSet }>();
 
   constructor(private readonly policy: Policy, private readonly regions: Record<Family, RegionMap>, private readonly cls: Classification) {
@@ -106,26 +111,28 @@ class ReachContext {
     for (const f of FAMILIES) {
       const selfRegion = self.region[f];
       if (!selfRegion) continue;
-      const selfParty: Party = { labels: self.labels, atoms: selfRegion.atoms };
+      const selfParty: Party = { key: `c:${self.id}|${f}`, labels: self.labels, atoms: selfRegion.atoms };
+      const selfMasks = this.masks(selfParty);
+      const regionPorts = this.regionPorts(dir, selfParty, f);
       let carve = AddressSet.empty(f);
-      for (const other of this.cls.classes) {
-        const otherRegion = other.region[f];
-        if (!otherRegion) continue;
-        const pc = this.ports(dir, selfParty, { labels: other.labels, atoms: otherRegion.atoms }, `${self.id}|${other.id}|${f}`);
-        const pr = this.ports(dir, selfParty, { atoms: otherRegion.atoms }, `${self.id}|r:${otherRegion.key}|${f}`);
+      for (const other of this.familyTable(f)) {
+        const pc = this.portsOf(dir, selfMasks, other.masks);
+        const pr = regionPorts.get(other.regionKey)!;
+        // Most class pairs share no rule: nothing to allow, nothing to carve.
+        if (pc.isEmpty() && pr.isEmpty()) continue;
         const needsCarve = !pr.subtract(pc).isEmpty();
         const ports = needsCarve ? pc : pc.subtract(pr);
-        const split = this.split(other, network, identity, f);
+        const split = this.split(other.cls, network, identity, f);
         if (needsCarve) carve = carve.union(split.all);
         if (ports.isEmpty()) continue;
         if (split.inNetwork) {
-          const m = identityPorts.get(other.id) ?? new Map<Family, PortSet>();
+          const m = identityPorts.get(other.cls.id) ?? new Map<Family, PortSet>();
           m.set(f, ports);
-          identityPorts.set(other.id, m);
+          identityPorts.set(other.cls.id, m);
         }
-        if (!split.elsewhere.isEmpty()) out.push({ peer: { kind: 'addresses', family: f, set: split.elsewhere, classId: other.id }, ports });
+        if (!split.elsewhere.isEmpty()) out.push({ peer: { kind: 'addresses', family: f, set: split.elsewhere, classId: other.cls.id }, ports });
       }
-      out.push(...this.regionEntries(dir, selfParty, self.id, f, carve));
+      out.push(...this.regionEntries(regionPorts, f, carve));
     }
     out.push(...this.identityEntries(identityPorts, network));
     return sortEntries(out);
@@ -170,10 +177,10 @@ class ReachContext {
     return out;
   }
 
-  private regionEntries(dir: 'ingress' | 'egress', selfParty: Party, selfId: string, f: Family, carve: AddressSet): ReachEntry[] {
+  private regionEntries(regionPorts: Map<string, PortSet>, f: Family, carve: AddressSet): ReachEntry[] {
     const groups = new Map<string, { ports: PortSet; set: AddressSet }>();
     for (const region of this.regions[f].regions.values()) {
-      const ports = this.ports(dir, selfParty, { atoms: region.atoms }, `${selfId}|r:${region.key}|${f}`);
+      const ports = regionPorts.get(region.key)!;
       if (ports.isEmpty()) continue;
       const g = groups.get(ports.key());
       groups.set(ports.key(), { ports, set: g ? g.set.union(region.set) : region.set });
@@ -184,23 +191,69 @@ class ReachContext {
       .map((g) => ({ peer: { kind: 'addresses', family: f, set: g.set }, ports: g.ports }));
   }
 
-  /** P(src → dst) for ingress (self is dst) or egress (self is src), cached per pair. */
-  private ports(dir: 'ingress' | 'egress', self: Party, other: Party, cacheKey: string): PortSet {
-    const key = `${dir}|${cacheKey}`;
-    const hit = this.portsCache.get(key);
-    if (hit) return hit;
-    const [src, dst] = dir === 'ingress' ? [other, self] : [self, other];
-    let allow = PortSet.empty();
-    let deny = PortSet.empty();
-    for (const r of this.rules) {
-      if (!peerMatches(r.rule.from, r.fromExternals, src) || !peerMatches(r.rule.to, r.toExternals, dst)) continue;
-      if (r.rule.action === 'allow') allow = allow.union(r.ports);
-      else deny = deny.union(r.ports);
+  /** P(self ↔ region) for every region of the family: few regions, asked for by every class pair. */
+  private regionPorts(dir: 'ingress' | 'egress', self: Party, f: Family): Map<string, PortSet> {
+    const selfMasks = this.masks(self);
+    const out = new Map<string, PortSet>();
+    for (const region of this.regions[f].regions.values()) {
+      out.set(region.key, this.portsOf(dir, selfMasks, this.masks({ key: `r:${region.key}|${f}`, atoms: region.atoms })));
     }
-    const base = dir === 'egress' && this.policy.defaults.egress === 'allow' ? PortSet.all() : allow;
-    const result = base.subtract(deny);
-    this.portsCache.set(key, result);
+    return out;
+  }
+
+  /** Every class with an address of the family, with its rule masks: built once per family. */
+  private familyTable(f: Family): Array<{ cls: WorkloadClass; masks: Masks; regionKey: string }> {
+    let table = this.tables.get(f);
+    if (!table) {
+      table = this.cls.classes.filter((c) => c.region[f]).map((c) => ({
+        cls: c, regionKey: c.region[f]!.key, masks: this.masks({ key: `c:${c.id}|${f}`, labels: c.labels, atoms: c.region[f]!.atoms }),
+      }));
+      this.tables.set(f, table);
+    }
+    return table;
+  }
+
+  /**
+   * P(src → dst) for ingress (self is dst) or egress (self is src). Each party's matching rules
+   * are bitsets computed once, so a pair costs an AND over the rule words instead of evaluating
+   * every selector again (classes² × rules would dominate at scale), and a pair that shares no
+   * rule allocates nothing.
+   */
+  private portsOf(dir: 'ingress' | 'egress', self: Masks, other: Masks): PortSet {
+    const [from, to] = dir === 'ingress' ? [other.from, self.to] : [self.from, other.to];
+    const matched: number[] = [];
+    for (let w = 0; w < from.length; w++) {
+      let bits = from[w]! & to[w]!;
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits);
+        bits &= ~(1 << bit);
+        matched.push(w * 32 + bit);
+      }
+    }
+    const egressOpen = dir === 'egress' && this.policy.defaults.egress === 'allow';
+    if (matched.length === 0) return egressOpen ? PortSet.all() : PortSet.empty();
+    // Many pairs match the very same rules; build each distinct combination's set once.
+    const key = `${egressOpen ? 'o' : 'c'}${matched.join(',')}`;
+    const hit = this.combos.get(key);
+    if (hit) return hit;
+    const allow = PortSet.fromSpecs(matched.filter((i) => this.rules[i]!.rule.action === 'allow').flatMap((i) => this.rules[i]!.rule.ports));
+    const deny = PortSet.fromSpecs(matched.filter((i) => this.rules[i]!.rule.action === 'deny').flatMap((i) => this.rules[i]!.rule.ports));
+    const result = (egressOpen ? PortSet.all() : allow).subtract(deny);
+    this.combos.set(key, result);
     return result;
+  }
+
+  private masks(party: Party): Masks {
+    const hit = this.maskCache.get(party.key);
+    if (hit) return hit;
+    const words = Math.ceil(this.rules.length / 32);
+    const masks = { from: new Uint32Array(words), to: new Uint32Array(words) };
+    this.rules.forEach((r, i) => {
+      if (peerMatches(r.rule.from, r.fromExternals, party)) masks.from[i >> 5]! |= 1 << (i & 31);
+      if (peerMatches(r.rule.to, r.toExternals, party)) masks.to[i >> 5]! |= 1 << (i & 31);
+    });
+    this.maskCache.set(party.key, masks);
+    return masks;
   }
 }
 
@@ -216,7 +269,15 @@ function peerMatches(peer: Peer, externals: string[], party: Party): boolean {
  * Every address of the workload in family `f` (all attachments), each as a one-address range.
  * Class membership is by labels, so a secondary ENI/NIC address belongs to the class too.
  */
+const pointsCache = new WeakMap<Workload, Partial<Record<Family, Array<readonly [bigint, bigint]>>>>();
+
 function points(w: Workload, f: Family): Array<readonly [bigint, bigint]> {
+  let perFamily = pointsCache.get(w);
+  if (!perFamily) pointsCache.set(w, (perFamily = {}));
+  return (perFamily[f] ??= parsePoints(w, f));
+}
+
+function parsePoints(w: Workload, f: Family): Array<readonly [bigint, bigint]> {
   const out: Array<readonly [bigint, bigint]> = [];
   for (const text of new Set([...w.addresses, ...w.attachments.flatMap((a) => a.addresses)])) {
     const p = parseAddress(text);
@@ -226,7 +287,8 @@ function points(w: Workload, f: Family): Array<readonly [bigint, bigint]> {
 }
 
 function sortEntries(entries: ReachEntry[]): ReachEntry[] {
-  const key = (e: ReachEntry) => (e.peer.kind === 'class' ? `0|${e.peer.classId}` : `1|${e.peer.family}|${e.peer.classId ?? ''}|${e.peer.set.toCidrs().length}|${String(e.peer.set.ranges()[0]?.[0] ?? '')}`) + `|${e.ports.key()}`;
+  // Address sets order by their range count and first address: a function of content, cheap.
+  const key = (e: ReachEntry) => (e.peer.kind === 'class' ? `0|${e.peer.classId}` : `1|${e.peer.family}|${e.peer.classId ?? ''}|${e.peer.set.ranges().length}|${String(e.peer.set.ranges()[0]?.[0] ?? '')}`) + `|${e.ports.key()}`;
   return entries.map((e) => [key(e), e] as const).sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
 }
 
