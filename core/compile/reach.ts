@@ -134,7 +134,7 @@ class ReachContext {
       }
       out.push(...this.regionEntries(regionPorts, f, carve));
     }
-    out.push(...this.identityEntries(identityPorts, network));
+    out.push(...this.identityEntries(self, identityPorts, network));
     return sortEntries(out);
   }
 
@@ -160,11 +160,12 @@ class ReachContext {
   }
 
   /** One identity entry per class with the ports common to every family; the rest by address. */
-  private identityEntries(identityPorts: Map<string, Map<Family, PortSet>>, network: string): ReachEntry[] {
+  private identityEntries(self: WorkloadClass, identityPorts: Map<string, Map<Family, PortSet>>, network: string): ReachEntry[] {
     const out: ReachEntry[] = [];
     for (const [classId, perFamily] of identityPorts) {
       const cls = this.cls.byId.get(classId)!;
-      const families = FAMILIES.filter((f) => cls.region[f]);
+      // Only families both ends have matter: there is no IPv6 flow to or from an IPv4-only class.
+      const families = FAMILIES.filter((f) => cls.region[f] && self.region[f]);
       const common = families.reduce((acc, f) => acc.intersect(perFamily.get(f) ?? PortSet.empty()), PortSet.all());
       if (!common.isEmpty()) out.push({ peer: { kind: 'class', classId }, ports: common });
       for (const [f, ports] of perFamily) {
