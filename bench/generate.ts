@@ -134,7 +134,8 @@ export function networksOf(layout: NetworkLayout): GenNetwork[] {
   for (let a = 0; a < layout.aws.accounts; a++) {
     const account = String(100000000000 + a * 111111111);
     for (const region of layout.aws.regions) {
-      for (const prod of [true, false]) add({ cloud: 'aws', account, region, name: `vpc-${prod ? 'prod' : 'nonprod'}-${region}`, prod });
+      // VPC ids are unique across accounts in AWS, so the account is part of the id.
+      for (const prod of [true, false]) add({ cloud: 'aws', account, region, name: `vpc-a${a}-${prod ? 'prod' : 'nonprod'}-${region}`, prod });
     }
   }
   for (let s = 0; s < layout.azure.subscriptions; s++) {
@@ -163,6 +164,10 @@ export interface EstateOptions {
   cloudShares?: { aws: number; azure: number; gcp: number };
   /** Share of apps that also run in a second cloud (30% of their workloads there). Default 0.15. */
   multiCloudApps?: number;
+  /** Every app's workloads in one network (its home network), whatever their env label. Default false. */
+  singleNetworkApps?: boolean;
+  /** Share of an app's workloads in the other region of its account. Default 0.2. */
+  otherRegion?: number;
   /** Share of workloads with no usable labels (only a Name tag). Default 0.03. */
   unlabeled?: number;
   /** Share of AWS and Azure workloads with an IPv6 address too. Default 0.02. */
@@ -175,7 +180,7 @@ export interface GeneratedEstate {
   vocabulary: Vocabulary;
 }
 
-interface AppHome { cloud: 'aws' | 'azure' | 'gcp'; account: number; region: number; second?: { cloud: 'aws' | 'azure' | 'gcp'; account: number; region: number } }
+interface AppHome { cloud: 'aws' | 'azure' | 'gcp'; account: number; region: number; prod?: boolean; second?: { cloud: 'aws' | 'azure' | 'gcp'; account: number; region: number } }
 
 /**
  * @example
@@ -194,7 +199,7 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
   const homeOf = (cloud: 'aws' | 'azure' | 'gcp') => ({ cloud, account: rng.int(accountsOf[cloud]), region: rng.int(regionsOf[cloud]) });
   const homes: AppHome[] = [];
   for (let a = 0; a < vocab.apps; a++) {
-    const home: AppHome = homeOf(rng.weighted(clouds));
+    const home: AppHome = { ...homeOf(rng.weighted(clouds)), prod: rng.chance(0.6) };
     if (rng.chance(opts.multiCloudApps ?? 0.15)) home.second = homeOf(rng.pick((['aws', 'azure', 'gcp'] as const).filter((c) => c !== home.cloud)));
     homes.push(home);
   }
@@ -217,6 +222,7 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
     const kind = rng.float();
     let labels: Record<string, string>;
     let place: { cloud: 'aws' | 'azure' | 'gcp'; account: number; region: number };
+    let prodNet = env === 'prod';
     if (kind < unlabeled) {
       labels = {};
       place = homeOf(rng.weighted(clouds));
@@ -229,10 +235,11 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
       const home = homes[app]!;
       place = home.second && rng.chance(0.3) ? home.second : home;
       // 20% of an app's workloads run in the other region of the same account.
-      if (rng.chance(0.2)) place = { ...place, region: (place.region + 1) % regionsOf[place.cloud] };
+      if (rng.chance(opts.otherRegion ?? 0.2)) place = { ...place, region: (place.region + 1) % regionsOf[place.cloud] };
       labels = { app: appName(app), tier, env };
+      if (opts.singleNetworkApps) prodNet = home.prod ?? true;
     }
-    const net = networkFor(place.cloud, place.account, place.region, env === 'prod');
+    const net = networkFor(place.cloud, place.account, place.region, prodNet);
     const host = hostCount.get(net.index) ?? 0;
     hostCount.set(net.index, host + 1);
     if (host >= 250 * 250) throw new RangeError(`network ${net.name} is full (${host} hosts): add accounts to the layout`);
@@ -272,15 +279,45 @@ export interface PolicyOptions {
   /** Share of segments in monitor mode, default 0.05. */
   monitorShare?: number;
   layout?: NetworkLayout;
+  /** `defaults.egress`, default deny. */
   egress?: 'deny' | 'allow';
+  /**
+   * The `internet` external: 'public' (default) = every public address (PUBLIC_IPV4, 2000::/3);
+   * 'all' = 0.0.0.0/0 and ::/0, which by DESIGN.md §2 also contains every managed workload, so
+   * `internet → web` opens every workload's egress to every web workload.
+   */
+  internet?: 'public' | 'all';
+  /**
+   * 'realistic' (default): every kind of rule described at the top of this file. 'sparse': only
+   * segment-to-segment and external rules (no shared-service or environment-wide selectors, no
+   * VPC-CIDR rules, no environment-wide denies): far fewer classes and peers per class.
+   * 'local': only rules inside an app (web → api → app → db/cache) and with externals; with an
+   * estate whose apps each live in one network (EstateOptions.multiCloudApps = otherRegion = 0),
+   * every label peer is referenced by identity and no address set follows membership.
+   */
+  shape?: 'realistic' | 'sparse' | 'local';
+  /** `spec.exclusive`, default true: segsync removes foreign groups (the VPC default SG) from managed workloads. */
+  exclusive?: boolean;
 }
 
 interface Ext { name: string; labels: Record<string, string>; cidrs: string[] }
 
+/**
+ * The public IPv4 space: 0.0.0.0/0 minus RFC 1918 (10/8, 172.16/12, 192.168/16), as the exact
+ * list of CIDRs. How careful users write "the internet", because by DESIGN.md §2 0.0.0.0/0 also
+ * matches every managed workload (see PolicyOptions.internet).
+ */
+export const PUBLIC_IPV4 = [
+  '0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/3', '160.0.0.0/5',
+  '168.0.0.0/6', '172.0.0.0/12', '172.32.0.0/11', '172.64.0.0/10', '172.128.0.0/9', '173.0.0.0/8', '174.0.0.0/7', '176.0.0.0/4',
+  '192.0.0.0/9', '192.128.0.0/11', '192.160.0.0/13', '192.169.0.0/16', '192.170.0.0/15', '192.172.0.0/14', '192.176.0.0/12',
+  '192.192.0.0/10', '193.0.0.0/8', '194.0.0.0/7', '196.0.0.0/6', '200.0.0.0/5', '208.0.0.0/4', '224.0.0.0/3',
+];
+
 /** On-prem sites, partners, the internet: scale a little with the policy. */
-function externalsOf(segments: number): Ext[] {
+function externalsOf(segments: number, internet: 'public' | 'all'): Ext[] {
   const out: Ext[] = [
-    { name: 'internet', labels: { zone: 'internet' }, cidrs: ['0.0.0.0/0', '::/0'] },
+    { name: 'internet', labels: { zone: 'internet' }, cidrs: internet === 'all' ? ['0.0.0.0/0', '::/0'] : [...PUBLIC_IPV4, '2000::/3'] },
     { name: 'corp', labels: { zone: 'corp', env: 'prod' }, cidrs: ['172.16.0.0/12'] },
     { name: 'vpn-users', labels: { zone: 'corp', role: 'users' }, cidrs: ['192.168.128.0/17'] },
     { name: 'mainframe', labels: { zone: 'onprem', app: 'mainframe', env: 'prod' }, cidrs: ['10.250.0.0/16'] },
@@ -310,7 +347,7 @@ export function generatePolicy(opts: PolicyOptions): string {
   const rng = new Rng(opts.seed * 40503 + 7);
   const vocab = vocabulary(opts.segments);
   const networks = networksOf(opts.layout ?? DEFAULT_LAYOUT);
-  const externals = externalsOf(opts.segments);
+  const externals = externalsOf(opts.segments, opts.internet ?? 'public');
   const monitorShare = opts.monitorShare ?? 0.05;
 
   // Segments: roles first, then app × tier until exactly `segments`.
@@ -328,7 +365,8 @@ export function generatePolicy(opts: PolicyOptions): string {
     appTier.push(names);
   }
   const seg = (a: number, tier: Tier): string | undefined => appTier[a]?.[TIERS.indexOf(tier)];
-  const app = () => rng.zipf(vocab.apps, 0.6);
+  // Popular apps get more rules (zipf); sparse spreads rules evenly.
+  const app = () => (opts.shape === 'sparse' ? rng.int(vocab.apps) : rng.zipf(vocab.apps, 0.6));
   const role = (r: string) => (vocab.roles.includes(r) ? r : undefined);
 
   const rules: string[] = [];
@@ -341,8 +379,11 @@ export function generatePolicy(opts: PolicyOptions): string {
   const partners = externals.filter((e) => e.name.startsWith('partner-'));
   const denyShare = opts.denyShare ?? 0.1;
 
+  const sparse = opts.shape === 'sparse' || opts.shape === 'local';
   const allowRule = (): boolean => {
-    const k = rng.float();
+    // Sparse: only chains, app-to-app calls, ingress from outside, egress to on-prem/partners.
+    // Local: only chains inside an app and rules with externals, so every peer is in-network.
+    const k = opts.shape === 'local' ? rng.pick([rng.float() * 0.3, 0.55 + rng.float() * 0.15]) : sparse ? rng.float() * 0.7 : rng.float();
     const a = app();
     if (k < 0.3) {
       // Three-tier chain inside an app.
@@ -409,7 +450,10 @@ export function generatePolicy(opts: PolicyOptions): string {
   };
 
   const denyRule = (): boolean => {
-    const k = rng.float();
+    // Sparse: only the pairwise denies (web ↛ db, one port between two segments, app ↛ internet).
+    // Local: web ↛ db and app ↛ internet only.
+    const k = opts.shape === 'local' ? rng.pick([0.4 + rng.float() * 0.2, 0.9 + rng.float() * 0.1])
+      : sparse ? rng.pick([0.4 + rng.float() * 0.2, 0.75 + rng.float() * 0.25]) : rng.float();
     const a = app();
     if (k < 0.25) {
       const [f, t] = rng.pick([['dev', 'prod'], ['stage', 'prod'], ['dev', 'stage']] as const);
@@ -449,11 +493,12 @@ export function generatePolicy(opts: PolicyOptions): string {
   const quote = (v: string) => (/^[a-z0-9][a-z0-9._/-]*$/.test(v) ? v : JSON.stringify(v));
   const labels = (l: Record<string, string>) => `{ ${Object.entries(l).map(([k, v]) => `${k}: ${quote(v)}`).join(', ')} }`;
   return [
-    `# Generated by bench/generate.ts: seed ${opts.seed}, ${opts.segments} segments, ${opts.rules} rules.`,
+    `# Generated by bench/generate.ts: seed ${opts.seed}, ${opts.segments} segments, ${opts.rules} rules, ${opts.shape ?? 'realistic'}, internet ${opts.internet ?? 'public'}, egress ${opts.egress ?? 'deny'}.`,
     'apiVersion: segsync/v1',
     'kind: SegmentationPolicy',
     `metadata: { name: bench-${opts.segments}-${opts.rules} }`,
     'spec:',
+    `  exclusive: ${opts.exclusive ?? true}`,
     '  labels: { keys: [app, tier, env, role, zone, site, partner] }',
     `  defaults: { egress: ${opts.egress ?? 'deny'}, unlabeled: ignore }`,
     '  externals:',
