@@ -23,6 +23,7 @@ import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { verify, type Disagreement } from '../../../core/verify/index.ts';
+import { emptyNative } from '../../helpers/native.ts';
 
 const A = { account: '111111111111', region: 'eu-west-1' };
 const B = { account: '222222222222', region: 'eu-west-1' };
@@ -68,7 +69,6 @@ spec:
 `, 'shop.yaml');
 
 const ctx = { deploymentId: 'test' };
-const EMPTY_OTHERS = { azure: { networkSecurityGroups: [], applicationSecurityGroups: [], networkInterfaces: [] }, gcp: { firewalls: [], instances: [] } };
 const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
 
 function world(options: { faults?: FaultPlan; secondNic?: boolean } = {}) {
@@ -90,7 +90,7 @@ async function planNow(w: World, policy: Policy) {
   return { workloads, state, plan, findings: [...compiled.findings, ...plan.findings] };
 }
 
-const judge = (policy: Policy, workloads: Workload[], aws: AwsState) => verify(policy, { workloads }, { aws, ...EMPTY_OTHERS });
+const judge = (policy: Policy, workloads: Workload[], aws: AwsState) => verify(policy, { workloads }, { ...emptyNative(), aws });
 
 /** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
 async function applyChecked(w: World, policy: Policy, workloads: Workload[], before: AwsState, steps: AwsStep[]): Promise<string[]> {

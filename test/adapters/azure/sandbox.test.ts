@@ -24,6 +24,7 @@ import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { verify, type Disagreement } from '../../../core/verify/index.ts';
+import { emptyNative } from '../../helpers/native.ts';
 
 const SUB_A = 'sub-a';
 const SUB_B = 'sub-b';
@@ -69,7 +70,6 @@ spec:
 `, 'shop.yaml');
 
 const ctx = { deploymentId: 'test' };
-const EMPTY_OTHERS = { aws: { SecurityGroups: [], NetworkInterfaces: [], PrefixLists: [] }, gcp: { firewalls: [], instances: [] } };
 const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
 
 function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
@@ -89,7 +89,7 @@ async function planNow(w: World, policy: Policy) {
   return { workloads, state, desired: compiled.desired, plan, findings: [...compiled.findings, ...plan.findings] };
 }
 
-const judge = (policy: Policy, workloads: Workload[], azure: AzureState) => verify(policy, { workloads }, { azure, ...EMPTY_OTHERS });
+const judge = (policy: Policy, workloads: Workload[], azure: AzureState) => verify(policy, { workloads }, { ...emptyNative(), azure });
 
 /** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
 async function applyChecked(w: World, policy: Policy, workloads: Workload[], before: AzureState, steps: AzureStep[]): Promise<string[]> {
@@ -260,6 +260,6 @@ describe('Azure adapter: error classification', () => {
 });
 
 function emptyAdapter(cloud: 'aws' | 'gcp') {
-  const state = cloud === 'aws' ? EMPTY_OTHERS.aws : EMPTY_OTHERS.gcp;
+  const state = cloud === 'aws' ? emptyNative().aws : emptyNative().gcp;
   return { cloud, readInventory: async () => [], readState: async () => state, apply: async () => { throw new Error(`no ${cloud} steps expected`); } };
 }

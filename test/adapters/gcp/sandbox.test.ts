@@ -22,6 +22,7 @@ import { allows } from '../../../core/policy/intent.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { prepareGcp, sampleAddresses, samplePorts, verify } from '../../../core/verify/index.ts';
+import { emptyNative } from '../../helpers/native.ts';
 
 const P = 'shop-prod';
 const ctx = { deploymentId: 'prod' };
@@ -67,8 +68,7 @@ const estate: Estate = {
   ],
 };
 
-const EMPTY_NATIVE = { aws: { SecurityGroups: [], NetworkInterfaces: [], PrefixLists: [] }, azure: { networkSecurityGroups: [], applicationSecurityGroups: [], networkInterfaces: [] } };
-const native = (gcp: GcpState): NativeState => ({ ...EMPTY_NATIVE, gcp });
+const native = (gcp: GcpState): NativeState => ({ ...emptyNative(), gcp });
 
 interface Round { inventory: Inventory; desired: GcpDesired; steps: GcpStep[]; findings: Finding[] }
 
