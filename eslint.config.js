@@ -14,14 +14,27 @@ export default tseslint.config(
     files: ['core/**/*.ts'],
     ignores: ['core/policy/load.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'os', 'path'], message: 'core/ is pure: no I/O (only core/policy/load.ts reads files).' },
-          { group: ['@aws-sdk/*', '@azure/*', '@google-cloud/*', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'core/ is pure: cloud SDKs belong in adapters/.' },
-          { group: ['**/adapters/**', '**/functions/**', '**/cli/**', '**/infra/**'], message: 'core/ must not depend on the shell around it.' },
-        ],
-      }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'os', 'path'],
+              message: 'core/ is pure: no I/O (only core/policy/load.ts reads files).',
+            },
+            {
+              group: ['@aws-sdk/*', '@azure/*', '@google-cloud/*', 'aws-cdk-lib', 'aws-cdk-lib/*'],
+              message: 'core/ is pure: cloud SDKs belong in adapters/.',
+            },
+            {
+              group: ['**/adapters/**', '**/functions/**', '**/cli/**', '**/infra/**'],
+              message: 'core/ must not depend on the shell around it.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'process', message: 'core/ is pure: pass configuration in as arguments.' },
         { name: 'Date', message: 'core/ is pure: pass the current time in as an argument.' },
       ],

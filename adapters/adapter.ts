@@ -10,8 +10,16 @@ import type { AwsStep } from '../core/plan/aws.ts';
 import type { AzureStep } from '../core/plan/azure.ts';
 import type { GcpStep } from '../core/plan/gcp.ts';
 
-export interface StateOf { aws: AwsState; azure: AzureState; gcp: GcpState }
-export interface StepOf { aws: AwsStep; azure: AzureStep; gcp: GcpStep }
+export interface StateOf {
+  aws: AwsState;
+  azure: AzureState;
+  gcp: GcpState;
+}
+export interface StepOf {
+  aws: AwsStep;
+  azure: AzureStep;
+  gcp: GcpStep;
+}
 
 export interface CloudAdapter<C extends Cloud> {
   readonly cloud: C;

@@ -19,15 +19,32 @@ export interface Clouds {
   gcp: CloudAdapter<'gcp'>;
 }
 
-export interface World { inventory: Inventory; state: NativeState }
-
-export async function readWorld(clouds: Clouds): Promise<World> {
-  const [aws, azure, gcp] = await Promise.all([clouds.aws.readInventory(), clouds.azure.readInventory(), clouds.gcp.readInventory()]);
-  const [awsState, azureState, gcpState] = await Promise.all([clouds.aws.readState(), clouds.azure.readState(), clouds.gcp.readState()]);
-  return { inventory: { workloads: [...aws, ...azure, ...gcp] }, state: { aws: awsState, azure: azureState, gcp: gcpState } };
+export interface World {
+  inventory: Inventory;
+  state: NativeState;
 }
 
-export interface Planned extends World { desired: Desired; plan: Plan }
+export async function readWorld(clouds: Clouds): Promise<World> {
+  const [aws, azure, gcp] = await Promise.all([
+    clouds.aws.readInventory(),
+    clouds.azure.readInventory(),
+    clouds.gcp.readInventory(),
+  ]);
+  const [awsState, azureState, gcpState] = await Promise.all([
+    clouds.aws.readState(),
+    clouds.azure.readState(),
+    clouds.gcp.readState(),
+  ]);
+  return {
+    inventory: { workloads: [...aws, ...azure, ...gcp] },
+    state: { aws: awsState, azure: azureState, gcp: gcpState },
+  };
+}
+
+export interface Planned extends World {
+  desired: Desired;
+  plan: Plan;
+}
 
 export async function planWorld(policy: Policy, clouds: Clouds, ctx: CompileContext): Promise<Planned> {
   const world = await readWorld(clouds);
@@ -56,9 +73,12 @@ export async function applySteps(steps: readonly Step[], clouds: Clouds, options
 
 function applyOne(step: Step, clouds: Clouds): Promise<void> {
   switch (step.cloud) {
-    case 'aws': return clouds.aws.apply(step);
-    case 'azure': return clouds.azure.apply(step);
-    case 'gcp': return clouds.gcp.apply(step);
+    case 'aws':
+      return clouds.aws.apply(step);
+    case 'azure':
+      return clouds.azure.apply(step);
+    case 'gcp':
+      return clouds.gcp.apply(step);
   }
 }
 
@@ -77,19 +97,29 @@ async function withRetry(fn: () => Promise<void>, options: ApplyOptions): Promis
   }
 }
 
-export interface ReconcileResult { rounds: number; applied: number; last: Planned }
+export interface ReconcileResult {
+  rounds: number;
+  applied: number;
+  last: Planned;
+}
 
 /**
  * Plan and apply until nothing is left; a conflict (someone else wrote first) re-reads and
  * re-plans instead of forcing. Refuses, before any write, a plan with error findings.
  */
-export async function reconcile(policy: Policy, clouds: Clouds, ctx: CompileContext, options: ApplyOptions & { maxRounds?: number } = {}): Promise<ReconcileResult> {
+export async function reconcile(
+  policy: Policy,
+  clouds: Clouds,
+  ctx: CompileContext,
+  options: ApplyOptions & { maxRounds?: number } = {},
+): Promise<ReconcileResult> {
   let applied = 0;
   for (let round = 1; ; round++) {
     const planned = await planWorld(policy, clouds, ctx);
     const blocking = blockingFindings(planned.plan);
     if (blocking.length > 0) throw new PlanBlockedError(blocking.map((f) => `${f.cloud} ${f.target}: ${f.message}`));
-    if (planned.plan.steps.length === 0 || round > (options.maxRounds ?? 3)) return { rounds: round, applied, last: planned };
+    if (planned.plan.steps.length === 0 || round > (options.maxRounds ?? 3))
+      return { rounds: round, applied, last: planned };
     try {
       applied += await applySteps(planned.plan.steps, clouds, options);
     } catch (e) {

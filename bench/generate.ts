@@ -135,19 +135,29 @@ export function networksOf(layout: NetworkLayout): GenNetwork[] {
     const account = String(100000000000 + a * 111111111);
     for (const region of layout.aws.regions) {
       // VPC ids are unique across accounts in AWS, so the account is part of the id.
-      for (const prod of [true, false]) add({ cloud: 'aws', account, region, name: `vpc-a${a}-${prod ? 'prod' : 'nonprod'}-${region}`, prod });
+      for (const prod of [true, false])
+        add({ cloud: 'aws', account, region, name: `vpc-a${a}-${prod ? 'prod' : 'nonprod'}-${region}`, prod });
     }
   }
   for (let s = 0; s < layout.azure.subscriptions; s++) {
     for (const region of layout.azure.regions) {
-      for (const prod of [true, false]) add({ cloud: 'azure', account: `sub-${s}`, region, name: `vnet-${prod ? 'prod' : 'nonprod'}-${region}`, prod });
+      for (const prod of [true, false])
+        add({ cloud: 'azure', account: `sub-${s}`, region, name: `vnet-${prod ? 'prod' : 'nonprod'}-${region}`, prod });
     }
   }
   for (let p = 0; p < layout.gcp.projects; p++) {
     // A GCP network is global: one prod and one non-prod network per project, instances in both regions.
-    for (const prod of [true, false]) add({ cloud: 'gcp', account: `proj-${p}`, region: layout.gcp.regions[0]!, name: `net-${prod ? 'prod' : 'nonprod'}`, prod });
+    for (const prod of [true, false])
+      add({
+        cloud: 'gcp',
+        account: `proj-${p}`,
+        region: layout.gcp.regions[0]!,
+        name: `net-${prod ? 'prod' : 'nonprod'}`,
+        prod,
+      });
   }
-  if (out.length > 180) throw new RangeError(`too many networks (${out.length}): 10.1-180.x.x are for networks, 10.200+ for on-prem`);
+  if (out.length > 180)
+    throw new RangeError(`too many networks (${out.length}): 10.1-180.x.x are for networks, 10.200+ for on-prem`);
   return out;
 }
 
@@ -180,7 +190,13 @@ export interface GeneratedEstate {
   vocabulary: Vocabulary;
 }
 
-interface AppHome { cloud: 'aws' | 'azure' | 'gcp'; account: number; region: number; prod?: boolean; second?: { cloud: 'aws' | 'azure' | 'gcp'; account: number; region: number } }
+interface AppHome {
+  cloud: 'aws' | 'azure' | 'gcp';
+  account: number;
+  region: number;
+  prod?: boolean;
+  second?: { cloud: 'aws' | 'azure' | 'gcp'; account: number; region: number };
+}
 
 /**
  * @example
@@ -193,21 +209,40 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
   const networks = networksOf(layout);
   const vocab = vocabulary(opts.segments);
   const shares = opts.cloudShares ?? { aws: 0.45, azure: 0.3, gcp: 0.25 };
-  const clouds = [['aws', shares.aws], ['azure', shares.azure], ['gcp', shares.gcp]] as const;
+  const clouds = [
+    ['aws', shares.aws],
+    ['azure', shares.azure],
+    ['gcp', shares.gcp],
+  ] as const;
   const accountsOf = { aws: layout.aws.accounts, azure: layout.azure.subscriptions, gcp: layout.gcp.projects };
-  const regionsOf = { aws: layout.aws.regions.length, azure: layout.azure.regions.length, gcp: layout.gcp.regions.length };
-  const homeOf = (cloud: 'aws' | 'azure' | 'gcp') => ({ cloud, account: rng.int(accountsOf[cloud]), region: rng.int(regionsOf[cloud]) });
+  const regionsOf = {
+    aws: layout.aws.regions.length,
+    azure: layout.azure.regions.length,
+    gcp: layout.gcp.regions.length,
+  };
+  const homeOf = (cloud: 'aws' | 'azure' | 'gcp') => ({
+    cloud,
+    account: rng.int(accountsOf[cloud]),
+    region: rng.int(regionsOf[cloud]),
+  });
   const homes: AppHome[] = [];
   for (let a = 0; a < vocab.apps; a++) {
     const home: AppHome = { ...homeOf(rng.weighted(clouds)), prod: rng.chance(0.6) };
-    if (rng.chance(opts.multiCloudApps ?? 0.15)) home.second = homeOf(rng.pick((['aws', 'azure', 'gcp'] as const).filter((c) => c !== home.cloud)));
+    if (rng.chance(opts.multiCloudApps ?? 0.15))
+      home.second = homeOf(rng.pick((['aws', 'azure', 'gcp'] as const).filter((c) => c !== home.cloud)));
     homes.push(home);
   }
-  const netIndex = new Map(networks.map((n) => [`${n.cloud}|${n.account}|${n.cloud === 'gcp' ? '' : n.region}|${n.prod}`, n]));
-  const accountName = (cloud: 'aws' | 'azure' | 'gcp', i: number) => (cloud === 'aws' ? String(100000000000 + i * 111111111) : cloud === 'azure' ? `sub-${i}` : `proj-${i}`);
-  const regionName = (cloud: 'aws' | 'azure' | 'gcp', i: number) => (cloud === 'aws' ? layout.aws.regions[i]! : cloud === 'azure' ? layout.azure.regions[i]! : layout.gcp.regions[i]!);
+  const netIndex = new Map(
+    networks.map((n) => [`${n.cloud}|${n.account}|${n.cloud === 'gcp' ? '' : n.region}|${n.prod}`, n]),
+  );
+  const accountName = (cloud: 'aws' | 'azure' | 'gcp', i: number) =>
+    cloud === 'aws' ? String(100000000000 + i * 111111111) : cloud === 'azure' ? `sub-${i}` : `proj-${i}`;
+  const regionName = (cloud: 'aws' | 'azure' | 'gcp', i: number) =>
+    cloud === 'aws' ? layout.aws.regions[i]! : cloud === 'azure' ? layout.azure.regions[i]! : layout.gcp.regions[i]!;
   const networkFor = (cloud: 'aws' | 'azure' | 'gcp', account: number, region: number, prod: boolean): GenNetwork => {
-    const n = netIndex.get(`${cloud}|${accountName(cloud, account)}|${cloud === 'gcp' ? '' : regionName(cloud, region)}|${prod}`);
+    const n = netIndex.get(
+      `${cloud}|${accountName(cloud, account)}|${cloud === 'gcp' ? '' : regionName(cloud, region)}|${prod}`,
+    );
     if (!n) throw new Error(`no network for ${cloud}/${account}/${region}/${prod}`);
     return n;
   };
@@ -218,7 +253,11 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
   const ipv6 = opts.ipv6 ?? 0.02;
   const roleShare = vocab.roles.length > 0 ? 0.04 : 0;
   for (let i = 0; i < opts.workloads; i++) {
-    const env = rng.weighted([['prod', 0.6], ['stage', 0.2], ['dev', 0.2]] as const);
+    const env = rng.weighted([
+      ['prod', 0.6],
+      ['stage', 0.2],
+      ['dev', 0.2],
+    ] as const);
     const kind = rng.float();
     let labels: Record<string, string>;
     let place: { cloud: 'aws' | 'azure' | 'gcp'; account: number; region: number };
@@ -231,36 +270,69 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
       place = homeOf(rng.weighted(clouds));
     } else {
       const app = rng.zipf(vocab.apps);
-      const tier = rng.weighted([['web', 0.25], ['api', 0.2], ['app', 0.3], ['db', 0.1], ['cache', 0.15]] as const);
+      const tier = rng.weighted([
+        ['web', 0.25],
+        ['api', 0.2],
+        ['app', 0.3],
+        ['db', 0.1],
+        ['cache', 0.15],
+      ] as const);
       const home = homes[app]!;
       place = home.second && rng.chance(0.3) ? home.second : home;
       // 20% of an app's workloads run in the other region of the same account.
-      if (rng.chance(opts.otherRegion ?? 0.2)) place = { ...place, region: (place.region + 1) % regionsOf[place.cloud] };
+      if (rng.chance(opts.otherRegion ?? 0.2))
+        place = { ...place, region: (place.region + 1) % regionsOf[place.cloud] };
       labels = { app: appName(app), tier, env };
       if (opts.singleNetworkApps) prodNet = home.prod ?? true;
     }
     const net = networkFor(place.cloud, place.account, place.region, prodNet);
     const host = hostCount.get(net.index) ?? 0;
     hostCount.set(net.index, host + 1);
-    if (host >= 250 * 250) throw new RangeError(`network ${net.name} is full (${host} hosts): add accounts to the layout`);
+    if (host >= 250 * 250)
+      throw new RangeError(`network ${net.name} is full (${host} hosts): add accounts to the layout`);
     const ip = `10.${net.octet}.${1 + Math.floor(host / 250)}.${4 + (host % 250)}`;
-    const ip6 = place.cloud !== 'gcp' && rng.chance(ipv6) ? `fd00:${net.octet.toString(16)}::${(host + 4).toString(16)}` : undefined;
-    const stem = labels.app ? `${labels.app}-${labels.tier}` : labels.role ?? 'host';
+    const ip6 =
+      place.cloud !== 'gcp' && rng.chance(ipv6)
+        ? `fd00:${net.octet.toString(16)}::${(host + 4).toString(16)}`
+        : undefined;
+    const stem = labels.app ? `${labels.app}-${labels.tier}` : (labels.role ?? 'host');
     const seq = String(i).padStart(6, '0');
     if (place.cloud === 'aws') {
       // People write tags in every case; segsync lowercases them.
       const tags: Record<string, string> = { Name: `${stem}-${seq}`, 'cost-center': `cc${i % 37}` };
-      for (const [k, v] of Object.entries(labels)) tags[rng.chance(0.3) ? k[0]!.toUpperCase() + k.slice(1) : k] = rng.chance(0.1) ? v.toUpperCase() : v;
-      const inst: EstateAwsInstance = { id: `i-${(0x10000000 + i).toString(16).padStart(17, '0')}`, account: net.account, region: net.region, vpc: net.name, ip, tags };
+      for (const [k, v] of Object.entries(labels))
+        tags[rng.chance(0.3) ? k[0]!.toUpperCase() + k.slice(1) : k] = rng.chance(0.1) ? v.toUpperCase() : v;
+      const inst: EstateAwsInstance = {
+        id: `i-${(0x10000000 + i).toString(16).padStart(17, '0')}`,
+        account: net.account,
+        region: net.region,
+        vpc: net.name,
+        ip,
+        tags,
+      };
       if (ip6) inst.ipv6 = ip6;
       estate.aws.push(inst);
     } else if (place.cloud === 'azure') {
-      const vm: EstateAzureVm = { id: `vm-${stem}-${seq}`, subscription: net.account, region: net.region, vnet: net.name, ip, tags: { ...labels, owner: `team${i % 23}` } };
+      const vm: EstateAzureVm = {
+        id: `vm-${stem}-${seq}`,
+        subscription: net.account,
+        region: net.region,
+        vnet: net.name,
+        ip,
+        tags: { ...labels, owner: `team${i % 23}` },
+      };
       if (ip6) vm.ipv6 = ip6;
       estate.azure.push(vm);
     } else {
       const region = regionName('gcp', place.region);
-      const inst: EstateGcpInstance = { id: `gce-${stem}-${seq}`, project: net.account, zone: `${region}-${rng.pick(['b', 'c', 'd'])}`, network: net.name, ip, labels: { ...labels, owner: `team${i % 23}` } };
+      const inst: EstateGcpInstance = {
+        id: `gce-${stem}-${seq}`,
+        project: net.account,
+        zone: `${region}-${rng.pick(['b', 'c', 'd'])}`,
+        network: net.name,
+        ip,
+        labels: { ...labels, owner: `team${i % 23}` },
+      };
       estate.gcp.push(inst);
     }
   }
@@ -300,7 +372,11 @@ export interface PolicyOptions {
   exclusive?: boolean;
 }
 
-interface Ext { name: string; labels: Record<string, string>; cidrs: string[] }
+interface Ext {
+  name: string;
+  labels: Record<string, string>;
+  cidrs: string[];
+}
 
 /**
  * The public IPv4 space: 0.0.0.0/0 minus RFC 1918 (10/8, 172.16/12, 192.168/16), as the exact
@@ -308,16 +384,47 @@ interface Ext { name: string; labels: Record<string, string>; cidrs: string[] }
  * matches every managed workload (see PolicyOptions.internet).
  */
 export const PUBLIC_IPV4 = [
-  '0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/3', '160.0.0.0/5',
-  '168.0.0.0/6', '172.0.0.0/12', '172.32.0.0/11', '172.64.0.0/10', '172.128.0.0/9', '173.0.0.0/8', '174.0.0.0/7', '176.0.0.0/4',
-  '192.0.0.0/9', '192.128.0.0/11', '192.160.0.0/13', '192.169.0.0/16', '192.170.0.0/15', '192.172.0.0/14', '192.176.0.0/12',
-  '192.192.0.0/10', '193.0.0.0/8', '194.0.0.0/7', '196.0.0.0/6', '200.0.0.0/5', '208.0.0.0/4', '224.0.0.0/3',
+  '0.0.0.0/5',
+  '8.0.0.0/7',
+  '11.0.0.0/8',
+  '12.0.0.0/6',
+  '16.0.0.0/4',
+  '32.0.0.0/3',
+  '64.0.0.0/2',
+  '128.0.0.0/3',
+  '160.0.0.0/5',
+  '168.0.0.0/6',
+  '172.0.0.0/12',
+  '172.32.0.0/11',
+  '172.64.0.0/10',
+  '172.128.0.0/9',
+  '173.0.0.0/8',
+  '174.0.0.0/7',
+  '176.0.0.0/4',
+  '192.0.0.0/9',
+  '192.128.0.0/11',
+  '192.160.0.0/13',
+  '192.169.0.0/16',
+  '192.170.0.0/15',
+  '192.172.0.0/14',
+  '192.176.0.0/12',
+  '192.192.0.0/10',
+  '193.0.0.0/8',
+  '194.0.0.0/7',
+  '196.0.0.0/6',
+  '200.0.0.0/5',
+  '208.0.0.0/4',
+  '224.0.0.0/3',
 ];
 
 /** On-prem sites, partners, the internet: scale a little with the policy. */
 function externalsOf(segments: number, internet: 'public' | 'all'): Ext[] {
   const out: Ext[] = [
-    { name: 'internet', labels: { zone: 'internet' }, cidrs: internet === 'all' ? ['0.0.0.0/0', '::/0'] : [...PUBLIC_IPV4, '2000::/3'] },
+    {
+      name: 'internet',
+      labels: { zone: 'internet' },
+      cidrs: internet === 'all' ? ['0.0.0.0/0', '::/0'] : [...PUBLIC_IPV4, '2000::/3'],
+    },
     { name: 'corp', labels: { zone: 'corp', env: 'prod' }, cidrs: ['172.16.0.0/12'] },
     { name: 'vpn-users', labels: { zone: 'corp', role: 'users' }, cidrs: ['192.168.128.0/17'] },
     { name: 'mainframe', labels: { zone: 'onprem', app: 'mainframe', env: 'prod' }, cidrs: ['10.250.0.0/16'] },
@@ -325,11 +432,19 @@ function externalsOf(segments: number, internet: 'public' | 'all'): Ext[] {
   ];
   const sites = Math.max(2, Math.min(40, Math.round(segments / 25)));
   for (let s = 0; s < sites; s++) {
-    out.push({ name: `dc-${s}`, labels: { zone: 'onprem', site: `dc${s}`, env: s % 3 === 2 ? 'dev' : 'prod' }, cidrs: [`10.${200 + (s % 40)}.${(s * 16) % 256}.0/20`] });
+    out.push({
+      name: `dc-${s}`,
+      labels: { zone: 'onprem', site: `dc${s}`, env: s % 3 === 2 ? 'dev' : 'prod' },
+      cidrs: [`10.${200 + (s % 40)}.${(s * 16) % 256}.0/20`],
+    });
   }
   const partners = Math.max(2, Math.min(30, Math.round(segments / 40)));
   for (let p = 0; p < partners; p++) {
-    out.push({ name: `partner-${p}`, labels: { zone: 'partner', partner: `p${p}` }, cidrs: [`198.18.${p * 2}.0/24`, `203.0.113.${(p * 8) % 256}/29`] });
+    out.push({
+      name: `partner-${p}`,
+      labels: { zone: 'partner', partner: `p${p}` },
+      cidrs: [`198.18.${p * 2}.0/24`, `203.0.113.${(p * 8) % 256}/29`],
+    });
   }
   return out;
 }
@@ -359,7 +474,11 @@ export function generatePolicy(opts: PolicyOptions): string {
     for (const tier of TIERS) {
       if (segments.length >= opts.segments) break;
       const name = `${appName(a)}-${tier}`;
-      segments.push({ name, selector: `app == '${appName(a)}' && tier == '${tier}'`, monitor: rng.chance(monitorShare) });
+      segments.push({
+        name,
+        selector: `app == '${appName(a)}' && tier == '${tier}'`,
+        monitor: rng.chance(monitorShare),
+      });
       names.push(name);
     }
     appTier.push(names);
@@ -371,7 +490,9 @@ export function generatePolicy(opts: PolicyOptions): string {
 
   const rules: string[] = [];
   const push = (action: 'allow' | 'deny', from: string, to: string, ports: string[]) => {
-    rules.push(`    - { name: r${rules.length}${action === 'deny' ? ', action: deny' : ''}, from: ${from}, to: ${to}, ports: [${ports.join(', ')}] }`);
+    rules.push(
+      `    - { name: r${rules.length}${action === 'deny' ? ', action: deny' : ''}, from: ${from}, to: ${to}, ports: [${ports.join(', ')}] }`,
+    );
   };
   const sel = (text: string) => `{ selector: ${JSON.stringify(text)} }`;
   const ext = (name: string) => `{ external: ${name} }`;
@@ -383,13 +504,22 @@ export function generatePolicy(opts: PolicyOptions): string {
   const allowRule = (): boolean => {
     // Sparse: only chains, app-to-app calls, ingress from outside, egress to on-prem/partners.
     // Local: only chains inside an app and rules with externals, so every peer is in-network.
-    const k = opts.shape === 'local' ? rng.pick([rng.float() * 0.3, 0.55 + rng.float() * 0.15]) : sparse ? rng.float() * 0.7 : rng.float();
+    const k =
+      opts.shape === 'local'
+        ? rng.pick([rng.float() * 0.3, 0.55 + rng.float() * 0.15])
+        : sparse
+          ? rng.float() * 0.7
+          : rng.float();
     const a = app();
     if (k < 0.3) {
       // Three-tier chain inside an app.
       const [from, to, ports] = rng.pick([
-        ['web', 'api', [rng.pick(API_PORTS)]], ['api', 'app', [rng.pick(API_PORTS)]], ['app', 'db', [rng.pick(DB_PORTS)]],
-        ['app', 'cache', [rng.pick(CACHE_PORTS)]], ['api', 'cache', [rng.pick(CACHE_PORTS)]], ['web', 'app', ['tcp/8080']],
+        ['web', 'api', [rng.pick(API_PORTS)]],
+        ['api', 'app', [rng.pick(API_PORTS)]],
+        ['app', 'db', [rng.pick(DB_PORTS)]],
+        ['app', 'cache', [rng.pick(CACHE_PORTS)]],
+        ['api', 'cache', [rng.pick(CACHE_PORTS)]],
+        ['web', 'app', ['tcp/8080']],
       ] as const);
       const f = seg(a, from);
       const t = seg(a, to);
@@ -405,23 +535,43 @@ export function generatePolicy(opts: PolicyOptions): string {
       // Ingress from the internet, corp or a data centre.
       const t = seg(a, rng.pick(['web', 'web', 'api'] as const));
       if (!t) return false;
-      const from = rng.weighted([[ext('internet'), 0.4], [ext('corp'), 0.2], [ext(rng.pick(onprem).name), 0.2], [sel("zone == 'corp'"), 0.1], [ext('vpn-users'), 0.1]] as const);
+      const from = rng.weighted([
+        [ext('internet'), 0.4],
+        [ext('corp'), 0.2],
+        [ext(rng.pick(onprem).name), 0.2],
+        [sel("zone == 'corp'"), 0.1],
+        [ext('vpn-users'), 0.1],
+      ] as const);
       push('allow', from, t, from.includes('internet') ? ['tcp/443', 'tcp/80'] : ['tcp/443']);
     } else if (k < 0.7) {
       // Egress to on-prem, the mainframe, partners.
       const f = seg(a, rng.pick(['app', 'api'] as const));
       if (!f) return false;
-      const to = rng.weighted([[ext('mainframe'), 0.3], [ext(rng.pick(onprem).name), 0.3], [ext(rng.pick(partners).name), 0.3], [sel("app == 'mainframe'"), 0.1]] as const);
-      push('allow', f, to, to.includes('mainframe') ? ['tcp/1414', 'udp/500-510'] : [rng.pick(['tcp/443', 'tcp/22', 'tcp/990'])]);
+      const to = rng.weighted([
+        [ext('mainframe'), 0.3],
+        [ext(rng.pick(onprem).name), 0.3],
+        [ext(rng.pick(partners).name), 0.3],
+        [sel("app == 'mainframe'"), 0.1],
+      ] as const);
+      push(
+        'allow',
+        f,
+        to,
+        to.includes('mainframe') ? ['tcp/1414', 'udp/500-510'] : [rng.pick(['tcp/443', 'tcp/22', 'tcp/990'])],
+      );
     } else if (k < 0.8) {
       // Shared services by selector: monitoring scrapes, bastion SSH, CI deploys, DNS.
       const r = rng.pick(['monitoring', 'bastion', 'ci', 'dns', 'scanner'] as const);
       const a2 = appName(a);
-      if (r === 'monitoring' && role('monitoring')) push('allow', 'monitoring', sel(`app == '${a2}'`), ['tcp/9100', 'tcp/9090-9099']);
-      else if (r === 'bastion' && role('bastion')) push('allow', 'bastion', sel(`app == '${a2}' && env == '${rng.pick(ENVS)}'`), ['tcp/22']);
-      else if (r === 'ci' && role('ci')) push('allow', 'ci', sel(`app == '${a2}' && tier in {'web','api','app'}`), ['tcp/22', 'tcp/443']);
+      if (r === 'monitoring' && role('monitoring'))
+        push('allow', 'monitoring', sel(`app == '${a2}'`), ['tcp/9100', 'tcp/9090-9099']);
+      else if (r === 'bastion' && role('bastion'))
+        push('allow', 'bastion', sel(`app == '${a2}' && env == '${rng.pick(ENVS)}'`), ['tcp/22']);
+      else if (r === 'ci' && role('ci'))
+        push('allow', 'ci', sel(`app == '${a2}' && tier in {'web','api','app'}`), ['tcp/22', 'tcp/443']);
       else if (r === 'dns' && role('dns')) push('allow', sel(`app == '${a2}'`), 'dns', ['udp/53', 'tcp/53']);
-      else if (r === 'scanner' && role('scanner')) push('allow', 'scanner', sel(`env == '${rng.pick(ENVS)}'`), ['tcp/1-1024']);
+      else if (r === 'scanner' && role('scanner'))
+        push('allow', 'scanner', sel(`env == '${rng.pick(ENVS)}'`), ['tcp/1-1024']);
       else {
         const t = seg(a, 'web');
         if (!t) return false;
@@ -452,11 +602,19 @@ export function generatePolicy(opts: PolicyOptions): string {
   const denyRule = (): boolean => {
     // Sparse: only the pairwise denies (web ↛ db, one port between two segments, app ↛ internet).
     // Local: web ↛ db and app ↛ internet only.
-    const k = opts.shape === 'local' ? rng.pick([0.4 + rng.float() * 0.2, 0.9 + rng.float() * 0.1])
-      : sparse ? rng.pick([0.4 + rng.float() * 0.2, 0.75 + rng.float() * 0.25]) : rng.float();
+    const k =
+      opts.shape === 'local'
+        ? rng.pick([0.4 + rng.float() * 0.2, 0.9 + rng.float() * 0.1])
+        : sparse
+          ? rng.pick([0.4 + rng.float() * 0.2, 0.75 + rng.float() * 0.25])
+          : rng.float();
     const a = app();
     if (k < 0.25) {
-      const [f, t] = rng.pick([['dev', 'prod'], ['stage', 'prod'], ['dev', 'stage']] as const);
+      const [f, t] = rng.pick([
+        ['dev', 'prod'],
+        ['stage', 'prod'],
+        ['dev', 'stage'],
+      ] as const);
       push('deny', sel(`env == '${f}'`), sel(`env == '${t}'`), ['any']);
     } else if (k < 0.4) {
       push('deny', ext('quarantine-net'), sel('all()'), ['any']);
@@ -491,7 +649,10 @@ export function generatePolicy(opts: PolicyOptions): string {
   }
 
   const quote = (v: string) => (/^[a-z0-9][a-z0-9._/-]*$/.test(v) ? v : JSON.stringify(v));
-  const labels = (l: Record<string, string>) => `{ ${Object.entries(l).map(([k, v]) => `${k}: ${quote(v)}`).join(', ')} }`;
+  const labels = (l: Record<string, string>) =>
+    `{ ${Object.entries(l)
+      .map(([k, v]) => `${k}: ${quote(v)}`)
+      .join(', ')} }`;
   return [
     `# Generated by bench/generate.ts: seed ${opts.seed}, ${opts.segments} segments, ${opts.rules} rules, ${opts.shape ?? 'realistic'}, internet ${opts.internet ?? 'public'}, egress ${opts.egress ?? 'deny'}.`,
     'apiVersion: segsync/v1',
@@ -502,9 +663,14 @@ export function generatePolicy(opts: PolicyOptions): string {
     '  labels: { keys: [app, tier, env, role, zone, site, partner] }',
     `  defaults: { egress: ${opts.egress ?? 'deny'}, unlabeled: ignore }`,
     '  externals:',
-    ...externals.map((e) => `    - { name: ${e.name}, labels: ${labels(e.labels)}, cidrs: [${e.cidrs.map((c) => JSON.stringify(c)).join(', ')}] }`),
+    ...externals.map(
+      (e) =>
+        `    - { name: ${e.name}, labels: ${labels(e.labels)}, cidrs: [${e.cidrs.map((c) => JSON.stringify(c)).join(', ')}] }`,
+    ),
     '  segments:',
-    ...segments.map((s) => `    - { name: ${s.name}, selector: ${JSON.stringify(s.selector)}${s.monitor ? ', mode: monitor' : ''} }`),
+    ...segments.map(
+      (s) => `    - { name: ${s.name}, selector: ${JSON.stringify(s.selector)}${s.monitor ? ', mode: monitor' : ''} }`,
+    ),
     '  rules:',
     ...rules,
     '',

@@ -84,7 +84,10 @@ export class Meter {
     this.phaseCell[0] = -1;
     this.peakExact = hasProc();
     if (this.peakExact) {
-      this.worker = new Worker(SAMPLER, { eval: true, workerData: { phase: this.phaseCell, peaks: this.peaks, ctl: this.ctl, intervalMs } });
+      this.worker = new Worker(SAMPLER, {
+        eval: true,
+        workerData: { phase: this.phaseCell, peaks: this.peaks, ctl: this.ctl, intervalMs },
+      });
       this.worker.unref();
     }
   }
@@ -107,7 +110,15 @@ export class Meter {
     Atomics.store(this.phaseCell, 0, -1);
     gc();
     const retainedHeap = process.memoryUsage().heapUsed;
-    const result: PhaseResult = { name, ms, peakRss: Math.max(this.peaks[index]!, rssEnd), rssBefore, heapBefore: before.heapUsed, heapAfter, retainedHeap };
+    const result: PhaseResult = {
+      name,
+      ms,
+      peakRss: Math.max(this.peaks[index]!, rssEnd),
+      rssBefore,
+      heapBefore: before.heapUsed,
+      heapAfter,
+      retainedHeap,
+    };
     this.phases.push(result);
     this.onEnd(result);
     return value;
@@ -156,7 +167,8 @@ export function fmtInt(n: number | undefined): string {
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^([–>~]|\d)/.test(r[i] ?? '')));
   const widths = header.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
   const sep = `|${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
   return [line(header), sep, ...rows.map(line)].join('\n');
 }

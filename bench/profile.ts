@@ -9,9 +9,25 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  hitCount?: number;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 
@@ -34,7 +50,9 @@ function definitionLine(path: string, fn: string, fallback: number): number {
   const name = fn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/^get /, '');
   const patterns = [
     new RegExp(`\\bfunction\\*?\\s+${name}\\b`),
-    new RegExp(`^\\s*(?:(?:private|public|protected|static|readonly|async|get|set)\\s+)*${name}\\s*(?:<[^>]*>)?\\(.*[{,]\\s*$`),
+    new RegExp(
+      `^\\s*(?:(?:private|public|protected|static|readonly|async|get|set)\\s+)*${name}\\s*(?:<[^>]*>)?\\(.*[{,]\\s*$`,
+    ),
     new RegExp(`^\\s*(?:export\\s+)?(?:const|let)\\s+${name}\\s*=\\s*(?:async\\s*)?(?:function|\\(|\\w+\\s*=>)`),
     new RegExp(`\\b${name}\\s*[=:]\\s*(?:async\\s*)?(?:\\([^)]*\\)|\\w+)\\s*=>`),
   ];
@@ -48,13 +66,21 @@ function definitionLine(path: string, fn: string, fallback: number): number {
 function where(cf: CallFrame): string {
   if (!cf.url) return `(${cf.functionName || 'native'})`;
   const path = cf.url.startsWith('file://') ? relative(ROOT, fileURLToPath(cf.url)) : cf.url;
-  if (path.startsWith('node:') || path.startsWith('..') || path.includes('node_modules')) return `${path}:${cf.lineNumber + 1}`;
+  if (path.startsWith('node:') || path.startsWith('..') || path.includes('node_modules'))
+    return `${path}:${cf.lineNumber + 1}`;
   return `${path}:${definitionLine(path, cf.functionName, cf.lineNumber + 1)}`;
 }
 
 const keyOf = (cf: CallFrame) => `${cf.functionName || '(anonymous)'} ${where(cf)}`;
 
-export interface Hotspot { fn: string; at: string; selfMs: number; totalMs: number; selfPct: number; totalPct: number }
+export interface Hotspot {
+  fn: string;
+  at: string;
+  selfMs: number;
+  totalMs: number;
+  selfPct: number;
+  totalPct: number;
+}
 
 export function summarise(profile: CpuProfile): { totalMs: number; bySelf: Hotspot[]; byTotal: Hotspot[] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -88,11 +114,20 @@ export function summarise(profile: CpuProfile): { totalMs: number; bySelf: Hotsp
     const cf = frames.get(k)!;
     const s = (self.get(k) ?? 0) / 1000;
     const t = (totalT.get(k) ?? 0) / 1000;
-    return { fn: cf.functionName || '(anonymous)', at: where(cf), selfMs: s, totalMs: t, selfPct: (100 * s * 1000) / totalUs, totalPct: (100 * t * 1000) / totalUs };
+    return {
+      fn: cf.functionName || '(anonymous)',
+      at: where(cf),
+      selfMs: s,
+      totalMs: t,
+      selfPct: (100 * s * 1000) / totalUs,
+      totalPct: (100 * t * 1000) / totalUs,
+    };
   });
   return {
     totalMs: totalUs / 1000,
-    bySelf: spots.filter((h) => h.selfMs > 0 && !/^\((garbage collector|idle|program|root)\)$/.test(h.fn)).sort((a, b) => b.selfMs - a.selfMs),
+    bySelf: spots
+      .filter((h) => h.selfMs > 0 && !/^\((garbage collector|idle|program|root)\)$/.test(h.fn))
+      .sort((a, b) => b.selfMs - a.selfMs),
     byTotal: spots.filter((h) => /^(core|adapters|bench)\//.test(h.at)).sort((a, b) => b.totalMs - a.totalMs),
   };
 }
@@ -106,14 +141,17 @@ function main(): void {
   const top = Number(process.argv.find((a) => a.startsWith('--top='))?.slice(6) ?? 15);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const s = summarise(profile);
-  const gcMs = profile.nodes.filter((n) => n.callFrame.functionName === '(garbage collector)').reduce((sum, n) => {
-    let us = 0;
-    profile.samples.forEach((id, i) => {
-      if (id === n.id) us += profile.timeDeltas[i] ?? 0;
-    });
-    return sum + us / 1000;
-  }, 0);
-  const row = (h: Hotspot) => `| ${h.fn} | \`${h.at}\` | ${h.selfMs.toFixed(0)} ms (${h.selfPct.toFixed(1)}%) | ${h.totalMs.toFixed(0)} ms (${h.totalPct.toFixed(1)}%) |`;
+  const gcMs = profile.nodes
+    .filter((n) => n.callFrame.functionName === '(garbage collector)')
+    .reduce((sum, n) => {
+      let us = 0;
+      profile.samples.forEach((id, i) => {
+        if (id === n.id) us += profile.timeDeltas[i] ?? 0;
+      });
+      return sum + us / 1000;
+    }, 0);
+  const row = (h: Hotspot) =>
+    `| ${h.fn} | \`${h.at}\` | ${h.selfMs.toFixed(0)} ms (${h.selfPct.toFixed(1)}%) | ${h.totalMs.toFixed(0)} ms (${h.totalPct.toFixed(1)}%) |`;
   const out = [
     `Profile ${file}: ${(s.totalMs / 1000).toFixed(1)} s sampled, of which garbage collector ${(gcMs / 1000).toFixed(1)} s.`,
     '',

@@ -15,7 +15,12 @@ import { Sandbox } from '../adapters/sandbox/index.ts';
 import { ExitRequest, type Io } from './io.ts';
 import type { CloudOptions } from './options.ts';
 
-export interface Loaded { policy: Policy; sandbox: Sandbox; clouds: Clouds; ctx: CompileContext }
+export interface Loaded {
+  policy: Policy;
+  sandbox: Sandbox;
+  clouds: Clouds;
+  ctx: CompileContext;
+}
 
 export function loadPolicyOrExit(file: string, io: Io): Policy {
   if (!existsSync(file)) {
@@ -30,11 +35,15 @@ export function loadPolicyOrExit(file: string, io: Io): Policy {
 
 export function loadClouds(opts: CloudOptions, io: Io): Loaded {
   if (!DEPLOYMENT_ID_PATTERN.test(opts.deployment)) {
-    io.err(`error: --deployment "${opts.deployment}" must be 1-10 lowercase letters and digits, starting with a letter (it is part of every object name)\n`);
+    io.err(
+      `error: --deployment "${opts.deployment}" must be 1-10 lowercase letters and digits, starting with a letter (it is part of every object name)\n`,
+    );
     throw new ExitRequest(1);
   }
   if (!opts.sandbox) {
-    io.err('error: this version drives the embedded sandbox only: pass --sandbox <estate.yaml> (see examples/hybrid-estate.yaml)\n');
+    io.err(
+      'error: this version drives the embedded sandbox only: pass --sandbox <estate.yaml> (see examples/hybrid-estate.yaml)\n',
+    );
     throw new ExitRequest(1);
   }
   if (!existsSync(opts.sandbox)) {

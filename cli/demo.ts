@@ -23,28 +23,41 @@ export async function runDemo(opts: { estate: string; policy: string }, io: Io):
   say('segsync demo: one label policy, enforced natively on AWS, Azure and GCP (embedded sandbox clouds)\n');
   const before = await readWorld(clouds);
   const statuses = before.inventory.workloads.map((w) => workloadStatus(policy, w));
-  const perCloud = (['aws', 'azure', 'gcp'] as const).map((c) => `${c} ${before.inventory.workloads.filter((w) => w.cloud === c).length}`).join(', ');
-  say(`1. Inventory: ${before.inventory.workloads.length} instances (${perCloud}); ` +
-    `${statuses.filter((s) => s === 'enforced').length} enforced, ${statuses.filter((s) => s === 'monitored').length} monitored, ${statuses.filter((s) => s === 'unmanaged').length} left alone`);
-  say(`2. Policy "${policy.name}": ${policy.segments.length} segments, ${policy.rules.length} rules, ${policy.externals.length} externals\n`);
+  const perCloud = (['aws', 'azure', 'gcp'] as const)
+    .map((c) => `${c} ${before.inventory.workloads.filter((w) => w.cloud === c).length}`)
+    .join(', ');
+  say(
+    `1. Inventory: ${before.inventory.workloads.length} instances (${perCloud}); ` +
+      `${statuses.filter((s) => s === 'enforced').length} enforced, ${statuses.filter((s) => s === 'monitored').length} monitored, ${statuses.filter((s) => s === 'unmanaged').length} left alone`,
+  );
+  say(
+    `2. Policy "${policy.name}": ${policy.segments.length} segments, ${policy.rules.length} rules, ${policy.externals.length} externals\n`,
+  );
 
   const first = await planWorld(policy, clouds, ctx);
   say('3. Plan');
   say(indent(renderPlan(first.plan, { maxStepsPerNetwork: 4 })));
   const started = performance.now();
   const applied = await reconcile(policy, clouds, ctx);
-  say(`4. Apply: ${applied.applied} steps in ${Math.round(performance.now() - started)} ms. Native objects segsync now owns:`);
+  say(
+    `4. Apply: ${applied.applied} steps in ${Math.round(performance.now() - started)} ms. Native objects segsync now owns:`,
+  );
   say(indent(renderCounts(countOwned(sandbox.snapshot(), ctx.deploymentId))));
   await verifyAndSay(5, '');
 
-  say('\n6. Reachability, as the clouds enforce it (ports of the policy\'s rules; · = nothing):');
+  say("\n6. Reachability, as the clouds enforce it (ports of the policy's rules; · = nothing):");
   const world = await readWorld(clouds);
   say(indent(reachabilityTable(policy, world.inventory, world.state)));
 
-  const moved = world.inventory.workloads.find((w) => w.cloud === 'aws' && w.labels.tier === 'web' && w.labels.env === 'prod' && w.nativeId !== 'i-prod-web1');
+  const moved = world.inventory.workloads.find(
+    (w) => w.cloud === 'aws' && w.labels.tier === 'web' && w.labels.env === 'prod' && w.nativeId !== 'i-prod-web1',
+  );
   if (!moved) return;
   say(`\n7. Someone re-tags ${moved.nativeId} from Tier=web to Tier=app (same VPC, another segment):`);
-  sandbox.aws.tagInstance({ account: moved.location.account, region: moved.location.region }, moved.nativeId, { Tier: 'app', tier: null });
+  sandbox.aws.tagInstance({ account: moved.location.account, region: moved.location.region }, moved.nativeId, {
+    Tier: 'app',
+    tier: null,
+  });
   const retag = await planWorld(policy, clouds, ctx);
   say(indent(renderPlan(retag.plan)));
   const again = await reconcile(policy, clouds, ctx);
@@ -54,11 +67,20 @@ export async function runDemo(opts: { estate: string; policy: string }, io: Io):
   async function verifyAndSay(n: number, when: string): Promise<void> {
     const w = await readWorld(clouds);
     const result = verify(policy, w.inventory, w.state);
-    say(`${n}. Verify${when}: ${result.flows} flows, ${result.checked} enforced sides checked against the policy: ${result.disagreements.length} disagreement(s).`);
-    for (const d of result.disagreements.slice(0, 5)) say(`   ${d.side} ${d.flow.src} → ${d.flow.dst} ${d.flow.protocol}/${d.flow.port ?? ''}: policy ${d.intended}, cloud ${d.actual} (${d.nativeRule})`);
+    say(
+      `${n}. Verify${when}: ${result.flows} flows, ${result.checked} enforced sides checked against the policy: ${result.disagreements.length} disagreement(s).`,
+    );
+    for (const d of result.disagreements.slice(0, 5))
+      say(
+        `   ${d.side} ${d.flow.src} → ${d.flow.dst} ${d.flow.protocol}/${d.flow.port ?? ''}: policy ${d.intended}, cloud ${d.actual} (${d.nativeRule})`,
+      );
   }
 }
 
 function indent(text: string): string {
-  return text.trimEnd().split('\n').map((l) => `   ${l}`).join('\n');
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `   ${l}`)
+    .join('\n');
 }

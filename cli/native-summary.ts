@@ -11,8 +11,12 @@ export interface NativeCounts {
 export function countOwned(state: NativeState, deploymentId: string): NativeCounts {
   const sgs = state.aws.SecurityGroups.filter((g) => isOwnedAws(g.Tags, deploymentId));
   const ownedIds = new Set(sgs.map((g) => g.GroupId));
-  const units = (p: { IpRanges: unknown[]; Ipv6Ranges: unknown[]; PrefixListIds: unknown[]; UserIdGroupPairs: unknown[] }) =>
-    p.IpRanges.length + p.Ipv6Ranges.length + p.PrefixListIds.length + p.UserIdGroupPairs.length;
+  const units = (p: {
+    IpRanges: unknown[];
+    Ipv6Ranges: unknown[];
+    PrefixListIds: unknown[];
+    UserIdGroupPairs: unknown[];
+  }) => p.IpRanges.length + p.Ipv6Ranges.length + p.PrefixListIds.length + p.UserIdGroupPairs.length;
   const pls = state.aws.PrefixLists.filter((p) => isOwnedAws(p.Tags, deploymentId));
   const nsgs = state.azure.networkSecurityGroups.filter((n) => isOwnedAzure(n.tags, deploymentId));
   const nsgIds = new Set(nsgs.map((n) => n.id.toLowerCase()));
@@ -20,7 +24,10 @@ export function countOwned(state: NativeState, deploymentId: string): NativeCoun
   return {
     aws: {
       securityGroups: sgs.length,
-      rules: sgs.reduce((n, g) => n + [...g.IpPermissions, ...g.IpPermissionsEgress].reduce((m, p) => m + units(p), 0), 0),
+      rules: sgs.reduce(
+        (n, g) => n + [...g.IpPermissions, ...g.IpPermissionsEgress].reduce((m, p) => m + units(p), 0),
+        0,
+      ),
       prefixLists: pls.length,
       prefixListEntries: pls.reduce((n, p) => n + p.Entries.length, 0),
       interfaces: state.aws.NetworkInterfaces.filter((e) => e.Groups.some((g) => ownedIds.has(g.GroupId))).length,
@@ -28,12 +35,17 @@ export function countOwned(state: NativeState, deploymentId: string): NativeCoun
     azure: {
       networkSecurityGroups: nsgs.length,
       rules: nsgs.reduce((n, g) => n + g.properties.securityRules.length, 0),
-      applicationSecurityGroups: state.azure.applicationSecurityGroups.filter((a) => isOwnedAzure(a.tags, deploymentId)).length,
-      nics: state.azure.networkInterfaces.filter((n) => nsgIds.has(n.properties.networkSecurityGroup?.id.toLowerCase() ?? '')).length,
+      applicationSecurityGroups: state.azure.applicationSecurityGroups.filter((a) => isOwnedAzure(a.tags, deploymentId))
+        .length,
+      nics: state.azure.networkInterfaces.filter((n) =>
+        nsgIds.has(n.properties.networkSecurityGroup?.id.toLowerCase() ?? ''),
+      ).length,
     },
     gcp: {
       firewalls: firewalls.length,
-      taggedInstances: state.gcp.instances.filter((i) => (i.tags.items ?? []).some((t) => t.startsWith(gcpPrefix(deploymentId)))).length,
+      taggedInstances: state.gcp.instances.filter((i) =>
+        (i.tags.items ?? []).some((t) => t.startsWith(gcpPrefix(deploymentId))),
+      ).length,
     },
   };
 }

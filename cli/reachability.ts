@@ -12,17 +12,34 @@ import { selectorMatches } from '../core/policy/selector/index.ts';
 import type { Policy } from '../core/policy/types.ts';
 import { prepareAws, prepareAzure, prepareGcp, type NativeEvaluator } from '../core/verify/index.ts';
 
-interface Point { name: string; address: string; workload?: Workload }
-interface Probe { protocol: Protocol; port?: number; text: string }
+interface Point {
+  name: string;
+  address: string;
+  workload?: Workload;
+}
+interface Probe {
+  protocol: Protocol;
+  port?: number;
+  text: string;
+}
 
 export function reachabilityTable(policy: Policy, inventory: Inventory, native: NativeState): string {
-  const evaluators: Record<string, NativeEvaluator> = { aws: prepareAws(native.aws), azure: prepareAzure(native.azure), gcp: prepareGcp(native.gcp) };
+  const evaluators: Record<string, NativeEvaluator> = {
+    aws: prepareAws(native.aws),
+    azure: prepareAzure(native.azure),
+    gcp: prepareGcp(native.gcp),
+  };
   const points = representativePoints(policy, inventory);
   const probes = policyProbes(policy);
   const cell = (src: Point, dst: Point): string => {
     if (!src.workload && !dst.workload) return '';
     const open = probes.filter((p) => {
-      const flow = { src: { address: src.address, attachment: src.workload?.attachments[0]?.id }, dst: { address: dst.address, attachment: dst.workload?.attachments[0]?.id }, protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}) };
+      const flow = {
+        src: { address: src.address, attachment: src.workload?.attachments[0]?.id },
+        dst: { address: dst.address, attachment: dst.workload?.attachments[0]?.id },
+        protocol: p.protocol,
+        ...(p.port !== undefined ? { port: p.port } : {}),
+      };
       const out = src.workload ? evaluators[src.workload.cloud]!.egress(flow).allowed : true;
       return out && (dst.workload ? evaluators[dst.workload.cloud]!.ingress(flow).allowed : true);
     });
@@ -31,14 +48,19 @@ export function reachabilityTable(policy: Policy, inventory: Inventory, native: 
   const rows = points.map((src) => [src.name, ...points.map((dst) => (src === dst ? '' : cell(src, dst)))]);
   const header = ['from \\ to', ...points.map((p) => p.name)];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cols: string[]) =>
+    cols
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 function representativePoints(policy: Policy, inventory: Inventory): Point[] {
   const points: Point[] = [];
   for (const s of policy.segments) {
-    const w = [...inventory.workloads].sort((a, b) => a.id.localeCompare(b.id))
+    const w = [...inventory.workloads]
+      .sort((a, b) => a.id.localeCompare(b.id))
       .find((x) => x.managed && selectorMatches(s.selector, restrictLabels(x.labels, policy.labelKeys)));
     if (w) points.push({ name: `${s.name} (${w.nativeId})`, address: w.addresses[0]!, workload: w });
   }
@@ -54,7 +76,10 @@ function policyProbes(policy: Policy): Probe[] {
   for (const r of policy.rules) {
     for (const p of r.ports) {
       if (p.protocol === 'any') continue;
-      const probe: Probe = p.protocol === 'icmp' ? { protocol: 'icmp', text: 'icmp' } : { protocol: p.protocol, port: p.from, text: `${p.protocol}/${p.from}` };
+      const probe: Probe =
+        p.protocol === 'icmp'
+          ? { protocol: 'icmp', text: 'icmp' }
+          : { protocol: p.protocol, port: p.from, text: `${p.protocol}/${p.from}` };
       seen.set(probe.text, probe);
     }
   }

@@ -37,11 +37,13 @@ export function toDotPath(path: ReadonlyArray<PropertyKey>): string {
 
 /** Orders by file, line, column, then path, so output is stable and reads top to bottom. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  return [...list].sort((a, b) =>
-    (a.source?.file ?? '').localeCompare(b.source?.file ?? '') ||
-    (a.source?.line ?? 0) - (b.source?.line ?? 0) ||
-    (a.source?.column ?? 0) - (b.source?.column ?? 0) ||
-    toDotPath(a.path).localeCompare(toDotPath(b.path)));
+  return [...list].sort(
+    (a, b) =>
+      (a.source?.file ?? '').localeCompare(b.source?.file ?? '') ||
+      (a.source?.line ?? 0) - (b.source?.line ?? 0) ||
+      (a.source?.column ?? 0) - (b.source?.column ?? 0) ||
+      toDotPath(a.path).localeCompare(toDotPath(b.path)),
+  );
 }
 
 /** `policy.yaml:14:9  error  rules[3].to  unknown segment "dbs" (hint: did you mean "db"?)` */

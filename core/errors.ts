@@ -24,9 +24,21 @@ export class PolicyValidationError extends SegsyncError {
 /** A cloud budget the policy cannot fit into without dropping or widening a rule. Terminal. */
 export class QuotaExceededError extends SegsyncError {
   readonly retryable = false;
-  constructor(readonly detail: { segment: string; cloud: 'aws' | 'azure' | 'gcp'; object: string; limit: string; allowed: number; needed: number; hint?: string }) {
-    super(`${detail.cloud}: segment "${detail.segment}" needs ${detail.needed} ${detail.limit} on ${detail.object}, the limit is ${detail.allowed}` +
-      (detail.hint ? ` (${detail.hint})` : ''));
+  constructor(
+    readonly detail: {
+      segment: string;
+      cloud: 'aws' | 'azure' | 'gcp';
+      object: string;
+      limit: string;
+      allowed: number;
+      needed: number;
+      hint?: string;
+    },
+  ) {
+    super(
+      `${detail.cloud}: segment "${detail.segment}" needs ${detail.needed} ${detail.limit} on ${detail.object}, the limit is ${detail.allowed}` +
+        (detail.hint ? ` (${detail.hint})` : ''),
+    );
   }
 }
 
@@ -48,8 +60,14 @@ export class TransientCloudError extends SegsyncError {
 /** A plan step failed for a reason retrying will not fix (permissions, invalid request). */
 export class StepFailedError extends SegsyncError {
   readonly retryable = false;
-  constructor(readonly step: { cloud: string; kind: string; target: string }, cause: unknown) {
-    super(`${step.cloud} ${step.kind} ${step.target} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(
+    readonly step: { cloud: string; kind: string; target: string },
+    cause: unknown,
+  ) {
+    super(
+      `${step.cloud} ${step.kind} ${step.target} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
 }
 

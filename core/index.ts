@@ -2,7 +2,13 @@
  * segsync's library entry. Everything exported here is pure and documented with an example;
  * the names are a contract other tools call.
  */
-export { parseSelector, trySelector, selectorMatches, selectorToString, SelectorSyntaxError } from './policy/selector/index.ts';
+export {
+  parseSelector,
+  trySelector,
+  selectorMatches,
+  selectorToString,
+  SelectorSyntaxError,
+} from './policy/selector/index.ts';
 export type { Selector } from './policy/selector/index.ts';
 export { parsePolicy, validatePolicy } from './policy/parse.ts';
 export type { ValidationResult } from './policy/parse.ts';

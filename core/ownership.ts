@@ -34,7 +34,10 @@ export function gcpOwnerDescription(deploymentId: string, detail: string): strin
   return `segsync:${deploymentId} ${detail}`;
 }
 
-export function isOwnedAws(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined, deploymentId: string): boolean {
+export function isOwnedAws(
+  tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined,
+  deploymentId: string,
+): boolean {
   return (tags ?? []).some((t) => t.Key === AWS_OWNER_TAG && t.Value === deploymentId);
 }
 

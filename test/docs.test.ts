@@ -11,17 +11,25 @@ const readme = readFileSync('README.md', 'utf8');
 const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 describe('documentation examples', () => {
-  it.each(readdirSync('examples').filter((f) => f.endsWith('.yaml') && !f.includes('estate')))('examples/%s validates without errors', (file) => {
-    const { policy, diagnostics } = validatePolicy(readFileSync(`examples/${file}`, 'utf8'), file);
-    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(policy).toBeDefined();
-  });
+  it.each(readdirSync('examples').filter((f) => f.endsWith('.yaml') && !f.includes('estate')))(
+    'examples/%s validates without errors',
+    (file) => {
+      const { policy, diagnostics } = validatePolicy(readFileSync(`examples/${file}`, 'utf8'), file);
+      expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(policy).toBeDefined();
+    },
+  );
 
   it('the README policy example validates', () => {
     const block = yamlBlocks.find((b) => b.includes('kind: SegmentationPolicy'))!;
     const { policy, diagnostics } = validatePolicy(block, 'README.md');
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(policy?.rules.map((r) => r.name)).toEqual(['internet-to-web', 'web-to-db', 'db-to-mainframe', 'no-dev-to-prod']);
+    expect(policy?.rules.map((r) => r.name)).toEqual([
+      'internet-to-web',
+      'web-to-db',
+      'db-to-mainframe',
+      'no-dev-to-prod',
+    ]);
   });
 
   it('the README estate example and examples/hybrid-estate.yaml parse', () => {
@@ -29,7 +37,9 @@ describe('documentation examples', () => {
     expect(parseEstate(block, 'README.md').diagnostics).toEqual([]);
     const hybrid = parseEstate(readFileSync('examples/hybrid-estate.yaml', 'utf8'), 'hybrid-estate.yaml');
     expect(hybrid.diagnostics).toEqual([]);
-    expect(hybrid.estate!.aws.length + hybrid.estate!.azure.length + hybrid.estate!.gcp.length).toBeGreaterThanOrEqual(12);
+    expect(hybrid.estate!.aws.length + hybrid.estate!.azure.length + hybrid.estate!.gcp.length).toBeGreaterThanOrEqual(
+      12,
+    );
   });
 
   it('the README quickstart has exactly two commands, and .ci/run runs the test command', () => {

@@ -6,9 +6,19 @@
  * Errors are thrown as CloudApiError with the cloud's own error code (e.g.
  * 'InvalidPermission.Duplicate'); only errors.ts interprets codes.
  */
-import type { AwsInstance, AwsIpPermission, AwsNetworkInterface, AwsPrefixList, AwsSecurityGroup, AwsTag } from '../../core/model/native/aws.ts';
+import type {
+  AwsInstance,
+  AwsIpPermission,
+  AwsNetworkInterface,
+  AwsPrefixList,
+  AwsSecurityGroup,
+  AwsTag,
+} from '../../core/model/native/aws.ts';
 
-export interface Ec2Scope { account: string; region: string }
+export interface Ec2Scope {
+  account: string;
+  region: string;
+}
 
 export interface Ec2Api {
   readonly scope: Ec2Scope;
@@ -17,7 +27,12 @@ export interface Ec2Api {
   describeSecurityGroups(input?: { GroupIds?: string[] }): Promise<AwsSecurityGroup[]>;
   /** DescribeManagedPrefixLists (customer-managed only) joined with GetManagedPrefixListEntries. */
   describeManagedPrefixLists(): Promise<AwsPrefixList[]>;
-  createSecurityGroup(input: { GroupName: string; Description: string; VpcId: string; Tags: AwsTag[] }): Promise<{ GroupId: string }>;
+  createSecurityGroup(input: {
+    GroupName: string;
+    Description: string;
+    VpcId: string;
+    Tags: AwsTag[];
+  }): Promise<{ GroupId: string }>;
   deleteSecurityGroup(input: { GroupId: string }): Promise<void>;
   authorizeSecurityGroupIngress(input: { GroupId: string; IpPermissions: AwsIpPermission[] }): Promise<void>;
   authorizeSecurityGroupEgress(input: { GroupId: string; IpPermissions: AwsIpPermission[] }): Promise<void>;
@@ -25,8 +40,20 @@ export interface Ec2Api {
   revokeSecurityGroupEgress(input: { GroupId: string; IpPermissions: AwsIpPermission[] }): Promise<void>;
   /** Replaces the ENI's whole group set (at least one group). */
   modifyNetworkInterfaceAttribute(input: { NetworkInterfaceId: string; Groups: string[] }): Promise<void>;
-  createManagedPrefixList(input: { PrefixListName: string; AddressFamily: 'IPv4' | 'IPv6'; MaxEntries: number; Entries: { Cidr: string; Description?: string }[]; Tags: AwsTag[] }): Promise<{ PrefixListId: string; Version: number }>;
+  createManagedPrefixList(input: {
+    PrefixListName: string;
+    AddressFamily: 'IPv4' | 'IPv6';
+    MaxEntries: number;
+    Entries: { Cidr: string; Description?: string }[];
+    Tags: AwsTag[];
+  }): Promise<{ PrefixListId: string; Version: number }>;
   /** Entries and MaxEntries cannot change in one call; at most 100 AddEntries and 100 RemoveEntries. */
-  modifyManagedPrefixList(input: { PrefixListId: string; CurrentVersion?: number; AddEntries?: { Cidr: string; Description?: string }[]; RemoveEntries?: { Cidr: string }[]; MaxEntries?: number }): Promise<{ Version: number }>;
+  modifyManagedPrefixList(input: {
+    PrefixListId: string;
+    CurrentVersion?: number;
+    AddEntries?: { Cidr: string; Description?: string }[];
+    RemoveEntries?: { Cidr: string }[];
+    MaxEntries?: number;
+  }): Promise<{ Version: number }>;
   deleteManagedPrefixList(input: { PrefixListId: string }): Promise<void>;
 }

@@ -18,7 +18,14 @@ import type { AwsIpPermission, AwsPrefixList } from '../../core/model/native/aws
 import { isOwnedAws } from '../../core/ownership.ts';
 import { AwsActualIndex, canonicalCidr } from '../../core/plan/aws-actual.ts';
 import type {
-  AwsAddEntriesStep, AwsCreateGroupStep, AwsCreatePrefixListStep, AwsGroupRef, AwsPrefixListRef, AwsRemoveEntriesStep, AwsResizePrefixListStep, AwsStep,
+  AwsAddEntriesStep,
+  AwsCreateGroupStep,
+  AwsCreatePrefixListStep,
+  AwsGroupRef,
+  AwsPrefixListRef,
+  AwsRemoveEntriesStep,
+  AwsResizePrefixListStep,
+  AwsStep,
 } from '../../core/plan/aws.ts';
 import type { Ec2Api } from './api.ts';
 import { awsErrorKind, classifyAwsError } from './errors.ts';
@@ -40,7 +47,11 @@ export function newAwsApplyCache(): AwsApplyCache {
 const DEFAULT_EGRESS_CIDRS = new Set(['0.0.0.0/0', '::/0']);
 
 /** @example await applyAwsStep(api, step, cache); // throws a SegsyncError subclass on failure */
-export async function applyAwsStep(api: Ec2Api, step: AwsStep, cache: AwsApplyCache = newAwsApplyCache()): Promise<void> {
+export async function applyAwsStep(
+  api: Ec2Api,
+  step: AwsStep,
+  cache: AwsApplyCache = newAwsApplyCache(),
+): Promise<void> {
   try {
     await new StepRunner(api, step.owner, cache).run(step);
   } catch (e) {
@@ -49,20 +60,32 @@ export async function applyAwsStep(api: Ec2Api, step: AwsStep, cache: AwsApplyCa
 }
 
 class StepRunner {
-  constructor(private readonly api: Ec2Api, private readonly owner: string, private readonly cache: AwsApplyCache) {}
+  constructor(
+    private readonly api: Ec2Api,
+    private readonly owner: string,
+    private readonly cache: AwsApplyCache,
+  ) {}
 
   async run(step: AwsStep): Promise<void> {
     switch (step.kind) {
-      case 'create-group': return this.createGroup(step);
-      case 'authorize': return this.authorize(step.group, step.direction, step.units);
-      case 'revoke': return this.revoke(step.group, step.direction, step.units);
-      case 'set-membership': return this.setMembership(step.interfaceId, step.groups);
-      case 'delete-group': return this.deleteGroup(step.group);
-      case 'create-prefix-list': return this.createPrefixList(step);
+      case 'create-group':
+        return this.createGroup(step);
+      case 'authorize':
+        return this.authorize(step.group, step.direction, step.units);
+      case 'revoke':
+        return this.revoke(step.group, step.direction, step.units);
+      case 'set-membership':
+        return this.setMembership(step.interfaceId, step.groups);
+      case 'delete-group':
+        return this.deleteGroup(step.group);
+      case 'create-prefix-list':
+        return this.createPrefixList(step);
       case 'add-prefix-list-entries':
       case 'remove-prefix-list-entries':
-      case 'resize-prefix-list': return this.modifyPrefixList(step);
-      case 'delete-prefix-list': return this.deletePrefixList(step.prefixList);
+      case 'resize-prefix-list':
+        return this.modifyPrefixList(step);
+      case 'delete-prefix-list':
+        return this.deletePrefixList(step.prefixList);
     }
   }
 
@@ -70,22 +93,35 @@ class StepRunner {
     const { vpcId, name } = step.group;
     let id: string;
     try {
-      id = (await this.api.createSecurityGroup({ GroupName: name, Description: step.description, VpcId: vpcId, Tags: step.tags })).GroupId;
+      id = (
+        await this.api.createSecurityGroup({
+          GroupName: name,
+          Description: step.description,
+          VpcId: vpcId,
+          Tags: step.tags,
+        })
+      ).GroupId;
     } catch (e) {
       if (awsErrorKind(e) !== 'group-exists') throw e;
       this.cache.groups.delete(groupCacheKey(vpcId, name));
       id = await this.groupId(step.group);
     }
     this.cache.groups.set(groupCacheKey(vpcId, name), id);
-    const defaults = (await this.described(id, 'egress')).filter((u) => u.protocol === '-1' && u.peer.kind === 'cidr' && DEFAULT_EGRESS_CIDRS.has(u.peer.cidr));
-    if (defaults.length > 0) await this.api.revokeSecurityGroupEgress({ GroupId: id, IpPermissions: defaults.map(toPermission) });
+    const defaults = (await this.described(id, 'egress')).filter(
+      (u) => u.protocol === '-1' && u.peer.kind === 'cidr' && DEFAULT_EGRESS_CIDRS.has(u.peer.cidr),
+    );
+    if (defaults.length > 0)
+      await this.api.revokeSecurityGroupEgress({ GroupId: id, IpPermissions: defaults.map(toPermission) });
   }
 
   private async authorize(ref: AwsGroupRef, direction: AwsDirection, units: readonly AwsRuleUnit[]): Promise<void> {
     const GroupId = await this.groupId(ref);
     const resolved = await this.resolveUnits(units, ref.vpcId);
-    const call = (list: AwsRuleUnit[]) => (direction === 'ingress' ? this.api.authorizeSecurityGroupIngress : this.api.authorizeSecurityGroupEgress)
-      .call(this.api, { GroupId, IpPermissions: list.map(toPermission) });
+    const call = (list: AwsRuleUnit[]) =>
+      (direction === 'ingress' ? this.api.authorizeSecurityGroupIngress : this.api.authorizeSecurityGroupEgress).call(
+        this.api,
+        { GroupId, IpPermissions: list.map(toPermission) },
+      );
     try {
       await call(resolved);
     } catch (e) {
@@ -99,8 +135,11 @@ class StepRunner {
   private async revoke(ref: AwsGroupRef, direction: AwsDirection, units: readonly AwsRuleUnit[]): Promise<void> {
     const GroupId = await this.groupId(ref);
     const resolved = await this.resolveUnits(units, ref.vpcId);
-    const call = (list: AwsRuleUnit[]) => (direction === 'ingress' ? this.api.revokeSecurityGroupIngress : this.api.revokeSecurityGroupEgress)
-      .call(this.api, { GroupId, IpPermissions: list.map(toPermission) });
+    const call = (list: AwsRuleUnit[]) =>
+      (direction === 'ingress' ? this.api.revokeSecurityGroupIngress : this.api.revokeSecurityGroupEgress).call(
+        this.api,
+        { GroupId, IpPermissions: list.map(toPermission) },
+      );
     try {
       await call(resolved);
     } catch (e) {
@@ -114,7 +153,7 @@ class StepRunner {
 
   private async setMembership(interfaceId: string, refs: readonly AwsGroupRef[]): Promise<void> {
     const Groups: string[] = [];
-    for (const r of refs) Groups.push(r.id ?? await this.groupId(r));
+    for (const r of refs) Groups.push(r.id ?? (await this.groupId(r)));
     try {
       await this.api.modifyNetworkInterfaceAttribute({ NetworkInterfaceId: interfaceId, Groups });
     } catch (e) {
@@ -123,7 +162,7 @@ class StepRunner {
   }
 
   private async deleteGroup(ref: AwsGroupRef): Promise<void> {
-    const GroupId = ref.id ?? await this.findGroupId(ref);
+    const GroupId = ref.id ?? (await this.findGroupId(ref));
     try {
       if (GroupId !== undefined) await this.api.deleteSecurityGroup({ GroupId });
     } catch (e) {
@@ -136,21 +175,35 @@ class StepRunner {
     const name = step.prefixList.name;
     for (const key of [...this.cache.versions.keys()]) if (key.startsWith(`${name}@`)) this.cache.versions.delete(key);
     // Prefix-list names need not be unique in EC2: look first, so a retried create makes no twin.
-    const existing = (await this.api.describeManagedPrefixLists()).find((p) => p.PrefixListName === name && isOwnedAws(p.Tags, this.owner));
-    const created = existing ? { PrefixListId: existing.PrefixListId, Version: existing.Version } : await this.api.createManagedPrefixList({
-      PrefixListName: name, AddressFamily: step.family, MaxEntries: step.maxEntries, Entries: step.entries.map((Cidr) => ({ Cidr })), Tags: step.tags,
-    });
+    const existing = (await this.api.describeManagedPrefixLists()).find(
+      (p) => p.PrefixListName === name && isOwnedAws(p.Tags, this.owner),
+    );
+    const created = existing
+      ? { PrefixListId: existing.PrefixListId, Version: existing.Version }
+      : await this.api.createManagedPrefixList({
+          PrefixListName: name,
+          AddressFamily: step.family,
+          MaxEntries: step.maxEntries,
+          Entries: step.entries.map((Cidr) => ({ Cidr })),
+          Tags: step.tags,
+        });
     this.cache.prefixLists.set(name, created.PrefixListId);
     this.cache.versions.set(`${name}@0`, { planned: 1, actual: created.Version });
   }
 
-  private async modifyPrefixList(step: AwsAddEntriesStep | AwsRemoveEntriesStep | AwsResizePrefixListStep): Promise<void> {
+  private async modifyPrefixList(
+    step: AwsAddEntriesStep | AwsRemoveEntriesStep | AwsResizePrefixListStep,
+  ): Promise<void> {
     const PrefixListId = await this.prefixListId(step.prefixList);
     const key = `${step.prefixList.name}@${step.readVersion}`;
     const known = this.cache.versions.get(key);
     const CurrentVersion = known?.planned === step.currentVersion ? known.actual : step.currentVersion;
-    const change = step.kind === 'resize-prefix-list' ? { MaxEntries: step.maxEntries }
-      : step.kind === 'add-prefix-list-entries' ? { AddEntries: step.cidrs.map((Cidr) => ({ Cidr })) } : { RemoveEntries: step.cidrs.map((Cidr) => ({ Cidr })) };
+    const change =
+      step.kind === 'resize-prefix-list'
+        ? { MaxEntries: step.maxEntries }
+        : step.kind === 'add-prefix-list-entries'
+          ? { AddEntries: step.cidrs.map((Cidr) => ({ Cidr })) }
+          : { RemoveEntries: step.cidrs.map((Cidr) => ({ Cidr })) };
     let version: number;
     try {
       version = (await this.api.modifyManagedPrefixList({ PrefixListId, CurrentVersion, ...change })).Version;
@@ -159,7 +212,8 @@ class StepRunner {
       if (kind !== 'version-mismatch' && kind !== 'prefix-list-entries-conflict') throw e;
       // Already applied by an earlier attempt of this very step? Then it is done; else someone else wrote.
       const list = (await this.api.describeManagedPrefixLists()).find((p) => p.PrefixListId === PrefixListId);
-      if (!list || !alreadyApplied(step, list)) throw new ConflictError(`prefix list ${step.prefixList.name} changed under us`, { cause: e });
+      if (!list || !alreadyApplied(step, list))
+        throw new ConflictError(`prefix list ${step.prefixList.name} changed under us`, { cause: e });
       version = list.Version;
     }
     this.cache.versions.set(key, { planned: step.currentVersion + 1, actual: version });
@@ -167,7 +221,7 @@ class StepRunner {
 
   private async deletePrefixList(ref: AwsPrefixListRef): Promise<void> {
     try {
-      await this.api.deleteManagedPrefixList({ PrefixListId: ref.id ?? await this.prefixListId(ref) });
+      await this.api.deleteManagedPrefixList({ PrefixListId: ref.id ?? (await this.prefixListId(ref)) });
     } catch (e) {
       if (awsErrorKind(e) !== 'prefix-list-missing') throw e;
     }
@@ -186,14 +240,19 @@ class StepRunner {
     for (const u of units) {
       const p = u.peer;
       if (p.kind === 'cidr') out.push(u);
-      else if (p.kind === 'group') out.push({ ...u, peer: { kind: 'group', id: p.id ?? await this.groupId({ vpcId, name: p.name ?? '' }) } });
-      else out.push({ ...u, peer: { kind: 'prefix-list', id: p.id ?? await this.prefixListId({ name: p.name ?? '' }) } });
+      else if (p.kind === 'group')
+        out.push({ ...u, peer: { kind: 'group', id: p.id ?? (await this.groupId({ vpcId, name: p.name ?? '' })) } });
+      else
+        out.push({
+          ...u,
+          peer: { kind: 'prefix-list', id: p.id ?? (await this.prefixListId({ name: p.name ?? '' })) },
+        });
     }
     return out;
   }
 
   private async groupId(ref: AwsGroupRef): Promise<string> {
-    const id = ref.id ?? await this.findGroupId(ref);
+    const id = ref.id ?? (await this.findGroupId(ref));
     if (id === undefined) throw new Error(`security group ${ref.name} not found in ${ref.vpcId}`);
     return id;
   }
@@ -203,9 +262,14 @@ class StepRunner {
     const key = groupCacheKey(ref.vpcId, ref.name);
     const cached = this.cache.groups.get(key);
     if (cached !== undefined) return cached;
-    const found = (await this.api.describeSecurityGroups()).find((g) => g.VpcId === ref.vpcId && g.GroupName === ref.name);
+    const found = (await this.api.describeSecurityGroups()).find(
+      (g) => g.VpcId === ref.vpcId && g.GroupName === ref.name,
+    );
     if (!found) return undefined;
-    if (!isOwnedAws(found.Tags, this.owner)) throw new Error(`refusing to use security group ${found.GroupId} (${ref.name}): it does not carry segsync's owner tag for ${this.owner}`);
+    if (!isOwnedAws(found.Tags, this.owner))
+      throw new Error(
+        `refusing to use security group ${found.GroupId} (${ref.name}): it does not carry segsync's owner tag for ${this.owner}`,
+      );
     this.cache.groups.set(key, found.GroupId);
     return found.GroupId;
   }
@@ -214,7 +278,9 @@ class StepRunner {
     if (ref.id !== undefined) return ref.id;
     const cached = this.cache.prefixLists.get(ref.name);
     if (cached !== undefined) return cached;
-    const found = (await this.api.describeManagedPrefixLists()).find((p) => p.PrefixListName === ref.name && isOwnedAws(p.Tags, this.owner));
+    const found = (await this.api.describeManagedPrefixLists()).find(
+      (p) => p.PrefixListName === ref.name && isOwnedAws(p.Tags, this.owner),
+    );
     if (!found) throw new Error(`prefix list ${ref.name} (owned by ${this.owner}) not found`);
     this.cache.prefixLists.set(ref.name, found.PrefixListId);
     return found.PrefixListId;
@@ -229,7 +295,10 @@ function idOnly(p: AwsPeer): AwsPeer {
   return p.kind === 'cidr' ? p : { kind: p.kind, id: p.id ?? '' };
 }
 
-function alreadyApplied(step: AwsAddEntriesStep | AwsRemoveEntriesStep | AwsResizePrefixListStep, list: AwsPrefixList): boolean {
+function alreadyApplied(
+  step: AwsAddEntriesStep | AwsRemoveEntriesStep | AwsResizePrefixListStep,
+  list: AwsPrefixList,
+): boolean {
   const present = new Set(list.Entries.map((e) => canonicalCidr(e.Cidr)));
   if (step.kind === 'resize-prefix-list') return list.MaxEntries === step.maxEntries;
   if (step.kind === 'add-prefix-list-entries') return step.cidrs.every((c) => present.has(c));

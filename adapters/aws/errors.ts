@@ -9,13 +9,25 @@
  * retries on; `InvalidPrefixListModification` (adding a present / removing an absent entry) is
  * the sandbox's code for that case [?].
  */
-import { ConflictError, SegsyncError, StepFailedError, ThrottledError, TransientCloudError } from '../../core/errors.ts';
+import {
+  ConflictError,
+  SegsyncError,
+  StepFailedError,
+  ThrottledError,
+  TransientCloudError,
+} from '../../core/errors.ts';
 import { CloudApiError } from '../errors.ts';
 
 /** Outcomes apply.ts handles itself (idempotency), named in segsync's terms. */
 export type AwsErrorKind =
-  | 'group-exists' | 'group-missing' | 'rule-exists' | 'rule-missing'
-  | 'interface-missing' | 'prefix-list-missing' | 'prefix-list-entries-conflict' | 'version-mismatch';
+  | 'group-exists'
+  | 'group-missing'
+  | 'rule-exists'
+  | 'rule-missing'
+  | 'interface-missing'
+  | 'prefix-list-missing'
+  | 'prefix-list-entries-conflict'
+  | 'version-mismatch';
 
 const KINDS: Readonly<Record<string, AwsErrorKind>> = {
   'InvalidGroup.Duplicate': 'group-exists',
@@ -30,18 +42,34 @@ const KINDS: Readonly<Record<string, AwsErrorKind>> = {
   PrefixListVersionMismatch: 'version-mismatch',
 };
 
-const THROTTLED = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'RequestThrottled', 'TooManyRequestsException', 'ConcurrentMutationLimitExceeded']);
+const THROTTLED = new Set([
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+  'RequestThrottled',
+  'TooManyRequestsException',
+  'ConcurrentMutationLimitExceeded',
+]);
 const TRANSIENT = new Set(['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'IncorrectState']);
 /** Quotas: terminal until someone raises the quota or changes the policy. */
 const QUOTA = new Set([
-  'RulesPerSecurityGroupLimitExceeded', 'SecurityGroupsPerInterfaceLimitExceeded', 'SecurityGroupsPerInstanceLimitExceeded',
-  'SecurityGroupLimitExceeded', 'PrefixListMaxEntriesExceeded', 'ResourceLimitExceeded', 'TagLimitExceeded',
+  'RulesPerSecurityGroupLimitExceeded',
+  'SecurityGroupsPerInterfaceLimitExceeded',
+  'SecurityGroupsPerInstanceLimitExceeded',
+  'SecurityGroupLimitExceeded',
+  'PrefixListMaxEntriesExceeded',
+  'ResourceLimitExceeded',
+  'TagLimitExceeded',
 ]);
 
 /** A cloud quota hit at apply time (the compiler's budgets were lower than reality thinks, or were raised). Terminal. */
 export class AwsQuotaError extends SegsyncError {
   readonly retryable = false;
-  constructor(readonly code: string, message: string, options: { cause: unknown }) {
+  constructor(
+    readonly code: string,
+    message: string,
+    options: { cause: unknown },
+  ) {
     super(`aws quota ${code}: ${message}`, options);
   }
 }
@@ -55,15 +83,20 @@ export function awsErrorKind(e: unknown): AwsErrorKind | undefined {
  * Classify anything an EC2 call threw. `step` names the failing step for StepFailedError.
  * @example classifyAwsError(new CloudApiError('aws', 'RequestLimitExceeded', 'slow down')) instanceof ThrottledError; // true
  */
-export function classifyAwsError(e: unknown, step: { cloud: string; kind: string; target: string } = { cloud: 'aws', kind: 'call', target: 'ec2' }): Error {
+export function classifyAwsError(
+  e: unknown,
+  step: { cloud: string; kind: string; target: string } = { cloud: 'aws', kind: 'call', target: 'ec2' },
+): Error {
   if (e instanceof SegsyncError) return e;
   if (!(e instanceof CloudApiError)) return new StepFailedError(step, e);
   const options = { cause: e };
   if (THROTTLED.has(e.code) || e.status === 429) return new ThrottledError(e.message, options);
   if (TRANSIENT.has(e.code) || e.status >= 500) return new TransientCloudError(e.message, options);
-  if (e.code === 'PrefixListVersionMismatch') return new ConflictError(`prefix list changed under us: ${e.message}`, options);
+  if (e.code === 'PrefixListVersionMismatch')
+    return new ConflictError(`prefix list changed under us: ${e.message}`, options);
   // AWS: the group is still attached or referenced; after a re-read the plan detaches or unreferences it first.
-  if (e.code === 'DependencyViolation') return new ConflictError(`${step.target} is still in use: ${e.message}`, options);
+  if (e.code === 'DependencyViolation')
+    return new ConflictError(`${step.target} is still in use: ${e.message}`, options);
   if (QUOTA.has(e.code)) return new AwsQuotaError(e.code, e.message, options);
   return new StepFailedError(step, e);
 }

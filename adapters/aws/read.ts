@@ -27,14 +27,20 @@ export async function readAwsInventory(api: Ec2Api): Promise<Workload[]> {
       .map((i) => toWorkload(api, i, interfacesOf(i, byId, enis)))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   } catch (e) {
-    throw classifyAwsError(e, { cloud: 'aws', kind: 'read-inventory', target: `${api.scope.account}/${api.scope.region}` });
+    throw classifyAwsError(e, {
+      cloud: 'aws',
+      kind: 'read-inventory',
+      target: `${api.scope.account}/${api.scope.region}`,
+    });
   }
 }
 
 export async function readAwsState(api: Ec2Api): Promise<AwsState> {
   try {
     const [SecurityGroups, NetworkInterfaces, PrefixLists] = await Promise.all([
-      api.describeSecurityGroups(), api.describeNetworkInterfaces(), api.describeManagedPrefixLists(),
+      api.describeSecurityGroups(),
+      api.describeNetworkInterfaces(),
+      api.describeManagedPrefixLists(),
     ]);
     return { SecurityGroups, NetworkInterfaces, PrefixLists };
   } catch (e) {
@@ -43,17 +49,25 @@ export async function readAwsState(api: Ec2Api): Promise<AwsState> {
 }
 
 /** The instance's ENIs in device order (primary first); falls back to ENIs whose attachment names it. */
-function interfacesOf(i: AwsInstance, byId: ReadonlyMap<string, AwsNetworkInterface>, all: readonly AwsNetworkInterface[]): AwsNetworkInterface[] {
+function interfacesOf(
+  i: AwsInstance,
+  byId: ReadonlyMap<string, AwsNetworkInterface>,
+  all: readonly AwsNetworkInterface[],
+): AwsNetworkInterface[] {
   const listed = [...i.NetworkInterfaces]
     .sort((a, b) => a.Attachment.DeviceIndex - b.Attachment.DeviceIndex)
     .map((n) => byId.get(n.NetworkInterfaceId))
     .filter((e): e is AwsNetworkInterface => e !== undefined);
   if (listed.length > 0) return listed;
-  return all.filter((e) => e.Attachment?.InstanceId === i.InstanceId).sort((a, b) => (a.Attachment?.DeviceIndex ?? 0) - (b.Attachment?.DeviceIndex ?? 0));
+  return all
+    .filter((e) => e.Attachment?.InstanceId === i.InstanceId)
+    .sort((a, b) => (a.Attachment?.DeviceIndex ?? 0) - (b.Attachment?.DeviceIndex ?? 0));
 }
 
 function ipv4Of(e: AwsNetworkInterface): string[] {
-  const rest = e.PrivateIpAddresses.filter((a) => !a.Primary && a.PrivateIpAddress !== e.PrivateIpAddress).map((a) => a.PrivateIpAddress);
+  const rest = e.PrivateIpAddresses.filter((a) => !a.Primary && a.PrivateIpAddress !== e.PrivateIpAddress).map(
+    (a) => a.PrivateIpAddress,
+  );
   return [e.PrivateIpAddress, ...rest].filter((a) => a !== '');
 }
 
@@ -64,9 +78,16 @@ function ipv6Of(e: AwsNetworkInterface): string[] {
 function toWorkload(api: Ec2Api, i: AwsInstance, enis: AwsNetworkInterface[]): Workload {
   const { account, region } = api.scope;
   const normalized = normalizeLabels('aws', i.Tags);
-  const attachments: Attachment[] = enis.map((e) => ({ id: e.NetworkInterfaceId, network: awsNetworkId(account, region, e.VpcId), addresses: [...ipv4Of(e), ...ipv6Of(e)] }));
+  const attachments: Attachment[] = enis.map((e) => ({
+    id: e.NetworkInterfaceId,
+    network: awsNetworkId(account, region, e.VpcId),
+    addresses: [...ipv4Of(e), ...ipv6Of(e)],
+  }));
   const ipv4 = enis.flatMap(ipv4Of);
-  const primaryFirst = i.PrivateIpAddress && ipv4.includes(i.PrivateIpAddress) ? [i.PrivateIpAddress, ...ipv4.filter((a) => a !== i.PrivateIpAddress)] : ipv4;
+  const primaryFirst =
+    i.PrivateIpAddress && ipv4.includes(i.PrivateIpAddress)
+      ? [i.PrivateIpAddress, ...ipv4.filter((a) => a !== i.PrivateIpAddress)]
+      : ipv4;
   return {
     id: `aws:${account}:${region}:${i.InstanceId}`,
     nativeId: i.InstanceId,

@@ -20,7 +20,11 @@ import { classifyAzureError, isAzureGone } from './errors.ts';
 /** Etags of NICs this process wrote last, by lowercased id. */
 export type EtagMemo = Map<string, string>;
 
-export async function applyAzureStep(api: AzureNetworkApi, step: AzureStep, etags: EtagMemo = new Map()): Promise<void> {
+export async function applyAzureStep(
+  api: AzureNetworkApi,
+  step: AzureStep,
+  etags: EtagMemo = new Map(),
+): Promise<void> {
   try {
     await run(api, step, etags);
   } catch (e) {
@@ -35,7 +39,11 @@ async function run(api: AzureNetworkApi, step: AzureStep, etags: EtagMemo): Prom
       await api.createOrUpdateApplicationSecurityGroup(rg, step.name, { location: step.location, tags: step.tags });
       return;
     case 'create-nsg':
-      await api.createOrUpdateNetworkSecurityGroup(rg, step.name, { location: step.location, tags: step.tags, properties: { securityRules: step.securityRules } });
+      await api.createOrUpdateNetworkSecurityGroup(rg, step.name, {
+        location: step.location,
+        tags: step.tags,
+        properties: { securityRules: step.securityRules },
+      });
       return;
     case 'put-rule':
       await api.createOrUpdateSecurityRule(rg, step.nsgName, step.rule.name, step.rule);
@@ -72,13 +80,18 @@ function done(nic: AzureNetworkInterface, step: NicStep): boolean {
 }
 
 /** The body and etag to PUT, or undefined when the NIC already has the target membership. */
-async function prepareNic(api: AzureNetworkApi, step: NicStep, etags: EtagMemo): Promise<{ body: AzureNetworkInterface; ifMatch: string | undefined } | undefined> {
+async function prepareNic(
+  api: AzureNetworkApi,
+  step: NicStep,
+  etags: EtagMemo,
+): Promise<{ body: AzureNetworkInterface; ifMatch: string | undefined } | undefined> {
   const remembered = step.ifMatch ?? etags.get(step.target.toLowerCase());
   if (remembered !== undefined) return { body: step.body, ifMatch: remembered };
   const fresh = await readNic(api, step.target);
   if (!fresh) throw new ConflictError(`NIC ${step.target} is gone; re-plan`);
   if (done(fresh, step)) return undefined;
-  if (!sameMembership(membershipOf(fresh), step.expect)) throw new ConflictError(`NIC ${step.target} changed since the plan was made; re-plan`);
+  if (!sameMembership(membershipOf(fresh), step.expect))
+    throw new ConflictError(`NIC ${step.target} changed since the plan was made; re-plan`);
   return { body: withMembership(fresh, step.set), ifMatch: fresh.etag };
 }
 
@@ -87,7 +100,12 @@ async function writeNic(api: AzureNetworkApi, step: NicStep, etags: EtagMemo): P
   const prepared = await prepareNic(api, step, etags);
   if (!prepared) return;
   try {
-    const written = await api.createOrUpdateNetworkInterface(step.resourceGroup, step.nicName, prepared.body, prepared.ifMatch === undefined ? {} : { ifMatch: prepared.ifMatch });
+    const written = await api.createOrUpdateNetworkInterface(
+      step.resourceGroup,
+      step.nicName,
+      prepared.body,
+      prepared.ifMatch === undefined ? {} : { ifMatch: prepared.ifMatch },
+    );
     if (written.etag !== undefined) etags.set(key, written.etag);
   } catch (e) {
     const classified = classifyAzureError(e, step);

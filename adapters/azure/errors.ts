@@ -15,11 +15,30 @@
  *   someone else used the room).
  * - Anything else → StepFailedError (terminal).
  */
-import { ConflictError, SegsyncError, StepFailedError, ThrottledError, TransientCloudError } from '../../core/errors.ts';
+import {
+  ConflictError,
+  SegsyncError,
+  StepFailedError,
+  ThrottledError,
+  TransientCloudError,
+} from '../../core/errors.ts';
 import { CloudApiError } from '../errors.ts';
 
-const THROTTLED = new Set(['toomanyrequests', 'retryableerror', 'retryableerrorduetoanotheroperation', 'anotheroperationinprogress', 'subscriptionrequeststhrottled', 'resourcerequeststhrottled']);
-const CONFLICT = new Set(['preconditionfailed', 'canceled', 'canceledandsupersededduetoanotheroperation', 'operationpreempted', 'securityruleconflict']);
+const THROTTLED = new Set([
+  'toomanyrequests',
+  'retryableerror',
+  'retryableerrorduetoanotheroperation',
+  'anotheroperationinprogress',
+  'subscriptionrequeststhrottled',
+  'resourcerequeststhrottled',
+]);
+const CONFLICT = new Set([
+  'preconditionfailed',
+  'canceled',
+  'canceledandsupersededduetoanotheroperation',
+  'operationpreempted',
+  'securityruleconflict',
+]);
 const QUOTA = new Set([
   'securityrulecountlimitreached',
   'securityruleaddressesorportspersecuritygrouplimitreached',
@@ -35,12 +54,20 @@ const GONE = new Set(['notfound', 'resourcenotfound', 'parentresourcenotfound', 
 /** A cloud-side quota refused a write; terminal, with the code and the service's message. */
 export class AzureQuotaError extends SegsyncError {
   readonly retryable = false;
-  constructor(readonly code: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(`azure quota ${code}: ${message}`, options);
   }
 }
 
-interface StepRef { cloud: string; kind: string; target: string }
+interface StepRef {
+  cloud: string;
+  kind: string;
+  target: string;
+}
 
 /**
  * @example

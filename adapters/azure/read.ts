@@ -12,13 +12,20 @@
  * ARM ids are case-insensitive; they are matched lowercased and kept as the service spells them.
  */
 import type { Attachment, Workload } from '../../core/model/inventory.ts';
-import type { AzureIpConfiguration, AzureNetworkInterface, AzureState, AzureSubResource, AzureVirtualMachine } from '../../core/model/native/azure.ts';
+import type {
+  AzureIpConfiguration,
+  AzureNetworkInterface,
+  AzureState,
+  AzureSubResource,
+  AzureVirtualMachine,
+} from '../../core/model/native/azure.ts';
 import { vnetOfSubnet } from '../../core/model/native/azure.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
 import type { AzureNetworkApi } from './api.ts';
 
 const key = (id: string): string => id.toLowerCase();
-const byId = <T extends { id: string }>(a: T, b: T): number => (key(a.id) < key(b.id) ? -1 : key(a.id) > key(b.id) ? 1 : 0);
+const byId = <T extends { id: string }>(a: T, b: T): number =>
+  key(a.id) < key(b.id) ? -1 : key(a.id) > key(b.id) ? 1 : 0;
 
 /** Primary first; ARM marks it with `properties.primary` (a VM's NIC references may carry it too). */
 function primaryFirst<T>(items: readonly T[], isPrimary: (t: T) => boolean): T[] {
@@ -26,7 +33,8 @@ function primaryFirst<T>(items: readonly T[], isPrimary: (t: T) => boolean): T[]
   return i <= 0 ? [...items] : [items[i]!, ...items.slice(0, i), ...items.slice(i + 1)];
 }
 
-const refIsPrimary = (r: AzureSubResource): boolean => (r as AzureSubResource & { properties?: { primary?: boolean } }).properties?.primary === true;
+const refIsPrimary = (r: AzureSubResource): boolean =>
+  (r as AzureSubResource & { properties?: { primary?: boolean } }).properties?.primary === true;
 
 function vmNics(vm: AzureVirtualMachine, nics: Map<string, AzureNetworkInterface>): AzureNetworkInterface[] {
   const refs = primaryFirst(vm.properties.networkProfile.networkInterfaces, refIsPrimary);
@@ -37,12 +45,20 @@ function configsOf(nic: AzureNetworkInterface): AzureIpConfiguration[] {
   return primaryFirst(nic.properties.ipConfigurations, (c) => c.properties.primary === true);
 }
 
-export function toWorkload(subscription: string, vm: AzureVirtualMachine, nics: Map<string, AzureNetworkInterface>): Workload | undefined {
+export function toWorkload(
+  subscription: string,
+  vm: AzureVirtualMachine,
+  nics: Map<string, AzureNetworkInterface>,
+): Workload | undefined {
   const configs = vmNics(vm, nics).flatMap(configsOf);
   const primary = configs[0];
   if (!primary) return undefined;
   const network = `azure:${vnetOfSubnet(primary.properties.subnet.id)}`;
-  const attachments: Attachment[] = configs.map((c) => ({ id: c.id, network: `azure:${vnetOfSubnet(c.properties.subnet.id)}`, addresses: [c.properties.privateIPAddress] }));
+  const attachments: Attachment[] = configs.map((c) => ({
+    id: c.id,
+    network: `azure:${vnetOfSubnet(c.properties.subnet.id)}`,
+    addresses: [c.properties.privateIPAddress],
+  }));
   const { labels, problems } = normalizeLabels('azure', vm.tags ?? {});
   return {
     id: `azure:${vm.id}`,
@@ -62,14 +78,25 @@ export function toWorkload(subscription: string, vm: AzureVirtualMachine, nics: 
 export async function readAzureInventory(api: AzureNetworkApi): Promise<Workload[]> {
   const [vms, nics] = await Promise.all([api.listVirtualMachines(), api.listNetworkInterfaces()]);
   const nicById = new Map(nics.map((n) => [key(n.id), n]));
-  return vms.map((vm) => toWorkload(api.scope.subscription, vm, nicById)).filter((w): w is Workload => w !== undefined).sort(byId);
+  return vms
+    .map((vm) => toWorkload(api.scope.subscription, vm, nicById))
+    .filter((w): w is Workload => w !== undefined)
+    .sort(byId);
 }
 
 export async function readAzureState(api: AzureNetworkApi): Promise<AzureState> {
   const [nsgs, asgs, nics, subnets] = await Promise.all([
-    api.listNetworkSecurityGroups(), api.listApplicationSecurityGroups(), api.listNetworkInterfaces(), api.listSubnetNetworkSecurityGroups(),
+    api.listNetworkSecurityGroups(),
+    api.listApplicationSecurityGroups(),
+    api.listNetworkInterfaces(),
+    api.listSubnetNetworkSecurityGroups(),
   ]);
-  return { networkSecurityGroups: nsgs.sort(byId), applicationSecurityGroups: asgs.sort(byId), networkInterfaces: nics.sort(byId), subnetNetworkSecurityGroups: subnets };
+  return {
+    networkSecurityGroups: nsgs.sort(byId),
+    applicationSecurityGroups: asgs.sort(byId),
+    networkInterfaces: nics.sort(byId),
+    subnetNetworkSecurityGroups: subnets,
+  };
 }
 
 /** Several subscriptions' states as one, sorted by id. */
@@ -78,6 +105,10 @@ export function mergeAzureStates(states: readonly AzureState[]): AzureState {
     networkSecurityGroups: states.flatMap((s) => s.networkSecurityGroups).sort(byId),
     applicationSecurityGroups: states.flatMap((s) => s.applicationSecurityGroups).sort(byId),
     networkInterfaces: states.flatMap((s) => s.networkInterfaces).sort(byId),
-    subnetNetworkSecurityGroups: Object.fromEntries(states.flatMap((s) => Object.entries(s.subnetNetworkSecurityGroups ?? {})).sort(([a], [b]) => (key(a) < key(b) ? -1 : 1))),
+    subnetNetworkSecurityGroups: Object.fromEntries(
+      states
+        .flatMap((s) => Object.entries(s.subnetNetworkSecurityGroups ?? {}))
+        .sort(([a], [b]) => (key(a) < key(b) ? -1 : 1)),
+    ),
   };
 }

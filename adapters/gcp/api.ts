@@ -7,7 +7,9 @@
  */
 import type { GcpFirewall, GcpInstance } from '../../core/model/native/gcp.ts';
 
-export interface GcpScope { project: string }
+export interface GcpScope {
+  project: string;
+}
 
 export interface GcpComputeApi {
   readonly scope: GcpScope;
@@ -19,5 +21,10 @@ export interface GcpComputeApi {
   updateFirewall(name: string, firewall: GcpFirewall, requestId?: string): Promise<void>;
   deleteFirewall(name: string, requestId?: string): Promise<void>;
   /** instances.setTags; `fingerprint` must be the current one. */
-  setTags(zone: string, instance: string, tags: { items: string[]; fingerprint: string }, requestId?: string): Promise<void>;
+  setTags(
+    zone: string,
+    instance: string,
+    tags: { items: string[]; fingerprint: string },
+    requestId?: string,
+  ): Promise<void>;
 }

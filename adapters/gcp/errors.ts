@@ -15,7 +15,13 @@
  *   success in an idempotent apply (apply.ts asks isAlreadyExists / isNotFound).
  * - Everything else (`invalid`, `badRequest`, `forbidden`, …) → StepFailedError (terminal).
  */
-import { ConflictError, SegsyncError, StepFailedError, ThrottledError, TransientCloudError } from '../../core/errors.ts';
+import {
+  ConflictError,
+  SegsyncError,
+  StepFailedError,
+  ThrottledError,
+  TransientCloudError,
+} from '../../core/errors.ts';
 import { CloudApiError } from '../errors.ts';
 
 const THROTTLED = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED', 'RESOURCE_EXHAUSTED']);
@@ -30,7 +36,8 @@ export class GcpQuotaExceededError extends SegsyncError {
   readonly retryable = false;
 }
 
-const gcpCode = (e: unknown): string | undefined => (e instanceof CloudApiError && e.cloud === 'gcp' ? e.code : undefined);
+const gcpCode = (e: unknown): string | undefined =>
+  e instanceof CloudApiError && e.cloud === 'gcp' ? e.code : undefined;
 
 /** The insert found a rule of that name already there. */
 export function isAlreadyExists(e: unknown): boolean {
@@ -51,8 +58,10 @@ export function classifyGcpError(e: unknown, step?: { kind: string; target: stri
   const what = step ? `${step.kind} ${step.target}` : 'GCP call';
   if (e instanceof CloudApiError && e.cloud === 'gcp') {
     if (THROTTLED.has(e.code) || e.status === 429) return new ThrottledError(`${what}: ${e.message}`, { cause: e });
-    if (QUOTA.has(e.code)) return new GcpQuotaExceededError(`${what}: GCP project quota exceeded: ${e.message}`, { cause: e });
-    if (CONFLICT.has(e.code) || e.status === 412) return new ConflictError(`${what}: changed by someone else, re-read and re-plan: ${e.message}`, { cause: e });
+    if (QUOTA.has(e.code))
+      return new GcpQuotaExceededError(`${what}: GCP project quota exceeded: ${e.message}`, { cause: e });
+    if (CONFLICT.has(e.code) || e.status === 412)
+      return new ConflictError(`${what}: changed by someone else, re-read and re-plan: ${e.message}`, { cause: e });
     if (TRANSIENT.has(e.code) || e.status >= 500) return new TransientCloudError(`${what}: ${e.message}`, { cause: e });
   } else if (typeof (e as { code?: unknown })?.code === 'string' && NETWORK.has((e as { code: string }).code)) {
     return new TransientCloudError(`${what}: ${(e as Error).message}`, { cause: e });

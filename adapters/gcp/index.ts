@@ -39,7 +39,11 @@ export function gcpAdapter(apis: GcpComputeApi[]): CloudAdapter<'gcp'> {
     },
     async apply(step: GcpStep): Promise<void> {
       const api = byProject.get(step.scope);
-      if (api === undefined) throw new StepFailedError(step, new Error(`no GCP API for project "${step.scope}" (managed: ${[...byProject.keys()].join(', ') || 'none'})`));
+      if (api === undefined)
+        throw new StepFailedError(
+          step,
+          new Error(`no GCP API for project "${step.scope}" (managed: ${[...byProject.keys()].join(', ') || 'none'})`),
+        );
       await applyGcpStep(api, step);
     },
   };

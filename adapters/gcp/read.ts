@@ -83,7 +83,10 @@ export async function readGcpInventory(api: GcpComputeApi): Promise<Workload[]> 
 export async function readGcpState(api: GcpComputeApi): Promise<GcpState> {
   try {
     const [firewalls, instances] = await Promise.all([api.listFirewalls(), api.listInstances()]);
-    const by = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    const by =
+      <T>(key: (x: T) => string) =>
+      (a: T, b: T) =>
+        key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
     return {
       firewalls: [...firewalls].sort(by((f) => f.name)),
       instances: [...instances].sort(by((i) => `${gcpZoneName(i.zone)}/${i.name}`)),

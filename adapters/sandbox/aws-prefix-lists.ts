@@ -30,7 +30,10 @@ export function findPrefixList(state: ScopeState, id: string): AwsPrefixList {
 
 function checkMaxEntries(value: number, limits: AwsLimits): void {
   if (!Number.isInteger(value) || value < 1 || value > limits.prefixListMaxEntries) {
-    throw ec2Error('InvalidParameterValue', `Invalid value '${value}' for MaxEntries: it must be an integer from 1 to ${limits.prefixListMaxEntries}.`);
+    throw ec2Error(
+      'InvalidParameterValue',
+      `Invalid value '${value}' for MaxEntries: it must be an integer from 1 to ${limits.prefixListMaxEntries}.`,
+    );
   }
 }
 
@@ -45,37 +48,62 @@ function canonicalCidr(text: string, family: Family): string {
 
 function entriesOf(list: readonly Entry[], family: Family): Entry[] {
   return list.map((e) => {
-    if (e.Description !== undefined && e.Description.length > 255) throw ec2Error('InvalidParameterValue', 'Prefix list entry descriptions are at most 255 characters long.');
-    return { Cidr: canonicalCidr(e.Cidr, family), ...(e.Description !== undefined ? { Description: e.Description } : {}) };
+    if (e.Description !== undefined && e.Description.length > 255)
+      throw ec2Error('InvalidParameterValue', 'Prefix list entry descriptions are at most 255 characters long.');
+    return {
+      Cidr: canonicalCidr(e.Cidr, family),
+      ...(e.Description !== undefined ? { Description: e.Description } : {}),
+    };
   });
 }
 
 export function createPrefixList(
-  state: ScopeState, ids: IdGenerator, limits: AwsLimits,
+  state: ScopeState,
+  ids: IdGenerator,
+  limits: AwsLimits,
   input: { PrefixListName: string; AddressFamily: Family; MaxEntries: number; Entries: Entry[]; Tags: AwsTag[] },
 ): { PrefixListId: string; Version: number } {
   const name = input.PrefixListName;
   if (name.length < 1 || name.length > 255 || name.startsWith('com.amazonaws')) {
-    throw ec2Error('InvalidParameterValue', `Invalid prefix list name '${name}': 1-255 characters, not starting with com.amazonaws.`);
+    throw ec2Error(
+      'InvalidParameterValue',
+      `Invalid prefix list name '${name}': 1-255 characters, not starting with com.amazonaws.`,
+    );
   }
   if (input.AddressFamily !== 'IPv4' && input.AddressFamily !== 'IPv6') {
-    throw ec2Error('InvalidParameterValue', `Invalid value '${String(input.AddressFamily)}' for AddressFamily: IPv4 or IPv6.`);
+    throw ec2Error(
+      'InvalidParameterValue',
+      `Invalid value '${String(input.AddressFamily)}' for AddressFamily: IPv4 or IPv6.`,
+    );
   }
   checkMaxEntries(input.MaxEntries, limits);
   checkTags(input.Tags);
   const entries = entriesOf(input.Entries, input.AddressFamily);
-  if (new Set(entries.map((e) => e.Cidr)).size !== entries.length) throw ec2Error('InvalidParameterValue', 'The request contains duplicate prefix list entries.');
+  if (new Set(entries.map((e) => e.Cidr)).size !== entries.length)
+    throw ec2Error('InvalidParameterValue', 'The request contains duplicate prefix list entries.');
   if (entries.length > input.MaxEntries) {
-    throw ec2Error('PrefixListMaxEntriesExceeded', `The prefix list has ${entries.length} entries, more than its maximum of ${input.MaxEntries}.`);
+    throw ec2Error(
+      'PrefixListMaxEntriesExceeded',
+      `The prefix list has ${entries.length} entries, more than its maximum of ${input.MaxEntries}.`,
+    );
   }
   // [?] the exact code for the per-Region prefix-list quota was not found in public sources.
   if (state.prefixLists.size >= limits.prefixListsPerRegion) {
-    throw ec2Error('ResourceLimitExceeded', `You have reached the limit of ${limits.prefixListsPerRegion} customer-managed prefix lists in this Region.`);
+    throw ec2Error(
+      'ResourceLimitExceeded',
+      `You have reached the limit of ${limits.prefixListsPerRegion} customer-managed prefix lists in this Region.`,
+    );
   }
   const id = ids.next('pl');
   state.prefixLists.set(id, {
-    PrefixListId: id, PrefixListName: name, AddressFamily: input.AddressFamily, MaxEntries: input.MaxEntries,
-    Version: 1, OwnerId: state.scope.account, Tags: input.Tags, Entries: entries,
+    PrefixListId: id,
+    PrefixListName: name,
+    AddressFamily: input.AddressFamily,
+    MaxEntries: input.MaxEntries,
+    Version: 1,
+    OwnerId: state.scope.account,
+    Tags: input.Tags,
+    Entries: entries,
   });
   return { PrefixListId: id, Version: 1 };
 }
@@ -91,7 +119,10 @@ export interface ModifyInput {
 export function modifyPrefixList(state: ScopeState, limits: AwsLimits, input: ModifyInput): { Version: number } {
   const pl = findPrefixList(state, input.PrefixListId);
   if (input.CurrentVersion !== undefined && input.CurrentVersion !== pl.Version) {
-    throw ec2Error('PrefixListVersionMismatch', `The prefix list has the incorrect version number (current version ${pl.Version}, request for ${input.CurrentVersion}).`);
+    throw ec2Error(
+      'PrefixListVersionMismatch',
+      `The prefix list has the incorrect version number (current version ${pl.Version}, request for ${input.CurrentVersion}).`,
+    );
   }
   const adds = input.AddEntries ?? [];
   const removes = input.RemoveEntries ?? [];
@@ -101,7 +132,10 @@ export function modifyPrefixList(state: ScopeState, limits: AwsLimits, input: Mo
   const editsEntries = adds.length > 0 || removes.length > 0;
   // [?] code assumed: the docs only say both cannot be changed at the same time.
   if (editsEntries && input.MaxEntries !== undefined) {
-    throw ec2Error('InvalidParameterCombination', 'You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.');
+    throw ec2Error(
+      'InvalidParameterCombination',
+      'You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.',
+    );
   }
   if (input.MaxEntries !== undefined) resize(state, limits, pl, input.MaxEntries);
   else if (editsEntries) editEntries(pl, adds, removes);
@@ -116,18 +150,28 @@ function editEntries(pl: AwsPrefixList, adds: readonly Entry[], removes: readonl
   const removed = removes.map((r) => canonicalCidr(r.Cidr, pl.AddressFamily));
   const present = new Set(pl.Entries.map((e) => e.Cidr));
   for (const cidr of removed) {
-    if (!present.has(cidr)) throw ec2Error('InvalidPrefixListModification', `The prefix list entry ${cidr} does not exist in ${pl.PrefixListId}.`);
+    if (!present.has(cidr))
+      throw ec2Error(
+        'InvalidPrefixListModification',
+        `The prefix list entry ${cidr} does not exist in ${pl.PrefixListId}.`,
+      );
   }
   const addSet = new Set<string>();
   for (const { Cidr } of added) {
     if (present.has(Cidr) || addSet.has(Cidr) || removed.includes(Cidr)) {
-      throw ec2Error('InvalidPrefixListModification', `The prefix list entry ${Cidr} already exists in ${pl.PrefixListId} or appears twice in the request.`);
+      throw ec2Error(
+        'InvalidPrefixListModification',
+        `The prefix list entry ${Cidr} already exists in ${pl.PrefixListId} or appears twice in the request.`,
+      );
     }
     addSet.add(Cidr);
   }
   const next = [...pl.Entries.filter((e) => !removed.includes(e.Cidr)), ...added];
   if (next.length > pl.MaxEntries) {
-    throw ec2Error('PrefixListMaxEntriesExceeded', `The prefix list would have ${next.length} entries, more than its maximum of ${pl.MaxEntries}.`);
+    throw ec2Error(
+      'PrefixListMaxEntriesExceeded',
+      `The prefix list would have ${next.length} entries, more than its maximum of ${pl.MaxEntries}.`,
+    );
   }
   pl.Entries = next;
 }
@@ -136,19 +180,27 @@ function editEntries(pl: AwsPrefixList, adds: readonly Entry[], removes: readonl
 function resize(state: ScopeState, limits: AwsLimits, pl: AwsPrefixList, maxEntries: number): void {
   checkMaxEntries(maxEntries, limits);
   if (maxEntries < pl.Entries.length) {
-    throw ec2Error('InvalidParameterValue', `MaxEntries ${maxEntries} is less than the ${pl.Entries.length} entries the prefix list has.`);
+    throw ec2Error(
+      'InvalidParameterValue',
+      `MaxEntries ${maxEntries} is less than the ${pl.Entries.length} entries the prefix list has.`,
+    );
   }
-  const weightOf = (id: string): number => (id === pl.PrefixListId ? maxEntries : state.prefixLists.get(id)?.MaxEntries ?? 0);
+  const weightOf = (id: string): number =>
+    id === pl.PrefixListId ? maxEntries : (state.prefixLists.get(id)?.MaxEntries ?? 0);
   const overLimit: string[] = [];
   for (const g of state.groups.values()) {
     for (const units of [g.ingress, g.egress]) {
       if (!units.some((u) => u.peer.kind === 'pl' && u.peer.id === pl.PrefixListId)) continue;
       const w = ruleWeight(units, weightOf);
-      if (Math.max(w.ipv4, w.ipv6) > limits.rulesPerGroupPerDirectionPerFamily && !overLimit.includes(g.GroupId)) overLimit.push(g.GroupId);
+      if (Math.max(w.ipv4, w.ipv6) > limits.rulesPerGroupPerDirectionPerFamily && !overLimit.includes(g.GroupId))
+        overLimit.push(g.GroupId);
     }
   }
   if (overLimit.length > 0) {
-    throw rulesLimitError(pl.PrefixListId, `resizing to ${maxEntries} entries does not fit in ${overLimit.slice(0, 10).join(', ')}`);
+    throw rulesLimitError(
+      pl.PrefixListId,
+      `resizing to ${maxEntries} entries does not fit in ${overLimit.slice(0, 10).join(', ')}`,
+    );
   }
   pl.MaxEntries = maxEntries;
 }
@@ -159,7 +211,10 @@ export function deletePrefixList(state: ScopeState, id: string): void {
     .filter((g) => [...g.ingress, ...g.egress].some((u) => u.peer.kind === 'pl' && u.peer.id === id))
     .map((g) => g.GroupId);
   if (users.length > 0) {
-    throw ec2Error('DependencyViolation', `The prefix list ${id} is referenced by security groups ${users.slice(0, 10).join(', ')}; remove those references first.`);
+    throw ec2Error(
+      'DependencyViolation',
+      `The prefix list ${id} is referenced by security groups ${users.slice(0, 10).join(', ')}; remove those references first.`,
+    );
   }
   state.prefixLists.delete(id);
 }

@@ -19,7 +19,16 @@ import { formatCidr, parseCidr } from '../../core/model/address.ts';
 import { ec2Error, type RuleUnit } from './aws-state.ts';
 
 const PROTOCOLS: Readonly<Record<string, string>> = {
-  tcp: 'tcp', 6: 'tcp', udp: 'udp', 17: 'udp', icmp: 'icmp', 1: 'icmp', icmpv6: 'icmpv6', 58: 'icmpv6', '-1': '-1', all: '-1',
+  tcp: 'tcp',
+  6: 'tcp',
+  udp: 'udp',
+  17: 'udp',
+  icmp: 'icmp',
+  1: 'icmp',
+  icmpv6: 'icmpv6',
+  58: 'icmpv6',
+  '-1': '-1',
+  all: '-1',
 };
 
 /** EC2 rule descriptions: ≤ 255 of a-zA-Z0-9, space and ._-:/()#,@[]+=;{}!$* (no '&'). */
@@ -34,7 +43,10 @@ function normaliseProtocol(text: string): string {
 
 function checkRange(what: string, value: number | undefined, lo: number, hi: number): number {
   if (value === undefined || !Number.isInteger(value) || value < lo || value > hi) {
-    throw ec2Error('InvalidParameterValue', `Invalid value '${String(value)}' for ${what}. It must be an integer from ${lo} to ${hi}.`);
+    throw ec2Error(
+      'InvalidParameterValue',
+      `Invalid value '${String(value)}' for ${what}. It must be an integer from ${lo} to ${hi}.`,
+    );
   }
   return value;
 }
@@ -43,7 +55,8 @@ function portsOf(protocol: string, p: AwsIpPermission): { from?: number; to?: nu
   if (protocol === 'tcp' || protocol === 'udp') {
     const from = checkRange('fromPort', p.FromPort, 0, 65535);
     const to = checkRange('toPort', p.ToPort, 0, 65535);
-    if (from > to) throw ec2Error('InvalidParameterValue', `Invalid port range: fromPort ${from} is greater than toPort ${to}.`);
+    if (from > to)
+      throw ec2Error('InvalidParameterValue', `Invalid port range: fromPort ${from} is greater than toPort ${to}.`);
     return { from, to };
   }
   if (protocol === 'icmp' || protocol === 'icmpv6') {
@@ -51,7 +64,8 @@ function portsOf(protocol: string, p: AwsIpPermission): { from?: number; to?: nu
     const omitted = protocol === 'icmpv6' && p.FromPort === undefined && p.ToPort === undefined;
     const type = omitted ? -1 : checkRange('ICMP type (FromPort)', p.FromPort, -1, 255);
     const code = omitted ? -1 : checkRange('ICMP code (ToPort)', p.ToPort, -1, 255);
-    if (type === -1 && code !== -1) throw ec2Error('InvalidParameterValue', 'If you specify all ICMP types, you must specify all codes (ToPort -1).');
+    if (type === -1 && code !== -1)
+      throw ec2Error('InvalidParameterValue', 'If you specify all ICMP types, you must specify all codes (ToPort -1).');
     return { from: type, to: code };
   }
   return {};
@@ -59,14 +73,20 @@ function portsOf(protocol: string, p: AwsIpPermission): { from?: number; to?: nu
 
 function checkDescription(description: string | undefined): void {
   if (description !== undefined && !DESCRIPTION.test(description)) {
-    throw ec2Error('InvalidParameterValue', `Invalid rule description "${description}": up to 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=;{}!$*`);
+    throw ec2Error(
+      'InvalidParameterValue',
+      `Invalid rule description "${description}": up to 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=;{}!$*`,
+    );
   }
 }
 
 function cidrOf(text: string, family: 'ipv4' | 'ipv6'): string {
   const parsed = parseCidr(text);
   if (!parsed.ok || parsed.value.family !== family) {
-    throw ec2Error('InvalidParameterValue', `CIDR block ${text} is malformed${parsed.ok ? ` (expected an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} CIDR)` : ''}.`);
+    throw ec2Error(
+      'InvalidParameterValue',
+      `CIDR block ${text} is malformed${parsed.ok ? ` (expected an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} CIDR)` : ''}.`,
+    );
   }
   return formatCidr(parsed.value);
 }
@@ -85,7 +105,10 @@ function expandOne(p: AwsIpPermission): RuleUnit[] {
   for (const r of p.PrefixListIds ?? []) add({ kind: 'pl', id: r.PrefixListId }, r.Description);
   for (const r of p.UserIdGroupPairs ?? []) add({ kind: 'sg', id: r.GroupId }, r.Description);
   if (units.length === 0) {
-    throw ec2Error('MissingParameter', 'The request must contain the parameter ipRanges, ipv6Ranges, prefixListIds or groups for each permission.');
+    throw ec2Error(
+      'MissingParameter',
+      'The request must contain the parameter ipRanges, ipv6Ranges, prefixListIds or groups for each permission.',
+    );
   }
   return units;
 }
@@ -127,7 +150,14 @@ export function toPermissions(units: readonly RuleUnit[], ownerId: string): AwsI
     const key = `${u.protocol}|${u.from ?? ''}|${u.to ?? ''}`;
     let perm = byPorts.get(key);
     if (!perm) {
-      perm = { IpProtocol: u.protocol, ...(u.from !== undefined ? { FromPort: u.from, ToPort: u.to } : {}), IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+      perm = {
+        IpProtocol: u.protocol,
+        ...(u.from !== undefined ? { FromPort: u.from, ToPort: u.to } : {}),
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: [],
+      };
       byPorts.set(key, perm);
     }
     const d = u.description !== undefined ? { Description: u.description } : {};
@@ -140,7 +170,10 @@ export function toPermissions(units: readonly RuleUnit[], ownerId: string): AwsI
 }
 
 /** How much of the per-family quota a set of rules uses (see the header for the counting). */
-export function ruleWeight(units: readonly RuleUnit[], maxEntriesOf: (prefixListId: string) => number): { ipv4: number; ipv6: number } {
+export function ruleWeight(
+  units: readonly RuleUnit[],
+  maxEntriesOf: (prefixListId: string) => number,
+): { ipv4: number; ipv6: number } {
   let ipv4 = 0;
   let ipv6 = 0;
   for (const u of units) {
@@ -156,5 +189,8 @@ export function ruleWeight(units: readonly RuleUnit[], maxEntriesOf: (prefixList
 }
 
 export function rulesLimitError(groupId: string, detail: string): Error {
-  return ec2Error('RulesPerSecurityGroupLimitExceeded', `The maximum number of rules per security group has been reached (${groupId}: ${detail}).`);
+  return ec2Error(
+    'RulesPerSecurityGroupLimitExceeded',
+    `The maximum number of rules per security group has been reached (${groupId}: ${detail}).`,
+  );
 }

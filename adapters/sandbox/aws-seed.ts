@@ -8,7 +8,14 @@ import type { AwsIpPermission, AwsNetworkInterface } from '../../core/model/nati
 import { formatAddress, parseAddress, parseCidr } from '../../core/model/address.ts';
 import type { Ec2Scope } from '../aws/api.ts';
 import { expandPermissions, ruleWeight } from './aws-rules.ts';
-import { defaultEgress, type AwsLimits, type GroupState, type IdGenerator, type RuleUnit, type ScopeState } from './aws-state.ts';
+import {
+  defaultEgress,
+  type AwsLimits,
+  type GroupState,
+  type IdGenerator,
+  type RuleUnit,
+  type ScopeState,
+} from './aws-state.ts';
 import type { Estate, EstateAwsInstance, EstateAwsSecurityGroup } from './estate-types.ts';
 
 type StateOf = (scope: Ec2Scope) => ScopeState;
@@ -19,7 +26,8 @@ export function seedAws(estate: Estate, stateOf: StateOf, ids: IdGenerator, limi
   for (const instance of estate.aws) addInstance(stateOf(instance), instance, ids, limits);
 }
 
-const hasIpv6 = (i: EstateAwsInstance): boolean => i.ipv6 !== undefined || (i.nics ?? []).some((n) => n.ipv6 !== undefined);
+const hasIpv6 = (i: EstateAwsInstance): boolean =>
+  i.ipv6 !== undefined || (i.nics ?? []).some((n) => n.ipv6 !== undefined);
 
 /** Every VPC the estate names, in first-seen order, marking those with any IPv6 address. */
 function registerVpcs(estate: Estate, stateOf: StateOf): Array<[ScopeState, string]> {
@@ -41,7 +49,12 @@ function registerVpcs(estate: Estate, stateOf: StateOf): Array<[ScopeState, stri
 function addDefaultGroup(state: ScopeState, vpc: string, ids: IdGenerator): void {
   const id = ids.next('sg');
   state.groups.set(id, {
-    GroupId: id, GroupName: 'default', Description: 'default VPC security group', VpcId: vpc, OwnerId: state.scope.account, Tags: [],
+    GroupId: id,
+    GroupName: 'default',
+    Description: 'default VPC security group',
+    VpcId: vpc,
+    OwnerId: state.scope.account,
+    Tags: [],
     ingress: [{ protocol: '-1', peer: { kind: 'sg', id } }],
     egress: defaultEgress(state.vpcs.get(vpc)?.ipv6 ?? false),
   });
@@ -51,12 +64,20 @@ function addDefaultGroup(state: ScopeState, vpc: string, ids: IdGenerator): void
 function toPermission(rule: { protocol: string; ports?: string; cidr: string }): AwsIpPermission {
   const protocol = rule.protocol === 'all' ? '-1' : rule.protocol;
   const [lo, hi] = rule.ports === undefined ? [] : rule.ports.split('-').map(Number);
-  const ports = protocol === 'tcp' || protocol === 'udp' ? { FromPort: lo ?? 0, ToPort: hi ?? lo ?? 65535 }
-    : protocol === 'icmp' || protocol === 'icmpv6' ? { FromPort: lo ?? -1, ToPort: hi ?? -1 } : {};
+  const ports =
+    protocol === 'tcp' || protocol === 'udp'
+      ? { FromPort: lo ?? 0, ToPort: hi ?? lo ?? 65535 }
+      : protocol === 'icmp' || protocol === 'icmpv6'
+        ? { FromPort: lo ?? -1, ToPort: hi ?? -1 }
+        : {};
   const v6 = parseCidr(rule.cidr).ok && rule.cidr.includes(':');
   return {
-    IpProtocol: protocol, ...ports,
-    IpRanges: v6 ? [] : [{ CidrIp: rule.cidr }], Ipv6Ranges: v6 ? [{ CidrIpv6: rule.cidr }] : [], PrefixListIds: [], UserIdGroupPairs: [],
+    IpProtocol: protocol,
+    ...ports,
+    IpRanges: v6 ? [] : [{ CidrIp: rule.cidr }],
+    Ipv6Ranges: v6 ? [{ CidrIpv6: rule.cidr }] : [],
+    PrefixListIds: [],
+    UserIdGroupPairs: [],
   };
 }
 
@@ -72,7 +93,12 @@ function addForeignGroup(state: ScopeState, sg: EstateAwsSecurityGroup, limits: 
   if (state.groups.has(sg.id)) throw new Error(`estate security group ${sg.id} is defined twice`);
   const name = sg.name ?? sg.id.replace(/^sg-/, '');
   const group: GroupState = {
-    GroupId: sg.id, GroupName: name, Description: name, VpcId: sg.vpc, OwnerId: sg.account, Tags: [],
+    GroupId: sg.id,
+    GroupName: name,
+    Description: name,
+    VpcId: sg.vpc,
+    OwnerId: sg.account,
+    Tags: [],
     ingress: unitsOf(sg, sg.ingress),
     // A group created without explicit egress gets AWS's allow-all outbound rule.
     egress: sg.egress ? unitsOf(sg, sg.egress) : defaultEgress(state.vpcs.get(sg.vpc)?.ipv6 ?? false),
@@ -80,21 +106,29 @@ function addForeignGroup(state: ScopeState, sg: EstateAwsSecurityGroup, limits: 
   for (const units of [group.ingress, group.egress]) {
     const w = ruleWeight(units, () => 0);
     if (Math.max(w.ipv4, w.ipv6) > limits.rulesPerGroupPerDirectionPerFamily) {
-      throw new Error(`estate security group ${sg.id} has more rules than the limit of ${limits.rulesPerGroupPerDirectionPerFamily}`);
+      throw new Error(
+        `estate security group ${sg.id} has more rules than the limit of ${limits.rulesPerGroupPerDirectionPerFamily}`,
+      );
     }
   }
   state.groups.set(sg.id, group);
 }
 
 function groupsFor(state: ScopeState, instance: EstateAwsInstance, limits: AwsLimits): AwsNetworkInterface['Groups'] {
-  const ids = instance.securityGroups
-    ?? [...state.groups.values()].filter((g) => g.VpcId === instance.vpc && g.GroupName === 'default').map((g) => g.GroupId);
+  const ids =
+    instance.securityGroups ??
+    [...state.groups.values()]
+      .filter((g) => g.VpcId === instance.vpc && g.GroupName === 'default')
+      .map((g) => g.GroupId);
   if (ids.length > limits.groupsPerInterface) {
-    throw new Error(`estate instance ${instance.id} has ${ids.length} security groups, more than the limit of ${limits.groupsPerInterface} per interface`);
+    throw new Error(
+      `estate instance ${instance.id} has ${ids.length} security groups, more than the limit of ${limits.groupsPerInterface} per interface`,
+    );
   }
   return ids.map((id) => {
     const g = state.groups.get(id);
-    if (!g || g.VpcId !== instance.vpc) throw new Error(`estate instance ${instance.id}: security group ${id} does not exist in ${instance.vpc}`);
+    if (!g || g.VpcId !== instance.vpc)
+      throw new Error(`estate instance ${instance.id}: security group ${id} does not exist in ${instance.vpc}`);
     return { GroupId: g.GroupId, GroupName: g.GroupName };
   });
 }
@@ -110,21 +144,35 @@ function addInstance(state: ScopeState, instance: EstateAwsInstance, ids: IdGene
   const zone = `${instance.region}a`;
   const subnetOf = (subnet: string | undefined): string => subnet ?? `subnet-${instance.vpc.replace(/^vpc-/, '')}`;
   // A terminated instance's ENIs are gone (primary ENIs are deleted on termination).
-  const nics = instance.state === 'terminated' ? [] : [{ id: undefined, ip: instance.ip, ipv6: instance.ipv6, subnet: instance.subnet }, ...(instance.nics ?? [])];
+  const nics =
+    instance.state === 'terminated'
+      ? []
+      : [{ id: undefined, ip: instance.ip, ipv6: instance.ipv6, subnet: instance.subnet }, ...(instance.nics ?? [])];
   const eniIds = nics.map((nic, index) => {
     const id = nic.id ?? ids.next('eni');
     if (state.enis.has(id)) throw new Error(`estate instance ${instance.id}: network interface ${id} is defined twice`);
     state.enis.set(id, {
-      NetworkInterfaceId: id, VpcId: instance.vpc, SubnetId: subnetOf(nic.subnet), AvailabilityZone: zone, OwnerId: state.scope.account,
-      PrivateIpAddress: nic.ip, PrivateIpAddresses: [{ PrivateIpAddress: nic.ip, Primary: true }],
+      NetworkInterfaceId: id,
+      VpcId: instance.vpc,
+      SubnetId: subnetOf(nic.subnet),
+      AvailabilityZone: zone,
+      OwnerId: state.scope.account,
+      PrivateIpAddress: nic.ip,
+      PrivateIpAddresses: [{ PrivateIpAddress: nic.ip, Primary: true }],
       Ipv6Addresses: nic.ipv6 ? [{ Ipv6Address: canonical(nic.ipv6) }] : [],
-      Groups: groups.map((g) => ({ ...g })), Attachment: { InstanceId: instance.id, DeviceIndex: index }, TagSet: [],
+      Groups: groups.map((g) => ({ ...g })),
+      Attachment: { InstanceId: instance.id, DeviceIndex: index },
+      TagSet: [],
     });
     return id;
   });
   state.instances.set(instance.id, {
-    InstanceId: instance.id, VpcId: instance.vpc, SubnetId: subnetOf(instance.subnet), PrivateIpAddress: instance.ip,
-    Placement: { AvailabilityZone: zone }, State: { Name: instance.state ?? 'running' },
+    InstanceId: instance.id,
+    VpcId: instance.vpc,
+    SubnetId: subnetOf(instance.subnet),
+    PrivateIpAddress: instance.ip,
+    Placement: { AvailabilityZone: zone },
+    State: { Name: instance.state ?? 'running' },
     Tags: Object.entries(instance.tags).map(([Key, Value]) => ({ Key, Value })),
     NetworkInterfaces: eniIds.map((id, index) => ({ NetworkInterfaceId: id, Attachment: { DeviceIndex: index } })),
   });

@@ -101,12 +101,19 @@ export function defaultEgress(ipv6: boolean): RuleUnit[] {
 
 /** Tags on create: EC2's restrictions (CLOUD-FACTS §1.3). */
 export function checkTags(tags: readonly AwsTag[]): void {
-  if (tags.length > 50) throw ec2Error('TagLimitExceeded', `The maximum number of tags (50) for a resource has been exceeded: ${tags.length} given.`);
+  if (tags.length > 50)
+    throw ec2Error(
+      'TagLimitExceeded',
+      `The maximum number of tags (50) for a resource has been exceeded: ${tags.length} given.`,
+    );
   const seen = new Set<string>();
   for (const { Key, Value } of tags) {
-    if (Key.length < 1 || Key.length > 128) throw ec2Error('InvalidParameterValue', `Tag key "${Key}" must be 1-128 characters long.`);
-    if (Value.length > 256) throw ec2Error('InvalidParameterValue', `Tag value for key "${Key}" must be at most 256 characters long.`);
-    if (Key.toLowerCase().startsWith('aws:')) throw ec2Error('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use: "${Key}".`);
+    if (Key.length < 1 || Key.length > 128)
+      throw ec2Error('InvalidParameterValue', `Tag key "${Key}" must be 1-128 characters long.`);
+    if (Value.length > 256)
+      throw ec2Error('InvalidParameterValue', `Tag value for key "${Key}" must be at most 256 characters long.`);
+    if (Key.toLowerCase().startsWith('aws:'))
+      throw ec2Error('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use: "${Key}".`);
     if (seen.has(Key)) throw ec2Error('InvalidParameterValue', `Duplicate tag key "${Key}" in the request.`);
     seen.add(Key);
   }

@@ -37,7 +37,15 @@ import type { AwsState, AwsTag } from '../../core/model/native/aws.ts';
 import type { Ec2Scope } from '../aws/api.ts';
 import { SandboxEc2, toSecurityGroup } from './aws-ec2.ts';
 import { seedAws } from './aws-seed.ts';
-import { DEFAULT_AWS_LIMITS, IdGenerator, checkTags, ec2Error, newScopeState, type AwsLimits, type ScopeState } from './aws-state.ts';
+import {
+  DEFAULT_AWS_LIMITS,
+  IdGenerator,
+  checkTags,
+  ec2Error,
+  newScopeState,
+  type AwsLimits,
+  type ScopeState,
+} from './aws-state.ts';
 import type { Estate } from './estate-types.ts';
 import { FaultInjector, type FaultPlan } from './faults.ts';
 
@@ -60,7 +68,9 @@ export class SandboxAws {
     const { rulesPerGroupPerDirectionPerFamily: rules, groupsPerInterface: perEni } = this.limits;
     // CLOUD-FACTS §1.2: "This quota multiplied by the quota for security groups per network interface cannot exceed 1,000."
     if (rules * perEni > 1000) {
-      throw new RangeError(`AwsLimits: rules per group (${rules}) × groups per interface (${perEni}) = ${rules * perEni} exceeds AWS's cap of 1,000`);
+      throw new RangeError(
+        `AwsLimits: rules per group (${rules}) × groups per interface (${perEni}) = ${rules * perEni} exceeds AWS's cap of 1,000`,
+      );
     }
     // An injector may be shared with the other sandbox clouds so one plan counts calls across all.
     this.faults = faults instanceof FaultInjector ? faults : new FaultInjector(faults ?? {});
@@ -73,7 +83,10 @@ export class SandboxAws {
    * const aws = SandboxAws.fromEstate(loadEstate('examples/hybrid-estate.yaml'));
    * const ec2 = aws.api({ account: '111111111111', region: 'eu-west-1' });
    */
-  static fromEstate(estate: Estate, options: { limits?: Partial<AwsLimits>; faults?: FaultPlan | FaultInjector } = {}): SandboxAws {
+  static fromEstate(
+    estate: Estate,
+    options: { limits?: Partial<AwsLimits>; faults?: FaultPlan | FaultInjector } = {},
+  ): SandboxAws {
     const aws = new SandboxAws(options.limits ?? {}, options.faults);
     seedAws(structuredClone(estate), (scope) => aws.stateOf(scope), aws.ids, aws.limits);
     return aws;
@@ -92,7 +105,8 @@ export class SandboxAws {
 
   /** Every (account, Region) with a VPC or a prefix list in it, sorted. */
   scopes(): Ec2Scope[] {
-    return [...this.states.keys()].sort()
+    return [...this.states.keys()]
+      .sort()
       .map((k) => this.states.get(k)!)
       .filter((s) => s.vpcs.size > 0 || s.prefixLists.size > 0)
       .map((s) => ({ ...s.scope }));
@@ -101,9 +115,15 @@ export class SandboxAws {
   /** All scopes' groups, ENIs and prefix lists in EC2 API shapes, each sorted by id (what `segsync state` prints). */
   snapshot(): AwsState {
     const all = [...this.states.values()];
-    const byId = <T>(key: (t: T) => string) => (a: T, b: T): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    const byId =
+      <T>(key: (t: T) => string) =>
+      (a: T, b: T): number =>
+        key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
     return structuredClone({
-      SecurityGroups: all.flatMap((s) => [...s.groups.values()]).sort(byId((g) => g.GroupId)).map(toSecurityGroup),
+      SecurityGroups: all
+        .flatMap((s) => [...s.groups.values()])
+        .sort(byId((g) => g.GroupId))
+        .map(toSecurityGroup),
       NetworkInterfaces: all.flatMap((s) => [...s.enis.values()]).sort(byId((e) => e.NetworkInterfaceId)),
       PrefixLists: all.flatMap((s) => [...s.prefixLists.values()]).sort(byId((p) => p.PrefixListId)),
     });

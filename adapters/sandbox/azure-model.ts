@@ -4,7 +4,11 @@
  * lower-cased id while the stored objects keep the caller's spelling.
  */
 import type {
-  AzureApplicationSecurityGroup, AzureIpConfiguration, AzureNetworkInterface, AzureNetworkSecurityGroup, AzureSecurityRule,
+  AzureApplicationSecurityGroup,
+  AzureIpConfiguration,
+  AzureNetworkInterface,
+  AzureNetworkSecurityGroup,
+  AzureSecurityRule,
   AzureVirtualMachine,
 } from '../../core/model/native/azure.ts';
 import { vnetOfSubnet } from '../../core/model/native/azure.ts';
@@ -48,7 +52,8 @@ export interface SubscriptionState {
 export const key = (id: string): string => id.toLowerCase();
 
 /** ARM compares regions without case or spaces ('West Europe' = 'westeurope'). */
-export const sameRegion = (a: string, b: string): boolean => a.replace(/\s+/g, '').toLowerCase() === b.replace(/\s+/g, '').toLowerCase();
+export const sameRegion = (a: string, b: string): boolean =>
+  a.replace(/\s+/g, '').toLowerCase() === b.replace(/\s+/g, '').toLowerCase();
 
 export function azureError(code: string, message: string, status = 400): CloudApiError {
   return new CloudApiError('azure', code, message, status);
@@ -70,17 +75,51 @@ export function resourceId(subscription: string, rg: string, provider: string, t
   return `/subscriptions/${subscription}/resourceGroups/${rg}/providers/${provider}/${type}/${name}`;
 }
 
-export const networkId = (sub: string, rg: string, type: string, name: string): string => resourceId(sub, rg, 'Microsoft.Network', type, name);
+export const networkId = (sub: string, rg: string, type: string, name: string): string =>
+  resourceId(sub, rg, 'Microsoft.Network', type, name);
 
 /** The six default rules, exactly as the service returns them (specs/azure/examples/NetworkSecurityGroupCreate.json). */
-const DEFAULT_RULES: ReadonlyArray<[string, string, string, string, 'Allow' | 'Deny', number, 'Inbound' | 'Outbound']> = [
-  ['AllowVnetInBound', 'Allow inbound traffic from all VMs in VNET', 'VirtualNetwork', 'VirtualNetwork', 'Allow', 65000, 'Inbound'],
-  ['AllowAzureLoadBalancerInBound', 'Allow inbound traffic from azure load balancer', 'AzureLoadBalancer', '*', 'Allow', 65001, 'Inbound'],
-  ['DenyAllInBound', 'Deny all inbound traffic', '*', '*', 'Deny', 65500, 'Inbound'],
-  ['AllowVnetOutBound', 'Allow outbound traffic from all VMs to all VMs in VNET', 'VirtualNetwork', 'VirtualNetwork', 'Allow', 65000, 'Outbound'],
-  ['AllowInternetOutBound', 'Allow outbound traffic from all VMs to Internet', '*', 'Internet', 'Allow', 65001, 'Outbound'],
-  ['DenyAllOutBound', 'Deny all outbound traffic', '*', '*', 'Deny', 65500, 'Outbound'],
-];
+const DEFAULT_RULES: ReadonlyArray<[string, string, string, string, 'Allow' | 'Deny', number, 'Inbound' | 'Outbound']> =
+  [
+    [
+      'AllowVnetInBound',
+      'Allow inbound traffic from all VMs in VNET',
+      'VirtualNetwork',
+      'VirtualNetwork',
+      'Allow',
+      65000,
+      'Inbound',
+    ],
+    [
+      'AllowAzureLoadBalancerInBound',
+      'Allow inbound traffic from azure load balancer',
+      'AzureLoadBalancer',
+      '*',
+      'Allow',
+      65001,
+      'Inbound',
+    ],
+    ['DenyAllInBound', 'Deny all inbound traffic', '*', '*', 'Deny', 65500, 'Inbound'],
+    [
+      'AllowVnetOutBound',
+      'Allow outbound traffic from all VMs to all VMs in VNET',
+      'VirtualNetwork',
+      'VirtualNetwork',
+      'Allow',
+      65000,
+      'Outbound',
+    ],
+    [
+      'AllowInternetOutBound',
+      'Allow outbound traffic from all VMs to Internet',
+      '*',
+      'Internet',
+      'Allow',
+      65001,
+      'Outbound',
+    ],
+    ['DenyAllOutBound', 'Deny all outbound traffic', '*', '*', 'Deny', 65500, 'Outbound'],
+  ];
 
 function defaultRules(nsg: AzureNetworkSecurityGroup): AzureSecurityRule[] {
   return DEFAULT_RULES.map(([name, description, source, destination, access, priority, direction]) => ({
@@ -88,14 +127,24 @@ function defaultRules(nsg: AzureNetworkSecurityGroup): AzureSecurityRule[] {
     name,
     ...(nsg.etag === undefined ? {} : { etag: nsg.etag }),
     properties: {
-      provisioningState: 'Succeeded', description, protocol: '*', sourcePortRange: '*', destinationPortRange: '*',
-      sourceAddressPrefix: source, destinationAddressPrefix: destination, access, priority, direction,
+      provisioningState: 'Succeeded',
+      description,
+      protocol: '*',
+      sourcePortRange: '*',
+      destinationPortRange: '*',
+      sourceAddressPrefix: source,
+      destinationAddressPrefix: destination,
+      access,
+      priority,
+      direction,
     },
   }));
 }
 
-const byId = <T extends { id: string }>(a: T, b: T): number => (key(a.id) < key(b.id) ? -1 : key(a.id) > key(b.id) ? 1 : 0);
-const byName = <T extends { name: string }>(a: T, b: T): number => (key(a.name) < key(b.name) ? -1 : key(a.name) > key(b.name) ? 1 : 0);
+const byId = <T extends { id: string }>(a: T, b: T): number =>
+  key(a.id) < key(b.id) ? -1 : key(a.id) > key(b.id) ? 1 : 0;
+const byName = <T extends { name: string }>(a: T, b: T): number =>
+  key(a.name) < key(b.name) ? -1 : key(a.name) > key(b.name) ? 1 : 0;
 export const sortById = <T extends { id: string }>(items: Iterable<T>): T[] => [...items].sort(byId);
 
 /**
@@ -104,9 +153,18 @@ export const sortById = <T extends { id: string }>(items: Iterable<T>): T[] => [
  */
 export function renderNsg(sub: SubscriptionState, nsg: AzureNetworkSecurityGroup): AzureNetworkSecurityGroup {
   const copy = structuredClone(nsg);
-  const securityRules = copy.properties.securityRules.sort(byName).map((r) => ({ ...r, ...(nsg.etag === undefined ? {} : { etag: nsg.etag }) }));
-  const nics = sortById([...sub.nics.values()].filter((n) => n.properties.networkSecurityGroup && key(n.properties.networkSecurityGroup.id) === key(nsg.id)));
-  const subnets = [...sub.subnetNsgs.values()].filter((s) => key(s.nsg) === key(nsg.id)).map((s) => ({ id: s.subnet })).sort(byId);
+  const securityRules = copy.properties.securityRules
+    .sort(byName)
+    .map((r) => ({ ...r, ...(nsg.etag === undefined ? {} : { etag: nsg.etag }) }));
+  const nics = sortById(
+    [...sub.nics.values()].filter(
+      (n) => n.properties.networkSecurityGroup && key(n.properties.networkSecurityGroup.id) === key(nsg.id),
+    ),
+  );
+  const subnets = [...sub.subnetNsgs.values()]
+    .filter((s) => key(s.nsg) === key(nsg.id))
+    .map((s) => ({ id: s.subnet }))
+    .sort(byId);
   return {
     ...copy,
     properties: {
@@ -142,13 +200,26 @@ function subscriptionState(subs: Map<string, SubscriptionState>, subscription: s
   const existing = subs.get(key(subscription));
   if (existing) return existing;
   const created: SubscriptionState = {
-    subscription, resourceGroups: new Set(), vms: new Map(), nics: new Map(), nsgs: new Map(), asgs: new Map(), subnetNsgs: new Map(),
+    subscription,
+    resourceGroups: new Set(),
+    vms: new Map(),
+    nics: new Map(),
+    nsgs: new Map(),
+    asgs: new Map(),
+    subnetNsgs: new Map(),
   };
   subs.set(key(subscription), created);
   return created;
 }
 
-function ipConfiguration(nicId: string, name: string, ip: string, version: 'IPv4' | 'IPv6', subnet: string, primary: boolean): AzureIpConfiguration {
+function ipConfiguration(
+  nicId: string,
+  name: string,
+  ip: string,
+  version: 'IPv4' | 'IPv6',
+  subnet: string,
+  primary: boolean,
+): AzureIpConfiguration {
   return {
     id: `${nicId}/ipConfigurations/${name}`,
     name,
@@ -156,14 +227,20 @@ function ipConfiguration(nicId: string, name: string, ip: string, version: 'IPv4
   };
 }
 
-interface Placement { vm: EstateAzureVm; rg: string; vnetRg: string; vmId: string }
+interface Placement {
+  vm: EstateAzureVm;
+  rg: string;
+  vnetRg: string;
+  vmId: string;
+}
 
 function seedNic(p: Placement, nic: EstateNic, name: string, etag: string): AzureNetworkInterface {
   const sub = p.vm.subscription;
   const id = networkId(sub, p.rg, 'networkInterfaces', name);
   const subnet = `${networkId(sub, p.vnetRg, 'virtualNetworks', p.vm.vnet)}/subnets/${nic.subnet ?? p.vm.subnet ?? 'default'}`;
   const ipConfigurations = [ipConfiguration(id, 'ipconfig1', nic.ip, 'IPv4', subnet, true)];
-  if (nic.ipv6 !== undefined) ipConfigurations.push(ipConfiguration(id, 'ipconfig-v6', nic.ipv6, 'IPv6', subnet, false));
+  if (nic.ipv6 !== undefined)
+    ipConfigurations.push(ipConfiguration(id, 'ipconfig-v6', nic.ipv6, 'IPv6', subnet, false));
   return { id, name, location: p.vm.region, etag, properties: { ipConfigurations, virtualMachine: { id: p.vmId } } };
 }
 
@@ -180,7 +257,9 @@ function seedNsg(sub: SubscriptionState, p: Placement, clock: EtagClock): string
 function seedVm(sub: SubscriptionState, p: Placement, clock: EtagClock): void {
   const { vm } = p;
   if (sub.vms.has(key(p.vmId))) throw new Error(`estate: Azure VM ${p.vmId} is listed twice`);
-  const nics = [seedNic(p, { ip: vm.ip, ...(vm.ipv6 === undefined ? {} : { ipv6: vm.ipv6 }) }, `${vm.id}-nic0`, clock.next())];
+  const nics = [
+    seedNic(p, { ip: vm.ip, ...(vm.ipv6 === undefined ? {} : { ipv6: vm.ipv6 }) }, `${vm.id}-nic0`, clock.next()),
+  ];
   (vm.nics ?? []).forEach((n, i) => nics.push(seedNic(p, n, n.id ?? `${vm.id}-nic${i + 1}`, clock.next())));
   const primary = nics[0] as AzureNetworkInterface;
   if (vm.nsg !== undefined) primary.properties.networkSecurityGroup = { id: seedNsg(sub, p, clock) };
@@ -189,7 +268,10 @@ function seedVm(sub: SubscriptionState, p: Placement, clock: EtagClock): void {
     sub.nics.set(key(nic.id), nic);
   }
   sub.vms.set(key(p.vmId), {
-    id: p.vmId, name: vm.id, location: vm.region, tags: { ...vm.tags },
+    id: p.vmId,
+    name: vm.id,
+    location: vm.region,
+    tags: { ...vm.tags },
     properties: { networkProfile: { networkInterfaces: nics.map((n) => ({ id: n.id })) } },
   });
 }
@@ -209,7 +291,11 @@ export function seedAzure(estate: Estate, clock: EtagClock): Map<string, Subscri
     const vnetRg = vnetRgs.get(vnetKey) ?? rg;
     vnetRgs.set(vnetKey, vnetRg);
     sub.resourceGroups.add(key(rg)).add(key(vnetRg));
-    seedVm(sub, { vm, rg, vnetRg, vmId: resourceId(vm.subscription, rg, 'Microsoft.Compute', 'virtualMachines', vm.id) }, clock);
+    seedVm(
+      sub,
+      { vm, rg, vnetRg, vmId: resourceId(vm.subscription, rg, 'Microsoft.Compute', 'virtualMachines', vm.id) },
+      clock,
+    );
   }
   return subs;
 }

@@ -57,9 +57,28 @@
  * in the 4000-per-NSG limit; AVNM admin rules; serialized concurrent writes (one process, every
  * call completes atomically); the `x-ms-ratelimit-*` headers.
  */
-import type { AzureApplicationSecurityGroup, AzureNetworkInterface, AzureNetworkSecurityGroup, AzureSecurityRule, AzureState, AzureVirtualMachine } from '../../core/model/native/azure.ts';
+import type {
+  AzureApplicationSecurityGroup,
+  AzureNetworkInterface,
+  AzureNetworkSecurityGroup,
+  AzureSecurityRule,
+  AzureState,
+  AzureVirtualMachine,
+} from '../../core/model/native/azure.ts';
 import type { AzureNetworkApi, AzureScope } from '../azure/api.ts';
-import { DEFAULT_AZURE_LIMITS, EtagClock, azureError, key, networkId, renderNsg, sameRegion, seedAzure, sortById, type AzureLimits, type SubscriptionState } from './azure-model.ts';
+import {
+  DEFAULT_AZURE_LIMITS,
+  EtagClock,
+  azureError,
+  key,
+  networkId,
+  renderNsg,
+  sameRegion,
+  seedAzure,
+  sortById,
+  type AzureLimits,
+  type SubscriptionState,
+} from './azure-model.ts';
 import { updatedNic } from './azure-nic.ts';
 import { checkResourceName, storedRule, validateRuleSet } from './azure-rules.ts';
 import type { Estate } from './estate-types.ts';
@@ -76,25 +95,43 @@ interface World {
 
 function checkIfMatch(current: string | undefined, ifMatch: string | undefined, id: string): void {
   if (ifMatch === undefined || (ifMatch === '*' && current !== undefined) || ifMatch === current) return;
-  throw azureError('PreconditionFailed', `Precondition failed. Etag provided in if-match header ${ifMatch} does not match etag ${current ?? '(none: the resource does not exist)'} of resource ${id}.`, 412);
+  throw azureError(
+    'PreconditionFailed',
+    `Precondition failed. Etag provided in if-match header ${ifMatch} does not match etag ${current ?? '(none: the resource does not exist)'} of resource ${id}.`,
+    412,
+  );
 }
 
-function checkPlacement(sub: SubscriptionState, rg: string, location: string | undefined, existing: { id: string; location: string } | undefined): string {
-  if (!sub.resourceGroups.has(key(rg))) throw azureError('ResourceGroupNotFound', `Resource group '${rg}' could not be found.`, 404);
-  if (location === undefined || location === '') throw azureError('LocationRequired', 'The location property is required for this definition.');
+function checkPlacement(
+  sub: SubscriptionState,
+  rg: string,
+  location: string | undefined,
+  existing: { id: string; location: string } | undefined,
+): string {
+  if (!sub.resourceGroups.has(key(rg)))
+    throw azureError('ResourceGroupNotFound', `Resource group '${rg}' could not be found.`, 404);
+  if (location === undefined || location === '')
+    throw azureError('LocationRequired', 'The location property is required for this definition.');
   if (existing && !sameRegion(existing.location, location)) {
-    throw azureError('InvalidResourceLocation', `The resource '${existing.id}' already exists in location '${existing.location}'. A resource with the same name cannot be created in location '${location}'.`);
+    throw azureError(
+      'InvalidResourceLocation',
+      `The resource '${existing.id}' already exists in location '${existing.location}'. A resource with the same name cannot be created in location '${location}'.`,
+    );
   }
   return location;
 }
 
-const withTags = (tags: Record<string, string> | undefined): { tags?: Record<string, string> } => (tags === undefined ? {} : { tags: { ...tags } });
+const withTags = (tags: Record<string, string> | undefined): { tags?: Record<string, string> } =>
+  tags === undefined ? {} : { tags: { ...tags } };
 
 /** The Microsoft.Network API of one sandbox subscription. */
 export class SandboxAzureNetwork implements AzureNetworkApi {
   readonly scope: AzureScope;
 
-  constructor(private readonly world: World, private readonly sub: SubscriptionState) {
+  constructor(
+    private readonly world: World,
+    private readonly sub: SubscriptionState,
+  ) {
     this.scope = { subscription: sub.subscription };
   }
 
@@ -127,11 +164,16 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
 
   async listSubnetNetworkSecurityGroups(): Promise<Record<string, string>> {
     const sub = this.begin('listSubnetNetworkSecurityGroups');
-    return Object.fromEntries(sortById([...sub.subnetNsgs.values()].map((s) => ({ id: s.subnet, nsg: s.nsg }))).map((s) => [s.id, s.nsg]));
+    return Object.fromEntries(
+      sortById([...sub.subnetNsgs.values()].map((s) => ({ id: s.subnet, nsg: s.nsg }))).map((s) => [s.id, s.nsg]),
+    );
   }
 
   async createOrUpdateNetworkSecurityGroup(
-    rg: string, name: string, nsg: { location: string; tags?: Record<string, string>; properties: { securityRules: AzureSecurityRule[] } }, options?: { ifMatch?: string },
+    rg: string,
+    name: string,
+    nsg: { location: string; tags?: Record<string, string>; properties: { securityRules: AzureSecurityRule[] } },
+    options?: { ifMatch?: string },
   ): Promise<AzureNetworkSecurityGroup> {
     const sub = this.begin('createOrUpdateNetworkSecurityGroup');
     checkResourceName(name);
@@ -143,7 +185,12 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
     const rules = (nsg.properties?.securityRules ?? []).map((r) => storedRule(nsgId, r.name, r));
     validateRuleSet({ sub, nsgId, location, limits: this.world.limits }, rules);
     const stored: AzureNetworkSecurityGroup = {
-      id: nsgId, name: existing?.name ?? name, location: existing?.location ?? location, etag: this.world.clock.next(), ...withTags(nsg.tags), properties: { securityRules: rules },
+      id: nsgId,
+      name: existing?.name ?? name,
+      location: existing?.location ?? location,
+      etag: this.world.clock.next(),
+      ...withTags(nsg.tags),
+      properties: { securityRules: rules },
     };
     sub.nsgs.set(key(id), stored);
     return renderNsg(sub, stored);
@@ -156,7 +203,10 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
     const rendered = renderNsg(sub, nsg).properties;
     const users = [...(rendered.networkInterfaces ?? []), ...(rendered.subnets ?? [])].map((r) => r.id);
     if (users.length > 0) {
-      throw azureError('InUseNetworkSecurityGroupCannotBeDeleted', `Network security group ${nsg.id} cannot be deleted because it is in use by the following resources: ${users.join(', ')}. In order to delete the Network security group, remove the association with the resource(s).`);
+      throw azureError(
+        'InUseNetworkSecurityGroupCannotBeDeleted',
+        `Network security group ${nsg.id} cannot be deleted because it is in use by the following resources: ${users.join(', ')}. In order to delete the Network security group, remove the association with the resource(s).`,
+      );
     }
     sub.nsgs.delete(key(nsg.id));
   }
@@ -164,7 +214,12 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
   /** The NSG a child write goes to; 404 ParentResourceNotFound when it does not exist. */
   private parentNsg(rg: string, nsgName: string): AzureNetworkSecurityGroup {
     const nsg = this.sub.nsgs.get(key(this.id(rg, 'networkSecurityGroups', nsgName)));
-    if (!nsg) throw azureError('ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${nsgName}' not found.`, 404);
+    if (!nsg)
+      throw azureError(
+        'ParentResourceNotFound',
+        `Can not perform requested operation on nested resource. Parent resource '${nsgName}' not found.`,
+        404,
+      );
     return nsg;
   }
 
@@ -175,7 +230,12 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
     return renderNsg(this.sub, updated);
   }
 
-  async createOrUpdateSecurityRule(rg: string, nsgName: string, ruleName: string, rule: AzureSecurityRule): Promise<AzureSecurityRule> {
+  async createOrUpdateSecurityRule(
+    rg: string,
+    nsgName: string,
+    ruleName: string,
+    rule: AzureSecurityRule,
+  ): Promise<AzureSecurityRule> {
     this.begin('createOrUpdateSecurityRule');
     const nsg = this.parentNsg(rg, nsgName);
     const existing = nsg.properties.securityRules.find((r) => key(r.name) === key(ruleName));
@@ -194,15 +254,23 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
     this.replaceRules(nsg, rules);
   }
 
-  async createOrUpdateApplicationSecurityGroup(rg: string, name: string, asg: { location: string; tags?: Record<string, string> }): Promise<AzureApplicationSecurityGroup> {
+  async createOrUpdateApplicationSecurityGroup(
+    rg: string,
+    name: string,
+    asg: { location: string; tags?: Record<string, string> },
+  ): Promise<AzureApplicationSecurityGroup> {
     const sub = this.begin('createOrUpdateApplicationSecurityGroup');
     checkResourceName(name);
     const id = this.id(rg, 'applicationSecurityGroups', name);
     const existing = sub.asgs.get(key(id));
     const location = checkPlacement(sub, rg, asg.location, existing);
     const stored: AzureApplicationSecurityGroup = {
-      id: existing?.id ?? id, name: existing?.name ?? name, location: existing?.location ?? location, etag: this.world.clock.next(),
-      ...withTags(asg.tags), properties: { provisioningState: 'Succeeded' },
+      id: existing?.id ?? id,
+      name: existing?.name ?? name,
+      location: existing?.location ?? location,
+      etag: this.world.clock.next(),
+      ...withTags(asg.tags),
+      properties: { provisioningState: 'Succeeded' },
     };
     sub.asgs.set(key(id), stored);
     return structuredClone(stored);
@@ -210,11 +278,21 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
 
   /** Who still references an ASG: IP configurations first, then security rules. */
   private asgUsers(asgId: string): { ipConfigurations: string[]; rules: string[] } {
-    const ipConfigurations = [...this.sub.nics.values()].flatMap((n) => n.properties.ipConfigurations)
-      .filter((c) => (c.properties.applicationSecurityGroups ?? []).some((a) => key(a.id) === key(asgId))).map((c) => c.id).sort();
-    const rules = [...this.sub.nsgs.values()].flatMap((n) => n.properties.securityRules)
-      .filter((r) => [...(r.properties.sourceApplicationSecurityGroups ?? []), ...(r.properties.destinationApplicationSecurityGroups ?? [])].some((a) => key(a.id) === key(asgId)))
-      .map((r) => r.id ?? r.name).sort();
+    const ipConfigurations = [...this.sub.nics.values()]
+      .flatMap((n) => n.properties.ipConfigurations)
+      .filter((c) => (c.properties.applicationSecurityGroups ?? []).some((a) => key(a.id) === key(asgId)))
+      .map((c) => c.id)
+      .sort();
+    const rules = [...this.sub.nsgs.values()]
+      .flatMap((n) => n.properties.securityRules)
+      .filter((r) =>
+        [
+          ...(r.properties.sourceApplicationSecurityGroups ?? []),
+          ...(r.properties.destinationApplicationSecurityGroups ?? []),
+        ].some((a) => key(a.id) === key(asgId)),
+      )
+      .map((r) => r.id ?? r.name)
+      .sort();
     return { ipConfigurations, rules };
   }
 
@@ -224,17 +302,33 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
     if (!asg) return;
     const { ipConfigurations, rules } = this.asgUsers(asg.id);
     if (ipConfigurations.length > 0 || rules.length > 0) {
-      const by = ipConfigurations.length > 0 ? `IpConfiguration(s) ${ipConfigurations.join(', ')}` : `security rule(s) ${rules.join(', ')}`;
-      throw azureError('InUseApplicationSecurityGroupCannotBeDeleted', `Application Security Group ${asg.name} cannot be deleted because it is referenced by ${by}.`);
+      const by =
+        ipConfigurations.length > 0
+          ? `IpConfiguration(s) ${ipConfigurations.join(', ')}`
+          : `security rule(s) ${rules.join(', ')}`;
+      throw azureError(
+        'InUseApplicationSecurityGroupCannotBeDeleted',
+        `Application Security Group ${asg.name} cannot be deleted because it is referenced by ${by}.`,
+      );
     }
     sub.asgs.delete(key(asg.id));
   }
 
-  async createOrUpdateNetworkInterface(rg: string, name: string, nic: AzureNetworkInterface, options?: { ifMatch?: string }): Promise<AzureNetworkInterface> {
+  async createOrUpdateNetworkInterface(
+    rg: string,
+    name: string,
+    nic: AzureNetworkInterface,
+    options?: { ifMatch?: string },
+  ): Promise<AzureNetworkInterface> {
     const sub = this.begin('createOrUpdateNetworkInterface');
     const id = this.id(rg, 'networkInterfaces', name);
     const current = sub.nics.get(key(id));
-    if (!current) throw azureError('ResourceNotFound', `The Resource 'Microsoft.Network/networkInterfaces/${name}' under resource group '${rg}' was not found (the sandbox does not create NICs).`, 404);
+    if (!current)
+      throw azureError(
+        'ResourceNotFound',
+        `The Resource 'Microsoft.Network/networkInterfaces/${name}' under resource group '${rg}' was not found (the sandbox does not create NICs).`,
+        404,
+      );
     checkIfMatch(current.etag, options?.ifMatch, current.id);
     const updated = updatedNic(sub, current, nic, this.world.limits, this.world.clock.next());
     sub.nics.set(key(id), updated);
@@ -248,9 +342,17 @@ export class SandboxAzure {
 
   private constructor(private readonly world: World) {}
 
-  static fromEstate(estate: Estate, options: { limits?: Partial<AzureLimits>; faults?: FaultInjector } = {}): SandboxAzure {
+  static fromEstate(
+    estate: Estate,
+    options: { limits?: Partial<AzureLimits>; faults?: FaultInjector } = {},
+  ): SandboxAzure {
     const clock = new EtagClock();
-    return new SandboxAzure({ subs: seedAzure(estate, clock), clock, limits: { ...DEFAULT_AZURE_LIMITS, ...options.limits }, faults: options.faults });
+    return new SandboxAzure({
+      subs: seedAzure(estate, clock),
+      clock,
+      limits: { ...DEFAULT_AZURE_LIMITS, ...options.limits },
+      faults: options.faults,
+    });
   }
 
   private subscription(subscription: string): SubscriptionState {
@@ -273,7 +375,9 @@ export class SandboxAzure {
   /** The whole Azure state across subscriptions, in the shape the evaluator reads, sorted by id. */
   snapshot(): AzureState {
     const subs = [...this.world.subs.values()].sort((a, b) => (key(a.subscription) < key(b.subscription) ? -1 : 1));
-    const subnets = subs.flatMap((s) => [...s.subnetNsgs.values()]).sort((a, b) => (key(a.subnet) < key(b.subnet) ? -1 : 1));
+    const subnets = subs
+      .flatMap((s) => [...s.subnetNsgs.values()])
+      .sort((a, b) => (key(a.subnet) < key(b.subnet) ? -1 : 1));
     return {
       networkSecurityGroups: sortById(subs.flatMap((s) => [...s.nsgs.values()].map((n) => renderNsg(s, n)))),
       applicationSecurityGroups: structuredClone(sortById(subs.flatMap((s) => [...s.asgs.values()]))),
@@ -288,7 +392,12 @@ export class SandboxAzure {
    */
   tagVm(subscription: string, vmName: string, tags: Record<string, string | null>): void {
     const matches = [...this.subscription(subscription).vms.values()].filter((v) => key(v.name) === key(vmName));
-    if (matches.length !== 1) throw azureError('ResourceNotFound', `${matches.length === 0 ? 'No' : 'More than one'} virtual machine named '${vmName}' in subscription '${subscription}'.`, 404);
+    if (matches.length !== 1)
+      throw azureError(
+        'ResourceNotFound',
+        `${matches.length === 0 ? 'No' : 'More than one'} virtual machine named '${vmName}' in subscription '${subscription}'.`,
+        404,
+      );
     const vm = matches[0] as AzureVirtualMachine;
     const next = { ...vm.tags };
     for (const [k, v] of Object.entries(tags)) {

@@ -17,7 +17,9 @@ type Path = PropertyKey[];
 function items(data: Item, key: string): Array<[number, Item]> {
   const list = data[key];
   if (!Array.isArray(list)) return [];
-  return list.flatMap((v, i): Array<[number, Item]> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? [[i, v as Item]] : []));
+  return list.flatMap((v, i): Array<[number, Item]> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? [[i, v as Item]] : [],
+  );
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -39,7 +41,11 @@ function duplicateIds(data: Item, pos: PositionIndex): Diagnostic[] {
     ['azure', 'id', (it) => str(it.id)],
     ['gcp', 'id', (it) => str(it.id)],
     ['awsSecurityGroups', 'id', (it) => str(it.id)],
-    ['gcpFirewalls', 'name', (it) => (str(it.project) && str(it.name) ? `${str(it.project)}/${str(it.name)}` : undefined)],
+    [
+      'gcpFirewalls',
+      'name',
+      (it) => (str(it.project) && str(it.name) ? `${str(it.project)}/${str(it.name)}` : undefined),
+    ],
   ];
   for (const [list, field, keyOf] of lists) {
     const seen = new Map<string, number>();
@@ -48,20 +54,36 @@ function duplicateIds(data: Item, pos: PositionIndex): Diagnostic[] {
       if (key === undefined) continue;
       const first = seen.get(key);
       if (first === undefined) seen.set(key, i);
-      else out.push(diag('duplicate-id', [list, i, field], pos.at([list, i, field]),
-        `${field} "${String(it[field])}" is already used by ${list}[${first}]`, `every ${list} entry needs its own ${field}`));
+      else
+        out.push(
+          diag(
+            'duplicate-id',
+            [list, i, field],
+            pos.at([list, i, field]),
+            `${field} "${String(it[field])}" is already used by ${list}[${first}]`,
+            `every ${list} entry needs its own ${field}`,
+          ),
+        );
     }
   }
   return out;
 }
 
 /** Where an address sits: the network it must be unique in, and its place in the file. */
-interface Placed { network: string; text: string; path: Path; owner: string }
+interface Placed {
+  network: string;
+  text: string;
+  path: Path;
+  owner: string;
+}
 
 function addressesOf(list: string, i: number, it: Item): Placed[] {
-  const network = list === 'aws' ? `VPC ${str(it.vpc)}`
-    : list === 'azure' ? `VNet ${str(it.subscription)}/${str(it.vnet)}`
-      : `network ${str(it.project)}/${str(it.network)}`;
+  const network =
+    list === 'aws'
+      ? `VPC ${str(it.vpc)}`
+      : list === 'azure'
+        ? `VNet ${str(it.subscription)}/${str(it.vnet)}`
+        : `network ${str(it.project)}/${str(it.network)}`;
   const owner = str(it.id) ?? `${list}[${i}]`;
   const out: Placed[] = [];
   for (const field of ['ip', 'ipv6']) {
@@ -91,8 +113,16 @@ function duplicateAddresses(data: Item, pos: PositionIndex): Diagnostic[] {
         const key = `${list}|${placed.network}|${parsed.value.family}|${parsed.value.value}`;
         const first = seen.get(key);
         if (!first) seen.set(key, placed);
-        else out.push(diag('duplicate-ip', placed.path, pos.at(placed.path),
-          `address ${placed.text} is already used by ${first.owner} in ${placed.network}`, 'addresses must be unique within one network'));
+        else
+          out.push(
+            diag(
+              'duplicate-ip',
+              placed.path,
+              pos.at(placed.path),
+              `address ${placed.text} is already used by ${first.owner} in ${placed.network}`,
+              'addresses must be unique within one network',
+            ),
+          );
       }
     }
   }
@@ -110,9 +140,16 @@ function vpcScopes(data: Item, pos: PositionIndex): Diagnostic[] {
       const scope = `account ${account} Region ${region}`;
       const first = home.get(vpc);
       if (!first) home.set(vpc, { scope, where: `${list}[${i}]` });
-      else if (first.scope !== scope) out.push(diag('vpc-scope-conflict', [list, i, 'vpc'], pos.at([list, i, 'vpc']),
-        `VPC "${vpc}" is in ${first.scope} (${first.where}), not ${scope}: a VPC id belongs to exactly one account and Region`,
-        'give VPCs in different accounts or Regions different ids'));
+      else if (first.scope !== scope)
+        out.push(
+          diag(
+            'vpc-scope-conflict',
+            [list, i, 'vpc'],
+            pos.at([list, i, 'vpc']),
+            `VPC "${vpc}" is in ${first.scope} (${first.where}), not ${scope}: a VPC id belongs to exactly one account and Region`,
+            'give VPCs in different accounts or Regions different ids',
+          ),
+        );
     }
   }
   return out;
@@ -121,7 +158,9 @@ function vpcScopes(data: Item, pos: PositionIndex): Diagnostic[] {
 /** An instance's foreign groups must exist and be in the instance's own VPC. */
 function securityGroupRefs(data: Item, pos: PositionIndex): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const groups = new Map(items(data, 'awsSecurityGroups').flatMap(([, g]) => (str(g.id) ? [[str(g.id)!, g] as const] : [])));
+  const groups = new Map(
+    items(data, 'awsSecurityGroups').flatMap(([, g]) => (str(g.id) ? [[str(g.id)!, g] as const] : [])),
+  );
   for (const [i, it] of items(data, 'aws')) {
     const refs = Array.isArray(it.securityGroups) ? it.securityGroups : [];
     refs.forEach((ref: unknown, j) => {
@@ -130,12 +169,27 @@ function securityGroupRefs(data: Item, pos: PositionIndex): Diagnostic[] {
       const group = groups.get(ref);
       if (!group) {
         const suggestion = didYouMean(ref, groups.keys());
-        out.push(diag('unknown-security-group', path, pos.at(path), `security group "${ref}" is not defined in awsSecurityGroups`,
-          suggestion ? `did you mean "${suggestion}"?` : 'define it under awsSecurityGroups, or remove it to use the VPC default group'));
+        out.push(
+          diag(
+            'unknown-security-group',
+            path,
+            pos.at(path),
+            `security group "${ref}" is not defined in awsSecurityGroups`,
+            suggestion
+              ? `did you mean "${suggestion}"?`
+              : 'define it under awsSecurityGroups, or remove it to use the VPC default group',
+          ),
+        );
       } else if (group.vpc !== it.vpc || group.account !== it.account || group.region !== it.region) {
-        out.push(diag('security-group-vpc-mismatch', path, pos.at(path),
-          `security group "${ref}" is in ${String(group.vpc)} (account ${String(group.account)}, ${String(group.region)}), but ${String(it.id)} is in ${String(it.vpc)} (account ${String(it.account)}, ${String(it.region)})`,
-          'an interface can only use security groups of its own VPC'));
+        out.push(
+          diag(
+            'security-group-vpc-mismatch',
+            path,
+            pos.at(path),
+            `security group "${ref}" is in ${String(group.vpc)} (account ${String(group.account)}, ${String(group.region)}), but ${String(it.id)} is in ${String(it.vpc)} (account ${String(it.account)}, ${String(it.region)})`,
+            'an interface can only use security groups of its own VPC',
+          ),
+        );
       }
     });
   }

@@ -11,19 +11,27 @@ import { parseAddress, parseCidr } from '../../core/model/address.ts';
 
 const address = z.string().superRefine((value, ctx) => {
   const parsed = parseAddress(value);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { code: 'invalid-address', hint: parsed.hint } });
+  if (!parsed.ok)
+    ctx.addIssue({ code: 'custom', message: parsed.message, params: { code: 'invalid-address', hint: parsed.hint } });
 });
 
 const cidr = z.string().superRefine((value, ctx) => {
   const parsed = parseCidr(value);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { code: 'invalid-cidr', hint: parsed.hint } });
+  if (!parsed.ok)
+    ctx.addIssue({ code: 'custom', message: parsed.message, params: { code: 'invalid-cidr', hint: parsed.hint } });
 });
 
 /** AWS account ids are exactly 12 digits (leading zeros count, hence a string). */
 const awsAccount = z.string().superRefine((value, ctx) => {
   if (!/^\d{12}$/.test(value)) {
-    ctx.addIssue({ code: 'custom', message: `AWS account "${value}" is not valid: an account id is exactly 12 digits`,
-      params: { code: 'invalid-account', hint: 'write it quoted, with any leading zeros, e.g. account: "012345678901"' } });
+    ctx.addIssue({
+      code: 'custom',
+      message: `AWS account "${value}" is not valid: an account id is exactly 12 digits`,
+      params: {
+        code: 'invalid-account',
+        hint: 'write it quoted, with any leading zeros, e.g. account: "012345678901"',
+      },
+    });
   }
 });
 
@@ -33,8 +41,11 @@ const portRange = z.string().superRefine((value, ctx) => {
   const lo = m ? Number(m[1]) : NaN;
   const hi = m ? Number(m[2] ?? m[1]) : NaN;
   if (!m || lo > 65535 || hi > 65535 || lo > hi) {
-    ctx.addIssue({ code: 'custom', message: `ports "${value}" is not valid: expected a port like "22" or a range like "8000-8100" within 0-65535`,
-      params: { code: 'invalid-port' } });
+    ctx.addIssue({
+      code: 'custom',
+      message: `ports "${value}" is not valid: expected a port like "22" or a range like "8000-8100" within 0-65535`,
+      params: { code: 'invalid-port' },
+    });
   }
 });
 
@@ -90,7 +101,9 @@ export const GcpInstanceSchema = z.strictObject({
 export const AwsRuleSchema = z.strictObject({ protocol: z.enum(PROTOCOLS), ports: portRange.optional(), cidr });
 
 export const AwsSecurityGroupSchema = z.strictObject({
-  id: z.string().regex(/^sg-[0-9a-z-]+$/, { error: 'a security group id looks like sg-0123abcd (sg- then lowercase letters, digits, -)' }),
+  id: z.string().regex(/^sg-[0-9a-z-]+$/, {
+    error: 'a security group id looks like sg-0123abcd (sg- then lowercase letters, digits, -)',
+  }),
   account: awsAccount,
   region: z.string().min(1),
   vpc: z.string().min(1),

@@ -20,7 +20,10 @@ export type { Estate } from './estate-types.ts';
 /** The estate file has errors (or cannot be read); `diagnostics` lists every one. */
 export class EstateError extends SegsyncError {
   readonly retryable = false;
-  constructor(readonly diagnostics: Diagnostic[], summary?: string) {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    summary?: string,
+  ) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     super(summary ?? `estate has ${errors.length} error(s):\n${errors.map(renderDiagnostic).join('\n')}`);
   }
@@ -40,9 +43,18 @@ export function parseEstate(text: string, filename: string): { estate?: Estate; 
   // An empty file is an empty estate: a sandbox with no workloads is legitimate.
   if (data === null || data === undefined) return { estate: structuredClone(EMPTY), diagnostics: [] };
   if (typeof data !== 'object' || Array.isArray(data)) {
-    return { diagnostics: [{ code: 'wrong-type', severity: 'error', path: [], source: { file: filename, line: 1, column: 1 },
-      message: `expected a mapping with aws, azure, gcp (lists of instances), found ${describe(data)}`,
-      hint: 'start from examples/hybrid-estate.yaml' }] };
+    return {
+      diagnostics: [
+        {
+          code: 'wrong-type',
+          severity: 'error',
+          path: [],
+          source: { file: filename, line: 1, column: 1 },
+          message: `expected a mapping with aws, azure, gcp (lists of instances), found ${describe(data)}`,
+          hint: 'start from examples/hybrid-estate.yaml',
+        },
+      ],
+    };
   }
   const parsed = EstateSchema.safeParse(data);
   const diagnostics = sortDiagnostics([
@@ -65,8 +77,13 @@ export function loadEstate(path: string): Estate {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    const d: Diagnostic = { code: 'estate-unreadable', severity: 'error', path: [], message: `cannot read estate file ${path}: ${reason}`,
-      hint: 'pass the path of an estate YAML file, e.g. examples/hybrid-estate.yaml' };
+    const d: Diagnostic = {
+      code: 'estate-unreadable',
+      severity: 'error',
+      path: [],
+      message: `cannot read estate file ${path}: ${reason}`,
+      hint: 'pass the path of an estate YAML file, e.g. examples/hybrid-estate.yaml',
+    };
     throw new EstateError([d], d.message);
   }
   const { estate, diagnostics } = parseEstate(text, path);

@@ -47,7 +47,8 @@ export class FaultInjector {
   constructor(private readonly plan: FaultPlan = {}) {
     for (const key of ['throttleEvery', 'failEvery'] as const) {
       const n = plan[key];
-      if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new RangeError(`FaultPlan.${key} must be an integer ≥ 1, got ${n}`);
+      if (n !== undefined && (!Number.isInteger(n) || n < 1))
+        throw new RangeError(`FaultPlan.${key} must be an integer ≥ 1, got ${n}`);
     }
   }
 
@@ -63,7 +64,8 @@ export class FaultInjector {
     this.calls += 1;
     if (maxFaults !== undefined && this.faults >= maxFaults) return;
     const n = this.calls + (this.plan.seed ?? 0);
-    const kind = throttleEvery && n % throttleEvery === 0 ? 'throttle' : failEvery && n % failEvery === 0 ? 'fail' : undefined;
+    const kind =
+      throttleEvery && n % throttleEvery === 0 ? 'throttle' : failEvery && n % failEvery === 0 ? 'fail' : undefined;
     if (!kind) return;
     this.faults += 1;
     const [code, status, message] = CODES[cloud][kind];

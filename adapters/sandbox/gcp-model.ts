@@ -43,10 +43,12 @@ export function gcpError(reason: string, message: string, status = 400): CloudAp
   return new CloudApiError('gcp', reason, message, status);
 }
 
-export const networkPath = (project: string, network: string): string => `projects/${project}/global/networks/${network}`;
+export const networkPath = (project: string, network: string): string =>
+  `projects/${project}/global/networks/${network}`;
 export const zonePath = (project: string, zone: string): string => `projects/${project}/zones/${zone}`;
 export const instanceKey = (zone: string, name: string): string => `${zone}/${name}`;
-export const firewallLink = (project: string, name: string): string => `${COMPUTE_URL}projects/${project}/global/firewalls/${name}`;
+export const firewallLink = (project: string, name: string): string =>
+  `${COMPUTE_URL}projects/${project}/global/firewalls/${name}`;
 
 /** Ids, fingerprint versions: one counter per sandbox, so the same calls give the same values. */
 export class Sequence {
@@ -73,7 +75,13 @@ export function fingerprint(text: string): string {
 function projectState(projects: Map<string, ProjectState>, project: string): ProjectState {
   const existing = projects.get(project);
   if (existing) return existing;
-  const created: ProjectState = { project, instances: new Map(), firewalls: new Map(), networks: new Set(), requests: new Set() };
+  const created: ProjectState = {
+    project,
+    instances: new Map(),
+    firewalls: new Map(),
+    networks: new Set(),
+    requests: new Set(),
+  };
   projects.set(project, created);
   return created;
 }
@@ -85,10 +93,24 @@ function seedInstance(p: ProjectState, e: EstateGcpInstance, seq: Sequence): voi
   const items = e.tags ?? [];
   p.networks.add(e.network);
   p.instances.set(k, {
-    id: seq.id(), name: e.id, zone: zonePath(p.project, e.zone), status: 'RUNNING',
-    tags: { ...(items.length > 0 ? { items: [...items] } : {}), fingerprint: fingerprint(`${selfLink}#tags#${seq.next()}`) },
-    labels: { ...e.labels }, labelFingerprint: fingerprint(`${selfLink}#labels#${seq.next()}`),
-    networkInterfaces: [{ name: 'nic0', network: networkPath(p.project, e.network), networkIP: e.ip, ...(e.ipv6 === undefined ? {} : { ipv6Address: e.ipv6 }) }],
+    id: seq.id(),
+    name: e.id,
+    zone: zonePath(p.project, e.zone),
+    status: 'RUNNING',
+    tags: {
+      ...(items.length > 0 ? { items: [...items] } : {}),
+      fingerprint: fingerprint(`${selfLink}#tags#${seq.next()}`),
+    },
+    labels: { ...e.labels },
+    labelFingerprint: fingerprint(`${selfLink}#labels#${seq.next()}`),
+    networkInterfaces: [
+      {
+        name: 'nic0',
+        network: networkPath(p.project, e.network),
+        networkIP: e.ip,
+        ...(e.ipv6 === undefined ? {} : { ipv6Address: e.ipv6 }),
+      },
+    ],
     selfLink,
   });
 }
@@ -98,7 +120,10 @@ export function estateFirewall(f: EstateGcpFirewall): GcpFirewall {
   const direction = f.direction ?? 'INGRESS';
   const rule = [{ IPProtocol: f.protocol, ...(f.ports === undefined ? {} : { ports: [...f.ports] }) }];
   return {
-    name: f.name, network: networkPath(f.project, f.network), priority: f.priority ?? 1000, direction,
+    name: f.name,
+    network: networkPath(f.project, f.network),
+    priority: f.priority ?? 1000,
+    direction,
     ...(f.action === 'deny' ? { denied: rule } : { allowed: rule }),
     ...(direction === 'INGRESS' ? { sourceRanges: [...f.ranges] } : { destinationRanges: [...f.ranges] }),
     ...(f.targetTags === undefined ? {} : { targetTags: [...f.targetTags] }),
@@ -109,7 +134,10 @@ export function estateFirewall(f: EstateGcpFirewall): GcpFirewall {
  * One project state per estate project, instances seeded; the estate's firewalls are returned
  * with their project for the caller to validate and insert (so seeds obey the same rules).
  */
-export function seedGcp(estate: Estate, seq: Sequence): { projects: Map<string, ProjectState>; firewalls: Array<[ProjectState, GcpFirewall]> } {
+export function seedGcp(
+  estate: Estate,
+  seq: Sequence,
+): { projects: Map<string, ProjectState>; firewalls: Array<[ProjectState, GcpFirewall]> } {
   const projects = new Map<string, ProjectState>();
   for (const e of estate.gcp) seedInstance(projectState(projects, e.project), e, seq);
   const firewalls = estate.gcpFirewalls.map((f): [ProjectState, GcpFirewall] => {

@@ -55,7 +55,15 @@ import type { Estate } from './estate-types.ts';
 import type { FaultInjector } from './faults.ts';
 import { checkRfc1035, invalidField, normalizeFirewall } from './gcp-firewall.ts';
 import {
-  DEFAULT_GCP_LIMITS, Sequence, firewallLink, fingerprint, gcpError, instanceKey, seedGcp, type GcpLimits, type ProjectState,
+  DEFAULT_GCP_LIMITS,
+  Sequence,
+  firewallLink,
+  fingerprint,
+  gcpError,
+  instanceKey,
+  seedGcp,
+  type GcpLimits,
+  type ProjectState,
 } from './gcp-model.ts';
 
 export { DEFAULT_GCP_LIMITS, type GcpLimits } from './gcp-model.ts';
@@ -69,14 +77,20 @@ interface World {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
-const bySelfLink = <T extends { selfLink?: string }>(a: T, b: T): number => ((a.selfLink ?? '') < (b.selfLink ?? '') ? -1 : (a.selfLink ?? '') > (b.selfLink ?? '') ? 1 : 0);
+const bySelfLink = <T extends { selfLink?: string }>(a: T, b: T): number =>
+  (a.selfLink ?? '') < (b.selfLink ?? '') ? -1 : (a.selfLink ?? '') > (b.selfLink ?? '') ? 1 : 0;
 const firewallPath = (project: string, name: string): string => `projects/${project}/global/firewalls/${name}`;
 
 function insertInto(world: World, p: ProjectState, fw: GcpFirewall): void {
   const normalized = normalizeFirewall(p, fw, world.limits);
-  if (p.firewalls.has(fw.name)) throw gcpError('alreadyExists', `The resource '${firewallPath(p.project, fw.name)}' already exists`, 409);
+  if (p.firewalls.has(fw.name))
+    throw gcpError('alreadyExists', `The resource '${firewallPath(p.project, fw.name)}' already exists`, 409);
   if (p.firewalls.size >= world.limits.firewallsPerProject) {
-    throw gcpError('quotaExceeded', `Quota 'FIREWALLS' exceeded.  Limit: ${world.limits.firewallsPerProject.toFixed(1)} globally.`, 403);
+    throw gcpError(
+      'quotaExceeded',
+      `Quota 'FIREWALLS' exceeded.  Limit: ${world.limits.firewallsPerProject.toFixed(1)} globally.`,
+      403,
+    );
   }
   p.firewalls.set(fw.name, { id: world.seq.id(), ...normalized, selfLink: firewallLink(p.project, fw.name) });
 }
@@ -88,7 +102,10 @@ const bareZone = (zone: string): string => zone.slice(zone.lastIndexOf('/') + 1)
 export class SandboxGcpCompute implements GcpComputeApi {
   readonly scope: GcpScope;
 
-  constructor(private readonly world: World, private readonly p: ProjectState) {
+  constructor(
+    private readonly world: World,
+    private readonly p: ProjectState,
+  ) {
     this.scope = { project: p.project };
   }
 
@@ -117,7 +134,9 @@ export class SandboxGcpCompute implements GcpComputeApi {
 
   async listInstances(): Promise<GcpInstance[]> {
     const p = this.begin('listInstances');
-    return structuredClone([...p.instances.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.zone < b.zone ? -1 : 1)));
+    return structuredClone(
+      [...p.instances.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.zone < b.zone ? -1 : 1)),
+    );
   }
 
   /** In name order, as firewalls.list returns them by default (specs/gcp firewalls.list orderBy). */
@@ -133,9 +152,15 @@ export class SandboxGcpCompute implements GcpComputeApi {
   async updateFirewall(name: string, firewall: GcpFirewall, requestId?: string): Promise<void> {
     this.mutate('updateFirewall', requestId, (p) => {
       const current = this.firewall(p, name);
-      if (firewall.name !== undefined && firewall.name !== name) throw invalidField('resource.name', firewall.name, `Must be '${name}': a firewall cannot be renamed.`);
+      if (firewall.name !== undefined && firewall.name !== name)
+        throw invalidField('resource.name', firewall.name, `Must be '${name}': a firewall cannot be renamed.`);
       const normalized = normalizeFirewall(p, { ...firewall, name }, this.world.limits);
-      if (normalized.network !== current.network) throw invalidField('resource.network', firewall.network, `Must be '${current.network}': the network of a firewall cannot be changed.`);
+      if (normalized.network !== current.network)
+        throw invalidField(
+          'resource.network',
+          firewall.network,
+          `Must be '${current.network}': the network of a firewall cannot be changed.`,
+        );
       p.firewalls.set(name, { id: current.id, ...normalized, selfLink: current.selfLink });
     });
   }
@@ -147,24 +172,48 @@ export class SandboxGcpCompute implements GcpComputeApi {
     });
   }
 
-  async setTags(zone: string, instance: string, tags: { items: string[]; fingerprint: string }, requestId?: string): Promise<void> {
+  async setTags(
+    zone: string,
+    instance: string,
+    tags: { items: string[]; fingerprint: string },
+    requestId?: string,
+  ): Promise<void> {
     this.mutate('setTags', requestId, (p) => {
       const found = instanceIn(p, zone, instance);
       const items = tags.items ?? [];
-      if (items.length > this.world.limits.tagsPerInstance) throw invalidField('resource.tags.items', `${items.length} tags`, `At most ${this.world.limits.tagsPerInstance} tags are allowed.`);
+      if (items.length > this.world.limits.tagsPerInstance)
+        throw invalidField(
+          'resource.tags.items',
+          `${items.length} tags`,
+          `At most ${this.world.limits.tagsPerInstance} tags are allowed.`,
+        );
       items.forEach((t, i) => checkRfc1035(`resource.tags.items[${i}]`, t));
       const dup = items.find((t, i) => items.indexOf(t) !== i);
       if (dup !== undefined) throw invalidField('resource.tags.items', dup, 'Tags must be unique.');
-      if (!tags.fingerprint) throw invalidField('resource.tags.fingerprint', '', 'A fingerprint is required: read the instance and send its tags.fingerprint.');
-      if (tags.fingerprint !== found.tags.fingerprint) throw gcpError('conditionNotMet', 'Supplied fingerprint does not match current metadata fingerprint.', 412);
-      found.tags = { ...(items.length > 0 ? { items: [...items] } : {}), fingerprint: fingerprint(`${found.selfLink}#tags#${this.world.seq.next()}`) };
+      if (!tags.fingerprint)
+        throw invalidField(
+          'resource.tags.fingerprint',
+          '',
+          'A fingerprint is required: read the instance and send its tags.fingerprint.',
+        );
+      if (tags.fingerprint !== found.tags.fingerprint)
+        throw gcpError('conditionNotMet', 'Supplied fingerprint does not match current metadata fingerprint.', 412);
+      found.tags = {
+        ...(items.length > 0 ? { items: [...items] } : {}),
+        fingerprint: fingerprint(`${found.selfLink}#tags#${this.world.seq.next()}`),
+      };
     });
   }
 }
 
 function instanceIn(p: ProjectState, zone: string, name: string): GcpInstance {
   const found = p.instances.get(instanceKey(bareZone(zone), name));
-  if (!found) throw gcpError('notFound', `The resource 'projects/${p.project}/zones/${bareZone(zone)}/instances/${name}' was not found`, 404);
+  if (!found)
+    throw gcpError(
+      'notFound',
+      `The resource 'projects/${p.project}/zones/${bareZone(zone)}/instances/${name}' was not found`,
+      404,
+    );
   return found;
 }
 
@@ -178,7 +227,12 @@ export class SandboxGcp {
   static fromEstate(estate: Estate, options: { limits?: Partial<GcpLimits>; faults?: FaultInjector } = {}): SandboxGcp {
     const seq = new Sequence();
     const { projects, firewalls } = seedGcp(estate, seq);
-    const world: World = { projects, seq, limits: { ...DEFAULT_GCP_LIMITS, ...options.limits }, faults: options.faults };
+    const world: World = {
+      projects,
+      seq,
+      limits: { ...DEFAULT_GCP_LIMITS, ...options.limits },
+      faults: options.faults,
+    };
     for (const [p, fw] of firewalls) insertInto(world, p, fw);
     return new SandboxGcp(world);
   }

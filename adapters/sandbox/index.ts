@@ -15,7 +15,11 @@ import { FaultInjector, type FaultPlan } from './faults.ts';
 import { SandboxGcp } from './gcp.ts';
 
 export class Sandbox {
-  private constructor(readonly aws: SandboxAws, readonly azure: SandboxAzure, readonly gcp: SandboxGcp) {}
+  private constructor(
+    readonly aws: SandboxAws,
+    readonly azure: SandboxAzure,
+    readonly gcp: SandboxGcp,
+  ) {}
 
   static fromEstate(estate: Estate, options: { faults?: FaultPlan } = {}): Sandbox {
     const faults = options.faults ? new FaultInjector(options.faults) : undefined;

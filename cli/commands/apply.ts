@@ -18,7 +18,10 @@ export function registerApply(program: Command, io: Io): void {
           if (!opts.quiet) io.out(`  [${i + 1}] ${step.cloud.padEnd(5)} ${step.kind.padEnd(22)} ${step.summary}\n`);
         },
       });
-      if (!opts.quiet && result.last.plan.findings.length > 0) io.out(renderPlan({ steps: [], findings: result.last.plan.findings }));
-      io.out(`Applied ${result.applied} step(s) in ${result.rounds - 1} round(s). ${summaryLine(result.last.plan.steps)}\n`);
+      if (!opts.quiet && result.last.plan.findings.length > 0)
+        io.out(renderPlan({ steps: [], findings: result.last.plan.findings }));
+      io.out(
+        `Applied ${result.applied} step(s) in ${result.rounds - 1} round(s). ${summaryLine(result.last.plan.steps)}\n`,
+      );
     });
 }

@@ -12,4 +12,3 @@ export function registerDemo(program: Command, io: Io): void {
     .option('--policy <file>', 'policy file', example('three-tier.yaml'))
     .action(async (opts: { estate: string; policy: string }) => (await import('../demo.ts')).runDemo(opts, io));
 }
-

@@ -4,7 +4,9 @@ import { ExitRequest, type Io } from '../io.ts';
 
 /** `segsync plan`: exit 0 no changes, 2 changes, 1 error (STYLE G5, terraform's -detailed-exitcode). */
 export function registerPlan(program: Command, io: Io): void {
-  cloudOptions(program.command('plan').description('show what would change in each cloud, grouped by network, with counts'))
+  cloudOptions(
+    program.command('plan').description('show what would change in each cloud, grouped by network, with counts'),
+  )
     .option('--json', 'print the plan as JSON')
     .action(async (opts: CloudOptions & { json?: boolean }) => {
       const { loadClouds } = await import('../context.ts');

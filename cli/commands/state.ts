@@ -7,7 +7,11 @@ import type { Io } from '../io.ts';
  * state of all three clouds in their own API shapes. Other tools check segsync through this.
  */
 export function registerState(program: Command, io: Io): void {
-  cloudOptions(program.command('state').description("apply to the sandbox and print the native state in each cloud's API shapes (JSON)"))
+  cloudOptions(
+    program
+      .command('state')
+      .description("apply to the sandbox and print the native state in each cloud's API shapes (JSON)"),
+  )
     .option('--no-apply', 'print the estate as seeded, before segsync applies anything')
     .action(async (opts: CloudOptions & { apply: boolean }) => {
       const { loadClouds } = await import('../context.ts');

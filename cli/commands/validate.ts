@@ -27,9 +27,11 @@ export function registerValidate(program: Command, io: Io): void {
           for (const d of diagnostics) io.err(`${renderDiagnostic(d)}\n`);
           const errors = diagnostics.filter((d) => d.severity === 'error').length;
           const warnings = diagnostics.length - errors;
-          io.out(policy
-            ? `${file}: valid (${policy.segments.length} segments, ${policy.rules.length} rules, ${policy.externals.length} externals${warnings ? `, ${warnings} warning(s)` : ''})\n`
-            : `${file}: ${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}\n`);
+          io.out(
+            policy
+              ? `${file}: valid (${policy.segments.length} segments, ${policy.rules.length} rules, ${policy.externals.length} externals${warnings ? `, ${warnings} warning(s)` : ''})\n`
+              : `${file}: ${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}\n`,
+          );
         }
       }
       if (opts.json) io.out(`${JSON.stringify(all, null, 2)}\n`);

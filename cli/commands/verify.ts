@@ -18,11 +18,15 @@ export function registerVerify(program: Command, io: Io): void {
       if (opts.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
       else {
         for (const d of result.disagreements.slice(0, 50)) {
-          io.out(`  ${d.side.padEnd(7)} ${d.flow.src} → ${d.flow.dst} ${d.flow.protocol}${d.flow.port !== undefined ? `/${d.flow.port}` : ''}: ` +
-            `policy ${d.intended ? 'allows' : 'denies'} (${d.policyRules.join(', ') || 'default deny'}), cloud ${d.actual ? 'allows' : 'denies'} (${d.nativeRule})\n`);
+          io.out(
+            `  ${d.side.padEnd(7)} ${d.flow.src} → ${d.flow.dst} ${d.flow.protocol}${d.flow.port !== undefined ? `/${d.flow.port}` : ''}: ` +
+              `policy ${d.intended ? 'allows' : 'denies'} (${d.policyRules.join(', ') || 'default deny'}), cloud ${d.actual ? 'allows' : 'denies'} (${d.nativeRule})\n`,
+          );
         }
         if (result.disagreements.length > 50) io.out(`  … and ${result.disagreements.length - 50} more\n`);
-        io.out(`${result.flows} flows, ${result.checked} enforced sides checked: ${result.disagreements.length} disagreement(s).\n`);
+        io.out(
+          `${result.flows} flows, ${result.checked} enforced sides checked: ${result.disagreements.length} disagreement(s).\n`,
+        );
       }
       if (result.disagreements.length > 0) throw new ExitRequest(1);
     });

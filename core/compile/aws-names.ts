@@ -17,7 +17,10 @@ import type { AwsTag } from '../model/native/aws.ts';
 import { AWS_CLASS_TAG, AWS_LOCATION_TAG, AWS_OWNER_TAG } from '../ownership.ts';
 import { AWS_NAME, boundedName } from './names.ts';
 
-export interface ClassRef { id: string; name: string }
+export interface ClassRef {
+  id: string;
+  name: string;
+}
 
 const prefix = (deploymentId: string): string => `segsync-${deploymentId}-`;
 
@@ -26,7 +29,13 @@ export function awsGroupName(deploymentId: string, cls: ClassRef, index: number)
   return boundedName(prefix(deploymentId), cls.name, index === 1 ? cls.id : `${cls.id}-${index}`, AWS_NAME);
 }
 
-export function awsPrefixListName(deploymentId: string, cls: ClassRef, family: Family, vpcId: string, local: boolean): string {
+export function awsPrefixListName(
+  deploymentId: string,
+  cls: ClassRef,
+  family: Family,
+  vpcId: string,
+  local: boolean,
+): string {
   const suffix = `${cls.id}-${family === 'ipv4' ? 'v4' : 'v6'}-${vpcId}${local ? '-local' : ''}`;
   return boundedName(prefix(deploymentId), cls.name, suffix, AWS_NAME);
 }

@@ -16,7 +16,14 @@ import type { Family } from '../model/address.ts';
 import type { PortSet } from '../model/ports.ts';
 import { QuotaExceededError } from '../errors.ts';
 import type { AwsBudget } from '../plan/step-base.ts';
-import { canonicalUnits, ICMP_ALL, unitWeight, type AwsDirection, type AwsPeer, type AwsRuleUnit } from './aws-units.ts';
+import {
+  canonicalUnits,
+  ICMP_ALL,
+  unitWeight,
+  type AwsDirection,
+  type AwsPeer,
+  type AwsRuleUnit,
+} from './aws-units.ts';
 
 /** One entry's peer, already translated: a named group or prefix list, or inline CIDRs. */
 export interface UnitPeer {
@@ -36,12 +43,16 @@ export function entryUnits(target: UnitPeer, ports: PortSet): { units: AwsRuleUn
   for (const [fromPort, toPort] of ports.tcp) units.push({ protocol: 'tcp', fromPort, toPort, peer });
   for (const [fromPort, toPort] of ports.udp) units.push({ protocol: 'udp', fromPort, toPort, peer });
   if (ports.icmp) {
-    for (const f of families) units.push({ protocol: f === 'ipv4' ? 'icmp' : 'icmpv6', fromPort: ICMP_ALL, toPort: ICMP_ALL, peer });
+    for (const f of families)
+      units.push({ protocol: f === 'ipv4' ? 'icmp' : 'icmpv6', fromPort: ICMP_ALL, toPort: ICMP_ALL, peer });
   }
   return { units, narrowed: ports.others };
 }
 
-export interface PackedGroup { ingress: AwsRuleUnit[]; egress: AwsRuleUnit[] }
+export interface PackedGroup {
+  ingress: AwsRuleUnit[];
+  egress: AwsRuleUnit[];
+}
 
 export interface PackRequest {
   className: string;
@@ -65,7 +76,11 @@ export function packGroups(req: PackRequest): PackedGroup[] {
       const w = unitWeight(unit, req.maxEntriesOf);
       if (w.ipv4 > limit || w.ipv6 > limit) throw unitTooHeavy(req, unit, Math.max(w.ipv4, w.ipv6), limit);
       let i = 0;
-      while (i < groups.length && (usage(i)[direction].ipv4 + w.ipv4 > limit || usage(i)[direction].ipv6 + w.ipv6 > limit)) i++;
+      while (
+        i < groups.length &&
+        (usage(i)[direction].ipv4 + w.ipv4 > limit || usage(i)[direction].ipv6 + w.ipv6 > limit)
+      )
+        i++;
       if (i === groups.length) groups.push({ ingress: [], egress: [] });
       groups[i]![direction].push(unit);
       usage(i)[direction].ipv4 += w.ipv4;
@@ -74,8 +89,12 @@ export function packGroups(req: PackRequest): PackedGroup[] {
   }
   if (groups.length > req.budget.groupsPerInterface) {
     throw new QuotaExceededError({
-      segment: req.className, cloud: 'aws', object: `every network interface of class ${req.className} in ${req.where}`,
-      limit: 'security groups per network interface', allowed: req.budget.groupsPerInterface, needed: groups.length,
+      segment: req.className,
+      cloud: 'aws',
+      object: `every network interface of class ${req.className} in ${req.where}`,
+      limit: 'security groups per network interface',
+      allowed: req.budget.groupsPerInterface,
+      needed: groups.length,
       hint: `its rules need ${groups.length} groups of ${limit} rules per direction and family; raise the AWS quotas and limits.aws.groupsPerInterface / rulesPerGroupPerDirectionPerFamily, or use fewer distinct peers and port ranges`,
     });
   }
@@ -83,10 +102,17 @@ export function packGroups(req: PackRequest): PackedGroup[] {
 }
 
 function unitTooHeavy(req: PackRequest, unit: AwsRuleUnit, weight: number, limit: number): QuotaExceededError {
-  const what = unit.peer.kind === 'prefix-list' ? `a reference to prefix list ${unit.peer.name ?? unit.peer.id} (weight = its MaxEntries)` : 'one rule';
+  const what =
+    unit.peer.kind === 'prefix-list'
+      ? `a reference to prefix list ${unit.peer.name ?? unit.peer.id} (weight = its MaxEntries)`
+      : 'one rule';
   return new QuotaExceededError({
-    segment: req.className, cloud: 'aws', object: `security group ${req.groupName(1)} in ${req.where}`,
-    limit: 'rules per security group per direction per family', allowed: limit, needed: weight,
+    segment: req.className,
+    cloud: 'aws',
+    object: `security group ${req.groupName(1)} in ${req.where}`,
+    limit: 'rules per security group per direction per family',
+    allowed: limit,
+    needed: weight,
     hint: `${what} alone exceeds the budget; raise the AWS quota and limits.aws.rulesPerGroupPerDirectionPerFamily`,
   });
 }

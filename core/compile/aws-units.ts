@@ -39,7 +39,10 @@ export interface AwsRuleUnit {
   description?: string;
 }
 
-export interface RuleWeight { ipv4: number; ipv6: number }
+export interface RuleWeight {
+  ipv4: number;
+  ipv6: number;
+}
 
 /** ICMP "every type, every code" (EC2 wants both -1). */
 export const ICMP_ALL = -1;
@@ -65,8 +68,10 @@ export function unitKey(u: AwsRuleUnit): string {
  */
 export function unitWeight(u: AwsRuleUnit, maxEntriesOf: (p: AwsPeer) => number): RuleWeight {
   switch (u.peer.kind) {
-    case 'cidr': return cidrFamily(u.peer.cidr) === 'ipv4' ? { ipv4: 1, ipv6: 0 } : { ipv4: 0, ipv6: 1 };
-    case 'group': return { ipv4: 1, ipv6: 1 };
+    case 'cidr':
+      return cidrFamily(u.peer.cidr) === 'ipv4' ? { ipv4: 1, ipv6: 0 } : { ipv4: 0, ipv6: 1 };
+    case 'group':
+      return { ipv4: 1, ipv6: 1 };
     case 'prefix-list': {
       const m = maxEntriesOf(u.peer);
       return { ipv4: m, ipv6: m };
@@ -93,11 +98,13 @@ const PEER_RANK: Record<AwsPeer['kind'], number> = { group: 0, 'prefix-list': 1,
 
 /** Canonical order: peer kind, peer, protocol, ports (numerically), so output is a function of the set. */
 export function compareUnits(a: AwsRuleUnit, b: AwsRuleUnit): number {
-  return PEER_RANK[a.peer.kind] - PEER_RANK[b.peer.kind]
-    || cmp(peerKey(a.peer), peerKey(b.peer))
-    || cmp(a.protocol, b.protocol)
-    || (a.fromPort ?? -2) - (b.fromPort ?? -2)
-    || (a.toPort ?? -2) - (b.toPort ?? -2);
+  return (
+    PEER_RANK[a.peer.kind] - PEER_RANK[b.peer.kind] ||
+    cmp(peerKey(a.peer), peerKey(b.peer)) ||
+    cmp(a.protocol, b.protocol) ||
+    (a.fromPort ?? -2) - (b.fromPort ?? -2) ||
+    (a.toPort ?? -2) - (b.toPort ?? -2)
+  );
 }
 
 /** Deduplicated by key and sorted canonically. */
@@ -110,8 +117,12 @@ export function canonicalUnits(units: Iterable<AwsRuleUnit>): AwsRuleUnit[] {
 /** `tcp 443 from sg:segsync-prod-web-…` for summaries and findings. */
 export function describeUnit(u: AwsRuleUnit, direction: AwsDirection): string {
   const proto = u.protocol === '-1' ? 'all' : u.protocol;
-  const ports = u.protocol === 'tcp' || u.protocol === 'udp'
-    ? (u.fromPort === u.toPort ? ` ${u.fromPort}` : ` ${u.fromPort}-${u.toPort}`) : '';
+  const ports =
+    u.protocol === 'tcp' || u.protocol === 'udp'
+      ? u.fromPort === u.toPort
+        ? ` ${u.fromPort}`
+        : ` ${u.fromPort}-${u.toPort}`
+      : '';
   const peer = u.peer.kind === 'cidr' ? u.peer.cidr : (u.peer.name ?? u.peer.id ?? '?');
   return `${proto}${ports} ${direction === 'ingress' ? 'from' : 'to'} ${peer}`;
 }

@@ -18,14 +18,28 @@ import type { AwsTag } from '../model/native/aws.ts';
 import { QuotaExceededError } from '../errors.ts';
 import { DEFAULT_BUDGETS, type AwsBudget, type CompileContext, type Finding } from '../plan/step-base.ts';
 import { FAMILIES, type WorkloadClass } from './classes.ts';
-import { awsGroupDescription, awsGroupName, awsOwnedTags, awsPrefixListName, awsScope, awsVpcId, type ClassRef } from './aws-names.ts';
+import {
+  awsGroupDescription,
+  awsGroupName,
+  awsOwnedTags,
+  awsPrefixListName,
+  awsScope,
+  awsVpcId,
+  type ClassRef,
+} from './aws-names.ts';
 import { entryUnits, packGroups, prefixListSize, type UnitPeer } from './aws-pack.ts';
 import { cmp, type AwsDirection, type AwsPeer, type AwsRuleUnit } from './aws-units.ts';
 import type { NetworkReach, Reach, ReachEntry } from './reach.ts';
 
 export type { AwsDirection, AwsPeer, AwsRuleUnit } from './aws-units.ts';
 
-interface Placed { scope: string; network: string; vpcId: string; classId: string; className: string }
+interface Placed {
+  scope: string;
+  network: string;
+  vpcId: string;
+  classId: string;
+  className: string;
+}
 
 export interface AwsDesiredGroup extends Placed {
   name: string;
@@ -87,7 +101,12 @@ class NetworkCompiler {
   private readonly vpcId: string;
   private readonly prefixLists = new Map<string, AwsDesiredPrefixList>();
 
-  constructor(private readonly reach: Reach, private readonly net: NetworkReach, private readonly dep: string, private readonly budget: AwsBudget) {
+  constructor(
+    private readonly reach: Reach,
+    private readonly net: NetworkReach,
+    private readonly dep: string,
+    private readonly budget: AwsBudget,
+  ) {
     this.scope = awsScope(net.location);
     this.vpcId = awsVpcId(net.network);
   }
@@ -99,15 +118,30 @@ class NetworkCompiler {
       return { cls, units };
     });
     for (const pl of this.prefixLists.values()) pl.maxEntries = this.sizeOf(pl);
-    const maxEntriesOf = (p: AwsPeer) => (p.kind === 'prefix-list' && p.name !== undefined ? this.prefixLists.get(p.name)?.maxEntries ?? 0 : 0);
+    const maxEntriesOf = (p: AwsPeer) =>
+      p.kind === 'prefix-list' && p.name !== undefined ? (this.prefixLists.get(p.name)?.maxEntries ?? 0) : 0;
     for (const { cls, units } of perClass) {
       const groupName = (i: number) => awsGroupName(this.dep, cls, i);
-      const packed = packGroups({ className: cls.name, where: `${this.vpcId} (${this.scope})`, groupName, units, maxEntriesOf, budget: this.budget });
+      const packed = packGroups({
+        className: cls.name,
+        where: `${this.vpcId} (${this.scope})`,
+        groupName,
+        units,
+        maxEntriesOf,
+        budget: this.budget,
+      });
       const names = packed.map((_, i) => groupName(i + 1));
-      packed.forEach((g, i) => out.groups.push({
-        ...this.placed(cls), name: names[i]!, index: i + 1, description: awsGroupDescription(this.dep, cls, i + 1),
-        tags: awsOwnedTags(this.dep, cls.id, this.scope), ingress: g.ingress, egress: g.egress,
-      }));
+      packed.forEach((g, i) =>
+        out.groups.push({
+          ...this.placed(cls),
+          name: names[i]!,
+          index: i + 1,
+          description: awsGroupDescription(this.dep, cls, i + 1),
+          tags: awsOwnedTags(this.dep, cls.id, this.scope),
+          ingress: g.ingress,
+          egress: g.egress,
+        }),
+      );
       for (const w of this.net.members.get(cls.id) ?? []) {
         for (const att of w.attachments.filter((a) => a.network === this.net.network)) {
           out.memberships.push({ ...this.placed(cls), interfaceId: att.id, workloadId: w.id, groups: names });
@@ -146,9 +180,15 @@ class NetworkCompiler {
     const p = entry.peer;
     if (p.kind === 'class') {
       const peerClass = this.cls(p.classId);
-      return [{ peer: { kind: 'group', name: awsGroupName(this.dep, peerClass, 1) }, families: FAMILIES.filter((f) => peerClass.region[f]) }];
+      return [
+        {
+          peer: { kind: 'group', name: awsGroupName(this.dep, peerClass, 1) },
+          families: FAMILIES.filter((f) => peerClass.region[f]),
+        },
+      ];
     }
-    if (p.classId === undefined) return p.set.toCidrs().map((c) => ({ peer: { kind: 'cidr', cidr: formatCidr(c) }, families: [p.family] }));
+    if (p.classId === undefined)
+      return p.set.toCidrs().map((c) => ({ peer: { kind: 'cidr', cidr: formatCidr(c) }, families: [p.family] }));
     return [{ peer: { kind: 'prefix-list', name: this.prefixList(p.classId, p.family, p.set) }, families: [p.family] }];
   }
 
@@ -162,14 +202,22 @@ class NetworkCompiler {
     if (known && known.entries.join(',') !== entries.join(',')) {
       throw new Error(`two different address sets of class ${cls.name} in ${this.vpcId} map to prefix list ${name}`);
     }
-    this.prefixLists.set(name, { ...this.placed(cls), name, family, maxEntries: 0, entries, tags: awsOwnedTags(this.dep, cls.id, this.scope) });
+    this.prefixLists.set(name, {
+      ...this.placed(cls),
+      name,
+      family,
+      maxEntries: 0,
+      entries,
+      tags: awsOwnedTags(this.dep, cls.id, this.scope),
+    });
     return name;
   }
 
   /** Every address of the class's members in this VPC, as reach builds an in-network set. */
   private localSet(classId: string, family: Family): AddressSet {
     const members = this.net.members.get(classId) ?? [];
-    const values = members.flatMap((w) => [...new Set([...w.addresses, ...w.attachments.flatMap((a) => a.addresses)])])
+    const values = members
+      .flatMap((w) => [...new Set([...w.addresses, ...w.attachments.flatMap((a) => a.addresses)])])
       .map(parseAddress)
       .flatMap((p) => (p.ok && p.value.family === family ? [[p.value.value, p.value.value] as const] : []));
     return AddressSet.fromRanges(family, values);
@@ -178,8 +226,12 @@ class NetworkCompiler {
   private sizeOf(pl: AwsDesiredPrefixList): number {
     if (pl.entries.length > this.budget.prefixListMaxEntries) {
       throw new QuotaExceededError({
-        segment: pl.className, cloud: 'aws', object: `prefix list ${pl.name} (${this.scope})`, limit: 'prefix list entries',
-        allowed: this.budget.prefixListMaxEntries, needed: pl.entries.length,
+        segment: pl.className,
+        cloud: 'aws',
+        object: `prefix list ${pl.name} (${this.scope})`,
+        limit: 'prefix list entries',
+        allowed: this.budget.prefixListMaxEntries,
+        needed: pl.entries.length,
         hint: 'the class has more members outside this VPC than one prefix list holds (AWS caps MaxEntries at 1000)',
       });
     }
@@ -189,7 +241,10 @@ class NetworkCompiler {
 
 function narrowedFinding(group: string, className: string, direction: AwsDirection, vpcId: string): Finding {
   return {
-    severity: 'warning', code: 'other-protocols-narrowed', cloud: 'aws', target: group,
+    severity: 'warning',
+    code: 'other-protocols-narrowed',
+    cloud: 'aws',
+    target: group,
     message: `class ${className} in ${vpcId}: the policy allows ${direction} on protocols other than tcp, udp and icmp, which security groups here only get as tcp/udp/icmp rules (narrower, never wider)`,
     hint: 'write "any" to allow every protocol, or list tcp/udp/icmp ports explicitly',
   };

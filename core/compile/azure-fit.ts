@@ -30,7 +30,11 @@ export interface NsgCost {
   destinationPrefixes: number;
 }
 
-export interface Exceeded { limit: string; allowed: number; needed: number }
+export interface Exceeded {
+  limit: string;
+  allowed: number;
+  needed: number;
+}
 
 export function emptyCost(): NsgCost {
   return { inbound: 0, outbound: 0, asgs: new Set(), sourcePrefixes: 0, destinationPrefixes: 0 };
@@ -81,7 +85,11 @@ export function exceeded(cost: NsgCost, budget: AzureBudget, share = 1, withDeni
   return undefined;
 }
 
-export interface PackItem { classId: string; className: string; cost: NsgCost }
+export interface PackItem {
+  classId: string;
+  className: string;
+  cost: NsgCost;
+}
 
 /**
  * Buckets of class ids, first-fit in the given (sorted) order. Throws QuotaExceededError naming
@@ -93,12 +101,21 @@ export function packClasses(items: readonly PackItem[], budget: AzureBudget, nsg
     const alone = exceeded(item.cost, budget);
     if (alone) {
       throw new QuotaExceededError({
-        segment: item.className, cloud: 'azure', object: `NSG ${nsgLabel}`, limit: alone.limit, allowed: alone.allowed, needed: alone.needed,
-        hint: 'a NIC carries one NSG, so a segment\'s rules cannot be split across NSGs: narrow the rules that reach this segment, merge address peers, or raise the Azure limit (limits.azure)',
+        segment: item.className,
+        cloud: 'azure',
+        object: `NSG ${nsgLabel}`,
+        limit: alone.limit,
+        allowed: alone.allowed,
+        needed: alone.needed,
+        hint: "a NIC carries one NSG, so a segment's rules cannot be split across NSGs: narrow the rules that reach this segment, merge address peers, or raise the Azure limit (limits.azure)",
       });
     }
     const shared = exceeded(item.cost, budget, SHARED_NSG_SHARE) === undefined;
-    const home = shared ? buckets.find((b) => !b.exclusive && exceeded(addCost(b.cost, item.cost), budget, SHARED_NSG_SHARE) === undefined) : undefined;
+    const home = shared
+      ? buckets.find(
+          (b) => !b.exclusive && exceeded(addCost(b.cost, item.cost), budget, SHARED_NSG_SHARE) === undefined,
+        )
+      : undefined;
     if (home) {
       home.ids.push(item.classId);
       home.cost = addCost(home.cost, item.cost);

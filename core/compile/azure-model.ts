@@ -97,13 +97,23 @@ export function nicOfIpConfiguration(ipConfigurationId: string): string {
 /** `segsync-<dep>-<vnet>.<class>-<class id>-<vnet hash>`: unique per resource group even when two VNets share one. */
 export function asgName(deploymentId: string, vnetId: string, className: string, classId: string): string {
   const vnet = armParts(vnetId).name;
-  return boundedName(`segsync-${deploymentId}-`, `${vnet}.${className}`, `${classId}-${stableHash(armKey(vnetId), 6)}`, AZURE_NAME);
+  return boundedName(
+    `segsync-${deploymentId}-`,
+    `${vnet}.${className}`,
+    `${classId}-${stableHash(armKey(vnetId), 6)}`,
+    AZURE_NAME,
+  );
 }
 
 /** `segsync-<dep>-<vnet>[-<bucket>]-<vnet hash>`; bucket numbers start at 2 (most VNets need one NSG). */
 export function nsgName(deploymentId: string, vnetId: string, bucket: number): string {
   const vnet = armParts(vnetId).name;
-  return boundedName(`segsync-${deploymentId}-`, bucket === 0 ? vnet : `${vnet}-${bucket + 1}`, stableHash(armKey(vnetId), 6), AZURE_NAME);
+  return boundedName(
+    `segsync-${deploymentId}-`,
+    bucket === 0 ? vnet : `${vnet}-${bucket + 1}`,
+    stableHash(armKey(vnetId), 6),
+    AZURE_NAME,
+  );
 }
 
 const sortedLower = (xs: readonly string[]): string[] => [...new Set(xs.map((x) => x.toLowerCase()))].sort();
@@ -114,7 +124,11 @@ function prefixKey(text: string): string {
   return c.ok ? formatCidr(c.value) : text.trim().toLowerCase();
 }
 
-function side(one: string | undefined, many: string[] | undefined, asgs: Array<{ id: string }> | undefined): { prefixes: string[]; asgs: string[] } {
+function side(
+  one: string | undefined,
+  many: string[] | undefined,
+  asgs: Array<{ id: string }> | undefined,
+): { prefixes: string[]; asgs: string[] } {
   const texts = [...(one !== undefined && one !== '' ? [one] : []), ...(many ?? [])];
   return { prefixes: [...new Set(texts.map(prefixKey))].sort(), asgs: sortedLower((asgs ?? []).map((a) => a.id)) };
 }
@@ -130,8 +144,11 @@ function ports(one: string | undefined, many: string[] | undefined): string[] {
  */
 export function ruleKey(p: AzureRuleProperties): string {
   return JSON.stringify([
-    p.direction, p.access, p.protocol.toLowerCase(),
-    ports(p.sourcePortRange, p.sourcePortRanges), ports(p.destinationPortRange, p.destinationPortRanges),
+    p.direction,
+    p.access,
+    p.protocol.toLowerCase(),
+    ports(p.sourcePortRange, p.sourcePortRanges),
+    ports(p.destinationPortRange, p.destinationPortRanges),
     side(p.sourceAddressPrefix, p.sourceAddressPrefixes, p.sourceApplicationSecurityGroups),
     side(p.destinationAddressPrefix, p.destinationAddressPrefixes, p.destinationApplicationSecurityGroups),
   ]);
@@ -146,5 +163,7 @@ export function prefixCount(p: AzureRuleProperties, which: 'source' | 'destinati
 
 /** ASG ids (lowercased) a rule references on either side. */
 export function ruleAsgs(p: AzureRuleProperties): string[] {
-  return [...(p.sourceApplicationSecurityGroups ?? []), ...(p.destinationApplicationSecurityGroups ?? [])].map((a) => armKey(a.id));
+  return [...(p.sourceApplicationSecurityGroups ?? []), ...(p.destinationApplicationSecurityGroups ?? [])].map((a) =>
+    armKey(a.id),
+  );
 }

@@ -40,12 +40,23 @@ export interface ClassRuleContext {
   nameOf(classId: string): string;
 }
 
-interface PeerSide { prefixes?: string[]; asg?: string; label: string }
+interface PeerSide {
+  prefixes?: string[];
+  asg?: string;
+  label: string;
+}
 
-interface ProtocolPart { protocol: 'Tcp' | 'Udp' | 'Icmp' | '*'; ports: string[] }
+interface ProtocolPart {
+  protocol: 'Tcp' | 'Udp' | 'Icmp' | '*';
+  ports: string[];
+}
 
 /** The rules of one class in one direction, plus the findings of what could not be expressed. */
-export function classRules(ctx: ClassRuleContext, direction: Direction, entries: readonly ReachEntry[]): { rules: AzureDesiredRule[]; narrowed: boolean } {
+export function classRules(
+  ctx: ClassRuleContext,
+  direction: Direction,
+  entries: readonly ReachEntry[],
+): { rules: AzureDesiredRule[]; narrowed: boolean } {
   const byName = new Map<string, AzureDesiredRule>();
   let narrowed = false;
   for (const entry of entries) {
@@ -64,12 +75,14 @@ function peerSide(ctx: ClassRuleContext, entry: ReachEntry): PeerSide {
   const p = entry.peer;
   if (p.kind === 'class') return { asg: ctx.asgOf(p.classId), label: ctx.nameOf(p.classId) };
   const prefixes = p.set.toCidrs().map(formatCidr);
-  const what = p.classId !== undefined ? `${ctx.nameOf(p.classId)} elsewhere` : `${prefixes.length} ${p.family} prefix(es)`;
+  const what =
+    p.classId !== undefined ? `${ctx.nameOf(p.classId)} elsewhere` : `${prefixes.length} ${p.family} prefix(es)`;
   return { prefixes, label: what };
 }
 
 const range = ([a, b]: readonly [number, number]): string => (a === b ? `${a}` : `${a}-${b}`);
-const isFull = (rs: ReadonlyArray<readonly [number, number]>): boolean => rs.length === 1 && rs[0]![0] === 0 && rs[0]![1] === 65535;
+const isFull = (rs: ReadonlyArray<readonly [number, number]>): boolean =>
+  rs.length === 1 && rs[0]![0] === 0 && rs[0]![1] === 65535;
 
 /** Tcp/Udp/Icmp parts of a PortSet (or one '*' part); `dropped` when `others` had to be left out. */
 export function protocolParts(ports: PortSet): { parts: ProtocolPart[]; dropped: boolean } {
@@ -83,22 +96,41 @@ export function protocolParts(ports: PortSet): { parts: ProtocolPart[]; dropped:
 
 function addressFields(which: 'source' | 'destination', s: PeerSide): Partial<AzureRuleProperties> {
   if (s.asg !== undefined) {
-    return which === 'source' ? { sourceApplicationSecurityGroups: [{ id: s.asg }] } : { destinationApplicationSecurityGroups: [{ id: s.asg }] };
+    return which === 'source'
+      ? { sourceApplicationSecurityGroups: [{ id: s.asg }] }
+      : { destinationApplicationSecurityGroups: [{ id: s.asg }] };
   }
-  return which === 'source' ? { sourceAddressPrefixes: s.prefixes ?? [] } : { destinationAddressPrefixes: s.prefixes ?? [] };
+  return which === 'source'
+    ? { sourceAddressPrefixes: s.prefixes ?? [] }
+    : { destinationAddressPrefixes: s.prefixes ?? [] };
 }
 
 function buildRule(ctx: ClassRuleContext, direction: Direction, peer: PeerSide, part: ProtocolPart): AzureDesiredRule {
   const own: PeerSide = { asg: ctx.ownAsg, label: ctx.className };
   const [src, dst] = direction === 'Inbound' ? [peer, own] : [own, peer];
-  const portFields = part.ports.length === 1 ? { destinationPortRange: part.ports[0]! } : { destinationPortRanges: part.ports };
+  const portFields =
+    part.ports.length === 1 ? { destinationPortRange: part.ports[0]! } : { destinationPortRanges: part.ports };
   const semantic: AzureRuleProperties = {
-    protocol: part.protocol, access: 'Allow', direction, sourcePortRange: '*', ...portFields,
-    ...addressFields('source', src), ...addressFields('destination', dst),
+    protocol: part.protocol,
+    access: 'Allow',
+    direction,
+    sourcePortRange: '*',
+    ...portFields,
+    ...addressFields('source', src),
+    ...addressFields('destination', dst),
   };
   const arrow = direction === 'Inbound' ? `${ctx.className} <- ${peer.label}` : `${ctx.className} -> ${peer.label}`;
-  const description = `segsync ${ctx.deploymentId}: ${arrow} ${part.protocol === '*' ? 'any' : part.protocol.toLowerCase()}`.slice(0, DESCRIPTION_MAX);
-  const name = boundedName(direction === 'Inbound' ? 'in-' : 'out-', ctx.className, stableHash(ruleKey(semantic), 12), AZURE_NAME);
+  const description =
+    `segsync ${ctx.deploymentId}: ${arrow} ${part.protocol === '*' ? 'any' : part.protocol.toLowerCase()}`.slice(
+      0,
+      DESCRIPTION_MAX,
+    );
+  const name = boundedName(
+    direction === 'Inbound' ? 'in-' : 'out-',
+    ctx.className,
+    stableHash(ruleKey(semantic), 12),
+    AZURE_NAME,
+  );
   return { name, properties: { description, ...semantic } };
 }
 
@@ -113,7 +145,13 @@ export function denyRule(deploymentId: string, direction: Direction, priority: n
     fixedPriority: priority,
     properties: {
       description: `segsync ${deploymentId}: default deny (overrides the Azure default allow rules)`,
-      protocol: '*', access: 'Deny', direction, sourcePortRange: '*', destinationPortRange: '*', sourceAddressPrefix: '*', destinationAddressPrefix: '*',
+      protocol: '*',
+      access: 'Deny',
+      direction,
+      sourcePortRange: '*',
+      destinationPortRange: '*',
+      sourceAddressPrefix: '*',
+      destinationAddressPrefix: '*',
     },
   };
 }

@@ -16,12 +16,30 @@
 import { QuotaExceededError } from '../errors.ts';
 import { AZURE_CLASS_TAG, AZURE_OWNER_TAG } from '../ownership.ts';
 import { DEFAULT_BUDGETS, type AzureBudget, type CompileContext, type Finding } from '../plan/step-base.ts';
-import { armId, armKey, armParts, asgName, nicOfIpConfiguration, nsgName, type AzureDesired, type AzureDesiredAsg, type AzureDesiredNic, type AzureDesiredNsg, type AzureDesiredRule } from './azure-model.ts';
+import {
+  armId,
+  armKey,
+  armParts,
+  asgName,
+  nicOfIpConfiguration,
+  nsgName,
+  type AzureDesired,
+  type AzureDesiredAsg,
+  type AzureDesiredNic,
+  type AzureDesiredNsg,
+  type AzureDesiredRule,
+} from './azure-model.ts';
 import { costOf, packClasses } from './azure-fit.ts';
 import { classRules, denyRule, narrowedFinding, type ClassRuleContext } from './azure-rules.ts';
 import type { NetworkReach, Reach } from './reach.ts';
 
-export type { AzureDesired, AzureDesiredAsg, AzureDesiredNic, AzureDesiredNsg, AzureDesiredRule } from './azure-model.ts';
+export type {
+  AzureDesired,
+  AzureDesiredAsg,
+  AzureDesiredNic,
+  AzureDesiredNsg,
+  AzureDesiredRule,
+} from './azure-model.ts';
 
 const AZURE_NETWORK_PREFIX = 'azure:';
 
@@ -42,13 +60,25 @@ export function compileAzure(reach: Reach, ctx: CompileContext): { desired: Azur
   for (const net of reach.networks) {
     if (net.cloud === 'azure') compileNetwork({ reach, net, deploymentId: ctx.deploymentId, budget }, out, findings);
   }
-  const byId = <T extends { id: string }>(a: T, b: T): number => (armKey(a.id) < armKey(b.id) ? -1 : armKey(a.id) > armKey(b.id) ? 1 : 0);
+  const byId = <T extends { id: string }>(a: T, b: T): number =>
+    armKey(a.id) < armKey(b.id) ? -1 : armKey(a.id) > armKey(b.id) ? 1 : 0;
   return { desired: { asgs: out.asgs.sort(byId), nsgs: out.nsgs.sort(byId), nics: out.nics.sort(byId) }, findings };
 }
 
-interface NetworkInput { reach: Reach; net: NetworkReach; deploymentId: string; budget: AzureBudget }
+interface NetworkInput {
+  reach: Reach;
+  net: NetworkReach;
+  deploymentId: string;
+  budget: AzureBudget;
+}
 
-interface Place { vnetId: string; subscription: string; resourceGroup: string; location: string; network: string }
+interface Place {
+  vnetId: string;
+  subscription: string;
+  resourceGroup: string;
+  location: string;
+  network: string;
+}
 
 function compileNetwork(input: NetworkInput, out: AzureDesired, findings: Finding[]): void {
   const { net, deploymentId, budget } = input;
@@ -65,7 +95,11 @@ function compileNetwork(input: NetworkInput, out: AzureDesired, findings: Findin
     if (inbound.narrowed || outbound.narrowed) findings.push(narrowedFinding(asg.id, asg.className));
     rulesOf.set(id, [...inbound.rules, ...outbound.rules]);
   }
-  const items = net.classIds.map((id) => ({ classId: id, className: asgs.get(id)!.className, cost: costOf(rulesOf.get(id)!) }));
+  const items = net.classIds.map((id) => ({
+    classId: id,
+    className: asgs.get(id)!.className,
+    cost: costOf(rulesOf.get(id)!),
+  }));
   const buckets = packClasses(items, budget, nsgName(deploymentId, vnetId, 0));
   const nsgOf = new Map<string, string>();
   buckets.forEach((classIds, i) => {
@@ -81,14 +115,26 @@ function classAsg(input: NetworkInput, place: Place, classId: string): AzureDesi
   const cls = input.reach.classification.byId.get(classId);
   if (!cls) throw new Error(`reach names class ${classId} that the classification does not know`);
   if (input.budget.asgsPerIpConfiguration < 1) {
-    throw new QuotaExceededError({ segment: cls.name, cloud: 'azure', object: `VNet ${place.vnetId}`, limit: 'application security groups per IP configuration', allowed: input.budget.asgsPerIpConfiguration, needed: 1 });
+    throw new QuotaExceededError({
+      segment: cls.name,
+      cloud: 'azure',
+      object: `VNet ${place.vnetId}`,
+      limit: 'application security groups per IP configuration',
+      allowed: input.budget.asgsPerIpConfiguration,
+      needed: 1,
+    });
   }
   const name = asgName(input.deploymentId, place.vnetId, cls.name, cls.id);
   return {
     id: armId(place.subscription, place.resourceGroup, 'applicationSecurityGroups', name),
-    subscription: place.subscription, resourceGroup: place.resourceGroup, name, location: place.location, network: place.network,
+    subscription: place.subscription,
+    resourceGroup: place.resourceGroup,
+    name,
+    location: place.location,
+    network: place.network,
     tags: { [AZURE_OWNER_TAG]: input.deploymentId, [AZURE_CLASS_TAG]: cls.id },
-    classId: cls.id, className: cls.name,
+    classId: cls.id,
+    className: cls.name,
   };
 }
 
@@ -101,14 +147,21 @@ function ruleContext(input: NetworkInput, own: AzureDesiredAsg, asgs: Map<string
     asgOf: (classId) => {
       const asg = asgs.get(classId);
       // Reach references a class by identity only inside the network where it has members.
-      if (!asg) throw new Error(`reach references class ${classId} by identity in ${input.net.network}, where it has no ASG`);
+      if (!asg)
+        throw new Error(`reach references class ${classId} by identity in ${input.net.network}, where it has no ASG`);
       return asg.id;
     },
     nameOf: (classId) => byId.get(classId)?.name ?? classId,
   };
 }
 
-function bucketNsg(input: NetworkInput, place: Place, bucket: number, classIds: string[], rulesOf: Map<string, AzureDesiredRule[]>): AzureDesiredNsg {
+function bucketNsg(
+  input: NetworkInput,
+  place: Place,
+  bucket: number,
+  classIds: string[],
+  rulesOf: Map<string, AzureDesiredRule[]>,
+): AzureDesiredNsg {
   const name = nsgName(input.deploymentId, place.vnetId, bucket);
   const byName = new Map<string, AzureDesiredRule>();
   for (const id of classIds) for (const r of rulesOf.get(id) ?? []) byName.set(r.name, r);
@@ -116,7 +169,11 @@ function bucketNsg(input: NetworkInput, place: Place, bucket: number, classIds: 
   const max = input.budget.priorityMax;
   return {
     id: armId(place.subscription, place.resourceGroup, 'networkSecurityGroups', name),
-    subscription: place.subscription, resourceGroup: place.resourceGroup, name, location: place.location, network: place.network,
+    subscription: place.subscription,
+    resourceGroup: place.resourceGroup,
+    name,
+    location: place.location,
+    network: place.network,
     tags: { [AZURE_OWNER_TAG]: input.deploymentId },
     classIds: [...classIds].sort(),
     rules: [...allows, denyRule(input.deploymentId, 'Inbound', max), denyRule(input.deploymentId, 'Outbound', max)],
@@ -136,7 +193,17 @@ function classNics(input: NetworkInput, asg: AzureDesiredAsg, nsg: string): Azur
       byNic.set(armKey(nicId), entry);
     }
     for (const { id, ipcs } of byNic.values()) {
-      out.push({ id, subscription: armParts(id).subscription, network: input.net.network, workloadId: w.id, classId: asg.classId, className: asg.className, ipConfigurations: ipcs.sort(), asg: asg.id, nsg });
+      out.push({
+        id,
+        subscription: armParts(id).subscription,
+        network: input.net.network,
+        workloadId: w.id,
+        classId: asg.classId,
+        className: asg.className,
+        ipConfigurations: ipcs.sort(),
+        asg: asg.id,
+        nsg,
+      });
     }
   }
   return out;

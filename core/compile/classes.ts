@@ -42,7 +42,8 @@ export function policySelectors(policy: Policy): Array<{ text: string; selector:
   const all = new Map<string, Selector>();
   for (const s of policy.segments) all.set(selectorToString(s.selector), s.selector);
   for (const r of policy.rules) {
-    for (const p of [r.from, r.to]) if (p.kind === 'segment' || p.kind === 'selector') all.set(selectorToString(p.selector), p.selector);
+    for (const p of [r.from, r.to])
+      if (p.kind === 'segment' || p.kind === 'selector') all.set(selectorToString(p.selector), p.selector);
   }
   return [...all.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([text, selector]) => ({ text, selector }));
 }
@@ -55,7 +56,11 @@ export function primaryAddress(w: Workload, family: Family): bigint | undefined 
   return undefined;
 }
 
-export function classify(policy: Policy, workloads: readonly Workload[], regions: Record<Family, RegionMap>): Classification {
+export function classify(
+  policy: Policy,
+  workloads: readonly Workload[],
+  regions: Record<Family, RegionMap>,
+): Classification {
   const selectors = policySelectors(policy);
   const byId = new Map<string, WorkloadClass>();
   const classOf = new Map<string, WorkloadClass>();
@@ -73,7 +78,9 @@ export function classify(policy: Policy, workloads: readonly Workload[], regions
     let cls = byId.get(id);
     if (!cls) {
       const segments = policy.segments.filter((s) => selectorMatches(s.selector, labels)).map((s) => s.name);
-      const enforcing = policy.segments.filter((s) => s.mode === 'enforce' && selectorMatches(s.selector, labels)).map((s) => s.name);
+      const enforcing = policy.segments
+        .filter((s) => s.mode === 'enforce' && selectorMatches(s.selector, labels))
+        .map((s) => s.name);
       const name = status === 'enforced' ? enforcing.join('+') : status === 'quarantined' ? 'quarantine' : status;
       cls = { id, name, status, labels, segments, members: [], region };
       byId.set(id, cls);

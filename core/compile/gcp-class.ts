@@ -56,13 +56,21 @@ export function classRules(input: ClassRulesInput): { drafts: RuleDraft[]; narro
       narrowed ||= n;
       if (allowed.length === 0) continue;
       const key = `${part.family}|${part.origin}|${JSON.stringify(allowed)}`;
-      const bucket = buckets.get(key) ?? { family: part.family, origin: part.origin, allowed, tags: new Set<string>(), set: AddressSet.empty(part.family) };
+      const bucket = buckets.get(key) ?? {
+        family: part.family,
+        origin: part.origin,
+        allowed,
+        tags: new Set<string>(),
+        set: AddressSet.empty(part.family),
+      };
       if (part.tag !== undefined) bucket.tags.add(part.tag);
       if (part.set !== undefined) bucket.set = bucket.set.union(part.set);
       buckets.set(key, bucket);
     }
   }
-  const drafts = [...mergeFilledHoles(buckets).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([, b]) => bucketDrafts(input, b));
+  const drafts = [...mergeFilledHoles(buckets).entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .flatMap(([, b]) => bucketDrafts(input, b));
   return { drafts, narrowed };
 }
 
@@ -88,7 +96,12 @@ function mergeFilledHoles(buckets: Map<string, Bucket>): Map<string, Bucket> {
   return out;
 }
 
-interface Part { family: Family; origin: Origin; tag?: string; set?: AddressSet }
+interface Part {
+  family: Family;
+  origin: Origin;
+  tag?: string;
+  set?: AddressSet;
+}
 
 /** What one reach entry contributes, per family the class itself has an address in. */
 function entryParts(input: ClassRulesInput, entry: ReachEntry): Part[] {
@@ -99,9 +112,16 @@ function entryParts(input: ClassRulesInput, entry: ReachEntry): Part[] {
     if (peer.classId === undefined) return [{ family: peer.family, origin: 'static', set: peer.set }];
     // Reach lists a same-network class by address when the families' ports differ; its exact
     // in-network IPv4 members are still what the class's tag matches, so keep the identity.
-    const tagged = input.direction === 'INGRESS' && peer.family === 'ipv4' && input.net.classIds.includes(peer.classId)
-      && peer.set.equals(inNetworkMembers(input, peer.classId, 'ipv4'));
-    return [tagged ? { family: 'ipv4', origin: 'tags', tag: input.tagOf(peer.classId) } : { family: peer.family, origin: 'members', set: peer.set }];
+    const tagged =
+      input.direction === 'INGRESS' &&
+      peer.family === 'ipv4' &&
+      input.net.classIds.includes(peer.classId) &&
+      peer.set.equals(inNetworkMembers(input, peer.classId, 'ipv4'));
+    return [
+      tagged
+        ? { family: 'ipv4', origin: 'tags', tag: input.tagOf(peer.classId) }
+        : { family: peer.family, origin: 'members', set: peer.set },
+    ];
   }
   const peerClass = input.classOf(peer.classId);
   const parts: Part[] = [];
@@ -122,8 +142,13 @@ function entryParts(input: ClassRulesInput, entry: ReachEntry): Part[] {
  * the nic0 `networkIP`s its tag matches as a source (adapters/gcp/read.ts puts nic0 first).
  */
 function inNetworkMembers(input: ClassRulesInput, classId: string, f: Family): AddressSet {
-  const points = (input.net.members.get(classId) ?? []).map((w) => primaryAddress(w, f)).filter((v): v is bigint => v !== undefined);
-  return AddressSet.fromRanges(f, points.map((v) => [v, v] as const));
+  const points = (input.net.members.get(classId) ?? [])
+    .map((w) => primaryAddress(w, f))
+    .filter((v): v is bigint => v !== undefined);
+  return AddressSet.fromRanges(
+    f,
+    points.map((v) => [v, v] as const),
+  );
 }
 
 function bucketDrafts(input: ClassRulesInput, b: Bucket): RuleDraft[] {
@@ -131,17 +156,30 @@ function bucketDrafts(input: ClassRulesInput, b: Bucket): RuleDraft[] {
   const dir = direction === 'INGRESS' ? 'in' : 'eg';
   const hint = `${cls.name}-${dir}${b.family === 'ipv4' ? '4' : '6'}`;
   const protocols = b.allowed.map((p) => `${p.IPProtocol}${p.ports ? `:${p.ports.join(',')}` : ''}`).join(' ');
-  const base = { network: input.networkPath, priority: ALLOW_PRIORITY, direction, allowed: b.allowed, targetTags: [input.tagOf(cls.id)] };
-  const verb = direction === 'INGRESS' ? `allow ingress to ${cls.name} (${cls.id}) ${protocols} from` : `allow egress from ${cls.name} (${cls.id}) ${protocols} to`;
+  const base = {
+    network: input.networkPath,
+    priority: ALLOW_PRIORITY,
+    direction,
+    allowed: b.allowed,
+    targetTags: [input.tagOf(cls.id)],
+  };
+  const verb =
+    direction === 'INGRESS'
+      ? `allow ingress to ${cls.name} (${cls.id}) ${protocols} from`
+      : `allow egress from ${cls.name} (${cls.id}) ${protocols} to`;
   if (b.origin === 'tags') {
     return chunk([...b.tags].sort(), budget.sourceTagsPerRule).map((sourceTags) => ({
-      hint, summary: `${verb} ${sourceTags.length} class tag(s)`, firewall: { ...base, sourceTags },
+      hint,
+      summary: `${verb} ${sourceTags.length} class tag(s)`,
+      firewall: { ...base, sourceTags },
     }));
   }
   const cidrs = b.set.toCidrs().map(formatCidr);
   const field = direction === 'INGRESS' ? 'sourceRanges' : 'destinationRanges';
   const what = b.origin === 'members' ? 'member address(es)' : 'range(s)';
   return chunk(cidrs, budget.rangesPerRule).map((ranges) => ({
-    hint, summary: `${verb} ${ranges.length} ${what}`, firewall: { ...base, [field]: ranges },
+    hint,
+    summary: `${verb} ${ranges.length} ${what}`,
+    firewall: { ...base, [field]: ranges },
   }));
 }

@@ -50,11 +50,16 @@ export function everyAddress(family: Family): string {
 export function allowedOf(ports: PortSet, family: Family): { allowed: GcpFirewallProtocol[]; narrowed: boolean } {
   if (ports.isAll()) return { allowed: [{ IPProtocol: 'all' }], narrowed: false };
   const allowed: GcpFirewallProtocol[] = [];
-  for (const [IPProtocol, ranges] of [['tcp', ports.tcp], ['udp', ports.udp]] as const) {
+  for (const [IPProtocol, ranges] of [
+    ['tcp', ports.tcp],
+    ['udp', ports.udp],
+  ] as const) {
     if (ranges.length === 0) continue;
     const full = ranges.length === 1 && ranges[0]![0] === 0 && ranges[0]![1] === MAX_PORT;
     // No `ports` means every port (specs/gcp Firewall.allowed.ports), which is how port 0 stays in.
-    allowed.push(full ? { IPProtocol } : { IPProtocol, ports: ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)) });
+    allowed.push(
+      full ? { IPProtocol } : { IPProtocol, ports: ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)) },
+    );
   }
   if (ports.icmp) allowed.push({ IPProtocol: family === 'ipv4' ? 'icmp' : ICMPV6_PROTOCOL });
   return { allowed, narrowed: ports.others };
@@ -70,9 +75,15 @@ export function firewallKey(fw: GcpFirewall): string {
   const protocols = (list: GcpFirewallProtocol[] | undefined) =>
     (list ?? []).map((p) => `${p.IPProtocol.toLowerCase()}:${sorted(p.ports).join(',')}`).sort();
   return JSON.stringify([
-    gcpNetworkPath(fw.network), fw.direction, fw.priority,
-    protocols(fw.allowed), protocols(fw.denied),
-    sorted(fw.sourceRanges), sorted(fw.destinationRanges), sorted(fw.sourceTags), sorted(fw.targetTags),
+    gcpNetworkPath(fw.network),
+    fw.direction,
+    fw.priority,
+    protocols(fw.allowed),
+    protocols(fw.denied),
+    sorted(fw.sourceRanges),
+    sorted(fw.destinationRanges),
+    sorted(fw.sourceTags),
+    sorted(fw.targetTags),
     fw.disabled === true,
   ]);
 }

@@ -84,7 +84,9 @@ export function compileGcp(reach: Reach, ctx: CompileContext): { desired: GcpDes
     desired: {
       deploymentId: ctx.deploymentId,
       networks: networks.map((n) => n.network).sort(byText),
-      firewalls: [...firewalls.values()].sort((a, b) => byText(a.project, b.project) || byText(a.firewall.name, b.firewall.name)),
+      firewalls: [...firewalls.values()].sort(
+        (a, b) => byText(a.project, b.project) || byText(a.firewall.name, b.firewall.name),
+      ),
       memberships: memberships.sort((a, b) => byText(a.workloadId, b.workloadId)),
     },
     findings,
@@ -95,7 +97,8 @@ export function compileGcp(reach: Reach, ctx: CompileContext): { desired: GcpDes
 export function gcpBudget(ctx: CompileContext): GcpBudget {
   const budget = { ...DEFAULT_BUDGETS.gcp, ...ctx.limits?.gcp };
   for (const [k, v] of Object.entries(budget)) {
-    if (k !== 'tagsPerInstance' && !(Number.isInteger(v) && v >= 1)) throw new CompileError(`limits.gcp.${k} must be an integer ≥ 1, got ${v}`);
+    if (k !== 'tagsPerInstance' && !(Number.isInteger(v) && v >= 1))
+      throw new CompileError(`limits.gcp.${k} must be an integer ≥ 1, got ${v}`);
   }
   return budget;
 }
@@ -112,7 +115,11 @@ export function parseGcpNetwork(network: string): { project: string; path: strin
   return { path: m[1]!, project: m[2]!, name: m[3]! };
 }
 
-interface NetworkResult { firewalls: GcpDesiredFirewall[]; memberships: GcpMembership[]; findings: Finding[] }
+interface NetworkResult {
+  firewalls: GcpDesiredFirewall[];
+  memberships: GcpMembership[];
+  findings: Finding[];
+}
 
 function compileNetwork(reach: Reach, net: NetworkReach, deploymentId: string, budget: GcpBudget): NetworkResult {
   const { project, path } = parseGcpNetwork(net.network);
@@ -138,7 +145,11 @@ function compileNetwork(reach: Reach, net: NetworkReach, deploymentId: string, b
   const describe = (summary: string) => gcpOwnerDescription(deploymentId, summary);
   const firewalls = drafts.map((d) => {
     const fw = finishRule(d, prefix, describe);
-    return { project, network: net.network, firewall: assertOwned(fw, (f) => isOwnedGcpFirewall(f, deploymentId), `GCP firewall ${fw.name}`) };
+    return {
+      project,
+      network: net.network,
+      firewall: assertOwned(fw, (f) => isOwnedGcpFirewall(f, deploymentId), `GCP firewall ${fw.name}`),
+    };
   });
   return { firewalls, memberships: memberships(net, classOf, tagOf, budget), findings };
 }
@@ -155,7 +166,14 @@ function denyDrafts(networkPath: string, tags: string[], budget: GcpBudget): Rul
         out.push({
           hint: `${network}-deny-${dir}${family === 'ipv4' ? '4' : '6'}`,
           summary: `deny all ${direction.toLowerCase()} ${field === 'sourceRanges' ? 'from' : 'to'} ${everyAddress(family)} for ${targetTags.length} class tag(s) (catch-all under the allows)`,
-          firewall: { network: networkPath, priority: DENY_PRIORITY, direction, denied: [{ IPProtocol: 'all' }], [field]: [everyAddress(family)], targetTags },
+          firewall: {
+            network: networkPath,
+            priority: DENY_PRIORITY,
+            direction,
+            denied: [{ IPProtocol: 'all' }],
+            [field]: [everyAddress(family)],
+            targetTags,
+          },
         });
       }
     }
@@ -163,7 +181,12 @@ function denyDrafts(networkPath: string, tags: string[], budget: GcpBudget): Rul
   return out;
 }
 
-function memberships(net: NetworkReach, classOf: (id: string) => WorkloadClass, tagOf: (id: string) => string, budget: GcpBudget): GcpMembership[] {
+function memberships(
+  net: NetworkReach,
+  classOf: (id: string) => WorkloadClass,
+  tagOf: (id: string) => string,
+  budget: GcpBudget,
+): GcpMembership[] {
   const out: GcpMembership[] = [];
   for (const id of net.classIds) {
     const cls = classOf(id);
@@ -171,11 +194,29 @@ function memberships(net: NetworkReach, classOf: (id: string) => WorkloadClass, 
     for (const w of net.members.get(id) ?? []) {
       const nic0 = w.attachments[0];
       const ref = nic0 === undefined ? undefined : parseGcpAttachmentId(nic0.id);
-      if (nic0 === undefined || ref === undefined) throw new Error(`GCP workload ${w.id} has no parseable primary attachment id`);
+      if (nic0 === undefined || ref === undefined)
+        throw new Error(`GCP workload ${w.id} has no parseable primary attachment id`);
       if (tags.length > budget.tagsPerInstance) {
-        throw new QuotaExceededError({ segment: cls.name, cloud: 'gcp', object: `instance ${ref.project}/${ref.zone}/${ref.instance}`, limit: 'network tags per instance', allowed: budget.tagsPerInstance, needed: tags.length });
+        throw new QuotaExceededError({
+          segment: cls.name,
+          cloud: 'gcp',
+          object: `instance ${ref.project}/${ref.zone}/${ref.instance}`,
+          limit: 'network tags per instance',
+          allowed: budget.tagsPerInstance,
+          needed: tags.length,
+        });
       }
-      out.push({ project: ref.project, zone: ref.zone, instance: ref.instance, workloadId: w.id, attachment: nic0.id, network: net.network, classId: id, className: cls.name, tags });
+      out.push({
+        project: ref.project,
+        zone: ref.zone,
+        instance: ref.instance,
+        workloadId: w.id,
+        attachment: nic0.id,
+        network: net.network,
+        classId: id,
+        className: cls.name,
+        tags,
+      });
     }
   }
   return out;
@@ -197,7 +238,9 @@ function addUnique(map: Map<string, GcpDesiredFirewall>, fw: GcpDesiredFirewall)
   const key = `${fw.project}/${fw.firewall.name}`;
   const seen = map.get(key);
   if (seen !== undefined && firewallKey(seen.firewall) !== firewallKey(fw.firewall)) {
-    throw new CompileError(`two different GCP firewall rules hash to the name ${fw.firewall.name}; change the deployment id`);
+    throw new CompileError(
+      `two different GCP firewall rules hash to the name ${fw.firewall.name}; change the deployment id`,
+    );
   }
   map.set(key, fw);
 }

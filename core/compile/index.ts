@@ -35,12 +35,14 @@ export function compile(policy: Policy, inventory: Inventory, ctx: CompileContex
 
 /** Tag problems (collisions, invalid keys) are workload errors the user must see in every plan. */
 function labelFindings(inventory: Inventory): Finding[] {
-  return inventory.workloads.flatMap((w) => w.labelProblems.map((p): Finding => ({
-    severity: 'warning',
-    code: p.code,
-    cloud: w.cloud,
-    target: w.id,
-    message: p.message,
-    hint: p.hint,
-  })));
+  return inventory.workloads.flatMap((w) =>
+    w.labelProblems.map((p): Finding => ({
+      severity: 'warning',
+      code: p.code,
+      cloud: w.cloud,
+      target: w.id,
+      message: p.message,
+      hint: p.hint,
+    })),
+  );
 }

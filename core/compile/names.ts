@@ -11,9 +11,15 @@ export interface NameRule {
 }
 
 /** AWS SG / prefix-list names: ≤255, a-zA-Z0-9 space ._-:/()#,@[]+=&;{}!$* (CLOUD-FACTS §1.3). */
-export const AWS_NAME: NameRule = { max: 255, sanitize: (t) => t.replace(/[^a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]/g, '_') };
+export const AWS_NAME: NameRule = {
+  max: 255,
+  sanitize: (t) => t.replace(/[^a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]/g, '_'),
+};
 /** Azure resource names: ≤80, word characters, '.', '-', '_', start and end with a word character (CLOUD-FACTS §2.1). */
-export const AZURE_NAME: NameRule = { max: 80, sanitize: (t) => t.replace(/\+/g, '.').replace(/[^a-zA-Z0-9._-]/g, '_') };
+export const AZURE_NAME: NameRule = {
+  max: 80,
+  sanitize: (t) => t.replace(/\+/g, '.').replace(/[^a-zA-Z0-9._-]/g, '_'),
+};
 /** GCP firewall names and network tags: ≤63, [a-z]([-a-z0-9]*[a-z0-9])? (CLOUD-FACTS §3.1, §3.3). */
 export const GCP_NAME: NameRule = { max: 63, sanitize: (t) => t.toLowerCase().replace(/[^a-z0-9-]+/g, '-') };
 

@@ -26,7 +26,10 @@ export type ReachPeer =
   /** Exact addresses; `classId` when they are a class's members (the set follows membership). */
   | { kind: 'addresses'; family: Family; set: AddressSet; classId?: string };
 
-export interface ReachEntry { peer: ReachPeer; ports: PortSet }
+export interface ReachEntry {
+  peer: ReachPeer;
+  ports: PortSet;
+}
 
 export interface NetworkReach {
   cloud: Cloud;
@@ -47,10 +50,22 @@ export interface Reach {
 }
 
 /** One end of a flow as rules see it; `key` identifies it for the mask cache. */
-interface Party { key: string; labels?: Labels; atoms: ReadonlySet<string> }
+interface Party {
+  key: string;
+  labels?: Labels;
+  atoms: ReadonlySet<string>;
+}
 /** Which rules' `from` and `to` match a party, as bitsets over policy.rules. */
-interface Masks { from: Uint32Array; to: Uint32Array }
-interface CompiledRule { rule: Rule; ports: PortSet; fromExternals: string[]; toExternals: string[] }
+interface Masks {
+  from: Uint32Array;
+  to: Uint32Array;
+}
+interface CompiledRule {
+  rule: Rule;
+  ports: PortSet;
+  fromExternals: string[];
+  toExternals: string[];
+}
 
 export function computeReach(policy: Policy, workloads: readonly Workload[]): Reach {
   const atoms = policyAtoms(policy);
@@ -77,10 +92,21 @@ class ReachContext {
   private readonly tables = new Map<Family, Array<{ cls: WorkloadClass; masks: Masks; regionKey: string }>>();
   private readonly splitCache = new Map<string, { inNetwork: boolean; elsewhere: AddressSet; all: AddressSet }>();
 
-  constructor(private readonly policy: Policy, private readonly regions: Record<Family, RegionMap>, private readonly cls: Classification) {
-    const externalsMatching = (p: Peer) => (p.kind === 'segment' || p.kind === 'selector'
-      ? policy.externals.filter((e) => selectorMatches(p.selector, e.labels)).map((e) => `external:${e.name}`) : []);
-    this.rules = policy.rules.map((rule) => ({ rule, ports: PortSet.fromSpecs(rule.ports), fromExternals: externalsMatching(rule.from), toExternals: externalsMatching(rule.to) }));
+  constructor(
+    private readonly policy: Policy,
+    private readonly regions: Record<Family, RegionMap>,
+    private readonly cls: Classification,
+  ) {
+    const externalsMatching = (p: Peer) =>
+      p.kind === 'segment' || p.kind === 'selector'
+        ? policy.externals.filter((e) => selectorMatches(p.selector, e.labels)).map((e) => `external:${e.name}`)
+        : [];
+    this.rules = policy.rules.map((rule) => ({
+      rule,
+      ports: PortSet.fromSpecs(rule.ports),
+      fromExternals: externalsMatching(rule.from),
+      toExternals: externalsMatching(rule.to),
+    }));
   }
 
   network(members: Workload[]): NetworkReach {
@@ -94,7 +120,15 @@ class ReachContext {
     }
     const classIds = [...byClass.keys()].sort();
     const identity = new Set(classIds);
-    const net = { cloud: first.cloud, network: first.network, location: first.location, classIds, members: byClass, ingress: new Map<string, ReachEntry[]>(), egress: new Map<string, ReachEntry[]>() };
+    const net = {
+      cloud: first.cloud,
+      network: first.network,
+      location: first.location,
+      classIds,
+      members: byClass,
+      ingress: new Map<string, ReachEntry[]>(),
+      egress: new Map<string, ReachEntry[]>(),
+    };
     for (const id of classIds) {
       const cls = this.cls.byId.get(id)!;
       const enforced = cls.status === 'enforced';
@@ -105,7 +139,12 @@ class ReachContext {
   }
 
   /** Allow entries of `self` in one direction, over every family it has an address in. */
-  private entries(self: WorkloadClass, dir: 'ingress' | 'egress', network: string, identity: Set<string>): ReachEntry[] {
+  private entries(
+    self: WorkloadClass,
+    dir: 'ingress' | 'egress',
+    network: string,
+    identity: Set<string>,
+  ): ReachEntry[] {
     const out: ReachEntry[] = [];
     const identityPorts = new Map<string, Map<Family, PortSet>>();
     for (const f of FAMILIES) {
@@ -130,7 +169,8 @@ class ReachContext {
           m.set(f, ports);
           identityPorts.set(other.cls.id, m);
         }
-        if (!split.elsewhere.isEmpty()) out.push({ peer: { kind: 'addresses', family: f, set: split.elsewhere, classId: other.cls.id }, ports });
+        if (!split.elsewhere.isEmpty())
+          out.push({ peer: { kind: 'addresses', family: f, set: split.elsewhere, classId: other.cls.id }, ports });
       }
       out.push(...this.regionEntries(regionPorts, f, carve));
     }
@@ -152,15 +192,25 @@ class ReachContext {
     const rest = local ? other.members.filter((w) => w.network !== network) : other.members;
     const value = {
       inNetwork: inNet.length > 0,
-      elsewhere: AddressSet.fromRanges(f, rest.flatMap((w) => points(w, f))),
-      all: AddressSet.fromRanges(f, other.members.flatMap((w) => points(w, f))),
+      elsewhere: AddressSet.fromRanges(
+        f,
+        rest.flatMap((w) => points(w, f)),
+      ),
+      all: AddressSet.fromRanges(
+        f,
+        other.members.flatMap((w) => points(w, f)),
+      ),
     };
     this.splitCache.set(key, value);
     return value;
   }
 
   /** One identity entry per class with the ports common to every family; the rest by address. */
-  private identityEntries(self: WorkloadClass, identityPorts: Map<string, Map<Family, PortSet>>, network: string): ReachEntry[] {
+  private identityEntries(
+    self: WorkloadClass,
+    identityPorts: Map<string, Map<Family, PortSet>>,
+    network: string,
+  ): ReachEntry[] {
     const out: ReachEntry[] = [];
     for (const [classId, perFamily] of identityPorts) {
       const cls = this.cls.byId.get(classId)!;
@@ -172,7 +222,18 @@ class ReachContext {
         const rest = ports.subtract(common);
         if (rest.isEmpty()) continue;
         const members = cls.members.filter((w) => w.network === network);
-        out.push({ peer: { kind: 'addresses', family: f, set: AddressSet.fromRanges(f, members.flatMap((w) => points(w, f))), classId }, ports: rest });
+        out.push({
+          peer: {
+            kind: 'addresses',
+            family: f,
+            set: AddressSet.fromRanges(
+              f,
+              members.flatMap((w) => points(w, f)),
+            ),
+            classId,
+          },
+          ports: rest,
+        });
       }
     }
     return out;
@@ -197,7 +258,10 @@ class ReachContext {
     const selfMasks = this.masks(self);
     const out = new Map<string, PortSet>();
     for (const region of this.regions[f].regions.values()) {
-      out.set(region.key, this.portsOf(dir, selfMasks, this.masks({ key: `r:${region.key}|${f}`, atoms: region.atoms })));
+      out.set(
+        region.key,
+        this.portsOf(dir, selfMasks, this.masks({ key: `r:${region.key}|${f}`, atoms: region.atoms })),
+      );
     }
     return out;
   }
@@ -206,9 +270,13 @@ class ReachContext {
   private familyTable(f: Family): Array<{ cls: WorkloadClass; masks: Masks; regionKey: string }> {
     let table = this.tables.get(f);
     if (!table) {
-      table = this.cls.classes.filter((c) => c.region[f]).map((c) => ({
-        cls: c, regionKey: c.region[f]!.key, masks: this.masks({ key: `c:${c.id}|${f}`, labels: c.labels, atoms: c.region[f]!.atoms }),
-      }));
+      table = this.cls.classes
+        .filter((c) => c.region[f])
+        .map((c) => ({
+          cls: c,
+          regionKey: c.region[f]!.key,
+          masks: this.masks({ key: `c:${c.id}|${f}`, labels: c.labels, atoms: c.region[f]!.atoms }),
+        }));
       this.tables.set(f, table);
     }
     return table;
@@ -237,8 +305,12 @@ class ReachContext {
     const key = `${egressOpen ? 'o' : 'c'}${matched.join(',')}`;
     const hit = this.combos.get(key);
     if (hit) return hit;
-    const allow = PortSet.fromSpecs(matched.filter((i) => this.rules[i]!.rule.action === 'allow').flatMap((i) => this.rules[i]!.rule.ports));
-    const deny = PortSet.fromSpecs(matched.filter((i) => this.rules[i]!.rule.action === 'deny').flatMap((i) => this.rules[i]!.rule.ports));
+    const allow = PortSet.fromSpecs(
+      matched.filter((i) => this.rules[i]!.rule.action === 'allow').flatMap((i) => this.rules[i]!.rule.ports),
+    );
+    const deny = PortSet.fromSpecs(
+      matched.filter((i) => this.rules[i]!.rule.action === 'deny').flatMap((i) => this.rules[i]!.rule.ports),
+    );
     const result = (egressOpen ? PortSet.all() : allow).subtract(deny);
     this.combos.set(key, result);
     return result;
@@ -260,9 +332,15 @@ class ReachContext {
 
 function peerMatches(peer: Peer, externals: string[], party: Party): boolean {
   switch (peer.kind) {
-    case 'cidrs': return party.atoms.has(cidrsAtomName(peer.cidrs));
-    case 'external': return party.atoms.has(`external:${peer.name}`);
-    default: return (party.labels !== undefined && selectorMatches(peer.selector, party.labels)) || externals.some((e) => party.atoms.has(e));
+    case 'cidrs':
+      return party.atoms.has(cidrsAtomName(peer.cidrs));
+    case 'external':
+      return party.atoms.has(`external:${peer.name}`);
+    default:
+      return (
+        (party.labels !== undefined && selectorMatches(peer.selector, party.labels)) ||
+        externals.some((e) => party.atoms.has(e))
+      );
   }
 }
 
@@ -289,8 +367,15 @@ function parsePoints(w: Workload, f: Family): Array<readonly [bigint, bigint]> {
 
 function sortEntries(entries: ReachEntry[]): ReachEntry[] {
   // Address sets order by their range count and first address: a function of content, cheap.
-  const key = (e: ReachEntry) => (e.peer.kind === 'class' ? `0|${e.peer.classId}` : `1|${e.peer.family}|${e.peer.classId ?? ''}|${e.peer.set.ranges().length}|${String(e.peer.set.ranges()[0]?.[0] ?? '')}`) + `|${e.ports.key()}`;
-  return entries.map((e) => [key(e), e] as const).sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+  const key = (e: ReachEntry) =>
+    (e.peer.kind === 'class'
+      ? `0|${e.peer.classId}`
+      : `1|${e.peer.family}|${e.peer.classId ?? ''}|${e.peer.set.ranges().length}|${String(e.peer.set.ranges()[0]?.[0] ?? '')}`) +
+    `|${e.ports.key()}`;
+  return entries
+    .map((e) => [key(e), e] as const)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, e]) => e);
 }
 
 export type { Region, WorkloadClass };

@@ -7,7 +7,10 @@ import { AddressSet, type Cidr, type Family } from '../model/address.ts';
 import type { Policy } from '../policy/types.ts';
 
 /** A named address predicate the policy uses: an external, or one rule side's `cidrs`. */
-export interface Atom { name: string; cidrs: Cidr[] }
+export interface Atom {
+  name: string;
+  cidrs: Cidr[];
+}
 
 export interface Region {
   /** Sorted atom names whose CIDRs contain this region; '' for addresses in none. */
@@ -28,14 +31,18 @@ export function policyAtoms(policy: Policy): Atom[] {
   for (const e of policy.externals) atoms.set(`external:${e.name}`, { name: `external:${e.name}`, cidrs: e.cidrs });
   for (const r of policy.rules) {
     for (const peer of [r.from, r.to]) {
-      if (peer.kind === 'cidrs') atoms.set(cidrsAtomName(peer.cidrs), { name: cidrsAtomName(peer.cidrs), cidrs: peer.cidrs });
+      if (peer.kind === 'cidrs')
+        atoms.set(cidrsAtomName(peer.cidrs), { name: cidrsAtomName(peer.cidrs), cidrs: peer.cidrs });
     }
   }
   return [...atoms.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function cidrsAtomName(cidrs: readonly Cidr[]): string {
-  return `cidrs:${cidrs.map((c) => `${c.family}/${c.base.toString(16)}/${c.prefix}`).sort().join(',')}`;
+  return `cidrs:${cidrs
+    .map((c) => `${c.family}/${c.base.toString(16)}/${c.prefix}`)
+    .sort()
+    .join(',')}`;
 }
 
 /** Sweep over atom boundaries: O(n log n) in the number of atom ranges. */
@@ -63,7 +70,11 @@ export function buildRegions(atoms: readonly Atom[], family: Family): RegionMap 
     const ev = events.get(p)!;
     for (const n of ev.remove) active.set(n, (active.get(n) ?? 0) - 1);
     for (const n of ev.add) active.set(n, (active.get(n) ?? 0) + 1);
-    const key = [...active.entries()].filter(([, c]) => c > 0).map(([n]) => n).sort().join('|');
+    const key = [...active.entries()]
+      .filter(([, c]) => c > 0)
+      .map(([n]) => n)
+      .sort()
+      .join('|');
     const end = i + 1 < points.length ? points[i + 1]! - 1n : max;
     starts.push(p);
     keys.push(key);
@@ -73,7 +84,11 @@ export function buildRegions(atoms: readonly Atom[], family: Family): RegionMap 
   });
   const regions = new Map<string, Region>();
   for (const [key, ranges] of rangesByKey) {
-    regions.set(key, { key, atoms: new Set(key === '' ? [] : key.split('|')), set: AddressSet.fromRanges(family, ranges) });
+    regions.set(key, {
+      key,
+      atoms: new Set(key === '' ? [] : key.split('|')),
+      set: AddressSet.fromRanges(family, ranges),
+    });
   }
   return {
     family,

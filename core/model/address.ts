@@ -12,11 +12,25 @@
  */
 import { BITS, cidrRange, pow2, type Cidr, type Family } from './ip.ts';
 import {
-  BIGINT_STEP, intersectRanges, normalizeRanges, rangesContain, rangesEqual, subtractRanges, unionRanges, type Range,
+  BIGINT_STEP,
+  intersectRanges,
+  normalizeRanges,
+  rangesContain,
+  rangesEqual,
+  subtractRanges,
+  unionRanges,
+  type Range,
 } from './ranges.ts';
 
 export {
-  cidrContains, cidrRange, familyBits, formatAddress, formatCidr, parseAddress, parseCidr, splitByFamily,
+  cidrContains,
+  cidrRange,
+  familyBits,
+  formatAddress,
+  formatCidr,
+  parseAddress,
+  parseCidr,
+  splitByFamily,
 } from './ip.ts';
 export type { Cidr, Family, Parsed } from './ip.ts';
 
@@ -29,7 +43,10 @@ export type { Cidr, Family, Parsed } from './ip.ts';
  * ok.toCidrs().map(formatCidr); // ['10.128.0.0/9']
  */
 export class AddressSet {
-  private constructor(readonly family: Family, private readonly list: ReadonlyArray<Range<bigint>>) {}
+  private constructor(
+    readonly family: Family,
+    private readonly list: ReadonlyArray<Range<bigint>>,
+  ) {}
 
   // Shared because they are immutable; built once when the class is defined.
   private static readonly EMPTY = {

@@ -16,7 +16,11 @@
  */
 export type Family = 'ipv4' | 'ipv6';
 /** A network: `base` has no host bits set. */
-export interface Cidr { family: Family; base: bigint; prefix: number }
+export interface Cidr {
+  family: Family;
+  base: bigint;
+  prefix: number;
+}
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint?: string };
 
 /** Address width per family (internal to core/model). @example BITS.ipv6; // 128 */
@@ -26,7 +30,7 @@ const POW2: readonly bigint[] = Array.from({ length: 129 }, (_, k) => 1n << BigI
 /** 2^k for 0 <= k <= 128 from a table (internal to core/model). @example pow2(8); // 256n */
 export const pow2 = (k: number): bigint => POW2[k] as bigint;
 const fail = (message: string, hint?: string): { ok: false; message: string; hint?: string } =>
-  (hint === undefined ? { ok: false, message } : { ok: false, message, hint });
+  hint === undefined ? { ok: false, message } : { ok: false, message, hint };
 
 /**
  * Number of bits in an address of this family.
@@ -85,9 +89,10 @@ function leadingZero(text: string, parts: string[]): Parsed<bigint> {
   const decimal = parts.map((p) => String(Number(p))).join('.');
   const octets = parts.every((p) => /^[0-7]+$/.test(p)) ? parts.map((p) => parseInt(p, 8)) : [];
   const octal = octets.length === 4 && octets.every((n) => n <= 255) ? octets.join('.') : undefined;
-  const hint = octal !== undefined && octal !== decimal
-    ? `write "${decimal}" (decimal) or "${octal}" (octal) without leading zeros`
-    : `did you mean "${decimal}"?`;
+  const hint =
+    octal !== undefined && octal !== decimal
+      ? `write "${decimal}" (decimal) or "${octal}" (octal) without leading zeros`
+      : `did you mean "${decimal}"?`;
   return fail(`"${text}" has an octet with a leading zero, which tools read differently (octal or decimal)`, hint);
 }
 
@@ -102,7 +107,10 @@ function parseIpv6Groups(part: string, text: string, allowV4Tail: boolean): Pars
       if (!v4.ok) return fail(`"${text}" has an invalid embedded IPv4 part: ${v4.message}`);
       groups.push(Number(v4.value >> 16n), Number(v4.value & 0xffffn));
     } else if (!HEX_GROUP.test(item)) {
-      const what = item === '' ? 'an empty group (a single ":" where "::" or a group was expected)' : `group "${item}" (1-4 hex digits expected)`;
+      const what =
+        item === ''
+          ? 'an empty group (a single ":" where "::" or a group was expected)'
+          : `group "${item}" (1-4 hex digits expected)`;
       return fail(`"${text}" is not an IPv6 address: ${what}`);
     } else groups.push(parseInt(item, 16));
   }
@@ -111,7 +119,10 @@ function parseIpv6Groups(part: string, text: string, allowV4Tail: boolean): Pars
 
 function parseIpv6(text: string): Parsed<bigint> {
   if (text.includes('%')) {
-    return fail(`"${text}" has a zone id: zone ids are local to one host and cannot be used in firewall rules`, suggest(text.slice(0, text.indexOf('%')), parseAddress));
+    return fail(
+      `"${text}" has a zone id: zone ids are local to one host and cannot be used in firewall rules`,
+      suggest(text.slice(0, text.indexOf('%')), parseAddress),
+    );
   }
   const halves = text.split('::');
   if (halves.length > 2) return fail(`"${text}" is not an IPv6 address: "::" may appear only once`);
@@ -144,7 +155,9 @@ function withPrefix(message: string, hint: string | undefined, suffix: string): 
 /** Surrounding whitespace: suggest the trimmed text only if that parses, else explain why not. */
 function whitespace<T>(text: string, parse: (t: string) => Parsed<T>): Parsed<T> {
   const r = parse(text.trim());
-  return r.ok ? fail(`"${text}" has surrounding whitespace`, `did you mean "${text.trim()}"?`) : fail(`"${text}" has surrounding whitespace; ${r.message}`, r.hint);
+  return r.ok
+    ? fail(`"${text}" has surrounding whitespace`, `did you mean "${text.trim()}"?`)
+    : fail(`"${text}" has surrounding whitespace; ${r.message}`, r.hint);
 }
 
 /**
@@ -158,12 +171,19 @@ export function parseAddress(text: string): Parsed<{ family: Family; value: bigi
   if (text.trim() === '') return fail('empty address');
   if (text !== text.trim()) return whitespace(text, parseAddress);
   if (text.startsWith('[') && text.endsWith(']')) {
-    return fail(`"${text}" is bracketed: brackets belong in URLs, not in addresses`, suggest(text.slice(1, -1), parseAddress));
+    return fail(
+      `"${text}" is bracketed: brackets belong in URLs, not in addresses`,
+      suggest(text.slice(1, -1), parseAddress),
+    );
   }
   if (/^[0-9.]+:[0-9]+$/.test(text)) {
-    return fail(`"${text}" looks like address:port; an address takes no port (ports go in the rule's ports)`, suggest(text.slice(0, text.indexOf(':')), parseAddress));
+    return fail(
+      `"${text}" looks like address:port; an address takes no port (ports go in the rule's ports)`,
+      suggest(text.slice(0, text.indexOf(':')), parseAddress),
+    );
   }
-  if (!/[.:]/.test(text)) return fail(`"${text}" is not an IP address: expected IPv4 like 10.0.0.1 or IPv6 like 2001:db8::1`);
+  if (!/[.:]/.test(text))
+    return fail(`"${text}" is not an IP address: expected IPv4 like 10.0.0.1 or IPv6 like 2001:db8::1`);
   const family: Family = text.includes(':') ? 'ipv6' : 'ipv4';
   const parsed = family === 'ipv6' ? parseIpv6(text) : parseIpv4(text);
   return parsed.ok ? { ok: true, value: { family, value: parsed.value } } : parsed;
@@ -187,16 +207,23 @@ export function parseCidr(text: string): Parsed<Cidr> {
   if (slash === -1) return { ok: true, value: { family, base: value, prefix: bits } };
   const prefixText = text.slice(slash + 1);
   if (!/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) {
-    const hint = /^[0-9]+$/.test(prefixText) && Number(prefixText) <= bits ? suggest(`${addrText}/${Number(prefixText)}`, parseCidr) : undefined;
+    const hint =
+      /^[0-9]+$/.test(prefixText) && Number(prefixText) <= bits
+        ? suggest(`${addrText}/${Number(prefixText)}`, parseCidr)
+        : undefined;
     return fail(`"${text}" has an invalid prefix length "${prefixText}": expected a decimal number 0-${bits}`, hint);
   }
   const prefix = Number(prefixText);
-  if (prefix > bits) return fail(`"${text}": prefix /${prefix} is out of range for ${family === 'ipv4' ? 'IPv4' : 'IPv6'} (0-${bits})`);
+  if (prefix > bits)
+    return fail(`"${text}": prefix /${prefix} is out of range for ${family === 'ipv4' ? 'IPv4' : 'IPv6'} (0-${bits})`);
   const size = pow2(bits - prefix);
   const base = value - (value % size);
   if (base !== value) {
     const suggestion = formatCidr({ family, base, prefix });
-    return fail(`"${text}" has host bits set: a /${prefix} network starts at ${formatAddress(family, base)}`, `did you mean "${suggestion}"?`);
+    return fail(
+      `"${text}" has host bits set: a /${prefix} network starts at ${formatAddress(family, base)}`,
+      `did you mean "${suggestion}"?`,
+    );
   }
   return { ok: true, value: { family, base, prefix } };
 }
@@ -258,4 +285,3 @@ export function splitByFamily(cidrs: readonly Cidr[]): { ipv4: Cidr[]; ipv6: Cid
   for (const c of cidrs) out[c.family].push(c);
   return out;
 }
-

@@ -19,11 +19,19 @@
  */
 import type { Parsed } from './address.ts';
 import {
-  NUMBER_STEP, intersectRanges, normalizeRanges, rangesContain, rangesEqual, subtractRanges, unionRanges, type Range,
+  NUMBER_STEP,
+  intersectRanges,
+  normalizeRanges,
+  rangesContain,
+  rangesEqual,
+  subtractRanges,
+  unionRanges,
+  type Range,
 } from './ranges.ts';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp';
-export type PortSpec = { protocol: 'any' } | { protocol: 'icmp' } | { protocol: 'tcp' | 'udp'; from: number; to: number };
+export type PortSpec =
+  { protocol: 'any' } | { protocol: 'icmp' } | { protocol: 'tcp' | 'udp'; from: number; to: number };
 /** What a PortSet is made of: policy specs plus "every protocol other than tcp/udp/icmp". */
 export type PortSetEntry = PortSpec | { protocol: 'others' };
 
@@ -32,10 +40,18 @@ const FULL: ReadonlyArray<Range<number>> = Object.freeze([Object.freeze([0, MAX_
 const NONE: ReadonlyArray<Range<number>> = Object.freeze([]);
 const SUPPORTED = 'supported: "tcp" and "udp" (all ports, or /port, or /from-to), "icmp", "any"';
 /** Service names people write instead of numbers; only used to suggest the number. */
-const SERVICES: ReadonlyMap<string, number> = new Map([['ssh', 22], ['dns', 53], ['http', 80], ['https', 443], ['rdp', 3389], ['postgres', 5432], ['mysql', 3306]]);
+const SERVICES: ReadonlyMap<string, number> = new Map([
+  ['ssh', 22],
+  ['dns', 53],
+  ['http', 80],
+  ['https', 443],
+  ['rdp', 3389],
+  ['postgres', 5432],
+  ['mysql', 3306],
+]);
 
 const fail = (message: string, hint?: string): { ok: false; message: string; hint?: string } =>
-  (hint === undefined ? { ok: false, message } : { ok: false, message, hint });
+  hint === undefined ? { ok: false, message } : { ok: false, message, hint };
 const meant = (spec: string): string => `did you mean "${spec}"?`;
 
 /**
@@ -58,7 +74,10 @@ export function parsePortSpec(text: string): Parsed<PortSpec> {
   const to = m[3] === undefined ? from : parsePort(m[3], protocol, text);
   if (!to.ok) return to;
   if (from.value > to.value) {
-    return fail(`"${text}": port range ${from.value}-${to.value} is reversed`, meant(`${protocol}/${to.value}-${from.value}`));
+    return fail(
+      `"${text}": port range ${from.value}-${to.value} is reversed`,
+      meant(`${protocol}/${to.value}-${from.value}`),
+    );
   }
   return { ok: true, value: { protocol, from: from.value, to: to.value } };
 }
@@ -67,11 +86,16 @@ function parsePort(t: string, protocol: 'tcp' | 'udp', text: string): Parsed<num
   const every = `write "${protocol}" for every ${protocol} port`;
   if (t === '') return fail(`"${text}": a port number is missing`, `${every}, or e.g. "${protocol}/443"`);
   const service = SERVICES.get(t);
-  if (service !== undefined) return fail(`"${text}": ports are numbers, not service names`, meant(`${protocol}/${service}`));
-  if (!/^[0-9]+$/.test(t)) return fail(`"${text}": port "${t}" is not a number`, `ports are 1-65535, e.g. "${protocol}/443"`);
+  if (service !== undefined)
+    return fail(`"${text}": ports are numbers, not service names`, meant(`${protocol}/${service}`));
+  if (!/^[0-9]+$/.test(t))
+    return fail(`"${text}": port "${t}" is not a number`, `ports are 1-65535, e.g. "${protocol}/443"`);
   if (t.length > 1 && t.startsWith('0')) {
     const fixed = parsePortSpec(text.replace(/\b0+([0-9])/g, '$1'));
-    return fail(`"${text}": port "${t}" has a leading zero`, fixed.ok ? meant(formatPortSpec(fixed.value)) : fixed.hint);
+    return fail(
+      `"${text}": port "${t}" has a leading zero`,
+      fixed.ok ? meant(formatPortSpec(fixed.value)) : fixed.hint,
+    );
   }
   const n = Number(t);
   if (n === 0) return fail(`"${text}": port 0 is not a destination port`, `ports are 1-65535; ${every}`);
@@ -84,12 +108,16 @@ function diagnoseShape(text: string): Parsed<PortSpec> {
   if (text.trim() === '') return fail('empty port spec', `e.g. "tcp/443"; ${SUPPORTED}`);
   if (text !== text.trim()) {
     const r = parsePortSpec(text.trim());
-    return r.ok ? fail(`"${text}" has surrounding whitespace`, meant(text.trim())) : fail(`"${text}" has surrounding whitespace; ${r.message}`, r.hint);
+    return r.ok
+      ? fail(`"${text}" has surrounding whitespace`, meant(text.trim()))
+      : fail(`"${text}" has surrounding whitespace; ${r.message}`, r.hint);
   }
   const lower = text.toLowerCase();
   if (lower !== text) {
     const r = parsePortSpec(lower);
-    return r.ok ? fail(`"${text}": protocols are lowercase`, meant(formatPortSpec(r.value))) : fail(`"${text}": protocols are lowercase; ${r.message}`, r.hint);
+    return r.ok
+      ? fail(`"${text}": protocols are lowercase`, meant(formatPortSpec(r.value)))
+      : fail(`"${text}": protocols are lowercase; ${r.message}`, r.hint);
   }
   if (/^[0-9]+(-[0-9]+)?$/.test(text)) {
     const r = parsePortSpec(`tcp/${text}`);
@@ -98,7 +126,9 @@ function diagnoseShape(text: string): Parsed<PortSpec> {
   const list = /^(tcp|udp)\/(.*,.*)$/.exec(text);
   if (list !== null) {
     const each = (list[2] ?? '').split(',').map((p) => `${list[1]}/${p.trim()}`);
-    const hint = each.every((e) => parsePortSpec(e).ok) ? `write ${each.map((e) => `"${e}"`).join(', ')}` : 'write one spec per entry, e.g. "tcp/80", "tcp/443"';
+    const hint = each.every((e) => parsePortSpec(e).ok)
+      ? `write ${each.map((e) => `"${e}"`).join(', ')}`
+      : 'write one spec per entry, e.g. "tcp/80", "tcp/443"';
     return fail(`"${text}": one port or range per entry`, hint);
   }
   const sep = /^([a-z0-9]+)(?:\s*:\s*|\s+)([^\s].*)$/.exec(text);
@@ -112,13 +142,16 @@ function diagnoseProtocol(text: string): Parsed<PortSpec> {
   const slash = text.indexOf('/');
   const protocol = slash === -1 ? text : text.slice(0, slash);
   const port = slash === -1 ? undefined : text.slice(slash + 1);
-  if (protocol === 'icmp') return fail(`"${text}": icmp takes no port (ICMP types and codes are not supported)`, meant('icmp'));
+  if (protocol === 'icmp')
+    return fail(`"${text}": icmp takes no port (ICMP types and codes are not supported)`, meant('icmp'));
   if (protocol === 'any') {
     const both = parsePortSpec(`tcp/${port}`).ok ? `, or "tcp/${port}" and "udp/${port}"` : '';
     return fail(`"${text}": "any" takes no port; it already means every protocol and port`, `write "any"${both}`);
   }
-  if (['icmpv6', 'icmp6', 'ipv6-icmp'].includes(protocol)) return fail(`"${text}": "icmp" covers both ICMP and ICMPv6`, meant('icmp'));
-  if (protocol === 'all' || protocol === '*') return fail(`"${text}": every protocol and port is written "any"`, meant('any'));
+  if (['icmpv6', 'icmp6', 'ipv6-icmp'].includes(protocol))
+    return fail(`"${text}": "icmp" covers both ICMP and ICMPv6`, meant('icmp'));
+  if (protocol === 'all' || protocol === '*')
+    return fail(`"${text}": every protocol and port is written "any"`, meant('any'));
   return fail(`"${text}": unsupported protocol "${protocol}"`, SUPPORTED);
 }
 
@@ -195,17 +228,32 @@ export class PortSet {
 
   /** @example a.union(b).has('tcp', 443) === (a.has('tcp', 443) || b.has('tcp', 443)) */
   union(o: PortSet): PortSet {
-    return new PortSet(unionRanges(this.tcp, o.tcp, NUMBER_STEP), unionRanges(this.udp, o.udp, NUMBER_STEP), this.icmp || o.icmp, this.others || o.others);
+    return new PortSet(
+      unionRanges(this.tcp, o.tcp, NUMBER_STEP),
+      unionRanges(this.udp, o.udp, NUMBER_STEP),
+      this.icmp || o.icmp,
+      this.others || o.others,
+    );
   }
 
   /** @example a.intersect(b).has('udp', 53) === (a.has('udp', 53) && b.has('udp', 53)) */
   intersect(o: PortSet): PortSet {
-    return new PortSet(intersectRanges(this.tcp, o.tcp), intersectRanges(this.udp, o.udp), this.icmp && o.icmp, this.others && o.others);
+    return new PortSet(
+      intersectRanges(this.tcp, o.tcp),
+      intersectRanges(this.udp, o.udp),
+      this.icmp && o.icmp,
+      this.others && o.others,
+    );
   }
 
   /** @example PortSet.all().subtract(PortSet.all()).isEmpty(); // true */
   subtract(o: PortSet): PortSet {
-    return new PortSet(subtractRanges(this.tcp, o.tcp, NUMBER_STEP), subtractRanges(this.udp, o.udp, NUMBER_STEP), this.icmp && !o.icmp, this.others && !o.others);
+    return new PortSet(
+      subtractRanges(this.tcp, o.tcp, NUMBER_STEP),
+      subtractRanges(this.udp, o.udp, NUMBER_STEP),
+      this.icmp && !o.icmp,
+      this.others && !o.others,
+    );
   }
 
   /**
@@ -234,7 +282,9 @@ export class PortSet {
 
   /** @example PortSet.all().equals(PortSet.fromSpecs([{ protocol: 'any' }])); // true */
   equals(o: PortSet): boolean {
-    return this.icmp === o.icmp && this.others === o.others && rangesEqual(this.tcp, o.tcp) && rangesEqual(this.udp, o.udp);
+    return (
+      this.icmp === o.icmp && this.others === o.others && rangesEqual(this.tcp, o.tcp) && rangesEqual(this.udp, o.udp)
+    );
   }
 
   /**
@@ -245,7 +295,8 @@ export class PortSet {
    */
   key(): string {
     if (this.isAll()) return 'any';
-    const ranges = (rs: ReadonlyArray<readonly [number, number]>): string => rs.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
+    const ranges = (rs: ReadonlyArray<readonly [number, number]>): string =>
+      rs.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
     const parts = [
       ...(this.tcp.length > 0 ? [`tcp:${ranges(this.tcp)}`] : []),
       ...(this.udp.length > 0 ? [`udp:${ranges(this.udp)}`] : []),

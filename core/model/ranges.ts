@@ -24,8 +24,7 @@ export interface Step<T extends number | bigint> {
 export const BIGINT_STEP: Step<bigint> = { succ: (x) => x + 1n, pred: (x) => x - 1n };
 export const NUMBER_STEP: Step<number> = { succ: (x) => x + 1, pred: (x) => x - 1 };
 
-const freeze = <T extends number | bigint>(out: Array<Range<T>>): ReadonlyArray<Range<T>> =>
-  Object.freeze(out);
+const freeze = <T extends number | bigint>(out: Array<Range<T>>): ReadonlyArray<Range<T>> => Object.freeze(out);
 const range = <T extends number | bigint>(lo: T, hi: T): Range<T> => Object.freeze([lo, hi] as const);
 
 /**
@@ -34,13 +33,19 @@ const range = <T extends number | bigint>(lo: T, hi: T): Range<T> => Object.free
  * @example
  * normalizeRanges([[5, 9], [0, 2], [3, 4]], NUMBER_STEP); // [[0, 9]]
  */
-export function normalizeRanges<T extends number | bigint>(ranges: Iterable<Range<T>>, step: Step<T>): ReadonlyArray<Range<T>> {
+export function normalizeRanges<T extends number | bigint>(
+  ranges: Iterable<Range<T>>,
+  step: Step<T>,
+): ReadonlyArray<Range<T>> {
   const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return coalesceSorted(sorted, step);
 }
 
 /** Merge a list already sorted by start; overlapping or adjacent neighbours become one range. */
-function coalesceSorted<T extends number | bigint>(sorted: ReadonlyArray<Range<T>>, step: Step<T>): ReadonlyArray<Range<T>> {
+function coalesceSorted<T extends number | bigint>(
+  sorted: ReadonlyArray<Range<T>>,
+  step: Step<T>,
+): ReadonlyArray<Range<T>> {
   const out: Array<Range<T>> = [];
   let cur: [T, T] | undefined;
   for (const [lo, hi] of sorted) {
@@ -61,7 +66,11 @@ function coalesceSorted<T extends number | bigint>(sorted: ReadonlyArray<Range<T
  * @example
  * unionRanges([[0, 4]], [[5, 9]], NUMBER_STEP); // [[0, 9]] (adjacent ranges merge)
  */
-export function unionRanges<T extends number | bigint>(a: ReadonlyArray<Range<T>>, b: ReadonlyArray<Range<T>>, step: Step<T>): ReadonlyArray<Range<T>> {
+export function unionRanges<T extends number | bigint>(
+  a: ReadonlyArray<Range<T>>,
+  b: ReadonlyArray<Range<T>>,
+  step: Step<T>,
+): ReadonlyArray<Range<T>> {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
   const merged: Array<Range<T>> = [];
@@ -88,7 +97,10 @@ export function unionRanges<T extends number | bigint>(a: ReadonlyArray<Range<T>
  * @example
  * intersectRanges([[0, 10]], [[5, 20]]); // [[5, 10]]
  */
-export function intersectRanges<T extends number | bigint>(a: ReadonlyArray<Range<T>>, b: ReadonlyArray<Range<T>>): ReadonlyArray<Range<T>> {
+export function intersectRanges<T extends number | bigint>(
+  a: ReadonlyArray<Range<T>>,
+  b: ReadonlyArray<Range<T>>,
+): ReadonlyArray<Range<T>> {
   const out: Array<Range<T>> = [];
   let i = 0;
   let j = 0;
@@ -111,7 +123,11 @@ export function intersectRanges<T extends number | bigint>(a: ReadonlyArray<Rang
  * @example
  * subtractRanges([[0, 65535]], [[22, 22]], NUMBER_STEP); // [[0, 21], [23, 65535]]
  */
-export function subtractRanges<T extends number | bigint>(a: ReadonlyArray<Range<T>>, b: ReadonlyArray<Range<T>>, step: Step<T>): ReadonlyArray<Range<T>> {
+export function subtractRanges<T extends number | bigint>(
+  a: ReadonlyArray<Range<T>>,
+  b: ReadonlyArray<Range<T>>,
+  step: Step<T>,
+): ReadonlyArray<Range<T>> {
   if (a.length === 0 || b.length === 0) return a;
   const out: Array<Range<T>> = [];
   let j = 0;
@@ -161,7 +177,10 @@ export function rangesContain<T extends number | bigint>(ranges: ReadonlyArray<R
  * @example
  * rangesEqual([[1, 2]], [[1, 2]]); // true
  */
-export function rangesEqual<T extends number | bigint>(a: ReadonlyArray<Range<T>>, b: ReadonlyArray<Range<T>>): boolean {
+export function rangesEqual<T extends number | bigint>(
+  a: ReadonlyArray<Range<T>>,
+  b: ReadonlyArray<Range<T>>,
+): boolean {
   if (a.length !== b.length) return false;
   return a.every((r, i) => {
     const s = b[i] as Range<T>;

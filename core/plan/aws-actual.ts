@@ -8,7 +8,14 @@
  */
 import { cmp, ICMP_ALL, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../compile/aws-units.ts';
 import { formatCidr, parseCidr } from '../model/address.ts';
-import type { AwsIpPermission, AwsNetworkInterface, AwsPrefixList, AwsSecurityGroup, AwsState, AwsTag } from '../model/native/aws.ts';
+import type {
+  AwsIpPermission,
+  AwsNetworkInterface,
+  AwsPrefixList,
+  AwsSecurityGroup,
+  AwsState,
+  AwsTag,
+} from '../model/native/aws.ts';
 import { AWS_LOCATION_TAG, assertOwned, isOwnedAws, type Owned } from '../ownership.ts';
 
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6', all: '-1' };
@@ -29,17 +36,27 @@ export class AwsActualIndex {
   readonly prefixListsById = new Map<string, AwsPrefixList>();
   readonly interfaces = new Map<string, AwsNetworkInterface>();
 
-  constructor(readonly state: AwsState, readonly deploymentId: string) {
+  constructor(
+    readonly state: AwsState,
+    readonly deploymentId: string,
+  ) {
     const owned = (tags: AwsTag[]) => isOwnedAws(tags, deploymentId);
     for (const g of state.SecurityGroups) {
       this.groupsById.set(g.GroupId, g);
-      if (owned(g.Tags)) this.ownedGroups.set(groupKey(g.VpcId, g.GroupName), assertOwned(g, (x) => owned(x.Tags), `security group ${g.GroupId}`));
+      if (owned(g.Tags))
+        this.ownedGroups.set(
+          groupKey(g.VpcId, g.GroupName),
+          assertOwned(g, (x) => owned(x.Tags), `security group ${g.GroupId}`),
+        );
     }
     for (const p of state.PrefixLists) {
       this.prefixListsById.set(p.PrefixListId, p);
       const scope = scopeTag(p.Tags);
       if (owned(p.Tags) && scope !== undefined) {
-        this.ownedPrefixLists.set(plKey(scope, p.PrefixListName), assertOwned(p, (x) => owned(x.Tags), `prefix list ${p.PrefixListId}`));
+        this.ownedPrefixLists.set(
+          plKey(scope, p.PrefixListName),
+          assertOwned(p, (x) => owned(x.Tags), `prefix list ${p.PrefixListId}`),
+        );
       }
     }
     for (const e of state.NetworkInterfaces) this.interfaces.set(e.NetworkInterfaceId, e);
@@ -52,14 +69,20 @@ export class AwsActualIndex {
 
   /** The group's rules in one direction as canonical units, owned peers named. */
   units(g: AwsSecurityGroup, direction: AwsDirection): AwsRuleUnit[] {
-    return (direction === 'ingress' ? g.IpPermissions : g.IpPermissionsEgress).flatMap((p) => this.permissionUnits(p, g.VpcId));
+    return (direction === 'ingress' ? g.IpPermissions : g.IpPermissionsEgress).flatMap((p) =>
+      this.permissionUnits(p, g.VpcId),
+    );
   }
 
   private permissionUnits(p: AwsIpPermission, vpcId: string): AwsRuleUnit[] {
     const protocol = PROTOCOL_NAMES[p.IpProtocol.toLowerCase()] ?? p.IpProtocol.toLowerCase();
     const ports = portsOf(protocol, p);
-    const unit = (peer: AwsPeer, description: string | undefined): AwsRuleUnit =>
-      ({ protocol, ...ports, peer, ...(description !== undefined ? { description } : {}) });
+    const unit = (peer: AwsPeer, description: string | undefined): AwsRuleUnit => ({
+      protocol,
+      ...ports,
+      peer,
+      ...(description !== undefined ? { description } : {}),
+    });
     return [
       ...p.IpRanges.map((r) => unit({ kind: 'cidr', cidr: canonicalCidr(r.CidrIp) }, r.Description)),
       ...p.Ipv6Ranges.map((r) => unit({ kind: 'cidr', cidr: canonicalCidr(r.CidrIpv6) }, r.Description)),
@@ -76,7 +99,9 @@ export class AwsActualIndex {
 
   private prefixListPeer(id: string): AwsPeer {
     const p = this.prefixListsById.get(id);
-    return p !== undefined && isOwnedAws(p.Tags, this.deploymentId) ? { kind: 'prefix-list', name: p.PrefixListName, id } : { kind: 'prefix-list', id };
+    return p !== undefined && isOwnedAws(p.Tags, this.deploymentId)
+      ? { kind: 'prefix-list', name: p.PrefixListName, id }
+      : { kind: 'prefix-list', id };
   }
 
   /** Owned groups sorted by VPC then name (deterministic iteration). */
@@ -99,7 +124,8 @@ export function plKey(scope: string, name: string): string {
 
 function portsOf(protocol: string, p: AwsIpPermission): { fromPort?: number; toPort?: number } {
   if (protocol === 'tcp' || protocol === 'udp') return { fromPort: p.FromPort ?? 0, toPort: p.ToPort ?? 65535 };
-  if (protocol === 'icmp' || protocol === 'icmpv6') return { fromPort: p.FromPort ?? ICMP_ALL, toPort: p.ToPort ?? ICMP_ALL };
+  if (protocol === 'icmp' || protocol === 'icmpv6')
+    return { fromPort: p.FromPort ?? ICMP_ALL, toPort: p.ToPort ?? ICMP_ALL };
   return {};
 }
 

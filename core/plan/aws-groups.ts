@@ -14,7 +14,17 @@
  *   which breaks make-before-break; STYLE G5).
  */
 import type { AwsDesired, AwsDesiredGroup } from '../compile/aws.ts';
-import { canonicalUnits, describeUnit, totalWeight, unitKey, unitWeight, AWS_DIRECTIONS, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../compile/aws-units.ts';
+import {
+  canonicalUnits,
+  describeUnit,
+  totalWeight,
+  unitKey,
+  unitWeight,
+  AWS_DIRECTIONS,
+  type AwsDirection,
+  type AwsPeer,
+  type AwsRuleUnit,
+} from '../compile/aws-units.ts';
 import type { AwsSecurityGroup } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
 import { groupKey, plKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
@@ -31,10 +41,20 @@ export interface GroupPlan {
   findings: Finding[];
 }
 
-interface Where { scope: string; network: string; owner: string }
+interface Where {
+  scope: string;
+  network: string;
+  owner: string;
+}
 
 /** `leaving`: groups (groupKey) some ENI carries now but not after this plan. */
-export function planGroups(desired: AwsDesired, idx: AwsActualIndex, budget: AwsBudget, peakMaxEntries: ReadonlyMap<string, number>, leaving: ReadonlySet<string>): GroupPlan {
+export function planGroups(
+  desired: AwsDesired,
+  idx: AwsActualIndex,
+  budget: AwsBudget,
+  peakMaxEntries: ReadonlyMap<string, number>,
+  leaving: ReadonlySet<string>,
+): GroupPlan {
   const out: GroupPlan = { create: [], createAuthorize: [], authorize: [], revoke: [], delete: [], findings: [] };
   const byClass = new Map<string, Record<AwsDirection, AwsRuleUnit[]>>();
   for (const g of desired.groups) {
@@ -43,7 +63,14 @@ export function planGroups(desired: AwsDesired, idx: AwsActualIndex, budget: Aws
     for (const d of AWS_DIRECTIONS) all[d].push(...g[d]);
     byClass.set(key, all);
   }
-  const planner = new GroupPlanner(idx, budget, peakMaxEntries, leaving, (g, d) => byClass.get(`${g.vpcId}\u0000${g.classId}`)?.[d] ?? [], out);
+  const planner = new GroupPlanner(
+    idx,
+    budget,
+    peakMaxEntries,
+    leaving,
+    (g, d) => byClass.get(`${g.vpcId}\u0000${g.classId}`)?.[d] ?? [],
+    out,
+  );
   const wanted = new Set<string>();
   for (const g of desired.groups) {
     wanted.add(groupKey(g.vpcId, g.name));
@@ -57,7 +84,9 @@ export function planGroups(desired: AwsDesired, idx: AwsActualIndex, budget: Aws
 
 class GroupPlanner {
   constructor(
-    private readonly idx: AwsActualIndex, private readonly budget: AwsBudget, private readonly peak: ReadonlyMap<string, number>,
+    private readonly idx: AwsActualIndex,
+    private readonly budget: AwsBudget,
+    private readonly peak: ReadonlyMap<string, number>,
     private readonly leaving: ReadonlySet<string>,
     /** Desired units of every group of `g`'s class (in its VPC) in one direction. */
     private readonly classUnits: (g: AwsDesiredGroup, d: AwsDirection) => AwsRuleUnit[],
@@ -70,30 +99,69 @@ class GroupPlanner {
     const ref: AwsGroupRef = { vpcId: g.vpcId, name: g.name, ...(have ? { id: have.GroupId } : {}) };
     if (!have) {
       this.out.create.push({
-        ...common(where, g.name), phase: 'create', kind: 'create-group', group: ref, description: g.description, tags: g.tags,
+        ...common(where, g.name),
+        phase: 'create',
+        kind: 'create-group',
+        group: ref,
+        description: g.description,
+        tags: g.tags,
         summary: `+ security group ${g.name} in ${g.vpcId} (${g.ingress.length} ingress, ${g.egress.length} egress rules; default egress revoked)`,
       });
     }
     for (const direction of AWS_DIRECTIONS) this.direction(g, have, ref, where, direction);
   }
 
-  private direction(g: AwsDesiredGroup, have: Owned<AwsSecurityGroup> | undefined, ref: AwsGroupRef, where: Where, direction: AwsDirection): void {
+  private direction(
+    g: AwsDesiredGroup,
+    have: Owned<AwsSecurityGroup> | undefined,
+    ref: AwsGroupRef,
+    where: Where,
+    direction: AwsDirection,
+  ): void {
     const want = canonicalUnits(g[direction]).map((u) => this.withIds(u, g));
     const actual = have ? this.idx.units(have, direction) : [];
     const wantKeys = new Set(want.map(unitKey));
     const haveKeys = new Set(actual.map(unitKey));
     const missing = want.filter((u) => !haveKeys.has(unitKey(u)));
     const extra = canonicalUnits(actual.filter((u) => !wantKeys.has(unitKey(u))));
-    const step = (kind: 'authorize' | 'revoke', phase: 'create' | 'authorize' | 'revoke', units: AwsRuleUnit[]): AwsStep => (kind === 'authorize'
-      ? { ...common(where, g.name), phase: phase as 'create' | 'authorize', kind, group: ref, direction, units, summary: summary('+', g.name, direction, units) }
-      : { ...common(where, g.name), phase: phase as 'authorize' | 'revoke', kind, group: ref, direction, units, summary: summary('-', g.name, direction, units) });
+    const step = (
+      kind: 'authorize' | 'revoke',
+      phase: 'create' | 'authorize' | 'revoke',
+      units: AwsRuleUnit[],
+    ): AwsStep =>
+      kind === 'authorize'
+        ? {
+            ...common(where, g.name),
+            phase: phase as 'create' | 'authorize',
+            kind,
+            group: ref,
+            direction,
+            units,
+            summary: summary('+', g.name, direction, units),
+          }
+        : {
+            ...common(where, g.name),
+            phase: phase as 'authorize' | 'revoke',
+            kind,
+            group: ref,
+            direction,
+            units,
+            summary: summary('-', g.name, direction, units),
+          };
     if (!have) {
       if (missing.length > 0) this.out.createAuthorize.push(step('authorize', 'create', missing));
       return this.checkPeak(g.name, `class ${g.className}`, direction, want);
     }
     if (!this.fits([...actual, ...want]) && !this.leaving.has(groupKey(g.vpcId, g.name))) {
       const keep = want.filter((u) => haveKeys.has(unitKey(u)));
-      const order = interleave({ wanted: this.classUnits(g, direction), keep, add: missing, remove: extra, limit: this.budget.rulesPerGroupPerDirectionPerFamily, weight: (u) => unitWeight(u, (p) => this.peakWeight(p)) });
+      const order = interleave({
+        wanted: this.classUnits(g, direction),
+        keep,
+        add: missing,
+        remove: extra,
+        limit: this.budget.rulesPerGroupPerDirectionPerFamily,
+        weight: (u) => unitWeight(u, (p) => this.peakWeight(p)),
+      });
       if (order) {
         for (const op of order.early) this.out.authorize.push(step(op.op, 'authorize', op.units));
         if (order.late.length > 0) this.out.revoke.push(step('revoke', 'revoke', order.late));
@@ -115,32 +183,54 @@ class GroupPlanner {
     const scope = scopeTag(have.Tags);
     if (scope === undefined) {
       this.out.findings.push({
-        severity: 'warning', code: 'owned-object-unplaced', cloud: 'aws', target: have.GroupId,
+        severity: 'warning',
+        code: 'owned-object-unplaced',
+        cloud: 'aws',
+        target: have.GroupId,
         message: `security group ${have.GroupName} (${have.GroupId}) carries segsync's owner tag but no location tag, so it cannot be deleted safely`,
         hint: 'delete it by hand if it is no longer needed',
       });
       return;
     }
-    const where: Where = { scope, network: `aws:${scope.replace('/', ':')}:${have.VpcId}`, owner: this.idx.deploymentId };
+    const where: Where = {
+      scope,
+      network: `aws:${scope.replace('/', ':')}:${have.VpcId}`,
+      owner: this.idx.deploymentId,
+    };
     const ref: AwsGroupRef = { vpcId: have.VpcId, name: have.GroupName, id: have.GroupId };
     for (const direction of AWS_DIRECTIONS) {
       // Until its references are revoked it still weighs on every prefix list that grows meanwhile.
       this.checkPeak(have.GroupName, 'to be deleted', direction, this.idx.units(have, direction));
       const refs = canonicalUnits(this.idx.units(have, direction).filter((u) => u.peer.kind !== 'cidr'));
       if (refs.length > 0) {
-        this.out.revoke.push({ ...common(where, have.GroupName), phase: 'revoke', kind: 'revoke', group: ref, direction, units: refs, summary: summary('-', have.GroupName, direction, refs) });
+        this.out.revoke.push({
+          ...common(where, have.GroupName),
+          phase: 'revoke',
+          kind: 'revoke',
+          group: ref,
+          direction,
+          units: refs,
+          summary: summary('-', have.GroupName, direction, refs),
+        });
       }
     }
-    this.out.delete.push({ ...common(where, have.GroupName), phase: 'delete', kind: 'delete-group', group: ref, summary: `- security group ${have.GroupName} (${have.GroupId})` });
+    this.out.delete.push({
+      ...common(where, have.GroupName),
+      phase: 'delete',
+      kind: 'delete-group',
+      group: ref,
+      summary: `- security group ${have.GroupName} (${have.GroupId})`,
+    });
   }
 
   /** Desired peers carry the ids of objects that already exist; the rest apply resolves by name. */
   private withIds(u: AwsRuleUnit, g: AwsDesiredGroup): AwsRuleUnit {
     const p = u.peer;
     if (p.kind === 'cidr' || p.name === undefined) return u;
-    const id = p.kind === 'group'
-      ? this.idx.ownedGroups.get(groupKey(g.vpcId, p.name))?.GroupId
-      : this.idx.ownedPrefixLists.get(plKey(g.scope, p.name))?.PrefixListId;
+    const id =
+      p.kind === 'group'
+        ? this.idx.ownedGroups.get(groupKey(g.vpcId, p.name))?.GroupId
+        : this.idx.ownedPrefixLists.get(plKey(g.scope, p.name))?.PrefixListId;
     return id === undefined ? u : { ...u, peer: { ...p, id } };
   }
 
@@ -149,7 +239,10 @@ class GroupPlanner {
     const limit = this.budget.rulesPerGroupPerDirectionPerFamily;
     const w = totalWeight(canonicalUnits(units), (p) => this.peakWeight(p));
     this.out.findings.push({
-      severity: 'error', code: 'transition-exceeds-quota', cloud: 'aws', target: name,
+      severity: 'error',
+      code: 'transition-exceeds-quota',
+      cloud: 'aws',
+      target: name,
       message: `security group ${name} (${what}) would hold ${Math.max(w.ipv4, w.ipv6)} ${direction} rules while old and new rules overlap, above the limit of ${limit}; revoking first would cut allowed traffic`,
       hint: 'raise the AWS quota and limits.aws.rulesPerGroupPerDirectionPerFamily, or change the policy in two smaller applies',
     });
@@ -158,7 +251,7 @@ class GroupPlanner {
   private peakWeight(p: AwsPeer): number {
     if (p.kind !== 'prefix-list') return 0;
     const byName = p.name !== undefined ? this.peak.get(p.name) : undefined;
-    return byName ?? (p.id !== undefined ? this.idx.prefixListsById.get(p.id)?.MaxEntries ?? 0 : 0);
+    return byName ?? (p.id !== undefined ? (this.idx.prefixListsById.get(p.id)?.MaxEntries ?? 0) : 0);
   }
 }
 
@@ -167,7 +260,10 @@ function common(where: Where, target: string) {
 }
 
 function summary(sign: '+' | '-', name: string, direction: AwsDirection, units: readonly AwsRuleUnit[]): string {
-  const shown = units.slice(0, 3).map((u) => describeUnit(u, direction)).join('; ');
+  const shown = units
+    .slice(0, 3)
+    .map((u) => describeUnit(u, direction))
+    .join('; ');
   const more = units.length > 3 ? `; … ${units.length - 3} more` : '';
   return `~ security group ${name}: ${sign} ${direction} ${shown}${more}`;
 }

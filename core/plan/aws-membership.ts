@@ -33,34 +33,65 @@ export interface MembershipPlan {
   findings: Finding[];
 }
 
-interface Where { scope: string; network: string; why: string }
-interface Move { workloadId: string; eni: AwsNetworkInterface; cur: AwsGroupRef[]; fin: AwsGroupRef[]; where: Where }
+interface Where {
+  scope: string;
+  network: string;
+  why: string;
+}
+interface Move {
+  workloadId: string;
+  eni: AwsNetworkInterface;
+  cur: AwsGroupRef[];
+  fin: AwsGroupRef[];
+  where: Where;
+}
 
-export function planMemberships(desired: AwsDesired, idx: AwsActualIndex, budget: AwsBudget, exclusive: boolean): MembershipPlan {
+export function planMemberships(
+  desired: AwsDesired,
+  idx: AwsActualIndex,
+  budget: AwsBudget,
+  exclusive: boolean,
+): MembershipPlan {
   const out: MembershipPlan = { steps: [], detach: [], findings: [] };
   const foreignUse = new Map<string, string[]>();
   const moves: Move[] = [];
   for (const m of desired.memberships) {
     const eni = idx.interfaces.get(m.interfaceId);
     if (!eni) {
-      out.findings.push({ severity: 'warning', code: 'interface-missing', cloud: 'aws', target: m.interfaceId, message: `ENI ${m.interfaceId} of ${m.workloadId} was not found in the state read; its membership is left for the next run` });
+      out.findings.push({
+        severity: 'warning',
+        code: 'interface-missing',
+        cloud: 'aws',
+        target: m.interfaceId,
+        message: `ENI ${m.interfaceId} of ${m.workloadId} was not found in the state read; its membership is left for the next run`,
+      });
       continue;
     }
     const cur = eni.Groups.map((g): AwsGroupRef => ({ vpcId: eni.VpcId, name: g.GroupName, id: g.GroupId }));
     const foreign = cur.filter((g) => !idx.isOwnedGroupId(g.id!));
-    if (!exclusive) for (const f of foreign) foreignUse.set(f.id!, [...(foreignUse.get(f.id!) ?? []), `${eni.NetworkInterfaceId} (${m.workloadId})`]);
+    if (!exclusive)
+      for (const f of foreign)
+        foreignUse.set(f.id!, [...(foreignUse.get(f.id!) ?? []), `${eni.NetworkInterfaceId} (${m.workloadId})`]);
     const ours = m.groups.map((name): AwsGroupRef => {
       const id = idx.ownedGroups.get(groupKey(m.vpcId, name))?.GroupId;
       return { vpcId: m.vpcId, name, ...(id ? { id } : {}) };
     });
     const fin = exclusive ? ours : [...ours, ...foreign];
     checkFits(m, fin, exclusive ? 0 : foreign.length, exclusive, budget);
-    moves.push({ workloadId: m.workloadId, eni, cur, fin, where: { scope: m.scope, network: m.network, why: `class ${m.className} of ${m.workloadId}` } });
+    moves.push({
+      workloadId: m.workloadId,
+      eni,
+      cur,
+      fin,
+      where: { scope: m.scope, network: m.network, why: `class ${m.className} of ${m.workloadId}` },
+    });
   }
   const swaps = swappingWorkloads(moves, idx);
   for (const mv of moves) planMove(out, idx, mv, (swaps.get(mv.eni.VpcId)?.size ?? 0) <= 1, budget);
   release(out, idx, new Set(desired.memberships.map((m) => m.interfaceId)));
-  out.findings.push(...[...foreignUse.entries()].sort(([a], [b]) => cmp(a, b)).map(([id, enis]) => foreignFinding(idx, id, enis)));
+  out.findings.push(
+    ...[...foreignUse.entries()].sort(([a], [b]) => cmp(a, b)).map(([id, enis]) => foreignFinding(idx, id, enis)),
+  );
   return out;
 }
 
@@ -71,7 +102,8 @@ export function groupsLosingMembers(desired: AwsDesired, idx: AwsActualIndex): S
   for (const eni of idx.interfaces.values()) {
     for (const g of eni.Groups) {
       const sg = idx.groupsById.get(g.GroupId);
-      if (sg && idx.isOwnedGroupId(sg.GroupId) && !finalOf.get(eni.NetworkInterfaceId)?.has(sg.GroupName)) out.add(groupKey(sg.VpcId, sg.GroupName));
+      if (sg && idx.isOwnedGroupId(sg.GroupId) && !finalOf.get(eni.NetworkInterfaceId)?.has(sg.GroupName))
+        out.add(groupKey(sg.VpcId, sg.GroupName));
     }
   }
   return out;
@@ -87,7 +119,11 @@ function swappingWorkloads(moves: readonly Move[], idx: AwsActualIndex): Map<str
   return out;
 }
 
-function diff(cur: readonly AwsGroupRef[], fin: readonly AwsGroupRef[], idx: AwsActualIndex): { gains: boolean; loses: boolean } {
+function diff(
+  cur: readonly AwsGroupRef[],
+  fin: readonly AwsGroupRef[],
+  idx: AwsActualIndex,
+): { gains: boolean; loses: boolean } {
   const a = new Set(cur.map((r) => refKey(r, idx)));
   const b = new Set(fin.map((r) => refKey(r, idx)));
   return { gains: [...b].some((k) => !a.has(k)), loses: [...a].some((k) => !b.has(k)) };
@@ -115,19 +151,34 @@ function planMove(out: MembershipPlan, idx: AwsActualIndex, mv: Move, alone: boo
   }
   push(out.steps, idx, mv, mv.fin, 'membership', mv.cur);
   out.findings.push({
-    severity: 'warning', code: 'membership-swap', cloud: 'aws', target: mv.eni.NetworkInterfaceId,
+    severity: 'warning',
+    code: 'membership-swap',
+    cloud: 'aws',
+    target: mv.eni.NetworkInterfaceId,
     message: `ENI ${mv.eni.NetworkInterfaceId} cannot carry its old and new groups together (${interim.length} > ${budget.groupsPerInterface}), so they are swapped in one write while other workloads in ${mv.eni.VpcId} also move: flows between them may pause until every ENI has moved`,
     hint: 'raise the AWS quota and limits.aws.groupsPerInterface for a gap-free change',
   });
 }
 
-function checkFits(m: AwsDesiredMembership, next: readonly AwsGroupRef[], foreign: number, exclusive: boolean, budget: AwsBudget): void {
+function checkFits(
+  m: AwsDesiredMembership,
+  next: readonly AwsGroupRef[],
+  foreign: number,
+  exclusive: boolean,
+  budget: AwsBudget,
+): void {
   if (next.length <= budget.groupsPerInterface) return;
   throw new QuotaExceededError({
-    segment: m.className, cloud: 'aws', object: `network interface ${m.interfaceId} of ${m.workloadId}`,
-    limit: 'security groups per network interface', allowed: budget.groupsPerInterface, needed: next.length,
-    hint: exclusive || foreign === 0 ? 'raise the AWS quota and limits.aws.groupsPerInterface'
-      : `${foreign} foreign group(s) are kept on it; set exclusive: true in the policy to replace them, or remove them by hand`,
+    segment: m.className,
+    cloud: 'aws',
+    object: `network interface ${m.interfaceId} of ${m.workloadId}`,
+    limit: 'security groups per network interface',
+    allowed: budget.groupsPerInterface,
+    needed: next.length,
+    hint:
+      exclusive || foreign === 0
+        ? 'raise the AWS quota and limits.aws.groupsPerInterface'
+        : `${foreign} foreign group(s) are kept on it; set exclusive: true in the policy to replace them, or remove them by hand`,
   });
 }
 
@@ -137,14 +188,36 @@ function refKey(r: AwsGroupRef, idx: AwsActualIndex): string {
   return id ?? `name:${r.name}`;
 }
 
-function push(into: AwsSetMembershipStep[], idx: AwsActualIndex, mv: Move, next: AwsGroupRef[], phase: 'membership' | 'revoke', from: readonly AwsGroupRef[]): void {
+function push(
+  into: AwsSetMembershipStep[],
+  idx: AwsActualIndex,
+  mv: Move,
+  next: AwsGroupRef[],
+  phase: 'membership' | 'revoke',
+  from: readonly AwsGroupRef[],
+): void {
   into.push(membershipStep(idx, mv.eni, next, from, mv.where, phase));
 }
 
-function membershipStep(idx: AwsActualIndex, eni: AwsNetworkInterface, next: AwsGroupRef[], from: readonly AwsGroupRef[], ctx: Where, phase: 'membership' | 'revoke'): AwsSetMembershipStep {
+function membershipStep(
+  idx: AwsActualIndex,
+  eni: AwsNetworkInterface,
+  next: AwsGroupRef[],
+  from: readonly AwsGroupRef[],
+  ctx: Where,
+  phase: 'membership' | 'revoke',
+): AwsSetMembershipStep {
   return {
-    cloud: 'aws', scope: ctx.scope, network: ctx.network, owner: idx.deploymentId, phase, kind: 'set-membership',
-    target: eni.NetworkInterfaceId, interfaceId: eni.NetworkInterfaceId, vpcId: eni.VpcId, groups: next,
+    cloud: 'aws',
+    scope: ctx.scope,
+    network: ctx.network,
+    owner: idx.deploymentId,
+    phase,
+    kind: 'set-membership',
+    target: eni.NetworkInterfaceId,
+    interfaceId: eni.NetworkInterfaceId,
+    vpcId: eni.VpcId,
+    groups: next,
     summary: `~ ${eni.NetworkInterfaceId} (${ctx.why}): groups ${from.map((r) => r.name).join(', ') || 'none'} → ${next.map((r) => r.name).join(', ')}`,
   };
 }
@@ -156,25 +229,51 @@ function release(out: MembershipPlan, idx: AwsActualIndex, managed: ReadonlySet<
     const ours = eni.Groups.filter((g) => idx.isOwnedGroupId(g.GroupId));
     if (ours.length === 0) continue;
     const scope = scopeTag(idx.groupsById.get(ours[0]!.GroupId)!.Tags);
-    const keep = eni.Groups.filter((g) => !idx.isOwnedGroupId(g.GroupId)).map((g): AwsGroupRef => ({ vpcId: eni.VpcId, name: g.GroupName, id: g.GroupId }));
-    const fallback = [...idx.groupsById.values()].find((g) => g.VpcId === eni.VpcId && g.GroupName === DEFAULT_GROUP_NAME);
+    const keep = eni.Groups.filter((g) => !idx.isOwnedGroupId(g.GroupId)).map((g): AwsGroupRef => ({
+      vpcId: eni.VpcId,
+      name: g.GroupName,
+      id: g.GroupId,
+    }));
+    const fallback = [...idx.groupsById.values()].find(
+      (g) => g.VpcId === eni.VpcId && g.GroupName === DEFAULT_GROUP_NAME,
+    );
     if (keep.length === 0 && fallback) keep.push({ vpcId: eni.VpcId, name: fallback.GroupName, id: fallback.GroupId });
     if (keep.length === 0 || scope === undefined) {
-      out.findings.push({ severity: 'error', code: 'interface-not-released', cloud: 'aws', target: eni.NetworkInterfaceId,
-        message: `ENI ${eni.NetworkInterfaceId} is no longer managed but carries segsync's groups, and no group (not even the VPC's default) is known to put in their place` });
+      out.findings.push({
+        severity: 'error',
+        code: 'interface-not-released',
+        cloud: 'aws',
+        target: eni.NetworkInterfaceId,
+        message: `ENI ${eni.NetworkInterfaceId} is no longer managed but carries segsync's groups, and no group (not even the VPC's default) is known to put in their place`,
+      });
       continue;
     }
     const cur = eni.Groups.map((g): AwsGroupRef => ({ vpcId: eni.VpcId, name: g.GroupName, id: g.GroupId }));
-    out.detach.push(membershipStep(idx, eni, keep, cur, { scope, network: `aws:${scope.replace('/', ':')}:${eni.VpcId}`, why: 'no longer managed' }, 'revoke'));
+    out.detach.push(
+      membershipStep(
+        idx,
+        eni,
+        keep,
+        cur,
+        { scope, network: `aws:${scope.replace('/', ':')}:${eni.VpcId}`, why: 'no longer managed' },
+        'revoke',
+      ),
+    );
   }
 }
 
 function foreignFinding(idx: AwsActualIndex, id: string, enis: readonly string[]): Finding {
   const g = idx.groupsById.get(id);
   const rules = g ? AWS_DIRECTIONS.flatMap((d) => idx.units(g, d).map((u) => `${d} ${describeUnit(u, d)}`)) : [];
-  const shown = rules.length === 0 ? 'no rules' : rules.slice(0, 5).join('; ') + (rules.length > 5 ? `; … ${rules.length - 5} more` : '');
+  const shown =
+    rules.length === 0
+      ? 'no rules'
+      : rules.slice(0, 5).join('; ') + (rules.length > 5 ? `; … ${rules.length - 5} more` : '');
   return {
-    severity: 'warning', code: 'foreign-group', cloud: 'aws', target: id,
+    severity: 'warning',
+    code: 'foreign-group',
+    cloud: 'aws',
+    target: id,
     message: `security group ${id}${g ? ` (${g.GroupName})` : ''} is not segsync's and stays on ${enis.length} managed interface(s) (${enis.join(', ')}); it adds ${shown}. Security groups are a union of allows, so it can widen what the policy allows`,
     hint: 'set exclusive: true in the policy to have segsync remove it from managed interfaces',
   };

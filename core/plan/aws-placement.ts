@@ -10,7 +10,16 @@
  * stands. With an up-to-date state every unit stays where it is, so the plan is still empty.
  */
 import type { AwsDesired, AwsDesiredGroup } from '../compile/aws.ts';
-import { canonicalUnits, unitKey, unitWeight, AWS_DIRECTIONS, type AwsDirection, type AwsPeer, type AwsRuleUnit, type RuleWeight } from '../compile/aws-units.ts';
+import {
+  canonicalUnits,
+  unitKey,
+  unitWeight,
+  AWS_DIRECTIONS,
+  type AwsDirection,
+  type AwsPeer,
+  type AwsRuleUnit,
+  type RuleWeight,
+} from '../compile/aws-units.ts';
 import { groupKey, type AwsActualIndex } from './aws-actual.ts';
 import type { AwsBudget } from './step-base.ts';
 
@@ -34,20 +43,33 @@ export function placeUnits(desired: AwsDesired, idx: AwsActualIndex, budget: Aws
     const sorted = [...members].sort((a, b) => a.index - b.index);
     for (const direction of AWS_DIRECTIONS) {
       const placed = place(sorted, direction, idx, budget.rulesPerGroupPerDirectionPerFamily, weights);
-      if (placed) sorted.forEach((g, i) => { replaced.get(groupKey(g.vpcId, g.name))![direction] = placed[i]!; });
+      if (placed)
+        sorted.forEach((g, i) => {
+          replaced.get(groupKey(g.vpcId, g.name))![direction] = placed[i]!;
+        });
     }
   }
   return { ...desired, groups };
 }
 
-function place(groups: readonly AwsDesiredGroup[], direction: AwsDirection, idx: AwsActualIndex, limit: number, weights: Weights): AwsRuleUnit[][] | undefined {
+function place(
+  groups: readonly AwsDesiredGroup[],
+  direction: AwsDirection,
+  idx: AwsActualIndex,
+  limit: number,
+  weights: Weights,
+): AwsRuleUnit[][] | undefined {
   const all = canonicalUnits(groups.flatMap((g) => g[direction]));
   const actual = groups.map((g) => {
     const have = idx.ownedGroups.get(groupKey(g.vpcId, g.name));
     return have ? idx.units(have, direction) : [];
   });
   const where = new Map<string, number>();
-  actual.forEach((units, i) => units.forEach((u) => { if (!where.has(unitKey(u))) where.set(unitKey(u), i); }));
+  actual.forEach((units, i) =>
+    units.forEach((u) => {
+      if (!where.has(unitKey(u))) where.set(unitKey(u), i);
+    }),
+  );
   const out: AwsRuleUnit[][] = groups.map(() => []);
   const transient = actual.map((units) => sum(units, weights.peak));
   const rest: AwsRuleUnit[] = [];

@@ -16,7 +16,12 @@ import type { AwsPrefixList } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
 import { canonicalCidr, plKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
 import {
-  PREFIX_LIST_ENTRIES_PER_CALL, type AwsAddEntriesStep, type AwsPrefixListRef, type AwsRemoveEntriesStep, type AwsResizePrefixListStep, type AwsStep,
+  PREFIX_LIST_ENTRIES_PER_CALL,
+  type AwsAddEntriesStep,
+  type AwsPrefixListRef,
+  type AwsRemoveEntriesStep,
+  type AwsResizePrefixListStep,
+  type AwsStep,
 } from './aws-steps.ts';
 import type { AwsBudget, Finding } from './step-base.ts';
 
@@ -33,7 +38,16 @@ export interface PrefixListPlan {
 }
 
 export function planPrefixLists(desired: AwsDesired, idx: AwsActualIndex, budget: AwsBudget): PrefixListPlan {
-  const out: PrefixListPlan = { create: [], grow: [], add: [], remove: [], shrink: [], delete: [], findings: [], peakMaxEntries: new Map() };
+  const out: PrefixListPlan = {
+    create: [],
+    grow: [],
+    add: [],
+    remove: [],
+    shrink: [],
+    delete: [],
+    findings: [],
+    peakMaxEntries: new Map(),
+  };
   const wanted = new Set<string>();
   for (const want of desired.prefixLists) {
     wanted.add(plKey(want.scope, want.name));
@@ -46,8 +60,11 @@ export function planPrefixLists(desired: AwsDesired, idx: AwsActualIndex, budget
     if (wanted.has(plKey(scope, have.PrefixListName))) continue;
     out.peakMaxEntries.set(have.PrefixListName, have.MaxEntries);
     out.delete.push({
-      ...base(scope, idx.deploymentId, have.PrefixListName, 'delete', 'delete-prefix-list'), phase: 'delete', kind: 'delete-prefix-list',
-      prefixList: { name: have.PrefixListName, id: have.PrefixListId }, summary: `- prefix list ${have.PrefixListName} (${have.PrefixListId})`,
+      ...base(scope, idx.deploymentId, have.PrefixListName, 'delete', 'delete-prefix-list'),
+      phase: 'delete',
+      kind: 'delete-prefix-list',
+      prefixList: { name: have.PrefixListName, id: have.PrefixListId },
+      summary: `- prefix list ${have.PrefixListName} (${have.PrefixListId})`,
     });
   }
   return out;
@@ -59,7 +76,8 @@ function base(scope: string, owner: string, name: string, phase: AwsStep['phase'
 
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += PREFIX_LIST_ENTRIES_PER_CALL) out.push(items.slice(i, i + PREFIX_LIST_ENTRIES_PER_CALL));
+  for (let i = 0; i < items.length; i += PREFIX_LIST_ENTRIES_PER_CALL)
+    out.push(items.slice(i, i + PREFIX_LIST_ENTRIES_PER_CALL));
   return out;
 }
 
@@ -69,40 +87,88 @@ function create(want: AwsDesiredPrefixList, owner: string, out: PrefixListPlan):
   const common = { ...base(want.scope, owner, want.name, 'create', 'create-prefix-list'), network: want.network };
   out.peakMaxEntries.set(want.name, want.maxEntries);
   out.create.push({
-    ...common, phase: 'create', kind: 'create-prefix-list', prefixList: ref, family: want.family === 'ipv4' ? 'IPv4' : 'IPv6',
-    maxEntries: want.maxEntries, entries: first, tags: want.tags,
+    ...common,
+    phase: 'create',
+    kind: 'create-prefix-list',
+    prefixList: ref,
+    family: want.family === 'ipv4' ? 'IPv4' : 'IPv6',
+    maxEntries: want.maxEntries,
+    entries: first,
+    tags: want.tags,
     summary: `+ prefix list ${want.name} (${want.family}, max ${want.maxEntries}, ${want.entries.length} entries)`,
   });
   // A new list starts at version 1; every add chunk is one more version.
-  rest.forEach((cidrs, i) => out.create.push({
-    ...common, phase: 'create', kind: 'add-prefix-list-entries', prefixList: ref, readVersion: 0, currentVersion: 1 + i, cidrs,
-    summary: `~ prefix list ${want.name}: + ${cidrs.length} entries`,
-  }));
+  rest.forEach((cidrs, i) =>
+    out.create.push({
+      ...common,
+      phase: 'create',
+      kind: 'add-prefix-list-entries',
+      prefixList: ref,
+      readVersion: 0,
+      currentVersion: 1 + i,
+      cidrs,
+      summary: `~ prefix list ${want.name}: + ${cidrs.length} entries`,
+    }),
+  );
 }
 
-function update(want: AwsDesiredPrefixList, have: Owned<AwsPrefixList>, owner: string, budget: AwsBudget, out: PrefixListPlan): void {
+function update(
+  want: AwsDesiredPrefixList,
+  have: Owned<AwsPrefixList>,
+  owner: string,
+  budget: AwsBudget,
+  out: PrefixListPlan,
+): void {
   const current = new Set(have.Entries.map((e) => canonicalCidr(e.Cidr)));
   const target = new Set(want.entries);
   const adds = want.entries.filter((c) => !current.has(c));
   const removes = [...current].filter((c) => !target.has(c)).sort(cmp);
   const union = current.size + adds.length;
-  const transient = Math.max(have.MaxEntries, want.maxEntries, union <= budget.prefixListMaxEntries ? prefixListSize(union, budget) : union);
+  const transient = Math.max(
+    have.MaxEntries,
+    want.maxEntries,
+    union <= budget.prefixListMaxEntries ? prefixListSize(union, budget) : union,
+  );
   out.peakMaxEntries.set(want.name, transient);
   if (union > budget.prefixListMaxEntries) out.findings.push(tooBigDuringChange(want, union, budget));
   const ref: AwsPrefixListRef = { name: want.name, id: have.PrefixListId };
   const common = { ...base(want.scope, owner, want.name, 'authorize', 'resize-prefix-list'), network: want.network };
   let version = have.Version;
   const resize = (phase: 'authorize' | 'revoke', maxEntries: number, from: number): AwsResizePrefixListStep => ({
-    ...common, phase, kind: 'resize-prefix-list', prefixList: ref, readVersion: have.Version, currentVersion: version++, maxEntries,
+    ...common,
+    phase,
+    kind: 'resize-prefix-list',
+    prefixList: ref,
+    readVersion: have.Version,
+    currentVersion: version++,
+    maxEntries,
     summary: `~ prefix list ${want.name}: MaxEntries ${from} → ${maxEntries}`,
   });
   if (transient > have.MaxEntries) out.grow.push(resize('authorize', transient, have.MaxEntries));
   for (const cidrs of chunks(adds)) {
-    const step: AwsAddEntriesStep = { ...common, phase: 'authorize', kind: 'add-prefix-list-entries', prefixList: ref, readVersion: have.Version, currentVersion: version++, cidrs, summary: `~ prefix list ${want.name}: + ${cidrs.join(', ')}` };
+    const step: AwsAddEntriesStep = {
+      ...common,
+      phase: 'authorize',
+      kind: 'add-prefix-list-entries',
+      prefixList: ref,
+      readVersion: have.Version,
+      currentVersion: version++,
+      cidrs,
+      summary: `~ prefix list ${want.name}: + ${cidrs.join(', ')}`,
+    };
     out.add.push(step);
   }
   for (const cidrs of chunks(removes)) {
-    const step: AwsRemoveEntriesStep = { ...common, phase: 'revoke', kind: 'remove-prefix-list-entries', prefixList: ref, readVersion: have.Version, currentVersion: version++, cidrs, summary: `~ prefix list ${want.name}: - ${cidrs.join(', ')}` };
+    const step: AwsRemoveEntriesStep = {
+      ...common,
+      phase: 'revoke',
+      kind: 'remove-prefix-list-entries',
+      prefixList: ref,
+      readVersion: have.Version,
+      currentVersion: version++,
+      cidrs,
+      summary: `~ prefix list ${want.name}: - ${cidrs.join(', ')}`,
+    };
     out.remove.push(step);
   }
   if (want.maxEntries !== transient) out.shrink.push(resize('revoke', want.maxEntries, transient));
@@ -110,7 +176,10 @@ function update(want: AwsDesiredPrefixList, have: Owned<AwsPrefixList>, owner: s
 
 function tooBigDuringChange(want: AwsDesiredPrefixList, union: number, budget: AwsBudget): Finding {
   return {
-    severity: 'error', code: 'transition-exceeds-quota', cloud: 'aws', target: want.name,
+    severity: 'error',
+    code: 'transition-exceeds-quota',
+    cloud: 'aws',
+    target: want.name,
     message: `prefix list ${want.name} would hold ${union} entries while old and new members overlap, above the ${budget.prefixListMaxEntries}-entry limit; removing first would cut allowed traffic`,
     hint: 'apply the membership change in smaller batches, or raise limits.aws.prefixListMaxEntries',
   };

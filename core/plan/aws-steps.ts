@@ -14,8 +14,15 @@ import type { AwsDirection, AwsRuleUnit } from '../compile/aws-units.ts';
 import type { AwsTag } from '../model/native/aws.ts';
 import type { StepBase } from './step-base.ts';
 
-export interface AwsGroupRef { vpcId: string; name: string; id?: string }
-export interface AwsPrefixListRef { name: string; id?: string }
+export interface AwsGroupRef {
+  vpcId: string;
+  name: string;
+  id?: string;
+}
+export interface AwsPrefixListRef {
+  name: string;
+  id?: string;
+}
 
 /** Optimistic concurrency of one prefix-list write. */
 export interface VersionGuard {
@@ -32,30 +39,89 @@ interface Common extends StepBase {
 }
 
 /** CreateSecurityGroup, then revoke the default allow-all egress (the group is attached to nothing yet). */
-export interface AwsCreateGroupStep extends Common { kind: 'create-group'; phase: 'create'; group: AwsGroupRef; description: string; tags: AwsTag[] }
+export interface AwsCreateGroupStep extends Common {
+  kind: 'create-group';
+  phase: 'create';
+  group: AwsGroupRef;
+  description: string;
+  tags: AwsTag[];
+}
 /** Authorize units on an owned group ('create' phase for a group created by this plan). */
-export interface AwsAuthorizeStep extends Common { kind: 'authorize'; phase: 'create' | 'authorize'; group: AwsGroupRef; direction: AwsDirection; units: AwsRuleUnit[] }
+export interface AwsAuthorizeStep extends Common {
+  kind: 'authorize';
+  phase: 'create' | 'authorize';
+  group: AwsGroupRef;
+  direction: AwsDirection;
+  units: AwsRuleUnit[];
+}
 /** 'authorize' phase only for units whose flows the new rules keep allowed anyway (core/plan/aws-transition.ts). */
-export interface AwsRevokeStep extends Common { kind: 'revoke'; phase: 'authorize' | 'revoke'; group: AwsGroupRef; direction: AwsDirection; units: AwsRuleUnit[] }
+export interface AwsRevokeStep extends Common {
+  kind: 'revoke';
+  phase: 'authorize' | 'revoke';
+  group: AwsGroupRef;
+  direction: AwsDirection;
+  units: AwsRuleUnit[];
+}
 /** ModifyNetworkInterfaceAttribute: replaces the ENI's whole group set (foreign groups by id); 'revoke' phase when it only takes foreign groups off. */
-export interface AwsSetMembershipStep extends Common { kind: 'set-membership'; phase: 'membership' | 'revoke'; interfaceId: string; vpcId: string; groups: AwsGroupRef[] }
-export interface AwsDeleteGroupStep extends Common { kind: 'delete-group'; phase: 'delete'; group: AwsGroupRef }
+export interface AwsSetMembershipStep extends Common {
+  kind: 'set-membership';
+  phase: 'membership' | 'revoke';
+  interfaceId: string;
+  vpcId: string;
+  groups: AwsGroupRef[];
+}
+export interface AwsDeleteGroupStep extends Common {
+  kind: 'delete-group';
+  phase: 'delete';
+  group: AwsGroupRef;
+}
 export interface AwsCreatePrefixListStep extends Common {
-  kind: 'create-prefix-list'; phase: 'create'; prefixList: AwsPrefixListRef; family: 'IPv4' | 'IPv6'; maxEntries: number;
+  kind: 'create-prefix-list';
+  phase: 'create';
+  prefixList: AwsPrefixListRef;
+  family: 'IPv4' | 'IPv6';
+  maxEntries: number;
   /** At most 100 (CreateManagedPrefixList Entry.N); the rest follow as add steps. */
   entries: string[];
   tags: AwsTag[];
 }
 /** At most 100 CIDRs per step (ModifyManagedPrefixList AddEntry.N). */
-export interface AwsAddEntriesStep extends Common, VersionGuard { kind: 'add-prefix-list-entries'; phase: 'create' | 'authorize'; prefixList: AwsPrefixListRef; cidrs: string[] }
-export interface AwsRemoveEntriesStep extends Common, VersionGuard { kind: 'remove-prefix-list-entries'; phase: 'revoke'; prefixList: AwsPrefixListRef; cidrs: string[] }
+export interface AwsAddEntriesStep extends Common, VersionGuard {
+  kind: 'add-prefix-list-entries';
+  phase: 'create' | 'authorize';
+  prefixList: AwsPrefixListRef;
+  cidrs: string[];
+}
+export interface AwsRemoveEntriesStep extends Common, VersionGuard {
+  kind: 'remove-prefix-list-entries';
+  phase: 'revoke';
+  prefixList: AwsPrefixListRef;
+  cidrs: string[];
+}
 /** MaxEntries changes alone (it cannot share a call with entry changes): grow before adds, shrink after removes. */
-export interface AwsResizePrefixListStep extends Common, VersionGuard { kind: 'resize-prefix-list'; phase: 'authorize' | 'revoke'; prefixList: AwsPrefixListRef; maxEntries: number }
-export interface AwsDeletePrefixListStep extends Common { kind: 'delete-prefix-list'; phase: 'delete'; prefixList: AwsPrefixListRef }
+export interface AwsResizePrefixListStep extends Common, VersionGuard {
+  kind: 'resize-prefix-list';
+  phase: 'authorize' | 'revoke';
+  prefixList: AwsPrefixListRef;
+  maxEntries: number;
+}
+export interface AwsDeletePrefixListStep extends Common {
+  kind: 'delete-prefix-list';
+  phase: 'delete';
+  prefixList: AwsPrefixListRef;
+}
 
 export type AwsStep =
-  | AwsCreateGroupStep | AwsAuthorizeStep | AwsRevokeStep | AwsSetMembershipStep | AwsDeleteGroupStep
-  | AwsCreatePrefixListStep | AwsAddEntriesStep | AwsRemoveEntriesStep | AwsResizePrefixListStep | AwsDeletePrefixListStep;
+  | AwsCreateGroupStep
+  | AwsAuthorizeStep
+  | AwsRevokeStep
+  | AwsSetMembershipStep
+  | AwsDeleteGroupStep
+  | AwsCreatePrefixListStep
+  | AwsAddEntriesStep
+  | AwsRemoveEntriesStep
+  | AwsResizePrefixListStep
+  | AwsDeletePrefixListStep;
 
 export type AwsStepKind = AwsStep['kind'];
 

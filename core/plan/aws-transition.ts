@@ -30,7 +30,10 @@ export interface TransitionRequest {
   weight: (u: AwsRuleUnit) => RuleWeight;
 }
 
-export interface TransitionOp { op: 'authorize' | 'revoke'; units: AwsRuleUnit[] }
+export interface TransitionOp {
+  op: 'authorize' | 'revoke';
+  units: AwsRuleUnit[];
+}
 
 /** Ops for the authorize phase (the rest of `remove` waits for the revoke phase), or undefined if no order fits. */
 export function interleave(req: TransitionRequest): { early: TransitionOp[]; late: AwsRuleUnit[] } | undefined {
@@ -90,11 +93,20 @@ function orderAdds(add: readonly AwsRuleUnit[], remove: readonly AwsRuleUnit[]):
     const i = removeRects.findIndex((rs) => rs.some((r) => mine.some((m) => overlaps(m, r))));
     return i === -1 ? remove.length : i;
   };
-  return add.map((u, i) => [rank(u), i, u] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , u]) => u);
+  return add
+    .map((u, i) => [rank(u), i, u] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map(([, , u]) => u);
 }
 
 /** `domain`: 'ipv4' / 'ipv6' for CIDR peers (exact sets), else the opaque peer's key. */
-interface Rect { proto: string; domain: string; lo: number; hi: number; set: AddressSet }
+interface Rect {
+  proto: string;
+  domain: string;
+  lo: number;
+  hi: number;
+  set: AddressSet;
+}
 
 const isOpaque = (domain: string): boolean => domain !== 'ipv4' && domain !== 'ipv6';
 
@@ -106,10 +118,22 @@ function rects(u: AwsRuleUnit): Rect[] {
   const { domain, set } = peerSpace(u);
   const at = (proto: string, lo: number, hi: number): Rect => ({ proto, domain, lo, hi, set });
   switch (u.protocol) {
-    case '-1': return [at('tcp', 0, 65535), at('udp', 0, 65535), at('icmp:-1:-1', ...NO_PORTS), at('icmpv6:-1:-1', ...NO_PORTS), at('other', ...NO_PORTS)];
-    case 'tcp': case 'udp': return [at(u.protocol, u.fromPort ?? 0, u.toPort ?? 65535)];
-    case 'icmp': case 'icmpv6': return [at(`${u.protocol}:${u.fromPort ?? -1}:${u.toPort ?? -1}`, ...NO_PORTS)];
-    default: return [at(`p${u.protocol}`, ...NO_PORTS)];
+    case '-1':
+      return [
+        at('tcp', 0, 65535),
+        at('udp', 0, 65535),
+        at('icmp:-1:-1', ...NO_PORTS),
+        at('icmpv6:-1:-1', ...NO_PORTS),
+        at('other', ...NO_PORTS),
+      ];
+    case 'tcp':
+    case 'udp':
+      return [at(u.protocol, u.fromPort ?? 0, u.toPort ?? 65535)];
+    case 'icmp':
+    case 'icmpv6':
+      return [at(`${u.protocol}:${u.fromPort ?? -1}:${u.toPort ?? -1}`, ...NO_PORTS)];
+    default:
+      return [at(`p${u.protocol}`, ...NO_PORTS)];
   }
 }
 
@@ -121,7 +145,9 @@ function peerSpace(u: AwsRuleUnit): { domain: string; set: AddressSet } {
 }
 
 function overlaps(a: Rect, b: Rect): boolean {
-  return a.proto === b.proto && a.domain === b.domain && a.lo <= b.hi && b.lo <= a.hi && !a.set.intersect(b.set).isEmpty();
+  return (
+    a.proto === b.proto && a.domain === b.domain && a.lo <= b.hi && b.lo <= a.hi && !a.set.intersect(b.set).isEmpty()
+  );
 }
 
 /**
@@ -135,14 +161,33 @@ function covered(r: AwsRuleUnit, rest: readonly Rect[], target: readonly Rect[])
     const near = (x: Rect) => x.proto === R.proto && x.lo <= R.hi && R.lo <= x.hi;
     const t = target.filter((x) => near(x) && (isOpaque(R.domain) || x.domain === R.domain || isOpaque(x.domain)));
     const c = rest.filter((x) => near(x) && x.domain === R.domain);
-    const cuts = [...new Set([R.lo, R.hi + 1, ...[...t, ...c].flatMap((x) => [x.lo, x.hi + 1])])].filter((p) => p >= R.lo && p <= R.hi + 1).sort((a, b) => a - b);
+    const cuts = [...new Set([R.lo, R.hi + 1, ...[...t, ...c].flatMap((x) => [x.lo, x.hi + 1])])]
+      .filter((p) => p >= R.lo && p <= R.hi + 1)
+      .sort((a, b) => a - b);
     for (let i = 0; i + 1 < cuts.length; i++) {
       const [lo, hi] = [cuts[i]!, cuts[i + 1]! - 1];
       const spans = (x: Rect) => x.lo <= lo && x.hi >= hi;
       const wanted = t.filter(spans);
       const anyone = isOpaque(R.domain) ? wanted.length > 0 : wanted.some((x) => isOpaque(x.domain));
-      const need = anyone ? R.set : R.set.intersect(union(wanted.map((x) => x.set), R.set));
-      if (!need.subtract(union(c.filter(spans).map((x) => x.set), R.set)).isEmpty()) return false;
+      const need = anyone
+        ? R.set
+        : R.set.intersect(
+            union(
+              wanted.map((x) => x.set),
+              R.set,
+            ),
+          );
+      if (
+        !need
+          .subtract(
+            union(
+              c.filter(spans).map((x) => x.set),
+              R.set,
+            ),
+          )
+          .isEmpty()
+      )
+        return false;
     }
   }
   return true;

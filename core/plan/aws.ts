@@ -28,8 +28,20 @@ import type { AwsState } from '../model/native/aws.ts';
 import type { CompileContext, Finding } from './step-base.ts';
 
 export type {
-  AwsAddEntriesStep, AwsAuthorizeStep, AwsCreateGroupStep, AwsCreatePrefixListStep, AwsDeleteGroupStep, AwsDeletePrefixListStep,
-  AwsGroupRef, AwsPrefixListRef, AwsRemoveEntriesStep, AwsResizePrefixListStep, AwsRevokeStep, AwsSetMembershipStep, AwsStep, AwsStepKind,
+  AwsAddEntriesStep,
+  AwsAuthorizeStep,
+  AwsCreateGroupStep,
+  AwsCreatePrefixListStep,
+  AwsDeleteGroupStep,
+  AwsDeletePrefixListStep,
+  AwsGroupRef,
+  AwsPrefixListRef,
+  AwsRemoveEntriesStep,
+  AwsResizePrefixListStep,
+  AwsRevokeStep,
+  AwsSetMembershipStep,
+  AwsStep,
+  AwsStepKind,
 } from './aws-steps.ts';
 
 /**
@@ -37,22 +49,41 @@ export type {
  * const { steps } = planAws(compileAws(reach, ctx).desired, await adapter.readState(), ctx, { exclusive: policy.exclusive });
  * steps.map((s) => s.summary);
  */
-export function planAws(desired: AwsDesired, actual: AwsState, ctx: CompileContext, options: { exclusive: boolean }): { steps: AwsStep[]; findings: Finding[] } {
+export function planAws(
+  desired: AwsDesired,
+  actual: AwsState,
+  ctx: CompileContext,
+  options: { exclusive: boolean },
+): { steps: AwsStep[]; findings: Finding[] } {
   const budget = awsBudget(ctx);
   const idx = new AwsActualIndex(actual, ctx.deploymentId);
   const pls = planPrefixLists(desired, idx, budget);
   const finalSize = new Map(desired.prefixLists.map((p) => [p.name, p.maxEntries]));
-  const sizeOf = (sizes: ReadonlyMap<string, number>) => (p: AwsPeer): number => (p.kind !== 'prefix-list' ? 0
-    : (p.name !== undefined ? sizes.get(p.name) : undefined) ?? (p.id !== undefined ? idx.prefixListsById.get(p.id)?.MaxEntries : undefined) ?? 0);
+  const sizeOf =
+    (sizes: ReadonlyMap<string, number>) =>
+    (p: AwsPeer): number =>
+      p.kind !== 'prefix-list'
+        ? 0
+        : ((p.name !== undefined ? sizes.get(p.name) : undefined) ??
+          (p.id !== undefined ? idx.prefixListsById.get(p.id)?.MaxEntries : undefined) ??
+          0);
   const placed = placeUnits(desired, idx, budget, { peak: sizeOf(pls.peakMaxEntries), final: sizeOf(finalSize) });
   const groups = planGroups(placed, idx, budget, pls.peakMaxEntries, groupsLosingMembers(desired, idx));
   const members = planMemberships(desired, idx, budget, options.exclusive);
   const steps: AwsStep[] = [
-    ...pls.create, ...groups.create, ...groups.createAuthorize,
-    ...pls.grow, ...pls.add, ...groups.authorize,
+    ...pls.create,
+    ...groups.create,
+    ...groups.createAuthorize,
+    ...pls.grow,
+    ...pls.add,
+    ...groups.authorize,
     ...members.steps,
-    ...members.detach, ...groups.revoke, ...pls.remove, ...pls.shrink,
-    ...groups.delete, ...pls.delete,
+    ...members.detach,
+    ...groups.revoke,
+    ...pls.remove,
+    ...pls.shrink,
+    ...groups.delete,
+    ...pls.delete,
   ];
   return { steps, findings: [...pls.findings, ...groups.findings, ...members.findings] };
 }

@@ -14,8 +14,21 @@
  *   plan reports a blocking 'transient-quota' finding instead of revoking first (STYLE G5).
  */
 import { exceeded, costOf } from '../compile/azure-fit.ts';
-import { armKey, armParts, ruleKey, type AzureDesired, type AzureDesiredNsg, type AzureDesiredRule } from '../compile/azure-model.ts';
-import type { AzureApplicationSecurityGroup, AzureNetworkInterface, AzureNetworkSecurityGroup, AzureSecurityRule, AzureState } from '../model/native/azure.ts';
+import {
+  armKey,
+  armParts,
+  ruleKey,
+  type AzureDesired,
+  type AzureDesiredNsg,
+  type AzureDesiredRule,
+} from '../compile/azure-model.ts';
+import type {
+  AzureApplicationSecurityGroup,
+  AzureNetworkInterface,
+  AzureNetworkSecurityGroup,
+  AzureSecurityRule,
+  AzureState,
+} from '../model/native/azure.ts';
 import { vnetOfSubnet } from '../model/native/azure.ts';
 import { assertOwned, isOwnedAzure, type Owned } from '../ownership.ts';
 import type { AzureStep, DeleteRuleStep, PutRuleStep } from './azure-steps.ts';
@@ -38,7 +51,10 @@ export function indexState(s: AzureState): StateIndex {
   };
 }
 
-export interface PlanContext { deploymentId: string; budget: AzureBudget }
+export interface PlanContext {
+  deploymentId: string;
+  budget: AzureBudget;
+}
 
 export type Phased = Record<Phase, AzureStep[]>;
 
@@ -53,13 +69,17 @@ function head(id: string, network: string, summary: string): Head {
   return { cloud: 'azure', scope: subscription, network, resourceGroup, target: id, summary };
 }
 
-const byName = <T extends { name: string }>(a: T, b: T): number => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0);
+const byName = <T extends { name: string }>(a: T, b: T): number =>
+  a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0;
 const sameTags = (a: Record<string, string> | undefined, b: Record<string, string>): boolean =>
   Object.entries(b).every(([k, v]) => a?.[k] === v);
 
 function nameConflict(id: string, what: string): Finding {
   return {
-    severity: 'error', code: 'name-conflict', cloud: 'azure', target: id,
+    severity: 'error',
+    code: 'name-conflict',
+    cloud: 'azure',
+    target: id,
     message: `an ${what} named like segsync's already exists without this deployment's owner tag; segsync will not touch it`,
     hint: 'rename or delete that object, or use another deployment id',
   };
@@ -70,7 +90,9 @@ function orphanNetwork(id: string, idx: StateIndex): string {
   const key = armKey(id);
   for (const nic of idx.nics.values()) {
     for (const ipc of nic.properties.ipConfigurations) {
-      const uses = armKey(nic.properties.networkSecurityGroup?.id ?? '') === key || (ipc.properties.applicationSecurityGroups ?? []).some((a) => armKey(a.id) === key);
+      const uses =
+        armKey(nic.properties.networkSecurityGroup?.id ?? '') === key ||
+        (ipc.properties.applicationSecurityGroups ?? []).some((a) => armKey(a.id) === key);
       if (uses) return `azure:${vnetOfSubnet(ipc.properties.subnet.id)}`;
     }
   }
@@ -78,45 +100,88 @@ function orphanNetwork(id: string, idx: StateIndex): string {
   return `azure:/subscriptions/${subscription}/resourceGroups/${resourceGroup}`;
 }
 
-export function planAsgs(desired: AzureDesired, idx: StateIndex, ctx: PlanContext, out: Phased, findings: Finding[]): void {
+export function planAsgs(
+  desired: AzureDesired,
+  idx: StateIndex,
+  ctx: PlanContext,
+  out: Phased,
+  findings: Finding[],
+): void {
   const wanted = new Set(desired.asgs.map((a) => armKey(a.id)));
   for (const d of desired.asgs) {
     const a = idx.asgs.get(armKey(d.id));
     if (a && !isOwnedAzure(a.tags, ctx.deploymentId)) findings.push(nameConflict(d.id, 'application security group'));
     else if (!a || !sameTags(a.tags, d.tags)) {
-      out.create.push({ ...head(d.id, d.network, `+ ASG ${d.name} (${d.className})`), kind: 'create-asg', phase: 'create', name: d.name, location: d.location, tags: d.tags });
+      out.create.push({
+        ...head(d.id, d.network, `+ ASG ${d.name} (${d.className})`),
+        kind: 'create-asg',
+        phase: 'create',
+        name: d.name,
+        location: d.location,
+        tags: d.tags,
+      });
     }
   }
   for (const a of [...idx.asgs.values()].sort(byName)) {
     if (!isOwnedAzure(a.tags, ctx.deploymentId) || wanted.has(armKey(a.id))) continue;
     const owned = assertOwned(a, (x) => isOwnedAzure(x.tags, ctx.deploymentId), `ASG ${a.id}`);
-    out.delete.push({ ...head(owned.id, orphanNetwork(owned.id, idx), `- ASG ${owned.name}`), kind: 'delete-asg', phase: 'delete', name: owned.name });
+    out.delete.push({
+      ...head(owned.id, orphanNetwork(owned.id, idx), `- ASG ${owned.name}`),
+      kind: 'delete-asg',
+      phase: 'delete',
+      name: owned.name,
+    });
   }
 }
 
-export function planNsgs(desired: AzureDesired, idx: StateIndex, ctx: PlanContext, out: Phased, findings: Finding[]): void {
+export function planNsgs(
+  desired: AzureDesired,
+  idx: StateIndex,
+  ctx: PlanContext,
+  out: Phased,
+  findings: Finding[],
+): void {
   const wanted = new Set(desired.nsgs.map((n) => armKey(n.id)));
   for (const d of desired.nsgs) {
     const a = idx.nsgs.get(armKey(d.id));
     if (!a) {
       out.create.push({
-        ...head(d.id, d.network, `+ NSG ${d.name} (${d.rules.length} rules)`), kind: 'create-nsg', phase: 'create',
-        name: d.name, location: d.location, tags: d.tags, securityRules: withFreshPriorities(d.rules, ctx.budget),
+        ...head(d.id, d.network, `+ NSG ${d.name} (${d.rules.length} rules)`),
+        kind: 'create-nsg',
+        phase: 'create',
+        name: d.name,
+        location: d.location,
+        tags: d.tags,
+        securityRules: withFreshPriorities(d.rules, ctx.budget),
       });
     } else if (!isOwnedAzure(a.tags, ctx.deploymentId)) {
       findings.push(nameConflict(d.id, 'NSG'));
     } else {
-      diffRules(d, assertOwned(a, (x) => isOwnedAzure(x.tags, ctx.deploymentId), `NSG ${a.id}`), ctx, out, findings);
+      diffRules(
+        d,
+        assertOwned(a, (x) => isOwnedAzure(x.tags, ctx.deploymentId), `NSG ${a.id}`),
+        ctx,
+        out,
+        findings,
+      );
     }
   }
   for (const a of [...idx.nsgs.values()].sort(byName)) {
     if (!isOwnedAzure(a.tags, ctx.deploymentId) || wanted.has(armKey(a.id))) continue;
     const owned = assertOwned(a, (x) => isOwnedAzure(x.tags, ctx.deploymentId), `NSG ${a.id}`);
-    out.delete.push({ ...head(owned.id, orphanNetwork(owned.id, idx), `- NSG ${owned.name}`), kind: 'delete-nsg', phase: 'delete', name: owned.name });
+    out.delete.push({
+      ...head(owned.id, orphanNetwork(owned.id, idx), `- NSG ${owned.name}`),
+      kind: 'delete-nsg',
+      phase: 'delete',
+      name: owned.name,
+    });
   }
 }
 
-const toRule = (r: AzureDesiredRule, priority: number): AzureSecurityRule => ({ name: r.name, properties: { ...r.properties, priority } });
+const toRule = (r: AzureDesiredRule, priority: number): AzureSecurityRule => ({
+  name: r.name,
+  properties: { ...r.properties, priority },
+});
 
 /** A new NSG: allows numbered from priorityMin per direction in name order, the deny at its slot. */
 function withFreshPriorities(rules: readonly AzureDesiredRule[], budget: AzureBudget): AzureSecurityRule[] {
@@ -126,7 +191,10 @@ function withFreshPriorities(rules: readonly AzureDesiredRule[], budget: AzureBu
 
 class Slots {
   private readonly used = { Inbound: new Set<number>(), Outbound: new Set<number>() };
-  constructor(rules: readonly AzureSecurityRule[], private readonly budget: AzureBudget) {
+  constructor(
+    rules: readonly AzureSecurityRule[],
+    private readonly budget: AzureBudget,
+  ) {
     for (const r of rules) this.used[r.properties.direction]?.add(r.properties.priority);
   }
   /** Lowest slot no current rule holds, below the deny's. */
@@ -141,25 +209,49 @@ class Slots {
   }
 }
 
-interface RuleDiff { allowPuts: AzureSecurityRule[]; denyNow: AzureSecurityRule[]; denyLater: AzureSecurityRule[]; deletes: AzureSecurityRule[]; exhausted: string[] }
+interface RuleDiff {
+  allowPuts: AzureSecurityRule[];
+  denyNow: AzureSecurityRule[];
+  denyLater: AzureSecurityRule[];
+  deletes: AzureSecurityRule[];
+  exhausted: string[];
+}
 
 function ruleDiff(d: AzureDesiredNsg, rules: readonly AzureSecurityRule[], budget: AzureBudget): RuleDiff {
   const current = new Map(rules.map((r) => [r.name.toLowerCase(), r]));
   const wanted = new Set(d.rules.map((r) => r.name.toLowerCase()));
   const slots = new Slots(rules, budget);
-  const diff: RuleDiff = { allowPuts: [], denyNow: [], denyLater: [], deletes: rules.filter((r) => !wanted.has(r.name.toLowerCase())).sort(byName), exhausted: [] };
-  const same = (cur: AzureSecurityRule | undefined, r: AzureDesiredRule): boolean => cur !== undefined && ruleKey(cur.properties) === ruleKey(r.properties);
+  const diff: RuleDiff = {
+    allowPuts: [],
+    denyNow: [],
+    denyLater: [],
+    deletes: rules.filter((r) => !wanted.has(r.name.toLowerCase())).sort(byName),
+    exhausted: [],
+  };
+  const same = (cur: AzureSecurityRule | undefined, r: AzureDesiredRule): boolean =>
+    cur !== undefined && ruleKey(cur.properties) === ruleKey(r.properties);
   for (const r of d.rules) {
     const cur = current.get(r.name.toLowerCase());
     const dir = r.properties.direction;
     if (r.fixedPriority !== undefined) {
       if (same(cur, r) && cur!.properties.priority === r.fixedPriority) continue;
-      const occupant = rules.find((x) => x.properties.direction === dir && x.properties.priority === r.fixedPriority && x.name.toLowerCase() !== r.name.toLowerCase());
+      const occupant = rules.find(
+        (x) =>
+          x.properties.direction === dir &&
+          x.properties.priority === r.fixedPriority &&
+          x.name.toLowerCase() !== r.name.toLowerCase(),
+      );
       // A rule about to be revoked still holds the deny's slot until the revoke phase.
-      (occupant && !wanted.has(occupant.name.toLowerCase()) ? diff.denyLater : diff.denyNow).push(toRule(r, r.fixedPriority));
+      (occupant && !wanted.has(occupant.name.toLowerCase()) ? diff.denyLater : diff.denyNow).push(
+        toRule(r, r.fixedPriority),
+      );
       continue;
     }
-    const keep = cur !== undefined && cur.properties.direction === dir && cur.properties.priority >= budget.priorityMin && cur.properties.priority < budget.priorityMax;
+    const keep =
+      cur !== undefined &&
+      cur.properties.direction === dir &&
+      cur.properties.priority >= budget.priorityMin &&
+      cur.properties.priority < budget.priorityMax;
     if (keep && same(cur, r)) continue;
     const priority = keep ? cur!.properties.priority : slots.take(dir);
     if (priority === undefined) diff.exhausted.push(r.name);
@@ -168,28 +260,55 @@ function ruleDiff(d: AzureDesiredNsg, rules: readonly AzureSecurityRule[], budge
   return diff;
 }
 
-function diffRules(d: AzureDesiredNsg, a: Owned<AzureNetworkSecurityGroup>, ctx: PlanContext, out: Phased, findings: Finding[]): void {
+function diffRules(
+  d: AzureDesiredNsg,
+  a: Owned<AzureNetworkSecurityGroup>,
+  ctx: PlanContext,
+  out: Phased,
+  findings: Finding[],
+): void {
   const diff = ruleDiff(d, a.properties.securityRules, ctx.budget);
   const put = (r: AzureSecurityRule, phase: 'authorize' | 'revoke'): PutRuleStep => ({
-    ...head(`${a.id}/securityRules/${r.name}`, d.network, `+ rule ${r.name} @${r.properties.priority} in ${a.name}`), kind: 'put-rule', phase, nsgName: a.name, rule: r,
+    ...head(`${a.id}/securityRules/${r.name}`, d.network, `+ rule ${r.name} @${r.properties.priority} in ${a.name}`),
+    kind: 'put-rule',
+    phase,
+    nsgName: a.name,
+    rule: r,
   });
   const del = (r: AzureSecurityRule): DeleteRuleStep => ({
-    ...head(`${a.id}/securityRules/${r.name}`, d.network, `- rule ${r.name} from ${a.name}`), kind: 'delete-rule', phase: 'revoke', nsgName: a.name, ruleName: r.name,
+    ...head(`${a.id}/securityRules/${r.name}`, d.network, `- rule ${r.name} from ${a.name}`),
+    kind: 'delete-rule',
+    phase: 'revoke',
+    nsgName: a.name,
+    ruleName: r.name,
   });
-  out.authorize.push(...diff.allowPuts.map((r) => put(r, 'authorize')), ...diff.denyNow.map((r) => put(r, 'authorize')));
+  out.authorize.push(
+    ...diff.allowPuts.map((r) => put(r, 'authorize')),
+    ...diff.denyNow.map((r) => put(r, 'authorize')),
+  );
   out.revoke.push(...diff.deletes.map(del), ...diff.denyLater.map((r) => put(r, 'revoke')));
   for (const name of diff.exhausted) {
-    findings.push({ severity: 'error', code: 'priority-exhausted', cloud: 'azure', target: a.id, message: `no free priority below ${ctx.budget.priorityMax} for rule ${name} in ${a.name}` });
+    findings.push({
+      severity: 'error',
+      code: 'priority-exhausted',
+      cloud: 'azure',
+      target: a.id,
+      message: `no free priority below ${ctx.budget.priorityMax} for rule ${name} in ${a.name}`,
+    });
   }
-  const peak = new Map<string, Pick<AzureSecurityRule, 'properties'>>(a.properties.securityRules.map((r) => [r.name.toLowerCase(), r]));
+  const peak = new Map<string, Pick<AzureSecurityRule, 'properties'>>(
+    a.properties.securityRules.map((r) => [r.name.toLowerCase(), r]),
+  );
   for (const r of [...diff.allowPuts, ...diff.denyNow]) peak.set(r.name.toLowerCase(), r);
   const over = exceeded(costOf([...peak.values()]), ctx.budget, 1, false);
   if (over) {
     findings.push({
-      severity: 'error', code: 'transient-quota', cloud: 'azure', target: a.id,
+      severity: 'error',
+      code: 'transient-quota',
+      cloud: 'azure',
+      target: a.id,
       message: `while ${a.name} changes, its old and new rules together need ${over.needed} ${over.limit} (limit ${over.allowed}); segsync adds before it removes, so this change cannot be applied safely in one plan`,
       hint: 'raise the Azure limit, or roll the policy change out in two smaller steps',
     });
   }
 }
-

@@ -41,12 +41,18 @@ function uniqueSorted(ids: readonly string[]): string[] {
 }
 
 export function membershipOf(nic: AzureNetworkInterface): NicMembership {
-  const asgs = nic.properties.ipConfigurations.flatMap((c) => (c.properties.applicationSecurityGroups ?? []).map((a) => a.id));
+  const asgs = nic.properties.ipConfigurations.flatMap((c) =>
+    (c.properties.applicationSecurityGroups ?? []).map((a) => a.id),
+  );
   return { asgs: uniqueSorted(asgs), nsg: nic.properties.networkSecurityGroup?.id ?? null };
 }
 
 export function sameMembership(a: NicMembership, b: NicMembership): boolean {
-  return armKey(a.nsg ?? '') === armKey(b.nsg ?? '') && a.asgs.length === b.asgs.length && a.asgs.every((x, i) => armKey(x) === armKey(b.asgs[i]!));
+  return (
+    armKey(a.nsg ?? '') === armKey(b.nsg ?? '') &&
+    a.asgs.length === b.asgs.length &&
+    a.asgs.every((x, i) => armKey(x) === armKey(b.asgs[i]!))
+  );
 }
 
 /** The NIC as read with `m` applied: the PUT body of a membership write. */
@@ -57,7 +63,10 @@ export function withMembership(nic: AzureNetworkInterface, m: NicMembership): Az
     properties: {
       ...props,
       ...(m.nsg === null ? {} : { networkSecurityGroup: { id: m.nsg } }),
-      ipConfigurations: nic.properties.ipConfigurations.map((c) => ({ ...c, properties: { ...c.properties, applicationSecurityGroups: m.asgs.map((id) => ({ id })) } })),
+      ipConfigurations: nic.properties.ipConfigurations.map((c) => ({
+        ...c,
+        properties: { ...c.properties, applicationSecurityGroups: m.asgs.map((id) => ({ id })) },
+      })),
     },
   };
 }
@@ -79,24 +88,56 @@ export function planNics(desired: AzureDesired, ctx: NicContext, out: Phased, fi
   out.membership.push(...joins, ...sets);
 }
 
-interface NicChange { expect: NicMembership; set: NicMembership; then?: NicMembership; ifMatch: string | undefined }
+interface NicChange {
+  expect: NicMembership;
+  set: NicMembership;
+  then?: NicMembership;
+  ifMatch: string | undefined;
+}
 
-function nicStep(kind: NicStep['kind'], nic: AzureNetworkInterface, network: string, change: NicChange, summary: string): NicStep {
+function nicStep(
+  kind: NicStep['kind'],
+  nic: AzureNetworkInterface,
+  network: string,
+  change: NicChange,
+  summary: string,
+): NicStep {
   const { expect, set, then, ifMatch } = change;
   const rg = /\/resourceGroups\/([^/]+)/i.exec(nic.id)?.[1] ?? '';
   const sub = /\/subscriptions\/([^/]+)/i.exec(nic.id)?.[1] ?? '';
   return {
-    cloud: 'azure', scope: sub, network, resourceGroup: rg, target: nic.id, summary, kind, phase: 'membership', nicName: nic.name,
-    ...(ifMatch === undefined ? {} : { ifMatch }), expect, set, ...(then === undefined ? {} : { then }), body: withMembership(nic, set),
+    cloud: 'azure',
+    scope: sub,
+    network,
+    resourceGroup: rg,
+    target: nic.id,
+    summary,
+    kind,
+    phase: 'membership',
+    nicName: nic.name,
+    ...(ifMatch === undefined ? {} : { ifMatch }),
+    expect,
+    set,
+    ...(then === undefined ? {} : { then }),
+    body: withMembership(nic, set),
   };
 }
 
-function managedNic(d: AzureDesiredNic, nic: AzureNetworkInterface, ctx: NicContext, out: { joins: NicStep[]; sets: NicStep[] }, findings: Finding[]): void {
+function managedNic(
+  d: AzureDesiredNic,
+  nic: AzureNetworkInterface,
+  ctx: NicContext,
+  out: { joins: NicStep[]; sets: NicStep[] },
+  findings: Finding[],
+): void {
   const current = membershipOf(nic);
   const foreignNsg = current.nsg !== null && !ctx.ownedNsgs.has(armKey(current.nsg));
   if (foreignNsg && !ctx.exclusive) {
     findings.push({
-      severity: 'error', code: 'foreign-nsg-blocks', cloud: 'azure', target: nic.id,
+      severity: 'error',
+      code: 'foreign-nsg-blocks',
+      cloud: 'azure',
+      target: nic.id,
       message: `NIC ${nic.name} (${d.workloadId}) carries the foreign NSG ${current.nsg}; a NIC has one NSG, so segsync's cannot be attached without removing it`,
       hint: 'set `exclusive: true` in the policy to let segsync replace it, or remove it yourself',
     });
@@ -106,7 +147,10 @@ function managedNic(d: AzureDesiredNic, nic: AzureNetworkInterface, ctx: NicCont
   const final: NicMembership = { asgs: uniqueSorted([...foreignAsgs, d.asg]), nsg: d.nsg };
   if (final.asgs.length > ctx.budget.asgsPerIpConfiguration) {
     findings.push({
-      severity: 'error', code: 'quota-exceeded', cloud: 'azure', target: nic.id,
+      severity: 'error',
+      code: 'quota-exceeded',
+      cloud: 'azure',
+      target: nic.id,
       message: `segment "${d.className}": NIC ${nic.name} would be in ${final.asgs.length} application security groups (${foreignAsgs.length} foreign + 1), the limit per IP configuration is ${ctx.budget.asgsPerIpConfiguration}`,
       hint: 'remove foreign ASG memberships from this NIC',
     });
@@ -114,17 +158,47 @@ function managedNic(d: AzureDesiredNic, nic: AzureNetworkInterface, ctx: NicCont
   }
   if (sameMembership(current, final)) return;
   if (foreignNsg) {
-    findings.push({ severity: 'warning', code: 'foreign-nsg-replaced', cloud: 'azure', target: nic.id, message: `NIC ${nic.name}: the foreign NSG ${current.nsg} is replaced by segsync's (exclusive: true)` });
+    findings.push({
+      severity: 'warning',
+      code: 'foreign-nsg-replaced',
+      cloud: 'azure',
+      target: nic.id,
+      message: `NIC ${nic.name}: the foreign NSG ${current.nsg} is replaced by segsync's (exclusive: true)`,
+    });
   }
   const joined = uniqueSorted([...current.asgs, d.asg]);
   const nsgChanges = armKey(current.nsg ?? '') !== armKey(d.nsg);
   if (nsgChanges && joined.length > current.asgs.length && joined.length <= ctx.budget.asgsPerIpConfiguration) {
     const join: NicMembership = { asgs: joined, nsg: current.nsg };
-    out.joins.push(nicStep('join-asgs', nic, d.network, { expect: current, set: join, then: final, ifMatch: nic.etag }, `~ NIC ${nic.name} joins ${d.className}`));
-    out.sets.push(nicStep('set-nic', nic, d.network, { expect: join, set: final, ifMatch: undefined }, `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`));
+    out.joins.push(
+      nicStep(
+        'join-asgs',
+        nic,
+        d.network,
+        { expect: current, set: join, then: final, ifMatch: nic.etag },
+        `~ NIC ${nic.name} joins ${d.className}`,
+      ),
+    );
+    out.sets.push(
+      nicStep(
+        'set-nic',
+        nic,
+        d.network,
+        { expect: join, set: final, ifMatch: undefined },
+        `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`,
+      ),
+    );
     return;
   }
-  out.sets.push(nicStep('set-nic', nic, d.network, { expect: current, set: final, ifMatch: nic.etag }, `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`));
+  out.sets.push(
+    nicStep(
+      'set-nic',
+      nic,
+      d.network,
+      { expect: current, set: final, ifMatch: nic.etag },
+      `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`,
+    ),
+  );
 }
 
 /** A NIC segsync no longer manages: drop owned ASGs and an owned NSG, keep everything foreign. */
@@ -136,7 +210,15 @@ function releasedNic(nic: AzureNetworkInterface, ctx: NicContext, sets: NicStep[
   const final: NicMembership = { asgs: kept, nsg: ownsNsg ? null : current.nsg };
   const ipc = nic.properties.ipConfigurations[0];
   const network = ipc ? `azure:${vnetOfSubnet(ipc.properties.subnet.id)}` : 'azure:';
-  sets.push(nicStep('set-nic', nic, network, { expect: current, set: final, ifMatch: nic.etag }, `~ NIC ${nic.name} released (no longer managed)`));
+  sets.push(
+    nicStep(
+      'set-nic',
+      nic,
+      network,
+      { expect: current, set: final, ifMatch: nic.etag },
+      `~ NIC ${nic.name} released (no longer managed)`,
+    ),
+  );
 }
 
 /** A subnet NSG is evaluated with the NIC's (both must allow): it can only narrow, but say so. */
@@ -147,7 +229,10 @@ function subnetFindings(nic: AzureNetworkInterface, ctx: NicContext, seen: Set<s
     if (nsg === undefined || seen.has(armKey(subnet))) continue;
     seen.add(armKey(subnet));
     findings.push({
-      severity: 'warning', code: 'subnet-nsg', cloud: 'azure', target: subnet,
+      severity: 'warning',
+      code: 'subnet-nsg',
+      cloud: 'azure',
+      target: subnet,
       message: `subnet ${subnet} has the NSG ${nsg}; Azure applies it as well as segsync's NIC NSG (both must allow), so it may block traffic the policy allows`,
       hint: 'remove the subnet NSG or make it allow what the policy allows (CLOUD-FACTS §2.1)',
     });

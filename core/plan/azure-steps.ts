@@ -90,4 +90,5 @@ export interface DeleteAsgStep extends AzureStepBase {
   name: string;
 }
 
-export type AzureStep = CreateAsgStep | CreateNsgStep | PutRuleStep | DeleteRuleStep | NicStep | DeleteNsgStep | DeleteAsgStep;
+export type AzureStep =
+  CreateAsgStep | CreateNsgStep | PutRuleStep | DeleteRuleStep | NicStep | DeleteNsgStep | DeleteAsgStep;

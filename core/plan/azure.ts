@@ -16,29 +16,60 @@ import { planNics } from './azure-nics.ts';
 import type { AzureStep } from './azure-steps.ts';
 import { PHASES, type CompileContext, type Finding } from './step-base.ts';
 
-export type { AzureStep, CreateAsgStep, CreateNsgStep, DeleteAsgStep, DeleteNsgStep, DeleteRuleStep, NicMembership, NicStep, PutRuleStep } from './azure-steps.ts';
+export type {
+  AzureStep,
+  CreateAsgStep,
+  CreateNsgStep,
+  DeleteAsgStep,
+  DeleteNsgStep,
+  DeleteRuleStep,
+  NicMembership,
+  NicStep,
+  PutRuleStep,
+} from './azure-steps.ts';
 
 /**
  * @example
  * const { steps } = planAzure(compileAzure(reach, ctx).desired, await readAzureState(api), ctx, { exclusive: false });
  * steps.map((s) => s.kind); // ['create-asg', 'create-nsg', 'join-asgs', 'set-nic']
  */
-export function planAzure(desired: AzureDesired, actual: AzureState, ctx: CompileContext, options: { exclusive: boolean }): { steps: AzureStep[]; findings: Finding[] } {
+export function planAzure(
+  desired: AzureDesired,
+  actual: AzureState,
+  ctx: CompileContext,
+  options: { exclusive: boolean },
+): { steps: AzureStep[]; findings: Finding[] } {
   const idx = indexState(actual);
   const pctx = { deploymentId: ctx.deploymentId, budget: azureBudget(ctx) };
   const out = emptyPhased();
   const findings: Finding[] = [];
   planAsgs(desired, idx, pctx, out, findings);
   planNsgs(desired, idx, pctx, out, findings);
-  const owned = <T extends { id: string; tags?: Record<string, string> }>(xs: Iterable<T>, extra: ReadonlyArray<{ id: string }>): Set<string> =>
-    new Set([...[...xs].filter((x) => isOwnedAzure(x.tags, ctx.deploymentId)).map((x) => armKey(x.id)), ...extra.map((x) => armKey(x.id))]);
-  planNics(desired, {
-    ...pctx, exclusive: options.exclusive, idx,
-    ownedAsgs: owned(idx.asgs.values(), desired.asgs),
-    ownedNsgs: owned(idx.nsgs.values(), desired.nsgs),
-  }, out, findings);
+  const owned = <T extends { id: string; tags?: Record<string, string> }>(
+    xs: Iterable<T>,
+    extra: ReadonlyArray<{ id: string }>,
+  ): Set<string> =>
+    new Set([
+      ...[...xs].filter((x) => isOwnedAzure(x.tags, ctx.deploymentId)).map((x) => armKey(x.id)),
+      ...extra.map((x) => armKey(x.id)),
+    ]);
+  planNics(
+    desired,
+    {
+      ...pctx,
+      exclusive: options.exclusive,
+      idx,
+      ownedAsgs: owned(idx.asgs.values(), desired.asgs),
+      ownedNsgs: owned(idx.nsgs.values(), desired.nsgs),
+    },
+    out,
+    findings,
+  );
   // An NSG's rules may name an ASG until the NSG is gone (the service refuses to delete an ASG in use).
-  out.delete = [...out.delete.filter((s) => s.kind === 'delete-nsg'), ...out.delete.filter((s) => s.kind !== 'delete-nsg')];
+  out.delete = [
+    ...out.delete.filter((s) => s.kind === 'delete-nsg'),
+    ...out.delete.filter((s) => s.kind !== 'delete-nsg'),
+  ];
   return { steps: PHASES.flatMap((p) => out[p]), findings: findings.sort(byFinding) };
 }
 

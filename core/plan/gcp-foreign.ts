@@ -29,7 +29,11 @@ export function actualInstanceKey(inst: GcpInstance): string {
 
 /** The project a rule lives in: from its selfLink, else from its network path. */
 export function firewallProject(fw: GcpFirewall): string {
-  return /(?:^|\/)projects\/([^/]+)\//.exec(fw.selfLink ?? '')?.[1] ?? /(?:^|\/)projects\/([^/]+)\//.exec(fw.network)?.[1] ?? '';
+  return (
+    /(?:^|\/)projects\/([^/]+)\//.exec(fw.selfLink ?? '')?.[1] ??
+    /(?:^|\/)projects\/([^/]+)\//.exec(fw.network)?.[1] ??
+    ''
+  );
 }
 
 export interface ForeignReport {
@@ -47,12 +51,17 @@ export function foreignRules(desired: GcpDesired, actual: GcpState): ForeignRepo
   });
   const networks = new Set(desired.networks.map((n) => n.replace(/^gcp:/, '')));
   const report: ForeignReport = { findings: [], widenedBy: new Map() };
-  const rules = actual.firewalls.filter((fw) => fw.disabled !== true && !isOwnedGcpFirewall(fw, dep) && networks.has(gcpNetworkPath(fw.network)));
+  const rules = actual.firewalls.filter(
+    (fw) => fw.disabled !== true && !isOwnedGcpFirewall(fw, dep) && networks.has(gcpNetworkPath(fw.network)),
+  );
   for (const fw of [...rules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const allows = (fw.allowed ?? []).length > 0;
     if (fw.priority >= (allows ? DENY_PRIORITY : ALLOW_PRIORITY + 1)) continue;
     const targets = fw.targetTags ?? [];
-    const hit = managed.filter((m) => m.network === gcpNetworkPath(fw.network) && (targets.length === 0 || m.tags.some((t) => targets.includes(t))));
+    const hit = managed.filter(
+      (m) =>
+        m.network === gcpNetworkPath(fw.network) && (targets.length === 0 || m.tags.some((t) => targets.includes(t))),
+    );
     if (hit.length === 0) continue;
     report.findings.push(allows ? widens(fw, hit.length) : narrows(fw, hit.length));
     if (!allows) continue;
@@ -67,7 +76,8 @@ export function foreignRules(desired: GcpDesired, actual: GcpState): ForeignRepo
   return report;
 }
 
-const targetText = (fw: GcpFirewall) => ((fw.targetTags ?? []).length === 0 ? 'every instance of the network' : `tags ${(fw.targetTags ?? []).join(', ')}`);
+const targetText = (fw: GcpFirewall) =>
+  (fw.targetTags ?? []).length === 0 ? 'every instance of the network' : `tags ${(fw.targetTags ?? []).join(', ')}`;
 
 function widens(fw: GcpFirewall, count: number): Finding {
   return {
@@ -76,9 +86,10 @@ function widens(fw: GcpFirewall, count: number): Finding {
     cloud: 'gcp',
     target: `${firewallProject(fw)}/firewalls/${fw.name}`,
     message: `foreign ${fw.direction.toLowerCase()} allow rule "${fw.name}" at priority ${fw.priority} (targets ${targetText(fw)}) is evaluated before segsync's catch-all deny at ${DENY_PRIORITY} and can open flows the policy denies on ${count} managed instance(s)`,
-    hint: (fw.targetTags ?? []).length === 0
-      ? `raise its priority number above ${DENY_PRIORITY - 1} or give it targetTags that managed instances do not carry`
-      : `raise its priority number above ${DENY_PRIORITY - 1}, or set exclusive: true to remove the foreign tags it targets from managed instances`,
+    hint:
+      (fw.targetTags ?? []).length === 0
+        ? `raise its priority number above ${DENY_PRIORITY - 1} or give it targetTags that managed instances do not carry`
+        : `raise its priority number above ${DENY_PRIORITY - 1}, or set exclusive: true to remove the foreign tags it targets from managed instances`,
   };
 }
 

@@ -26,14 +26,28 @@ import { gcpAttachmentOf, gcpInstanceProject, gcpNetworkPath, gcpZoneName } from
 import { actualInstanceKey, firewallProject, foreignRules, instanceKey } from './gcp-foreign.ts';
 import { PHASES, type CompileContext, type Finding, type StepBase } from './step-base.ts';
 
-interface GcpStepBase extends StepBase { cloud: 'gcp' }
+interface GcpStepBase extends StepBase {
+  cloud: 'gcp';
+}
 
 /** firewalls.insert of a complete owned rule. */
-export interface GcpInsertFirewallStep extends GcpStepBase { kind: 'insert-firewall'; phase: 'create' | 'authorize'; firewall: Owned<GcpFirewall> }
+export interface GcpInsertFirewallStep extends GcpStepBase {
+  kind: 'insert-firewall';
+  phase: 'create' | 'authorize';
+  firewall: Owned<GcpFirewall>;
+}
 /** firewalls.update: an owned rule edited by hand under its content-hashed name is put back. */
-export interface GcpUpdateFirewallStep extends GcpStepBase { kind: 'update-firewall'; phase: 'authorize'; firewall: Owned<GcpFirewall> }
+export interface GcpUpdateFirewallStep extends GcpStepBase {
+  kind: 'update-firewall';
+  phase: 'authorize';
+  firewall: Owned<GcpFirewall>;
+}
 /** firewalls.delete of an owned rule no longer wanted. */
-export interface GcpDeleteFirewallStep extends GcpStepBase { kind: 'delete-firewall'; phase: 'revoke' | 'delete'; firewall: Owned<GcpFirewall> }
+export interface GcpDeleteFirewallStep extends GcpStepBase {
+  kind: 'delete-firewall';
+  phase: 'revoke' | 'delete';
+  firewall: Owned<GcpFirewall>;
+}
 /** instances.setTags with the whole new tag list and the fingerprint it was computed from. */
 export interface GcpSetTagsStep extends GcpStepBase {
   kind: 'set-tags';
@@ -52,12 +66,19 @@ export type GcpStep = GcpInsertFirewallStep | GcpUpdateFirewallStep | GcpDeleteF
  * const { steps } = planGcp(desired, await gcpAdapter(apis).readState(), { deploymentId: 'prod' }, { exclusive: false });
  * steps.map((s) => s.phase); // ['create', …, 'membership', …, 'delete']
  */
-export function planGcp(desired: GcpDesired, actual: GcpState, ctx: CompileContext, options: { exclusive: boolean }): { steps: GcpStep[]; findings: Finding[] } {
+export function planGcp(
+  desired: GcpDesired,
+  actual: GcpState,
+  ctx: CompileContext,
+  options: { exclusive: boolean },
+): { steps: GcpStep[]; findings: Finding[] } {
   const foreign = foreignRules(desired, actual);
   const tagsBefore = new Set(actual.instances.flatMap((i) => i.tags.items ?? []));
   const drop = options.exclusive ? foreign.widenedBy : new Map<string, Set<string>>();
   const membership = membershipSteps(desired, actual, ctx, drop);
-  const tagsAfter = new Set(actual.instances.flatMap((i) => membership.itemsAfter.get(actualInstanceKey(i)) ?? i.tags.items ?? []));
+  const tagsAfter = new Set(
+    actual.instances.flatMap((i) => membership.itemsAfter.get(actualInstanceKey(i)) ?? i.tags.items ?? []),
+  );
   const rules = firewallSteps(desired, actual, tagsBefore, tagsAfter);
   const steps = [...rules.steps, ...membership.steps];
   const rank = (s: GcpStep) => PHASES.indexOf(s.phase);
@@ -65,7 +86,12 @@ export function planGcp(desired: GcpDesired, actual: GcpState, ctx: CompileConte
   return { steps, findings: [...foreign.findings, ...rules.findings, ...membership.findings] };
 }
 
-function firewallSteps(desired: GcpDesired, actual: GcpState, tagsBefore: Set<string>, tagsAfter: Set<string>): { steps: GcpStep[]; findings: Finding[] } {
+function firewallSteps(
+  desired: GcpDesired,
+  actual: GcpState,
+  tagsBefore: Set<string>,
+  tagsAfter: Set<string>,
+): { steps: GcpStep[]; findings: Finding[] } {
   const dep = desired.deploymentId;
   const key = (project: string, name: string) => `${project}/${name}`;
   const present = new Map(actual.firewalls.map((fw) => [key(firewallProject(fw), fw.name), fw] as const));
@@ -76,11 +102,23 @@ function firewallSteps(desired: GcpDesired, actual: GcpState, tagsBefore: Set<st
     const a = present.get(key(d.project, d.firewall.name));
     if (a === undefined) {
       const fresh = (d.firewall.targetTags ?? []).every((t) => !tagsBefore.has(t));
-      steps.push({ ...base(d, fresh ? 'create' : 'authorize'), kind: 'insert-firewall', phase: fresh ? 'create' : 'authorize', summary: `+ ${d.firewall.name}: ${summaryOf(d.firewall)}`, firewall: d.firewall });
+      steps.push({
+        ...base(d, fresh ? 'create' : 'authorize'),
+        kind: 'insert-firewall',
+        phase: fresh ? 'create' : 'authorize',
+        summary: `+ ${d.firewall.name}: ${summaryOf(d.firewall)}`,
+        firewall: d.firewall,
+      });
     } else if (!isOwnedGcpFirewall(a, dep)) {
       findings.push(nameTaken(d, dep));
     } else if (firewallKey(a) !== firewallKey(d.firewall)) {
-      steps.push({ ...base(d, 'authorize'), kind: 'update-firewall', phase: 'authorize', summary: `~ ${d.firewall.name}: edited by hand, put back: ${summaryOf(d.firewall)}`, firewall: d.firewall });
+      steps.push({
+        ...base(d, 'authorize'),
+        kind: 'update-firewall',
+        phase: 'authorize',
+        summary: `~ ${d.firewall.name}: edited by hand, put back: ${summaryOf(d.firewall)}`,
+        firewall: d.firewall,
+      });
     }
   }
   for (const a of actual.firewalls) {
@@ -90,18 +128,42 @@ function firewallSteps(desired: GcpDesired, actual: GcpState, tagsBefore: Set<st
     const targets = a.targetTags ?? [];
     const phase = targets.length === 0 || targets.some((t) => tagsAfter.has(t)) ? 'revoke' : 'delete';
     const network = `gcp:${gcpNetworkPath(a.network)}`;
-    steps.push({ cloud: 'gcp', scope: project, network, phase, kind: 'delete-firewall', target: `${project}/firewalls/${a.name}`, summary: `- ${a.name}: ${summaryOf(a)}`, firewall: owned });
+    steps.push({
+      cloud: 'gcp',
+      scope: project,
+      network,
+      phase,
+      kind: 'delete-firewall',
+      target: `${project}/firewalls/${a.name}`,
+      summary: `- ${a.name}: ${summaryOf(a)}`,
+      firewall: owned,
+    });
   }
   return { steps, findings };
 }
 
 function base(d: GcpDesiredFirewall, phase: 'create' | 'authorize'): Omit<GcpStepBase, 'kind' | 'summary'> {
-  return { cloud: 'gcp', scope: d.project, network: d.network, phase, target: `${d.project}/firewalls/${d.firewall.name}` };
+  return {
+    cloud: 'gcp',
+    scope: d.project,
+    network: d.network,
+    phase,
+    target: `${d.project}/firewalls/${d.firewall.name}`,
+  };
 }
 
-interface MembershipResult { steps: GcpSetTagsStep[]; findings: Finding[]; itemsAfter: Map<string, string[]> }
+interface MembershipResult {
+  steps: GcpSetTagsStep[];
+  findings: Finding[];
+  itemsAfter: Map<string, string[]>;
+}
 
-function membershipSteps(desired: GcpDesired, actual: GcpState, ctx: CompileContext, drop: Map<string, Set<string>>): MembershipResult {
+function membershipSteps(
+  desired: GcpDesired,
+  actual: GcpState,
+  ctx: CompileContext,
+  drop: Map<string, Set<string>>,
+): MembershipResult {
   const budget = gcpBudget(ctx);
   const dep = desired.deploymentId;
   const want = new Map(desired.memberships.map((m) => [instanceKey(m.project, m.zone, m.instance), m] as const));
@@ -130,27 +192,47 @@ function setTags(inst: GcpInstance, m: GcpMembership | undefined, previous: stri
   const added = items.filter((t) => !previous.includes(t));
   const removed = previous.filter((t) => !items.includes(t));
   return {
-    cloud: 'gcp', scope: project, phase: 'membership', kind: 'set-tags',
+    cloud: 'gcp',
+    scope: project,
+    phase: 'membership',
+    kind: 'set-tags',
     network: m?.network ?? (nic0 ? `gcp:${gcpNetworkPath(nic0.network)}` : ''),
     target: nic0 ? gcpAttachmentOf(inst, nic0) : `gcp:${project}/${gcpZoneName(inst.zone)}/${inst.name}`,
     summary: `~ ${gcpZoneName(inst.zone)}/${inst.name} tags${added.length ? ` +${added.join(' +')}` : ''}${removed.length ? ` -${removed.join(' -')}` : ''}${m ? ` (segment ${m.className})` : ''}`,
-    zone: gcpZoneName(inst.zone), instance: inst.name, items, fingerprint: inst.tags.fingerprint, previous: [...previous],
+    zone: gcpZoneName(inst.zone),
+    instance: inst.name,
+    items,
+    fingerprint: inst.tags.fingerprint,
+    previous: [...previous],
   };
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => new Set(a).size === new Set(b).size && a.every((t) => b.includes(t));
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  new Set(a).size === new Set(b).size && a.every((t) => b.includes(t));
 
-function tooManyTags(inst: GcpInstance, m: GcpMembership | undefined, needed: number, allowed: number): QuotaExceededError {
+function tooManyTags(
+  inst: GcpInstance,
+  m: GcpMembership | undefined,
+  needed: number,
+  allowed: number,
+): QuotaExceededError {
   return new QuotaExceededError({
-    segment: m?.className ?? '(none)', cloud: 'gcp', object: `instance ${gcpInstanceProject(inst) ?? ''}/${gcpZoneName(inst.zone)}/${inst.name}`,
-    limit: 'network tags per instance', allowed, needed,
-    hint: 'segsync adds one tag and keeps the instance\'s foreign network tags; remove foreign tags it no longer needs',
+    segment: m?.className ?? '(none)',
+    cloud: 'gcp',
+    object: `instance ${gcpInstanceProject(inst) ?? ''}/${gcpZoneName(inst.zone)}/${inst.name}`,
+    limit: 'network tags per instance',
+    allowed,
+    needed,
+    hint: "segsync adds one tag and keeps the instance's foreign network tags; remove foreign tags it no longer needs",
   });
 }
 
 function nameTaken(d: GcpDesiredFirewall, dep: string): Finding {
   return {
-    severity: 'error', code: 'firewall-name-taken', cloud: 'gcp', target: `${d.project}/firewalls/${d.firewall.name}`,
+    severity: 'error',
+    code: 'firewall-name-taken',
+    cloud: 'gcp',
+    target: `${d.project}/firewalls/${d.firewall.name}`,
     message: `a firewall rule named "${d.firewall.name}" exists without segsync's ownership marker (a description starting "segsync:${dep}"); segsync will not overwrite it, so this rule cannot be created`,
     hint: 'rename or delete that rule (the ss-<deployment>- prefix is reserved for segsync)',
   };
@@ -158,7 +240,10 @@ function nameTaken(d: GcpDesiredFirewall, dep: string): Finding {
 
 function missingInstance(m: GcpMembership): Finding {
   return {
-    severity: 'warning', code: 'instance-missing', cloud: 'gcp', target: m.attachment,
+    severity: 'warning',
+    code: 'instance-missing',
+    cloud: 'gcp',
+    target: m.attachment,
     message: `instance ${m.project}/${m.zone}/${m.instance} (segment ${m.className}) was in the inventory but not in the state read after it; its tags are left for the next run`,
   };
 }
@@ -166,10 +251,13 @@ function missingInstance(m: GcpMembership): Finding {
 /** `INGRESS allow tcp:443 from 2 tag(s) → ss-prod-web-…` for plan output. */
 function summaryOf(fw: GcpFirewall): string {
   const action = fw.allowed?.length ? 'allow' : 'deny';
-  const protocols = (fw.allowed?.length ? fw.allowed : fw.denied ?? []).map((p) => `${p.IPProtocol}${p.ports ? `:${p.ports.join(',')}` : ''}`).join(' ');
-  const peers = fw.direction === 'INGRESS'
-    ? `from ${[...(fw.sourceTags ?? []), ...(fw.sourceRanges ?? [])].slice(0, 3).join(', ')}${count(fw.sourceTags, fw.sourceRanges)}`
-    : `to ${(fw.destinationRanges ?? []).slice(0, 3).join(', ')}${count(fw.destinationRanges)}`;
+  const protocols = (fw.allowed?.length ? fw.allowed : (fw.denied ?? []))
+    .map((p) => `${p.IPProtocol}${p.ports ? `:${p.ports.join(',')}` : ''}`)
+    .join(' ');
+  const peers =
+    fw.direction === 'INGRESS'
+      ? `from ${[...(fw.sourceTags ?? []), ...(fw.sourceRanges ?? [])].slice(0, 3).join(', ')}${count(fw.sourceTags, fw.sourceRanges)}`
+      : `to ${(fw.destinationRanges ?? []).slice(0, 3).join(', ')}${count(fw.destinationRanges)}`;
   return `${fw.direction} ${action} ${protocols} ${peers} → ${(fw.targetTags ?? ['all instances']).join(', ')} (priority ${fw.priority})`;
 }
 

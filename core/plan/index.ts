@@ -23,7 +23,12 @@ export interface Plan {
  * const p = plan(compile(policy, inventory, ctx), await readState(), ctx, { exclusive: policy.exclusive });
  * p.steps.length === 0; // up to date
  */
-export function plan(desired: Desired, actual: NativeState, ctx: CompileContext, options: { exclusive: boolean }): Plan {
+export function plan(
+  desired: Desired,
+  actual: NativeState,
+  ctx: CompileContext,
+  options: { exclusive: boolean },
+): Plan {
   const parts: Array<{ steps: readonly Step[]; findings: Finding[] }> = [
     planAws(desired.aws, actual.aws, ctx, options),
     planAzure(desired.azure, actual.azure, ctx, options),
@@ -31,7 +36,10 @@ export function plan(desired: Desired, actual: NativeState, ctx: CompileContext,
   ];
   const steps: Step[] = parts.flatMap((p) => [...p.steps]);
   const rank = (s: Step) => PHASES.indexOf(s.phase);
-  const ordered = steps.map((s, i) => [s, i] as const).sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([s]) => s);
+  const ordered = steps
+    .map((s, i) => [s, i] as const)
+    .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
+    .map(([s]) => s);
   return { steps: ordered, findings: [...desired.findings, ...parts.flatMap((p) => p.findings)] };
 }
 

@@ -7,9 +7,15 @@ import type { Step } from './step.ts';
 
 const SIGN: Record<Phase, string> = { create: '+', authorize: '+', membership: '~', revoke: '-', delete: '-' };
 
-export interface RenderOptions { color?: boolean; maxStepsPerNetwork?: number }
+export interface RenderOptions {
+  color?: boolean;
+  maxStepsPerNetwork?: number;
+}
 
-export function renderPlan(plan: { steps: readonly Step[]; findings: readonly Finding[] }, options: RenderOptions = {}): string {
+export function renderPlan(
+  plan: { steps: readonly Step[]; findings: readonly Finding[] },
+  options: RenderOptions = {},
+): string {
   const c = colors(options.color ?? false);
   const lines: string[] = [];
   const groups = new Map<string, Step[]>();
@@ -25,7 +31,9 @@ export function renderPlan(plan: { steps: readonly Step[]; findings: readonly Fi
     lines.push('');
   }
   for (const f of plan.findings) {
-    lines.push(`${f.severity === 'error' ? c.red('error') : c.yellow('warning')}: ${f.cloud} ${f.target}: ${f.message} [${f.code}]${f.hint ? `\n    hint: ${f.hint}` : ''}`);
+    lines.push(
+      `${f.severity === 'error' ? c.red('error') : c.yellow('warning')}: ${f.cloud} ${f.target}: ${f.message} [${f.code}]${f.hint ? `\n    hint: ${f.hint}` : ''}`,
+    );
   }
   if (plan.findings.length > 0) lines.push('');
   lines.push(summaryLine(plan.steps));
@@ -36,9 +44,13 @@ export function renderPlan(plan: { steps: readonly Step[]; findings: readonly Fi
 export function summaryLine(steps: readonly Step[]): string {
   if (steps.length === 0) return 'No changes. Native state matches the policy.';
   const count = (p: Phase) => steps.filter((s) => s.phase === p).length;
-  const clouds = (['aws', 'azure', 'gcp'] as const).map((cl) => `${cl} ${steps.filter((s) => s.cloud === cl).length}`).join(', ');
-  return `Plan: ${count('create')} to create, ${count('authorize')} to authorize, ${count('membership')} membership changes, ` +
-    `${count('revoke')} to revoke, ${count('delete')} to delete (${clouds}).`;
+  const clouds = (['aws', 'azure', 'gcp'] as const)
+    .map((cl) => `${cl} ${steps.filter((s) => s.cloud === cl).length}`)
+    .join(', ');
+  return (
+    `Plan: ${count('create')} to create, ${count('authorize')} to authorize, ${count('membership')} membership changes, ` +
+    `${count('revoke')} to revoke, ${count('delete')} to delete (${clouds}).`
+  );
 }
 
 export function planToJson(plan: { steps: readonly Step[]; findings: readonly Finding[] }): string {
@@ -51,7 +63,9 @@ function colors(on: boolean) {
   const red = wrap(31);
   const yellow = wrap(33);
   return {
-    bold: wrap(1), red, yellow,
+    bold: wrap(1),
+    red,
+    yellow,
     sign: (s: string) => (s === '+' ? green(s) : s === '-' ? red(s) : yellow(s)),
   };
 }

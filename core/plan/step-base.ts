@@ -49,12 +49,41 @@ export interface CompileContext {
   };
 }
 
-export interface AwsBudget { rulesPerGroupPerDirectionPerFamily: number; groupsPerInterface: number; prefixListMaxEntries: number }
-export interface AzureBudget { rulesPerNsg: number; prefixesPerNsgSide: number; asgsPerIpConfiguration: number; asgsPerNsg: number; asgsPerRuleSide: number; priorityMin: number; priorityMax: number }
-export interface GcpBudget { tagsPerInstance: number; sourceTagsPerRule: number; targetTagsPerRule: number; rangesPerRule: number }
+export interface AwsBudget {
+  rulesPerGroupPerDirectionPerFamily: number;
+  groupsPerInterface: number;
+  prefixListMaxEntries: number;
+}
+export interface AzureBudget {
+  rulesPerNsg: number;
+  prefixesPerNsgSide: number;
+  asgsPerIpConfiguration: number;
+  asgsPerNsg: number;
+  asgsPerRuleSide: number;
+  priorityMin: number;
+  priorityMax: number;
+}
+export interface GcpBudget {
+  tagsPerInstance: number;
+  sourceTagsPerRule: number;
+  targetTagsPerRule: number;
+  rangesPerRule: number;
+}
 
 export const DEFAULT_BUDGETS = {
-  aws: { rulesPerGroupPerDirectionPerFamily: 60, groupsPerInterface: 5, prefixListMaxEntries: 1000 } satisfies AwsBudget,
-  azure: { rulesPerNsg: 1000, prefixesPerNsgSide: 4000, asgsPerIpConfiguration: 20, asgsPerNsg: 100, asgsPerRuleSide: 10, priorityMin: 100, priorityMax: 4096 } satisfies AzureBudget,
+  aws: {
+    rulesPerGroupPerDirectionPerFamily: 60,
+    groupsPerInterface: 5,
+    prefixListMaxEntries: 1000,
+  } satisfies AwsBudget,
+  azure: {
+    rulesPerNsg: 1000,
+    prefixesPerNsgSide: 4000,
+    asgsPerIpConfiguration: 20,
+    asgsPerNsg: 100,
+    asgsPerRuleSide: 10,
+    priorityMin: 100,
+    priorityMax: 4096,
+  } satisfies AzureBudget,
   gcp: { tagsPerInstance: 64, sourceTagsPerRule: 30, targetTagsPerRule: 70, rangesPerRule: 5000 } satisfies GcpBudget,
 };

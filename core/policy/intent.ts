@@ -86,7 +86,11 @@ export function allows(policy: Policy, flow: Flow): Decision {
   const verdict = (checks.ingress ?? true) && (checks.egress ?? true);
   const base = { src: src.status, dst: dst.status, allowRules, denyRules, checks, allowed: verdict };
   if (checks.ingress === undefined && checks.egress === undefined) return { reason: 'not-enforced', ...base };
-  if ((src.status === 'quarantined' && checks.egress === false) || (dst.status === 'quarantined' && checks.ingress === false)) return { reason: 'quarantined', ...base };
+  if (
+    (src.status === 'quarantined' && checks.egress === false) ||
+    (dst.status === 'quarantined' && checks.ingress === false)
+  )
+    return { reason: 'quarantined', ...base };
   if (verdict) return { reason: 'allowed', ...base };
   return { reason: denied ? 'denied-by-rule' : 'no-allow-rule', ...base };
 }
@@ -116,7 +120,11 @@ function resolveEndpoint(policy: Policy, ep: Endpoint, other: Endpoint): Resolve
   if (typeof ep === 'string') return { status: 'address', ...address(ep) };
   const otherFamily = typeof other === 'string' ? address(other).family : undefined;
   const chosen = ep.address ?? ep.addresses.find((a) => address(a).family === otherFamily) ?? ep.addresses[0];
-  return { status: memoStatus(policy, ep), labels: restrictLabels(ep.labels, policy.labelKeys), ...(chosen ? address(chosen) : {}) };
+  return {
+    status: memoStatus(policy, ep),
+    labels: restrictLabels(ep.labels, policy.labelKeys),
+    ...(chosen ? address(chosen) : {}),
+  };
 }
 
 // Verify asks the oracle about every flow of an estate; addresses repeat, so parse each once.
@@ -149,7 +157,11 @@ function memoStatus(policy: Policy, ep: WorkloadEndpoint): WorkloadStatus {
 }
 
 function ruleMatches(policy: Policy, rule: Rule, src: Resolved, dst: Resolved, flow: Flow): boolean {
-  return rule.ports.some((p) => portMatches(p, flow)) && peerMatches(policy, rule.from, src) && peerMatches(policy, rule.to, dst);
+  return (
+    rule.ports.some((p) => portMatches(p, flow)) &&
+    peerMatches(policy, rule.from, src) &&
+    peerMatches(policy, rule.to, dst)
+  );
 }
 
 function portMatches(spec: PortSpec, flow: Flow): boolean {

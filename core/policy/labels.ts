@@ -33,9 +33,18 @@
 
 export type Cloud = 'aws' | 'azure' | 'gcp';
 export type Labels = Readonly<Record<string, string>>;
-export interface LabelProblem { code: 'label-collision' | 'label-key-invalid' | 'label-value-invalid'; key: string; message: string; hint: string }
+export interface LabelProblem {
+  code: 'label-collision' | 'label-key-invalid' | 'label-value-invalid';
+  key: string;
+  message: string;
+  hint: string;
+}
 /** `ok` is false iff a collision was found (a workload error); other problems are warnings. */
-export interface NormalizedLabels { labels: Labels; problems: LabelProblem[]; ok: boolean }
+export interface NormalizedLabels {
+  labels: Labels;
+  problems: LabelProblem[];
+  ok: boolean;
+}
 
 /** Longest label key: Calico's selector tokenizer accepts `[a-zA-Z0-9_./-]{1,512}`. */
 export const LABEL_KEY_MAX_LENGTH = 512;
@@ -50,8 +59,14 @@ export const LABEL_KEY_MAX_LENGTH = 512;
 export const LABEL_KEY_PATTERN = /^[A-Za-z0-9_./-]{1,512}$/;
 
 type Tags = Readonly<Record<string, string>> | ReadonlyArray<{ Key?: string; Value?: string }>;
-interface Tag { key: string; value: string }
-interface Candidate { original: Tag; value: string }
+interface Tag {
+  key: string;
+  value: string;
+}
+interface Candidate {
+  original: Tag;
+  value: string;
+}
 
 const isTagArray = (tags: Tags): tags is ReadonlyArray<{ Key?: string; Value?: string }> => Array.isArray(tags);
 /** Code-unit order: deterministic and locale-independent, unlike localeCompare. */
@@ -139,7 +154,9 @@ export function normalizeLabels(cloud: Cloud, tags: Tags): NormalizedLabels {
     labels[key] = value;
     if (value.includes("'") && value.includes('"')) problems.push(unquotableValue(key, value));
   }
-  problems.sort((a, b) => byCodeUnits(a.key, b.key) || byCodeUnits(a.code, b.code) || byCodeUnits(a.message, b.message));
+  problems.sort(
+    (a, b) => byCodeUnits(a.key, b.key) || byCodeUnits(a.code, b.code) || byCodeUnits(a.message, b.message),
+  );
   return { labels: Object.freeze(labels), problems, ok };
 }
 

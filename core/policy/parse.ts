@@ -32,8 +32,18 @@ export function validatePolicy(text: string, filename = 'policy.yaml'): Validati
   const { data, pos, diagnostics: yamlErrors } = readYaml(text, filename);
   if (yamlErrors.length > 0) return { diagnostics: yamlErrors };
   if (data === null || data === undefined || (typeof data === 'object' && Object.keys(data).length === 0)) {
-    return { diagnostics: [{ code: 'policy-empty', severity: 'error', path: [], source: { file: filename, line: 1, column: 1 },
-      message: 'the policy is empty', hint: 'start from examples/three-tier.yaml: apiVersion, kind, metadata and spec with at least one segment' }] };
+    return {
+      diagnostics: [
+        {
+          code: 'policy-empty',
+          severity: 'error',
+          path: [],
+          source: { file: filename, line: 1, column: 1 },
+          message: 'the policy is empty',
+          hint: 'start from examples/three-tier.yaml: apiVersion, kind, metadata and spec with at least one segment',
+        },
+      ],
+    };
   }
   const parsed = PolicySchema.safeParse(data);
   const diagnostics = [

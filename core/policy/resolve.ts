@@ -27,7 +27,11 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
     ...(doc.spec.labels ? { labelKeys: doc.spec.labels.keys } : {}),
     defaults: { egress: doc.spec.defaults?.egress ?? 'deny', unlabeled: doc.spec.defaults?.unlabeled ?? 'ignore' },
     exclusive: doc.spec.exclusive ?? false,
-    externals: (doc.spec.externals ?? []).map((e) => ({ name: e.name, labels: { ...(e.labels ?? {}) }, cidrs: e.cidrs.map(cidr) })),
+    externals: (doc.spec.externals ?? []).map((e) => ({
+      name: e.name,
+      labels: { ...(e.labels ?? {}) },
+      cidrs: e.cidrs.map(cidr),
+    })),
     segments,
     rules: (doc.spec.rules ?? []).map((r) => ({
       name: r.name,

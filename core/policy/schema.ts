@@ -20,26 +20,43 @@ export const NAME_PATTERN = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 export const NAME_MAX = 40;
 
 const name = (what: string) =>
-  z.string().superRefine((value, ctx) => {
-    if (!NAME_PATTERN.test(value)) {
-      const suggestion = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+|-+$/g, '').slice(0, NAME_MAX);
-      ctx.addIssue({
-        code: 'custom',
-        message: `${what} name "${value}" is not valid: use 1-${NAME_MAX} lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
-        params: { hint: suggestion ? `did you mean "${suggestion}"? (names become cloud object names, which must fit every cloud)` : undefined },
-      });
-    }
-  }).meta({ pattern: NAME_PATTERN.source, description: `${what} name: lowercase letters, digits and '-'` });
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      if (!NAME_PATTERN.test(value)) {
+        const suggestion = value
+          .toLowerCase()
+          .replace(/[^a-z0-9-]+/g, '-')
+          .replace(/^[^a-z]+|-+$/g, '')
+          .slice(0, NAME_MAX);
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} name "${value}" is not valid: use 1-${NAME_MAX} lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
+          params: {
+            hint: suggestion
+              ? `did you mean "${suggestion}"? (names become cloud object names, which must fit every cloud)`
+              : undefined,
+          },
+        });
+      }
+    })
+    .meta({ pattern: NAME_PATTERN.source, description: `${what} name: lowercase letters, digits and '-'` });
 
-const cidr = z.string().superRefine((value, ctx) => {
-  const parsed = parseCidr(value);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { hint: parsed.hint } });
-}).meta({ description: 'an IPv4 or IPv6 CIDR, e.g. 10.0.0.0/16 or 2001:db8::/32' });
+const cidr = z
+  .string()
+  .superRefine((value, ctx) => {
+    const parsed = parseCidr(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { hint: parsed.hint } });
+  })
+  .meta({ description: 'an IPv4 or IPv6 CIDR, e.g. 10.0.0.0/16 or 2001:db8::/32' });
 
-const portSpec = z.string().superRefine((value, ctx) => {
-  const parsed = parsePortSpec(value);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { hint: parsed.hint } });
-}).meta({ pattern: '^(any|icmp|(tcp|udp)(/[0-9]{1,5}(-[0-9]{1,5})?)?)$' });
+const portSpec = z
+  .string()
+  .superRefine((value, ctx) => {
+    const parsed = parsePortSpec(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { hint: parsed.hint } });
+  })
+  .meta({ pattern: '^(any|icmp|(tcp|udp)(/[0-9]{1,5}(-[0-9]{1,5})?)?)$' });
 
 const selector = z.string().superRefine((value, ctx) => {
   const parsed = trySelector(value);
@@ -73,7 +90,10 @@ export const SegmentSchema = z.strictObject({
   name: name('segment'),
   description: z.string().optional(),
   selector: selector.describe('a Calico-compatible label selector'),
-  mode: z.enum(['enforce', 'monitor']).optional().describe('monitor: compiled and reported, not enforced (default enforce)'),
+  mode: z
+    .enum(['enforce', 'monitor'])
+    .optional()
+    .describe('monitor: compiled and reported, not enforced (default enforce)'),
 });
 
 export const RuleSchema = z.strictObject({
@@ -93,14 +113,22 @@ export const PolicySchema = z.strictObject({
     description: z.string().optional(),
   }),
   spec: z.strictObject({
-    labels: z.strictObject({ keys: z.array(z.string().min(1)).min(1) }).optional()
+    labels: z
+      .strictObject({ keys: z.array(z.string().min(1)).min(1) })
+      .optional()
       .describe('only these tag keys count as labels'),
-    defaults: z.strictObject({
-      egress: z.enum(['deny', 'allow']).optional().describe('default deny'),
-      unlabeled: z.enum(['ignore', 'quarantine']).optional().describe('default ignore'),
-    }).optional(),
-    exclusive: z.boolean().optional()
-      .describe('remove security groups / NSGs segsync does not own from managed workloads (default false: report them)'),
+    defaults: z
+      .strictObject({
+        egress: z.enum(['deny', 'allow']).optional().describe('default deny'),
+        unlabeled: z.enum(['ignore', 'quarantine']).optional().describe('default ignore'),
+      })
+      .optional(),
+    exclusive: z
+      .boolean()
+      .optional()
+      .describe(
+        'remove security groups / NSGs segsync does not own from managed workloads (default false: report them)',
+      ),
     externals: z.array(ExternalSchema).optional(),
     segments: z.array(SegmentSchema).min(1),
     rules: z.array(RuleSchema).optional(),

@@ -17,33 +17,69 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export function checkSemantics(data: unknown, pos: PositionIndex): Diagnostic[] {
   const spec = isObj(data) && isObj(data.spec) ? data.spec : {};
   const out: Diagnostic[] = [];
-  const add = (severity: Severity, code: string, path: PropertyKey[], message: string, hint?: string, column?: number) =>
-    out.push({ code, severity, path, source: pos.at(path, column !== undefined ? { column } : {}), message, ...(hint ? { hint } : {}) });
+  const add = (
+    severity: Severity,
+    code: string,
+    path: PropertyKey[],
+    message: string,
+    hint?: string,
+    column?: number,
+  ) =>
+    out.push({
+      code,
+      severity,
+      path,
+      source: pos.at(path, column !== undefined ? { column } : {}),
+      message,
+      ...(hint ? { hint } : {}),
+    });
 
   const segments = namesOf(spec.segments, ['spec', 'segments'], 'segment', add);
   const externals = namesOf(spec.externals, ['spec', 'externals'], 'external', add);
   namesOf(spec.rules, ['spec', 'rules'], 'rule', add);
-  const labelKeys = isObj(spec.labels) ? list(spec.labels.keys).filter((k): k is string => typeof k === 'string') : undefined;
+  const labelKeys = isObj(spec.labels)
+    ? list(spec.labels.keys).filter((k): k is string => typeof k === 'string')
+    : undefined;
 
   labelKeys?.forEach((key, i) => {
     if (key !== key.trim().toLowerCase() || !LABEL_KEY_PATTERN.test(key)) {
-      add('error', 'invalid-label-key', ['spec', 'labels', 'keys', i], `label key "${key}" can never match a normalised label`,
-        `labels are lowercased and trimmed; write "${key.trim().toLowerCase()}"`);
+      add(
+        'error',
+        'invalid-label-key',
+        ['spec', 'labels', 'keys', i],
+        `label key "${key}" can never match a normalised label`,
+        `labels are lowercased and trimmed; write "${key.trim().toLowerCase()}"`,
+      );
     }
   });
   list(spec.segments).forEach((seg, i) => {
-    if (isObj(seg) && typeof seg.selector === 'string') checkSelector(seg.selector, ['spec', 'segments', i, 'selector'], labelKeys, add);
+    if (isObj(seg) && typeof seg.selector === 'string')
+      checkSelector(seg.selector, ['spec', 'segments', i, 'selector'], labelKeys, add);
     if (isObj(seg) && seg.mode === 'monitor' && typeof seg.name === 'string') {
-      add('warning', 'segment-monitor', ['spec', 'segments', i, 'mode'],
-        `segment "${seg.name}" is in monitor mode: planned and reported, not enforced`, 'set mode: enforce (or remove mode) to enforce it');
+      add(
+        'warning',
+        'segment-monitor',
+        ['spec', 'segments', i, 'mode'],
+        `segment "${seg.name}" is in monitor mode: planned and reported, not enforced`,
+        'set mode: enforce (or remove mode) to enforce it',
+      );
     }
   });
   list(spec.externals).forEach((ext, i) => {
     if (!isObj(ext) || !isObj(ext.labels)) return;
     for (const [k, v] of Object.entries(ext.labels)) {
-      if (k !== k.trim().toLowerCase() || (typeof v === 'string' && v !== v.trim().toLowerCase()) || !LABEL_KEY_PATTERN.test(k.trim().toLowerCase())) {
-        add('error', 'invalid-external-label', ['spec', 'externals', i, 'labels', k], `external label ${k}: ${String(v)} is not in canonical form`,
-          'selectors compare against lowercased, trimmed labels; write keys and values in lowercase');
+      if (
+        k !== k.trim().toLowerCase() ||
+        (typeof v === 'string' && v !== v.trim().toLowerCase()) ||
+        !LABEL_KEY_PATTERN.test(k.trim().toLowerCase())
+      ) {
+        add(
+          'error',
+          'invalid-external-label',
+          ['spec', 'externals', i, 'labels', k],
+          `external label ${k}: ${String(v)} is not in canonical form`,
+          'selectors compare against lowercased, trimmed labels; write keys and values in lowercase',
+        );
       }
     }
   });
@@ -56,7 +92,14 @@ export function checkSemantics(data: unknown, pos: PositionIndex): Diagnostic[] 
   return out;
 }
 
-type Add = (severity: Severity, code: string, path: PropertyKey[], message: string, hint?: string, column?: number) => void;
+type Add = (
+  severity: Severity,
+  code: string,
+  path: PropertyKey[],
+  message: string,
+  hint?: string,
+  column?: number,
+) => void;
 
 function namesOf(items: unknown, base: PropertyKey[], what: string, add: Add): Set<string> {
   const seen = new Map<string, number>();
@@ -64,30 +107,56 @@ function namesOf(items: unknown, base: PropertyKey[], what: string, add: Add): S
     if (!isObj(item) || typeof item.name !== 'string') return;
     const first = seen.get(item.name);
     if (first !== undefined) {
-      add('error', `duplicate-${what}`, [...base, i, 'name'], `${what} "${item.name}" is defined twice (first at ${String(base[base.length - 1])}[${first}])`,
-        `${what} names must be unique; rename or merge one of them`);
+      add(
+        'error',
+        `duplicate-${what}`,
+        [...base, i, 'name'],
+        `${what} "${item.name}" is defined twice (first at ${String(base[base.length - 1])}[${first}])`,
+        `${what} names must be unique; rename or merge one of them`,
+      );
     } else seen.set(item.name, i);
   });
   return new Set(seen.keys());
 }
 
-function checkPeer(peer: unknown, side: 'from' | 'to', path: PropertyKey[], segments: Set<string>, externals: Set<string>, labelKeys: string[] | undefined, add: Add): void {
+function checkPeer(
+  peer: unknown,
+  side: 'from' | 'to',
+  path: PropertyKey[],
+  segments: Set<string>,
+  externals: Set<string>,
+  labelKeys: string[] | undefined,
+  add: Add,
+): void {
   if (typeof peer === 'string') {
     if (segments.has(peer)) return;
-    const hint = externals.has(peer) ? `"${peer}" is an external: write {external: ${peer}}`
-      : didYouMean(peer, segments) ? `did you mean "${didYouMean(peer, segments)}"?` : `defined segments: ${[...segments].join(', ') || '(none)'}`;
+    const hint = externals.has(peer)
+      ? `"${peer}" is an external: write {external: ${peer}}`
+      : didYouMean(peer, segments)
+        ? `did you mean "${didYouMean(peer, segments)}"?`
+        : `defined segments: ${[...segments].join(', ') || '(none)'}`;
     add('error', 'unknown-segment', path, `unknown segment "${peer}"`, hint);
     return;
   }
   if (!isObj(peer)) return;
   if (typeof peer.external === 'string' && !externals.has(peer.external)) {
     const suggestion = didYouMean(peer.external, externals);
-    add('error', 'unknown-external', [...path, 'external'], `unknown external "${peer.external}"`,
-      suggestion ? `did you mean "${suggestion}"?` : `defined externals: ${[...externals].join(', ') || '(none)'}`);
+    add(
+      'error',
+      'unknown-external',
+      [...path, 'external'],
+      `unknown external "${peer.external}"`,
+      suggestion ? `did you mean "${suggestion}"?` : `defined externals: ${[...externals].join(', ') || '(none)'}`,
+    );
   }
   if (side === 'to' && 'cidrs' in peer) {
-    add('error', 'to-cidrs', [...path, 'cidrs'], '"to" cannot be a bare CIDR list',
-      'declare the addresses as an external under spec.externals and write to: {external: <name>}');
+    add(
+      'error',
+      'to-cidrs',
+      [...path, 'cidrs'],
+      '"to" cannot be a bare CIDR list',
+      'declare the addresses as an external under spec.externals and write to: {external: <name>}',
+    );
   }
   if (typeof peer.selector === 'string') checkSelector(peer.selector, [...path, 'selector'], labelKeys, add);
 }
@@ -99,14 +168,35 @@ function checkSelector(text: string, path: PropertyKey[], labelKeys: string[] | 
   const refs = selectorLabelRefs(parsed.selector);
   for (const key of new Set(refs.keys)) {
     if (key !== key.toLowerCase()) {
-      add('warning', 'selector-uppercase', path, `selector names label key "${key}", which no normalised label can have`, `write "${key.toLowerCase()}"`, keyColumn(text, key));
+      add(
+        'warning',
+        'selector-uppercase',
+        path,
+        `selector names label key "${key}", which no normalised label can have`,
+        `write "${key.toLowerCase()}"`,
+        keyColumn(text, key),
+      );
     } else if (labelKeys && !labelKeys.includes(key)) {
-      add('warning', 'selector-key-not-counted', path, `selector names label key "${key}", which spec.labels.keys does not count`, `add "${key}" to spec.labels.keys`, keyColumn(text, key));
+      add(
+        'warning',
+        'selector-key-not-counted',
+        path,
+        `selector names label key "${key}", which spec.labels.keys does not count`,
+        `add "${key}" to spec.labels.keys`,
+        keyColumn(text, key),
+      );
     }
   }
   for (const { key, value } of refs.values) {
     if (value !== value.toLowerCase()) {
-      add('warning', 'selector-uppercase', path, `selector compares ${key} with "${value}", which no normalised label value can equal`, `write "${value.toLowerCase()}"`, valueColumn(text, value));
+      add(
+        'warning',
+        'selector-uppercase',
+        path,
+        `selector compares ${key} with "${value}", which no normalised label value can equal`,
+        `write "${value.toLowerCase()}"`,
+        valueColumn(text, value),
+      );
     }
   }
 }

@@ -24,7 +24,10 @@ export function readYaml(text: string, filename: string): YamlSource {
     path: [],
     source: pos.ofOffset(e.pos[0]),
     message: e.message.split('\n')[0]!,
-    hint: e.code === 'DUPLICATE_KEY' ? 'a key may appear once per mapping; remove or rename one' : 'check indentation and quoting around this position',
+    hint:
+      e.code === 'DUPLICATE_KEY'
+        ? 'a key may appear once per mapping; remove or rename one'
+        : 'check indentation and quoting around this position',
   }));
   if (diagnostics.length > 0) return { pos, diagnostics: sortDiagnostics(diagnostics) };
   return { data: doc.toJS() as unknown, pos, diagnostics: [] };

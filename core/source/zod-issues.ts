@@ -22,11 +22,22 @@ export interface IssueMapping {
   customCode?: (path: readonly PropertyKey[]) => string;
 }
 
-export function zodIssuesToDiagnostics(issues: readonly Issue[], data: unknown, pos: PositionIndex, mapping: IssueMapping): Diagnostic[] {
+export function zodIssuesToDiagnostics(
+  issues: readonly Issue[],
+  data: unknown,
+  pos: PositionIndex,
+  mapping: IssueMapping,
+): Diagnostic[] {
   return issues.flatMap((issue) => convert(issue, [], data, pos, mapping));
 }
 
-function convert(issue: Issue, prefix: PropertyKey[], data: unknown, pos: PositionIndex, m: IssueMapping): Diagnostic[] {
+function convert(
+  issue: Issue,
+  prefix: PropertyKey[],
+  data: unknown,
+  pos: PositionIndex,
+  m: IssueMapping,
+): Diagnostic[] {
   const path = [...prefix, ...issue.path];
   const input = valueAt(data, path);
   switch (issue.code) {
@@ -34,8 +45,13 @@ function convert(issue: Issue, prefix: PropertyKey[], data: unknown, pos: Positi
       return issue.keys.map((key) => {
         const known = knownKeys(m.root, path);
         const suggestion = didYouMean(key, known);
-        return diag('unknown-key', [...path, key], pos.at(path, { key }), `unknown field "${key}"`,
-          suggestion ? `did you mean "${suggestion}"?` : `allowed here: ${known.join(', ')}`);
+        return diag(
+          'unknown-key',
+          [...path, key],
+          pos.at(path, { key }),
+          `unknown field "${key}"`,
+          suggestion ? `did you mean "${suggestion}"?` : `allowed here: ${known.join(', ')}`,
+        );
       });
     case 'invalid_union':
       return unionIssue(issue, path, input, data, pos, m);
@@ -44,12 +60,25 @@ function convert(issue: Issue, prefix: PropertyKey[], data: unknown, pos: Positi
     case 'invalid_value': {
       const allowed = issue.values.map((v) => JSON.stringify(v));
       const suggestion = typeof input === 'string' ? didYouMean(input, issue.values.map(String)) : undefined;
-      return [diag('invalid-value', path, pos.at(path), `expected ${allowed.join(' or ')}, found ${describe(input)}`,
-        suggestion ? `did you mean "${suggestion}"?` : undefined)];
+      return [
+        diag(
+          'invalid-value',
+          path,
+          pos.at(path),
+          `expected ${allowed.join(' or ')}, found ${describe(input)}`,
+          suggestion ? `did you mean "${suggestion}"?` : undefined,
+        ),
+      ];
     }
     case 'too_small':
-      return [diag(Array.isArray(input) ? 'empty-list' : 'empty-value', path, pos.at(path),
-        Array.isArray(input) ? 'must list at least one item' : 'must not be empty')];
+      return [
+        diag(
+          Array.isArray(input) ? 'empty-list' : 'empty-value',
+          path,
+          pos.at(path),
+          Array.isArray(input) ? 'must list at least one item' : 'must not be empty',
+        ),
+      ];
     case 'custom': {
       const params = (issue.params ?? {}) as { code?: string; hint?: string; selectorColumn?: number };
       const source = pos.at(path, params.selectorColumn !== undefined ? { column: params.selectorColumn } : {});
@@ -61,37 +90,76 @@ function convert(issue: Issue, prefix: PropertyKey[], data: unknown, pos: Positi
 }
 
 /** Report the union branch the user evidently meant, not every branch's failure. */
-function unionIssue(issue: Extract<Issue, { code: 'invalid_union' }>, path: PropertyKey[], input: unknown, data: unknown, pos: PositionIndex, m: IssueMapping): Diagnostic[] {
+function unionIssue(
+  issue: Extract<Issue, { code: 'invalid_union' }>,
+  path: PropertyKey[],
+  input: unknown,
+  data: unknown,
+  pos: PositionIndex,
+  m: IssueMapping,
+): Diagnostic[] {
   const forms = m.unionForms ?? 'one of the allowed forms';
   if (input === undefined) {
     const field = String(path[path.length - 1]);
-    return [diag('missing-field', path, pos.at(path.slice(0, -1)), `missing required field "${field}"`, `add ${field}: ${forms}`)];
+    return [
+      diag(
+        'missing-field',
+        path,
+        pos.at(path.slice(0, -1)),
+        `missing required field "${field}"`,
+        `add ${field}: ${forms}`,
+      ),
+    ];
   }
   const branch = m.unionBranch?.(input, path);
   const chosen = branch === undefined ? undefined : issue.errors[branch];
   if (chosen && chosen.length > 0) return chosen.flatMap((inner) => convert(inner, path, data, pos, m));
   const keys = input && typeof input === 'object' ? Object.keys(input) : [];
   const suggestion = keys.length === 1 && m.unionKeys ? didYouMean(keys[0]!, m.unionKeys) : undefined;
-  return [diag('invalid-peer', path, pos.at(path), `expected ${forms}, found ${describe(input)}`,
-    suggestion ? `did you mean "${suggestion}"?` : undefined)];
+  return [
+    diag(
+      'invalid-peer',
+      path,
+      pos.at(path),
+      `expected ${forms}, found ${describe(input)}`,
+      suggestion ? `did you mean "${suggestion}"?` : undefined,
+    ),
+  ];
 }
 
 function typeIssue(expected: string, path: PropertyKey[], input: unknown, pos: PositionIndex): Diagnostic {
   if (input === undefined) {
     const field = String(path[path.length - 1]);
-    return diag('missing-field', path, pos.at(path.slice(0, -1)), `missing required field "${field}"`, `add ${field}: <${expected}>`);
+    return diag(
+      'missing-field',
+      path,
+      pos.at(path.slice(0, -1)),
+      `missing required field "${field}"`,
+      `add ${field}: <${expected}>`,
+    );
   }
   // YAML reads `Env: 1`, `Env: true` or `account: 0123...` as numbers/booleans; quoting keeps the text.
   const quotable = expected === 'string' && (typeof input === 'number' || typeof input === 'boolean');
-  return diag('wrong-type', path, pos.at(path), `expected ${article(expected)}, found ${describe(input)}`,
-    quotable ? `quote it: "${String(input)}" (YAML reads unquoted ${String(input)} as a ${typeof input})` : undefined);
+  return diag(
+    'wrong-type',
+    path,
+    pos.at(path),
+    `expected ${article(expected)}, found ${describe(input)}`,
+    quotable ? `quote it: "${String(input)}" (YAML reads unquoted ${String(input)} as a ${typeof input})` : undefined,
+  );
 }
 
 function article(expected: string): string {
   return expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : `a ${expected}`;
 }
 
-export function diag(code: string, path: PropertyKey[], source: Diagnostic['source'], message: string, hint?: string): Diagnostic {
+export function diag(
+  code: string,
+  path: PropertyKey[],
+  source: Diagnostic['source'],
+  message: string,
+  hint?: string,
+): Diagnostic {
   return { code, severity: 'error', path, ...(source ? { source } : {}), message, ...(hint ? { hint } : {}) };
 }
 
@@ -117,10 +185,14 @@ export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 export function knownKeys(root: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
   let schemas: z.core.$ZodType[] = [root];
   for (const part of path) schemas = schemas.flatMap((s) => step(unwrap(s), part));
-  return [...new Set(schemas.flatMap((s) => {
-    const t = unwrap(s);
-    return t instanceof z.ZodObject ? Object.keys(t.shape) : [];
-  }))].sort();
+  return [
+    ...new Set(
+      schemas.flatMap((s) => {
+        const t = unwrap(s);
+        return t instanceof z.ZodObject ? Object.keys(t.shape) : [];
+      }),
+    ),
+  ].sort();
 }
 
 function unwrap(s: z.core.$ZodType): z.core.$ZodType {
@@ -132,6 +204,7 @@ function unwrap(s: z.core.$ZodType): z.core.$ZodType {
 function step(s: z.core.$ZodType, part: PropertyKey): z.core.$ZodType[] {
   if (s instanceof z.ZodUnion) return (s.options as z.core.$ZodType[]).flatMap((o) => step(unwrap(o), part));
   if (s instanceof z.ZodArray && typeof part === 'number') return [s.element as z.core.$ZodType];
-  if (s instanceof z.ZodObject && typeof part === 'string' && part in s.shape) return [s.shape[part] as z.core.$ZodType];
+  if (s instanceof z.ZodObject && typeof part === 'string' && part in s.shape)
+    return [s.shape[part] as z.core.$ZodType];
   return [];
 }

@@ -26,8 +26,20 @@
 import type { Family } from '../model/address.ts';
 import type { AwsIpPermission, AwsNetworkInterface, AwsSecurityGroup, AwsState } from '../model/native/aws.ts';
 import {
-  IpCache, MAX_PORT, PairMemo, addrRanges, inRanges, portsCover, portText,
-  type AddrRange, type Ip, type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Side, type Verdict,
+  IpCache,
+  MAX_PORT,
+  PairMemo,
+  addrRanges,
+  inRanges,
+  portsCover,
+  portText,
+  type AddrRange,
+  type Ip,
+  type NativeEndpoint,
+  type NativeEvaluator,
+  type NativeFlow,
+  type Side,
+  type Verdict,
 } from './flow.ts';
 
 type ProtoMatch =
@@ -36,12 +48,13 @@ type ProtoMatch =
   | { kind: 'icmp'; family: Family }
   | { kind: 'none' };
 
-type Peer =
-  | { kind: 'cidrs'; ranges: AddrRange[]; text: string }
-  | { kind: 'group'; groupId: string; text: string };
+type Peer = { kind: 'cidrs'; ranges: AddrRange[]; text: string } | { kind: 'group'; groupId: string; text: string };
 
 /** The permissions whose peer matches one pair of endpoints, each with the first matching peer. */
-interface PairMatch { family: Family; hits: Array<{ perm: Permission; peer: Peer }> }
+interface PairMatch {
+  family: Family;
+  hits: Array<{ perm: Permission; peer: Peer }>;
+}
 
 interface Permission {
   proto: ProtoMatch;
@@ -71,7 +84,9 @@ class AwsEvaluator implements NativeEvaluator {
   constructor(state: AwsState) {
     this.enis = new Map(state.NetworkInterfaces.map((e) => [e.NetworkInterfaceId, e]));
     this.groups = new Map(state.SecurityGroups.map((g) => [g.GroupId, g]));
-    this.prefixLists = new Map(state.PrefixLists.map((p) => [p.PrefixListId, addrRanges(p.Entries.map((e) => e.Cidr))]));
+    this.prefixLists = new Map(
+      state.PrefixLists.map((p) => [p.PrefixListId, addrRanges(p.Entries.map((e) => e.Cidr))]),
+    );
   }
 
   ingress(flow: NativeFlow): Verdict {
@@ -87,10 +102,14 @@ class AwsEvaluator implements NativeEvaluator {
     const here = side === 'ingress' ? flow.dst : flow.src;
     const there = side === 'ingress' ? flow.src : flow.dst;
     const eni = here.attachment === undefined ? undefined : this.enis.get(here.attachment);
-    if (eni === undefined) throw new Error(`AWS ${side} check needs a known ENI, got ${here.attachment ?? 'no attachment'} for ${here.address}`);
+    if (eni === undefined)
+      throw new Error(
+        `AWS ${side} check needs a known ENI, got ${here.attachment ?? 'no attachment'} for ${here.address}`,
+      );
     const { family, hits } = this.memo.get(side, here, there, () => this.pairMatch(side, eni, here, there));
     for (const { perm, peer } of hits) {
-      if (protoMatches(perm.proto, flow, family)) return { allowed: true, by: `${perm.label} ${side === 'ingress' ? 'from' : 'to'} ${peer.text}` };
+      if (protoMatches(perm.proto, flow, family))
+        return { allowed: true, by: `${perm.label} ${side === 'ingress' ? 'from' : 'to'} ${peer.text}` };
     }
     const ids = eni.Groups.map((g) => g.GroupId).join(', ') || 'no groups';
     return { allowed: false, by: `implied deny ${side} at ${eni.NetworkInterfaceId} (no rule of ${ids} allows it)` };
@@ -112,7 +131,9 @@ class AwsEvaluator implements NativeEvaluator {
     return (entry[side] ??= eni.Groups.flatMap((ref) => {
       const sg = this.groups.get(ref.GroupId);
       if (sg === undefined) return [];
-      return (side === 'ingress' ? sg.IpPermissions : sg.IpPermissionsEgress).map((p) => compilePermission(sg, side, p, this.prefixLists));
+      return (side === 'ingress' ? sg.IpPermissions : sg.IpPermissionsEgress).map((p) =>
+        compilePermission(sg, side, p, this.prefixLists),
+      );
     }));
   }
 
@@ -120,8 +141,12 @@ class AwsEvaluator implements NativeEvaluator {
   private peerMatches(peer: Peer, ep: NativeEndpoint, ip: Ip | undefined, judged: AwsNetworkInterface): boolean {
     if (peer.kind === 'cidrs') return inRanges(peer.ranges, ip);
     const other = ep.attachment === undefined ? undefined : this.enis.get(ep.attachment);
-    return other !== undefined && other.VpcId === judged.VpcId && other.Groups.some((g) => g.GroupId === peer.groupId)
-      && eniAddresses(other).some((a) => this.ips.same(a, ep.address));
+    return (
+      other !== undefined &&
+      other.VpcId === judged.VpcId &&
+      other.Groups.some((g) => g.GroupId === peer.groupId) &&
+      eniAddresses(other).some((a) => this.ips.same(a, ep.address))
+    );
   }
 }
 
@@ -136,14 +161,27 @@ export function awsEgress(state: AwsState, flow: NativeFlow): Verdict {
 }
 
 function eniAddresses(eni: AwsNetworkInterface): string[] {
-  return [eni.PrivateIpAddress, ...eni.PrivateIpAddresses.map((a) => a.PrivateIpAddress), ...eni.Ipv6Addresses.map((a) => a.Ipv6Address)];
+  return [
+    eni.PrivateIpAddress,
+    ...eni.PrivateIpAddresses.map((a) => a.PrivateIpAddress),
+    ...eni.Ipv6Addresses.map((a) => a.Ipv6Address),
+  ];
 }
 
-function compilePermission(sg: AwsSecurityGroup, side: Side, p: AwsIpPermission, prefixLists: Map<string, AddrRange[]>): Permission {
+function compilePermission(
+  sg: AwsSecurityGroup,
+  side: Side,
+  p: AwsIpPermission,
+  prefixLists: Map<string, AddrRange[]>,
+): Permission {
   const peers: Peer[] = [
     ...p.IpRanges.map((r): Peer => ({ kind: 'cidrs', ranges: addrRanges([r.CidrIp]), text: r.CidrIp })),
     ...p.Ipv6Ranges.map((r): Peer => ({ kind: 'cidrs', ranges: addrRanges([r.CidrIpv6]), text: r.CidrIpv6 })),
-    ...p.PrefixListIds.map((r): Peer => ({ kind: 'cidrs', ranges: prefixLists.get(r.PrefixListId) ?? [], text: r.PrefixListId })),
+    ...p.PrefixListIds.map((r): Peer => ({
+      kind: 'cidrs',
+      ranges: prefixLists.get(r.PrefixListId) ?? [],
+      text: r.PrefixListId,
+    })),
     ...p.UserIdGroupPairs.map((r): Peer => ({ kind: 'group', groupId: r.GroupId, text: r.GroupId })),
   ];
   const proto = protoOf(p);
@@ -165,10 +203,14 @@ function protoOf(p: AwsIpPermission): ProtoMatch {
 
 function protoMatches(proto: ProtoMatch, flow: NativeFlow, family: Family): boolean {
   switch (proto.kind) {
-    case 'all': return true;
-    case 'none': return false;
-    case 'icmp': return flow.protocol === 'icmp' && family === proto.family;
-    default: return flow.protocol === proto.kind && portsCover(proto.ranges, flow.port);
+    case 'all':
+      return true;
+    case 'none':
+      return false;
+    case 'icmp':
+      return flow.protocol === 'icmp' && family === proto.family;
+    default:
+      return flow.protocol === proto.kind && portsCover(proto.ranges, flow.port);
   }
 }
 

@@ -26,20 +26,52 @@
  *   or NSG id is a programming error and throws.
  */
 import { parseAddress } from '../model/address.ts';
-import type { AzureIpConfiguration, AzureNetworkInterface, AzureNetworkSecurityGroup, AzureSecurityRule, AzureState } from '../model/native/azure.ts';
+import type {
+  AzureIpConfiguration,
+  AzureNetworkInterface,
+  AzureNetworkSecurityGroup,
+  AzureSecurityRule,
+  AzureState,
+} from '../model/native/azure.ts';
 import { vnetOfSubnet } from '../model/native/azure.ts';
 import {
-  IpCache, PairMemo, addrRanges, inRanges, parsePortRange, portsCover,
-  type AddrRange, type Ip, type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Verdict,
+  IpCache,
+  PairMemo,
+  addrRanges,
+  inRanges,
+  parsePortRange,
+  portsCover,
+  type AddrRange,
+  type Ip,
+  type NativeEndpoint,
+  type NativeEvaluator,
+  type NativeFlow,
+  type Verdict,
 } from './flow.ts';
 
 /** The platform address behind the `AzureLoadBalancer` tag (CLOUD-FACTS.md §2.1). */
 export const AZURE_LOAD_BALANCER_ADDRESS = '168.63.129.16';
 
 type Direction = 'Inbound' | 'Outbound';
-const rule = (name: string, priority: number, direction: Direction, access: 'Allow' | 'Deny', src: string, dst: string): AzureSecurityRule => ({
+const rule = (
+  name: string,
+  priority: number,
+  direction: Direction,
+  access: 'Allow' | 'Deny',
+  src: string,
+  dst: string,
+): AzureSecurityRule => ({
   name,
-  properties: { protocol: '*', sourcePortRange: '*', destinationPortRange: '*', sourceAddressPrefix: src, destinationAddressPrefix: dst, access, priority, direction },
+  properties: {
+    protocol: '*',
+    sourcePortRange: '*',
+    destinationPortRange: '*',
+    sourceAddressPrefix: src,
+    destinationAddressPrefix: dst,
+    access,
+    priority,
+    direction,
+  },
 });
 
 /** The six default rules every NSG has (network-security-groups-overview.md "Default security rules"). */
@@ -52,7 +84,12 @@ export const AZURE_DEFAULT_RULES: readonly AzureSecurityRule[] = [
   rule('DenyAllOutBound', 65500, 'Outbound', 'Deny', '*', '*'),
 ];
 
-interface AddrMatch { any: boolean; ranges: AddrRange[]; tags: string[]; asgs: Set<string> }
+interface AddrMatch {
+  any: boolean;
+  ranges: AddrRange[];
+  tags: string[];
+  asgs: Set<string>;
+}
 
 interface Rule {
   allow: boolean;
@@ -73,10 +110,17 @@ interface IpConfig {
   levels?: Partial<Record<Direction, Level[]>>;
 }
 
-interface Level { nsg: AzureNetworkSecurityGroup; rules: Rule[] }
+interface Level {
+  nsg: AzureNetworkSecurityGroup;
+  rules: Rule[];
+}
 
 /** One end of a judged flow, with its IP configuration if it is a known attachment. */
-interface End { ep: NativeEndpoint; ip: Ip | undefined; config: IpConfig | undefined }
+interface End {
+  ep: NativeEndpoint;
+  ip: Ip | undefined;
+  config: IpConfig | undefined;
+}
 
 export interface AzureOptions {
   /** CIDRs that count as `VirtualNetwork` beyond NIC addresses (VNet spaces, peered VNets, on-prem). */
@@ -116,14 +160,21 @@ class AzureEvaluator implements NativeEvaluator {
     for (const nic of state.networkInterfaces) {
       for (const ipc of nic.properties.ipConfigurations) {
         const vnet = lower(vnetOfSubnet(ipc.properties.subnet.id));
-        const config = { ipc, nic, vnet, asgs: (ipc.properties.applicationSecurityGroups ?? []).map((a) => lower(a.id)) };
+        const config = {
+          ipc,
+          nic,
+          vnet,
+          asgs: (ipc.properties.applicationSecurityGroups ?? []).map((a) => lower(a.id)),
+        };
         this.configs.set(ipc.id, config).set(lower(ipc.id), config);
         const ip = this.ips.parse(ipc.properties.privateIPAddress);
         if (ip !== undefined) this.vnetAddresses.set(vnet, (this.vnetAddresses.get(vnet) ?? new Set()).add(ipKey(ip)));
       }
     }
     this.nsgs = new Map(state.networkSecurityGroups.map((n) => [lower(n.id), n]));
-    this.subnetNsg = new Map(Object.entries(state.subnetNetworkSecurityGroups ?? {}).map(([s, n]) => [lower(s), lower(n)]));
+    this.subnetNsg = new Map(
+      Object.entries(state.subnetNetworkSecurityGroups ?? {}).map(([s, n]) => [lower(s), lower(n)]),
+    );
     this.prefixes = addrRanges(options.virtualNetworkPrefixes ?? []);
   }
 
@@ -139,7 +190,10 @@ class AzureEvaluator implements NativeEvaluator {
   private judge(direction: Direction, flow: NativeFlow): Verdict {
     const [here, there] = direction === 'Inbound' ? [flow.dst, flow.src] : [flow.src, flow.dst];
     const config = this.configOf(here);
-    if (config === undefined) throw new Error(`Azure ${direction} check needs a known NIC IP configuration, got ${here.attachment ?? 'no attachment'} for ${here.address}`);
+    if (config === undefined)
+      throw new Error(
+        `Azure ${direction} check needs a known NIC IP configuration, got ${here.attachment ?? 'no attachment'} for ${here.address}`,
+      );
     const levels = this.memo.get(direction, here, there, () => this.addressMatched(direction, config, flow));
     const passed: string[] = [];
     for (const { nsg, rules } of levels) {
@@ -157,7 +211,9 @@ class AzureEvaluator implements NativeEvaluator {
     const dst = this.end(flow.dst);
     return this.levelsOf(config, direction).map(({ nsg, rules }) => ({
       nsg,
-      rules: rules.filter((r) => this.addrMatches(r.src, src, config.vnet) && this.addrMatches(r.dst, dst, config.vnet)),
+      rules: rules.filter(
+        (r) => this.addrMatches(r.src, src, config.vnet) && this.addrMatches(r.dst, dst, config.vnet),
+      ),
     }));
   }
 
@@ -165,7 +221,10 @@ class AzureEvaluator implements NativeEvaluator {
     config.levels ??= {};
     if (config.levels[direction] === undefined) {
       const nicNsg = config.nic.properties.networkSecurityGroup?.id;
-      const ids = [this.subnetNsg.get(lower(config.ipc.properties.subnet.id)), nicNsg === undefined ? undefined : lower(nicNsg)];
+      const ids = [
+        this.subnetNsg.get(lower(config.ipc.properties.subnet.id)),
+        nicNsg === undefined ? undefined : lower(nicNsg),
+      ];
       if (direction === 'Outbound') ids.reverse();
       config.levels[direction] = ids.filter((id) => id !== undefined).map((id) => this.level(id, direction));
     }
@@ -181,7 +240,9 @@ class AzureEvaluator implements NativeEvaluator {
   }
 
   private configOf(ep: NativeEndpoint): IpConfig | undefined {
-    return ep.attachment === undefined ? undefined : this.configs.get(ep.attachment) ?? this.configs.get(lower(ep.attachment));
+    return ep.attachment === undefined
+      ? undefined
+      : (this.configs.get(ep.attachment) ?? this.configs.get(lower(ep.attachment)));
   }
 
   private end(ep: NativeEndpoint): End {
@@ -191,15 +252,24 @@ class AzureEvaluator implements NativeEvaluator {
   private addrMatches(m: AddrMatch, end: End, vnet: string): boolean {
     if (m.any || inRanges(m.ranges, end.ip) || m.tags.some((t) => this.tagMatches(t, end.ip, vnet))) return true;
     const config = end.config;
-    return config !== undefined && m.asgs.size > 0 && this.ips.same(config.ipc.properties.privateIPAddress, end.ep.address) && config.asgs.some((a) => m.asgs.has(a));
+    return (
+      config !== undefined &&
+      m.asgs.size > 0 &&
+      this.ips.same(config.ipc.properties.privateIPAddress, end.ep.address) &&
+      config.asgs.some((a) => m.asgs.has(a))
+    );
   }
 
   private tagMatches(tag: string, ip: Ip | undefined, vnet: string): boolean {
     switch (tag) {
-      case 'virtualnetwork': return this.inVnet(ip, vnet);
-      case 'internet': return ip !== undefined && !this.inVnet(ip, vnet);
-      case 'azureloadbalancer': return ip !== undefined && ipKey(ip) === LOAD_BALANCER_KEY;
-      default: return false;
+      case 'virtualnetwork':
+        return this.inVnet(ip, vnet);
+      case 'internet':
+        return ip !== undefined && !this.inVnet(ip, vnet);
+      case 'azureloadbalancer':
+        return ip !== undefined && ipKey(ip) === LOAD_BALANCER_KEY;
+      default:
+        return false;
     }
   }
 
@@ -226,7 +296,9 @@ export function azureOutbound(state: AzureState, flow: NativeFlow, options?: Azu
 
 /** Custom plus default rules of one direction, lowest priority number first (stable on ties). */
 function compileNsg(nsg: AzureNetworkSecurityGroup, direction: Direction): Rule[] {
-  const defaults = nsg.properties.defaultSecurityRules?.length ? nsg.properties.defaultSecurityRules : AZURE_DEFAULT_RULES;
+  const defaults = nsg.properties.defaultSecurityRules?.length
+    ? nsg.properties.defaultSecurityRules
+    : AZURE_DEFAULT_RULES;
   return [...nsg.properties.securityRules, ...defaults]
     .filter((r) => r.properties.direction === direction)
     .sort((a, b) => a.properties.priority - b.properties.priority)
@@ -239,7 +311,9 @@ function compileRule(r: AzureSecurityRule): Rule {
     const all = [...(one !== undefined && one !== '' ? [one] : []), ...(many ?? [])];
     return all.length === 0 ? ['*'] : all;
   };
-  const ports = list(p.destinationPortRange, p.destinationPortRanges).map(parsePortRange).filter((x) => x !== undefined);
+  const ports = list(p.destinationPortRange, p.destinationPortRanges)
+    .map(parsePortRange)
+    .filter((x) => x !== undefined);
   return {
     allow: p.access === 'Allow',
     protocol: lower(p.protocol),
@@ -251,7 +325,11 @@ function compileRule(r: AzureSecurityRule): Rule {
   };
 }
 
-function addrMatch(one: string | undefined, many: string[] | undefined, asgs: Array<{ id: string }> | undefined): AddrMatch {
+function addrMatch(
+  one: string | undefined,
+  many: string[] | undefined,
+  asgs: Array<{ id: string }> | undefined,
+): AddrMatch {
   const texts = [...(one !== undefined && one !== '' ? [one] : []), ...(many ?? [])].map((t) => t.trim());
   const asgIds = new Set((asgs ?? []).map((a) => lower(a.id)));
   const any = texts.some((t) => t === '*' || lower(t) === 'any') || (texts.length === 0 && asgIds.size === 0);

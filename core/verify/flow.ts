@@ -43,7 +43,10 @@ export interface NativeEvaluator {
 export type Side = 'ingress' | 'egress';
 
 /** A parsed address. */
-export interface Ip { family: Family; value: bigint }
+export interface Ip {
+  family: Family;
+  value: bigint;
+}
 
 export const MAX_PORT = 65535;
 
@@ -73,7 +76,11 @@ export class IpCache {
 }
 
 /** A CIDR as inclusive bounds, computed once so matching allocates nothing. */
-export interface AddrRange { family: Family; lo: bigint; hi: bigint }
+export interface AddrRange {
+  family: Family;
+  lo: bigint;
+  hi: bigint;
+}
 
 /** Bounds of the CIDRs (or bare addresses) among `texts`; malformed text matches nothing. */
 export function addrRanges(texts: readonly string[]): AddrRange[] {
@@ -100,13 +107,17 @@ export function inRanges(ranges: readonly AddrRange[], ip: Ip | undefined): bool
  * and direction, and by port per flow.
  */
 export class PairMemo<T> {
-  private readonly slots = new Map<string, { key: readonly [string, string | undefined, string, string | undefined]; value: T }>();
+  private readonly slots = new Map<
+    string,
+    { key: readonly [string, string | undefined, string, string | undefined]; value: T }
+  >();
 
   get(direction: string, here: NativeEndpoint, there: NativeEndpoint, compute: () => T): T {
     const slot = this.slots.get(direction);
     if (slot !== undefined) {
       const k = slot.key;
-      if (k[0] === here.address && k[1] === here.attachment && k[2] === there.address && k[3] === there.attachment) return slot.value;
+      if (k[0] === here.address && k[1] === here.attachment && k[2] === there.address && k[3] === there.attachment)
+        return slot.value;
     }
     const value = compute();
     this.slots.set(direction, { key: [here.address, here.attachment, there.address, there.attachment], value });

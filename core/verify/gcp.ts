@@ -26,12 +26,29 @@
 import type { Family } from '../model/address.ts';
 import type { GcpFirewall, GcpInstance, GcpNetworkInterface, GcpState } from '../model/native/gcp.ts';
 import {
-  IpCache, MAX_PORT, PairMemo, addrRanges, inRanges, parsePortRange, portsCover, portText,
-  type AddrRange, type NativeEndpoint, type NativeEvaluator, type NativeFlow, type Side, type Verdict,
+  IpCache,
+  MAX_PORT,
+  PairMemo,
+  addrRanges,
+  inRanges,
+  parsePortRange,
+  portsCover,
+  portText,
+  type AddrRange,
+  type NativeEndpoint,
+  type NativeEvaluator,
+  type NativeFlow,
+  type Side,
+  type Verdict,
 } from './flow.ts';
 
 /** What a GCP attachment id names. */
-export interface GcpAttachmentRef { project: string; zone: string; instance: string; nic: string }
+export interface GcpAttachmentRef {
+  project: string;
+  zone: string;
+  instance: string;
+  nic: string;
+}
 
 /** @example gcpAttachmentId({ project: 'p', zone: 'europe-west1-b', instance: 'web-1', nic: 'nic0' }); // 'gcp:p/europe-west1-b/web-1/nic0' */
 export function gcpAttachmentId(ref: GcpAttachmentRef): string {
@@ -59,16 +76,26 @@ export function gcpZoneName(zone: string): string {
 
 /** The instance's project: from its selfLink, else its zone path, else its primary network path. */
 export function gcpInstanceProject(instance: GcpInstance): string | undefined {
-  const from = (text: string | undefined): string | undefined => (text === undefined ? undefined : /(?:^|\/)projects\/([^/]+)\//.exec(text)?.[1]);
+  const from = (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : /(?:^|\/)projects\/([^/]+)\//.exec(text)?.[1];
   return from(instance.selfLink) ?? from(instance.zone) ?? from(instance.networkInterfaces[0]?.network);
 }
 
 /** The attachment id of one NIC of an instance (project unknown → ''). */
 export function gcpAttachmentOf(instance: GcpInstance, nic: GcpNetworkInterface): string {
-  return gcpAttachmentId({ project: gcpInstanceProject(instance) ?? '', zone: gcpZoneName(instance.zone), instance: instance.name, nic: nic.name });
+  return gcpAttachmentId({
+    project: gcpInstanceProject(instance) ?? '',
+    zone: gcpZoneName(instance.zone),
+    instance: instance.name,
+    nic: nic.name,
+  });
 }
 
-type Proto = { kind: 'all' } | { kind: 'tcp' | 'udp'; ranges: Array<readonly [number, number]> } | { kind: 'icmp'; family: Family } | { kind: 'none' };
+type Proto =
+  | { kind: 'all' }
+  | { kind: 'tcp' | 'udp'; ranges: Array<readonly [number, number]> }
+  | { kind: 'icmp'; family: Family }
+  | { kind: 'none' };
 
 interface Fw {
   rule: GcpFirewall;
@@ -82,13 +109,22 @@ interface Fw {
   localRanges: AddrRange[] | undefined;
 }
 
-interface Nic { instance: GcpInstance; nic: GcpNetworkInterface; network: string; tags: string[] }
+interface Nic {
+  instance: GcpInstance;
+  nic: GcpNetworkInterface;
+  network: string;
+  tags: string[];
+}
 
 /** The API's default source (ingress) or destination (egress) when a rule names none. */
 const IPV4_ANY = addrRanges(['0.0.0.0/0']);
 
 /** The rules that apply to one judged NIC and whose addresses match one pair, in decision order. */
-interface PairMatch { network: string; family: Family; rules: Fw[] }
+interface PairMatch {
+  network: string;
+  family: Family;
+  rules: Fw[];
+}
 
 /**
  * Index GCP state once: instances by attachment id, firewall rules by network, in decision order.
@@ -110,7 +146,12 @@ class GcpEvaluator implements NativeEvaluator {
   constructor(state: GcpState) {
     for (const instance of state.instances) {
       for (const nic of instance.networkInterfaces) {
-        this.nics.set(gcpAttachmentOf(instance, nic), { instance, nic, network: gcpNetworkPath(nic.network), tags: instance.tags.items ?? [] });
+        this.nics.set(gcpAttachmentOf(instance, nic), {
+          instance,
+          nic,
+          network: gcpNetworkPath(nic.network),
+          tags: instance.tags.items ?? [],
+        });
       }
     }
     for (const rule of state.firewalls) {
@@ -132,13 +173,19 @@ class GcpEvaluator implements NativeEvaluator {
   private judge(side: Side, flow: NativeFlow): Verdict {
     const [here, there] = side === 'ingress' ? [flow.dst, flow.src] : [flow.src, flow.dst];
     const nic = this.nicOf(here);
-    if (nic === undefined) throw new Error(`GCP ${side} check needs a known instance NIC, got ${here.attachment ?? 'no attachment'} for ${here.address}`);
+    if (nic === undefined)
+      throw new Error(
+        `GCP ${side} check needs a known instance NIC, got ${here.attachment ?? 'no attachment'} for ${here.address}`,
+      );
     const { network, family, rules } = this.memo.get(side, here, there, () => this.pairMatch(side, nic, here, there));
     for (const fw of rules) {
       const proto = fw.protos.find((p) => protoMatches(p, flow, family));
       if (proto === undefined) continue;
       const action = fw.allow ? 'allow' : 'deny';
-      return { allowed: fw.allow, by: `firewall ${fw.rule.name} (priority ${fw.rule.priority}, ${action} ${side} ${protoLabel(proto)})` };
+      return {
+        allowed: fw.allow,
+        by: `firewall ${fw.rule.name} (priority ${fw.rule.priority}, ${action} ${side} ${protoLabel(proto)})`,
+      };
     }
     return side === 'ingress'
       ? { allowed: false, by: `implied deny ingress (no firewall rule of ${network} matched)` }
@@ -150,9 +197,12 @@ class GcpEvaluator implements NativeEvaluator {
     const peerIp = this.ips.parse(there.address);
     const localIp = this.ips.parse(here.address);
     const candidates = this.rules.get(`${nic.network}\u0000${side === 'ingress' ? 'INGRESS' : 'EGRESS'}`) ?? [];
-    const rules = candidates.filter((fw) => (fw.targetTags.length === 0 || fw.targetTags.some((t) => nic.tags.includes(t)))
-      && (fw.localRanges === undefined || inRanges(fw.localRanges, localIp))
-      && (inRanges(fw.peerRanges, peerIp) || (side === 'ingress' && this.sourceTagMatches(fw, there, nic.network))));
+    const rules = candidates.filter(
+      (fw) =>
+        (fw.targetTags.length === 0 || fw.targetTags.some((t) => nic.tags.includes(t))) &&
+        (fw.localRanges === undefined || inRanges(fw.localRanges, localIp)) &&
+        (inRanges(fw.peerRanges, peerIp) || (side === 'ingress' && this.sourceTagMatches(fw, there, nic.network))),
+    );
     return { network: nic.network, family: peerIp?.family ?? localIp?.family ?? 'ipv4', rules };
   }
 
@@ -165,8 +215,13 @@ class GcpEvaluator implements NativeEvaluator {
     if (fw.sourceTags.length === 0) return false;
     const nic = this.nicOf(src);
     const primary = nic?.instance.networkInterfaces[0];
-    return nic !== undefined && primary !== undefined && gcpNetworkPath(primary.network) === network
-      && this.ips.same(primary.networkIP, src.address) && fw.sourceTags.some((t) => nic.tags.includes(t));
+    return (
+      nic !== undefined &&
+      primary !== undefined &&
+      gcpNetworkPath(primary.network) === network &&
+      this.ips.same(primary.networkIP, src.address) &&
+      fw.sourceTags.some((t) => nic.tags.includes(t))
+    );
   }
 }
 
@@ -188,7 +243,7 @@ function decisionOrder(a: Fw, b: Fw): number {
 
 function compileFirewall(rule: GcpFirewall): Fw {
   const ingress = rule.direction === 'INGRESS';
-  const sourceTags = ingress ? rule.sourceTags ?? [] : [];
+  const sourceTags = ingress ? (rule.sourceTags ?? []) : [];
   const peerTexts = ingress ? rule.sourceRanges : rule.destinationRanges;
   const localTexts = ingress ? rule.destinationRanges : rule.sourceRanges;
   const defaulted = (peerTexts === undefined || peerTexts.length === 0) && sourceTags.length === 0;
@@ -196,7 +251,7 @@ function compileFirewall(rule: GcpFirewall): Fw {
     rule,
     allow: rule.denied === undefined || rule.denied.length === 0,
     targetTags: rule.targetTags ?? [],
-    protos: (rule.allowed?.length ? rule.allowed : rule.denied ?? []).map((p) => protoOf(p.IPProtocol, p.ports)),
+    protos: (rule.allowed?.length ? rule.allowed : (rule.denied ?? [])).map((p) => protoOf(p.IPProtocol, p.ports)),
     peerRanges: defaulted ? IPV4_ANY : addrRanges(peerTexts ?? []),
     sourceTags,
     localRanges: localTexts === undefined || localTexts.length === 0 ? undefined : addrRanges(localTexts),
@@ -207,7 +262,10 @@ function protoOf(name: string, ports: string[] | undefined): Proto {
   const n = name.toLowerCase();
   if (n === 'all') return { kind: 'all' };
   if (n === 'tcp' || n === '6' || n === 'udp' || n === '17') {
-    const ranges = ports === undefined || ports.length === 0 ? [[0, MAX_PORT] as const] : ports.map(parsePortRange).filter((r) => r !== undefined);
+    const ranges =
+      ports === undefined || ports.length === 0
+        ? [[0, MAX_PORT] as const]
+        : ports.map(parsePortRange).filter((r) => r !== undefined);
     return { kind: n === 'tcp' || n === '6' ? 'tcp' : 'udp', ranges };
   }
   if (n === 'icmp' || n === '1') return { kind: 'icmp', family: 'ipv4' };
@@ -217,18 +275,26 @@ function protoOf(name: string, ports: string[] | undefined): Proto {
 
 function protoMatches(p: Proto, flow: NativeFlow, family: Family): boolean {
   switch (p.kind) {
-    case 'all': return true;
-    case 'none': return false;
-    case 'icmp': return flow.protocol === 'icmp' && family === p.family;
-    default: return flow.protocol === p.kind && portsCover(p.ranges, flow.port);
+    case 'all':
+      return true;
+    case 'none':
+      return false;
+    case 'icmp':
+      return flow.protocol === 'icmp' && family === p.family;
+    default:
+      return flow.protocol === p.kind && portsCover(p.ranges, flow.port);
   }
 }
 
 function protoLabel(p: Proto): string {
   switch (p.kind) {
-    case 'all': return 'all';
-    case 'icmp': return p.family === 'ipv4' ? 'icmp' : 'ipv6-icmp';
-    case 'none': return 'other';
-    default: return `${p.kind}${portText(p.ranges)}`;
+    case 'all':
+      return 'all';
+    case 'icmp':
+      return p.family === 'ipv4' ? 'icmp' : 'ipv6-icmp';
+    case 'none':
+      return 'other';
+    default:
+      return `${p.kind}${portText(p.ranges)}`;
   }
 }

@@ -10,7 +10,16 @@
  * A difference is a Disagreement. Address-to-address flows enforce nothing and are skipped, and
  * so are flows from a workload to itself (they never cross its firewall).
  */
-import { AddressSet, cidrRange, familyBits, formatAddress, parseAddress, parseCidr, type Cidr, type Family } from '../model/address.ts';
+import {
+  AddressSet,
+  cidrRange,
+  familyBits,
+  formatAddress,
+  parseAddress,
+  parseCidr,
+  type Cidr,
+  type Family,
+} from '../model/address.ts';
 import type { Inventory, Workload } from '../model/inventory.ts';
 import type { NativeState } from '../model/native/index.ts';
 import type { Protocol } from '../model/ports.ts';
@@ -25,9 +34,21 @@ import { prepareGcp } from './gcp.ts';
 export type { NativeEndpoint, NativeEvaluator, NativeFlow, Side, Verdict } from './flow.ts';
 export { awsEgress, awsIngress, prepareAws } from './aws.ts';
 export { AZURE_DEFAULT_RULES, azureInbound, azureOutbound, prepareAzure, type AzureOptions } from './azure.ts';
-export { gcpAttachmentId, gcpAttachmentOf, gcpEgress, gcpIngress, gcpNetworkPath, parseGcpAttachmentId, prepareGcp, type GcpAttachmentRef } from './gcp.ts';
+export {
+  gcpAttachmentId,
+  gcpAttachmentOf,
+  gcpEgress,
+  gcpIngress,
+  gcpNetworkPath,
+  parseGcpAttachmentId,
+  prepareGcp,
+  type GcpAttachmentRef,
+} from './gcp.ts';
 
-export interface SamplePort { protocol: Protocol; port?: number }
+export interface SamplePort {
+  protocol: Protocol;
+  port?: number;
+}
 
 export interface Disagreement {
   /** `src`/`dst` are workload ids, or the bare address for a non-workload end. */
@@ -80,14 +101,25 @@ type Evaluators = Record<Cloud, NativeEvaluator>;
  * const { disagreements } = verify(policy, inventory, native);
  * disagreements.length; // 0 when every cloud enforces exactly the policy
  */
-export function verify(policy: Policy, inventory: Inventory, native: NativeState, options: VerifyOptions = {}): VerifyResult {
+export function verify(
+  policy: Policy,
+  inventory: Inventory,
+  native: NativeState,
+  options: VerifyOptions = {},
+): VerifyResult {
   const evaluators: Evaluators = {
     aws: prepareAws(native.aws),
-    azure: prepareAzure(native.azure, options.azureVirtualNetworkPrefixes ? { virtualNetworkPrefixes: options.azureVirtualNetworkPrefixes } : {}),
+    azure: prepareAzure(
+      native.azure,
+      options.azureVirtualNetworkPrefixes ? { virtualNetworkPrefixes: options.azureVirtualNetworkPrefixes } : {},
+    ),
     gcp: prepareGcp(native.gcp),
   };
   const ports = options.ports ?? samplePorts(policy);
-  const points = [...workloadPoints(inventory), ...addressPoints([...sampleAddresses(policy, inventory), ...(options.extraAddresses ?? [])])];
+  const points = [
+    ...workloadPoints(inventory),
+    ...addressPoints([...sampleAddresses(policy, inventory), ...(options.extraAddresses ?? [])]),
+  ];
   const max = options.maxFlows ?? Number.POSITIVE_INFINITY;
   const result: VerifyResult = { checked: 0, flows: 0, truncated: false, disagreements: [] };
   for (const src of points) {
@@ -104,10 +136,22 @@ export function verify(policy: Policy, inventory: Inventory, native: NativeState
 }
 
 /** One native verdict, for `explain`: which rule of which cloud decides this side of a flow. */
-export function explainNative(native: NativeState, cloud: Cloud, side: Side, flow: NativeFlow, options: { azureVirtualNetworkPrefixes?: readonly string[] } = {}): Verdict {
-  const evaluator = cloud === 'aws' ? prepareAws(native.aws)
-    : cloud === 'gcp' ? prepareGcp(native.gcp)
-    : prepareAzure(native.azure, options.azureVirtualNetworkPrefixes ? { virtualNetworkPrefixes: options.azureVirtualNetworkPrefixes } : {});
+export function explainNative(
+  native: NativeState,
+  cloud: Cloud,
+  side: Side,
+  flow: NativeFlow,
+  options: { azureVirtualNetworkPrefixes?: readonly string[] } = {},
+): Verdict {
+  const evaluator =
+    cloud === 'aws'
+      ? prepareAws(native.aws)
+      : cloud === 'gcp'
+        ? prepareGcp(native.gcp)
+        : prepareAzure(
+            native.azure,
+            options.azureVirtualNetworkPrefixes ? { virtualNetworkPrefixes: options.azureVirtualNetworkPrefixes } : {},
+          );
   return side === 'ingress' ? evaluator.ingress(flow) : evaluator.egress(flow);
 }
 
@@ -117,14 +161,22 @@ function pairIsChecked(src: Point, dst: Point): boolean {
   return src.family === dst.family;
 }
 
-function checkFlow(policy: Policy, evaluators: Evaluators, src: Point, dst: Point, p: SamplePort, out: VerifyResult): void {
+function checkFlow(
+  policy: Policy,
+  evaluators: Evaluators,
+  src: Point,
+  dst: Point,
+  p: SamplePort,
+  out: VerifyResult,
+): void {
   const decision = allows(policy, { src: src.oracle, dst: dst.oracle, ...p });
   for (const side of ['ingress', 'egress'] as const) {
     const intended = decision.checks[side];
     if (intended === undefined) continue;
     const verdict = judge(evaluators, side, src, dst, p);
     out.checked++;
-    if (verdict.allowed !== intended) out.disagreements.push(disagreement(side, src, dst, p, intended, verdict, decision));
+    if (verdict.allowed !== intended)
+      out.disagreements.push(disagreement(side, src, dst, p, intended, verdict, decision));
   }
 }
 
@@ -132,18 +184,40 @@ function judge(evaluators: Evaluators, side: Side, src: Point, dst: Point, p: Sa
   const at = side === 'ingress' ? dst : src;
   const cloud = at.workload?.cloud;
   if (cloud === undefined) throw new Error(`unreachable: ${side} check at non-workload ${at.label}`);
-  const flow: NativeFlow = { src: nativeEndpoint(src, cloud), dst: nativeEndpoint(dst, cloud), protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}) };
+  const flow: NativeFlow = {
+    src: nativeEndpoint(src, cloud),
+    dst: nativeEndpoint(dst, cloud),
+    protocol: p.protocol,
+    ...(p.port !== undefined ? { port: p.port } : {}),
+  };
   return side === 'ingress' ? evaluators[cloud].ingress(flow) : evaluators[cloud].egress(flow);
 }
 
 /** A point as the judged cloud sees it: its attachment only if it is a workload of that cloud. */
 function nativeEndpoint(x: Point, cloud: Cloud): NativeEndpoint {
-  return x.workload?.cloud === cloud && x.attachment !== undefined ? { address: x.address, attachment: x.attachment } : { address: x.address };
+  return x.workload?.cloud === cloud && x.attachment !== undefined
+    ? { address: x.address, attachment: x.attachment }
+    : { address: x.address };
 }
 
-function disagreement(side: Side, src: Point, dst: Point, p: SamplePort, intended: boolean, verdict: Verdict, decision: Decision): Disagreement {
+function disagreement(
+  side: Side,
+  src: Point,
+  dst: Point,
+  p: SamplePort,
+  intended: boolean,
+  verdict: Verdict,
+  decision: Decision,
+): Disagreement {
   return {
-    flow: { src: src.label, dst: dst.label, srcAddress: src.address, dstAddress: dst.address, protocol: p.protocol, ...(p.port !== undefined ? { port: p.port } : {}) },
+    flow: {
+      src: src.label,
+      dst: dst.label,
+      srcAddress: src.address,
+      dstAddress: dst.address,
+      protocol: p.protocol,
+      ...(p.port !== undefined ? { port: p.port } : {}),
+    },
     side,
     intended,
     actual: verdict.allowed,
@@ -160,7 +234,8 @@ function workloadPoints(inventory: Inventory): Point[] {
     for (const att of w.attachments) {
       for (const family of ['ipv4', 'ipv6'] as const) {
         const address = att.addresses.find((a) => familyOf(a) === family);
-        if (address !== undefined) out.push({ label: w.id, address, family, workload: w, attachment: att.id, oracle: { ...w, address } });
+        if (address !== undefined)
+          out.push({ label: w.id, address, family, workload: w, attachment: att.id, oracle: { ...w, address } });
       }
     }
   }
@@ -173,7 +248,12 @@ function addressPoints(addresses: readonly string[]): Point[] {
     const parsed = parseAddress(text);
     if (!parsed.ok) throw new RangeError(`verify: ${parsed.message}`);
     const address = formatAddress(parsed.value.family, parsed.value.value);
-    seen.set(`${parsed.value.family}:${parsed.value.value}`, { label: address, address, family: parsed.value.family, oracle: address });
+    seen.set(`${parsed.value.family}:${parsed.value.value}`, {
+      label: address,
+      address,
+      family: parsed.value.family,
+      oracle: address,
+    });
   }
   return [...seen.values()].sort((a, b) => compareAddresses(a.address, b.address));
 }
@@ -242,7 +322,10 @@ export function sampleAddresses(policy: Policy, inventory: Inventory): string[] 
     const [lo, hi] = cidrRange(c);
     for (const v of [lo - 1n, lo, lo + (hi - lo) / 2n, hi, hi + 1n]) add(c.family, v);
   }
-  const families = new Set<Family>([...cidrs.map((c) => c.family), ...[...workloadKeys].map((k) => k.split(':')[0] as Family)]);
+  const families = new Set<Family>([
+    ...cidrs.map((c) => c.family),
+    ...[...workloadKeys].map((k) => k.split(':')[0] as Family),
+  ]);
   for (const family of ['ipv4', 'ipv6'] as const) {
     if (!families.has(family)) continue;
     const outside = outsideAddress(family, AddressSet.fromCidrs(family, cidrs));

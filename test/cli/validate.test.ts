@@ -12,7 +12,11 @@ describe('segsync validate', () => {
   it('exits 1 and lists every error with file:line:column, without a stack trace', async () => {
     const r = await runCli('validate', 'test/fixtures/policies/invalid/ten-mistakes.yaml');
     expect(r.code).toBe(1);
-    expect(r.err.split('\n').filter((l) => /^test\/fixtures\/policies\/invalid\/ten-mistakes\.yaml:\d+:\d+ {2}error/.test(l))).toHaveLength(11);
+    expect(
+      r.err
+        .split('\n')
+        .filter((l) => /^test\/fixtures\/policies\/invalid\/ten-mistakes\.yaml:\d+:\d+ {2}error/.test(l)),
+    ).toHaveLength(11);
     expect(r.err).toContain('rules[0].to  unknown segment "dbs"');
     expect(r.err).not.toMatch(/\n\s+at /);
   });

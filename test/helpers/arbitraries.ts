@@ -22,9 +22,15 @@ export const labelsArb = fc.record(
   { requiredKeys: [] },
 );
 
-export interface GenInstance { network: number; labels: Record<string, string> }
+export interface GenInstance {
+  network: number;
+  labels: Record<string, string>;
+}
 
-export const instancesArb = fc.array(fc.record({ network: fc.nat({ max: NETWORKS.length - 1 }), labels: labelsArb }), { minLength: 1, maxLength: 9 });
+export const instancesArb = fc.array(fc.record({ network: fc.nat({ max: NETWORKS.length - 1 }), labels: labelsArb }), {
+  minLength: 1,
+  maxLength: 9,
+});
 
 export function estateOf(instances: readonly GenInstance[]): Estate {
   const estate: Estate = { aws: [], azure: [], gcp: [], awsSecurityGroups: [], gcpFirewalls: [] };
@@ -32,43 +38,119 @@ export function estateOf(instances: readonly GenInstance[]): Estate {
     const n = NETWORKS[inst.network]!;
     const ip = `10.${n.octet}.${1 + (i % 3)}.${10 + i}`;
     const id = `w${i}`;
-    if (n.cloud === 'aws') estate.aws.push({ id: `i-${id}`, account: '111111111111', region: 'eu-west-1', vpc: n.net, ip, tags: { ...inst.labels } });
-    if (n.cloud === 'azure') estate.azure.push({ id: `vm-${id}`, subscription: 'sub-1', region: 'westeurope', vnet: n.net, ip, tags: { ...inst.labels } });
-    if (n.cloud === 'gcp') estate.gcp.push({ id: `gce-${id}`, project: 'proj-1', zone: 'europe-west1-b', network: n.net, ip, labels: { ...inst.labels } });
+    if (n.cloud === 'aws')
+      estate.aws.push({
+        id: `i-${id}`,
+        account: '111111111111',
+        region: 'eu-west-1',
+        vpc: n.net,
+        ip,
+        tags: { ...inst.labels },
+      });
+    if (n.cloud === 'azure')
+      estate.azure.push({
+        id: `vm-${id}`,
+        subscription: 'sub-1',
+        region: 'westeurope',
+        vnet: n.net,
+        ip,
+        tags: { ...inst.labels },
+      });
+    if (n.cloud === 'gcp')
+      estate.gcp.push({
+        id: `gce-${id}`,
+        project: 'proj-1',
+        zone: 'europe-west1-b',
+        network: n.net,
+        ip,
+        labels: { ...inst.labels },
+      });
   });
   return estate;
 }
 
 const SELECTORS = [
-  "tier == 'web'", "tier == 'app'", "tier == 'db'", "env == 'prod'", "env != 'dev'", "app == 'shop' && env == 'prod'",
-  "tier in {'web','app'}", 'has(tier)', '!has(app)', "app == 'crm' || tier == 'db'", 'all()', "zone == 'corp'",
+  "tier == 'web'",
+  "tier == 'app'",
+  "tier == 'db'",
+  "env == 'prod'",
+  "env != 'dev'",
+  "app == 'shop' && env == 'prod'",
+  "tier in {'web','app'}",
+  'has(tier)',
+  '!has(app)',
+  "app == 'crm' || tier == 'db'",
+  'all()',
+  "zone == 'corp'",
 ];
-const CIDRS = ['10.0.0.0/8', '10.10.0.0/16', '10.20.1.0/24', '10.30.0.0/15', '192.168.0.0/16', '0.0.0.0/0', '10.11.2.0/25'];
+const CIDRS = [
+  '10.0.0.0/8',
+  '10.10.0.0/16',
+  '10.20.1.0/24',
+  '10.30.0.0/15',
+  '192.168.0.0/16',
+  '0.0.0.0/0',
+  '10.11.2.0/25',
+];
 const PORTS = ['tcp/443', 'tcp/22', 'tcp/8000-8100', 'udp/53', 'icmp', 'any', 'tcp', 'udp/500-510'];
 
-const peerArb = (segments: number, externals: number, side: 'from' | 'to') => fc.oneof(
-  ...(segments > 0 ? [fc.nat({ max: segments - 1 }).map((i) => `seg${i}`)] : []),
-  fc.constantFrom(...SELECTORS).map((s) => `{ selector: ${JSON.stringify(s)} }`),
-  ...(externals > 0 ? [fc.nat({ max: externals - 1 }).map((i) => `{ external: ext${i} }`)] : []),
-  ...(side === 'from' ? [fc.subarray(CIDRS, { minLength: 1, maxLength: 2 }).map((c) => `{ cidrs: [${c.join(', ')}] }`)] : []),
-);
+const peerArb = (segments: number, externals: number, side: 'from' | 'to') =>
+  fc.oneof(
+    ...(segments > 0 ? [fc.nat({ max: segments - 1 }).map((i) => `seg${i}`)] : []),
+    fc.constantFrom(...SELECTORS).map((s) => `{ selector: ${JSON.stringify(s)} }`),
+    ...(externals > 0 ? [fc.nat({ max: externals - 1 }).map((i) => `{ external: ext${i} }`)] : []),
+    ...(side === 'from'
+      ? [fc.subarray(CIDRS, { minLength: 1, maxLength: 2 }).map((c) => `{ cidrs: [${c.join(', ')}] }`)]
+      : []),
+  );
 
-export const policyArb = fc.record({ segments: fc.integer({ min: 1, max: 4 }), externals: fc.integer({ min: 0, max: 2 }) }).chain(({ segments, externals }) => fc.record({
-  egress: fc.constantFrom('deny', 'allow'),
-  unlabeled: fc.constantFrom('ignore', 'ignore', 'quarantine'),
-  externals: fc.array(fc.record({ zone: fc.constantFrom('corp', 'dmz'), cidrs: fc.subarray(CIDRS, { minLength: 1, maxLength: 2 }) }), { minLength: externals, maxLength: externals }),
-  segments: fc.array(fc.record({ selector: fc.constantFrom(...SELECTORS), monitor: fc.integer({ min: 0, max: 4 }).map((n) => n === 0) }), { minLength: segments, maxLength: segments }),
-  rules: fc.array(fc.record({
-    from: peerArb(segments, externals, 'from'), to: peerArb(segments, externals, 'to'),
-    ports: fc.subarray(PORTS, { minLength: 1, maxLength: 3 }), deny: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
-  }), { minLength: 0, maxLength: 6 }),
-})).map((p) => [
-  'apiVersion: segsync/v1', 'kind: SegmentationPolicy', 'metadata: { name: generated }', 'spec:', '  exclusive: true',
-  `  defaults: { egress: ${p.egress}, unlabeled: ${p.unlabeled} }`,
-  `  externals: [${p.externals.map((e, i) => `{ name: ext${i}, labels: { zone: ${e.zone} }, cidrs: [${e.cidrs.join(', ')}] }`).join(', ')}]`,
-  '  segments:',
-  ...p.segments.map((s, i) => `    - { name: seg${i}, selector: ${JSON.stringify(s.selector)}, mode: ${s.monitor ? 'monitor' : 'enforce'} }`),
-  `  rules:${p.rules.length === 0 ? ' []' : ''}`,
-  ...p.rules.map((r, i) => `    - { name: r${i}, action: ${r.deny ? 'deny' : 'allow'}, from: ${r.from}, to: ${r.to}, ports: [${r.ports.join(', ')}] }`),
-  '',
-].join('\n'));
+export const policyArb = fc
+  .record({ segments: fc.integer({ min: 1, max: 4 }), externals: fc.integer({ min: 0, max: 2 }) })
+  .chain(({ segments, externals }) =>
+    fc.record({
+      egress: fc.constantFrom('deny', 'allow'),
+      unlabeled: fc.constantFrom('ignore', 'ignore', 'quarantine'),
+      externals: fc.array(
+        fc.record({ zone: fc.constantFrom('corp', 'dmz'), cidrs: fc.subarray(CIDRS, { minLength: 1, maxLength: 2 }) }),
+        { minLength: externals, maxLength: externals },
+      ),
+      segments: fc.array(
+        fc.record({
+          selector: fc.constantFrom(...SELECTORS),
+          monitor: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+        }),
+        { minLength: segments, maxLength: segments },
+      ),
+      rules: fc.array(
+        fc.record({
+          from: peerArb(segments, externals, 'from'),
+          to: peerArb(segments, externals, 'to'),
+          ports: fc.subarray(PORTS, { minLength: 1, maxLength: 3 }),
+          deny: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+        }),
+        { minLength: 0, maxLength: 6 },
+      ),
+    }),
+  )
+  .map((p) =>
+    [
+      'apiVersion: segsync/v1',
+      'kind: SegmentationPolicy',
+      'metadata: { name: generated }',
+      'spec:',
+      '  exclusive: true',
+      `  defaults: { egress: ${p.egress}, unlabeled: ${p.unlabeled} }`,
+      `  externals: [${p.externals.map((e, i) => `{ name: ext${i}, labels: { zone: ${e.zone} }, cidrs: [${e.cidrs.join(', ')}] }`).join(', ')}]`,
+      '  segments:',
+      ...p.segments.map(
+        (s, i) =>
+          `    - { name: seg${i}, selector: ${JSON.stringify(s.selector)}, mode: ${s.monitor ? 'monitor' : 'enforce'} }`,
+      ),
+      `  rules:${p.rules.length === 0 ? ' []' : ''}`,
+      ...p.rules.map(
+        (r, i) =>
+          `    - { name: r${i}, action: ${r.deny ? 'deny' : 'allow'}, from: ${r.from}, to: ${r.to}, ports: [${r.ports.join(', ')}] }`,
+      ),
+      '',
+    ].join('\n'),
+  );

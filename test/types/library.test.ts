@@ -21,16 +21,25 @@ describe('library entry (package "exports")', () => {
   });
 
   it('the functions work together end to end', () => {
-    const policy = lib.parsePolicy(`apiVersion: segsync/v1
+    const policy = lib.parsePolicy(
+      `apiVersion: segsync/v1
 kind: SegmentationPolicy
 metadata: { name: lib }
 spec:
   segments: [{ name: web, selector: "tier == 'web'" }]
   rules: [{ name: https, from: { cidrs: [0.0.0.0/0] }, to: web, ports: [tcp/443] }]
-`, 'lib.yaml');
+`,
+      'lib.yaml',
+    );
     const { labels } = lib.normalizeLabels('aws', [{ Key: 'Tier', Value: 'Web ' }]);
     expect(lib.selectorMatches(lib.parseSelector("tier == 'web'"), labels)).toBe(true);
-    expect(lib.allows(policy, { src: '198.51.100.4', dst: { labels, addresses: ['10.0.0.8'] }, protocol: 'tcp', port: 443 }).allowed).toBe(true);
-    expect(lib.allows(policy, { src: '198.51.100.4', dst: { labels, addresses: ['10.0.0.8'] }, protocol: 'tcp', port: 80 }).allowed).toBe(false);
+    expect(
+      lib.allows(policy, { src: '198.51.100.4', dst: { labels, addresses: ['10.0.0.8'] }, protocol: 'tcp', port: 443 })
+        .allowed,
+    ).toBe(true);
+    expect(
+      lib.allows(policy, { src: '198.51.100.4', dst: { labels, addresses: ['10.0.0.8'] }, protocol: 'tcp', port: 80 })
+        .allowed,
+    ).toBe(false);
   });
 });

@@ -5,7 +5,10 @@
  * and `segsync state` prints them as they are.
  */
 
-export interface AwsTag { Key: string; Value: string }
+export interface AwsTag {
+  Key: string;
+  Value: string;
+}
 
 export interface AwsIpPermission {
   /** 'tcp' | 'udp' | 'icmp' | 'icmpv6' | '-1' (all protocols) */

@@ -3,7 +3,9 @@
  * applicationSecurityGroups, networkInterfaces; see ../shared/specs/azure). Pure data.
  */
 
-export interface AzureSubResource { id: string }
+export interface AzureSubResource {
+  id: string;
+}
 
 export interface AzureSecurityRule {
   id?: string;

@@ -116,7 +116,9 @@ function normalise(s: Selector): Selector {
 function quote(value: string): string {
   if (!value.includes("'")) return `'${value}'`;
   if (!value.includes('"')) return `"${value}"`;
-  throw new RangeError(`label value ${JSON.stringify(value)} contains both ' and ", which a Calico selector cannot quote`);
+  throw new RangeError(
+    `label value ${JSON.stringify(value)} contains both ' and ", which a Calico selector cannot quote`,
+  );
 }
 
 function keyText(key: string): string {

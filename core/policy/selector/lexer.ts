@@ -19,8 +19,20 @@ import type { ComparisonOp } from './ast.ts';
 /** A token kind; comparison operators use their AST names. */
 export type TokenKind =
   | ComparisonOp
-  | 'key' | 'string' | 'has' | 'all' | 'not' | 'and' | 'or'
-  | 'lparen' | 'rparen' | 'lbrace' | 'rbrace' | 'comma' | 'eof' | 'bad';
+  | 'key'
+  | 'string'
+  | 'has'
+  | 'all'
+  | 'not'
+  | 'and'
+  | 'or'
+  | 'lparen'
+  | 'rparen'
+  | 'lbrace'
+  | 'rbrace'
+  | 'comma'
+  | 'eof'
+  | 'bad';
 
 /** An error the lexer can pin down better than the parser's "expected X" context could. */
 export interface LexError {
@@ -44,7 +56,11 @@ export interface Token {
 }
 
 const PUNCTUATION: Readonly<Record<string, TokenKind>> = {
-  '(': 'lparen', ')': 'rparen', '{': 'lbrace', '}': 'rbrace', ',': 'comma',
+  '(': 'lparen',
+  ')': 'rparen',
+  '{': 'lbrace',
+  '}': 'rbrace',
+  ',': 'comma',
 };
 
 const PAIRS: Readonly<Record<string, TokenKind>> = { '==': 'eq', '!=': 'ne', '&&': 'and', '||': 'or' };

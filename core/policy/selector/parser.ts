@@ -21,8 +21,7 @@ import { tokenize, type Token } from './lexer.ts';
 /** Deeper nesting than this is a mistake, and recursing further could exhaust the stack. */
 const MAX_NESTING = 100;
 
-const COMPARISONS =
-  "'==', '!=', 'in', 'not in', 'contains', 'starts with' or 'ends with'";
+const COMPARISONS = "'==', '!=', 'in', 'not in', 'contains', 'starts with' or 'ends with'";
 const TERM = "a label key, has(...), all(), '!' or '('";
 const VALUE = "a quoted value such as 'web'";
 
@@ -151,9 +150,10 @@ class Parser {
       case 'notin':
         return { op: op.kind, key: key.value, values: this.parseSet(op.kind) };
       default: {
-        const hint = op.kind === 'lparen' && (key.value === 'has' || key.value === 'all')
-          ? `write ${key.value}( with no space before '('`
-          : undefined;
+        const hint =
+          op.kind === 'lparen' && (key.value === 'has' || key.value === 'all')
+            ? `write ${key.value}( with no space before '('`
+            : undefined;
         return this.fail(op, `${COMPARISONS} after label key ${key.value}`, hint);
       }
     }
@@ -186,7 +186,12 @@ class Parser {
 
   parseSelector(): Selector {
     if (this.peek().kind === 'eof') {
-      throw new SelectorSyntaxError(1, 'a selector expression', 'end of selector', 'use all() to select every workload');
+      throw new SelectorSyntaxError(
+        1,
+        'a selector expression',
+        'end of selector',
+        'use all() to select every workload',
+      );
     }
     const selector = this.parseOr(0);
     const end = this.next();

@@ -16,7 +16,13 @@ import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import type { FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAws } from '../../../core/compile/aws.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
-import { ConflictError, SegsyncError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
+import {
+  ConflictError,
+  SegsyncError,
+  StepFailedError,
+  ThrottledError,
+  TransientCloudError,
+} from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import type { AwsState } from '../../../core/model/native/aws.ts';
 import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
@@ -33,20 +39,44 @@ const estate = (o: { secondNic?: boolean } = {}): Estate => ({
   aws: [
     { id: 'i-web1', ...A, vpc: 'vpc-a', ip: '10.0.1.10', tags: { Tier: 'Web', Name: 'web-1' } },
     { id: 'i-web2', ...A, vpc: 'vpc-a', ip: '10.0.1.11', tags: { tier: 'web' } },
-    { id: 'i-app1', ...A, vpc: 'vpc-a', ip: '10.0.2.10', tags: { tier: 'app' }, ...(o.secondNic ? { nics: [{ ip: '10.0.2.20' }] } : {}) },
+    {
+      id: 'i-app1',
+      ...A,
+      vpc: 'vpc-a',
+      ip: '10.0.2.10',
+      tags: { tier: 'app' },
+      ...(o.secondNic ? { nics: [{ ip: '10.0.2.20' }] } : {}),
+    },
     { id: 'i-app2', ...A, vpc: 'vpc-a', ip: '10.0.2.21', tags: { tier: 'app' } },
-    { id: 'i-bastion', ...A, vpc: 'vpc-a', ip: '10.0.0.5', tags: { Name: 'bastion' }, securityGroups: ['sg-legacy-ssh'] },
+    {
+      id: 'i-bastion',
+      ...A,
+      vpc: 'vpc-a',
+      ip: '10.0.0.5',
+      tags: { Name: 'bastion' },
+      securityGroups: ['sg-legacy-ssh'],
+    },
     { id: 'i-old', ...A, vpc: 'vpc-a', ip: '10.0.0.99', tags: { tier: 'web' }, state: 'terminated' },
     { id: 'i-db1', ...B, vpc: 'vpc-b', ip: '10.1.3.10', ipv6: 'fd00:b::10', tags: { tier: 'db' } },
     { id: 'i-db2', ...B, vpc: 'vpc-b', ip: '10.1.3.11', ipv6: 'fd00:b::11', tags: { tier: 'db' } },
   ],
   azure: [],
   gcp: [],
-  awsSecurityGroups: [{ id: 'sg-legacy-ssh', ...A, vpc: 'vpc-a', name: 'legacy-ssh', ingress: [{ protocol: 'tcp', ports: '22', cidr: '192.0.2.0/24' }] }],
+  awsSecurityGroups: [
+    {
+      id: 'sg-legacy-ssh',
+      ...A,
+      vpc: 'vpc-a',
+      name: 'legacy-ssh',
+      ingress: [{ protocol: 'tcp', ports: '22', cidr: '192.0.2.0/24' }],
+    },
+  ],
   gcpFirewalls: [],
 });
 
-const policyOf = (exclusive: boolean): Policy => parsePolicy(`apiVersion: segsync/v1
+const policyOf = (exclusive: boolean): Policy =>
+  parsePolicy(
+    `apiVersion: segsync/v1
 kind: SegmentationPolicy
 metadata: { name: shop }
 spec:
@@ -66,13 +96,18 @@ spec:
     - { name: app-to-db, from: app, to: db, ports: [tcp/5432, icmp] }
     - { name: app-to-mainframe, from: app, to: { external: mainframe }, ports: [tcp/1414] }
     - { name: admin-to-db, from: { external: admin }, to: db, ports: [tcp/22, icmp] }
-`, 'shop.yaml');
+`,
+    'shop.yaml',
+  );
 
 const ctx = { deploymentId: 'test' };
 const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
 
 function world(options: { faults?: FaultPlan; secondNic?: boolean } = {}) {
-  const sandbox = SandboxAws.fromEstate(estate({ secondNic: options.secondNic ?? false }), options.faults ? { faults: options.faults } : {});
+  const sandbox = SandboxAws.fromEstate(
+    estate({ secondNic: options.secondNic ?? false }),
+    options.faults ? { faults: options.faults } : {},
+  );
   const adapter = awsAdapter(sandbox.scopes().map((s) => sandbox.api(s)));
   return { sandbox, adapter };
 }
@@ -90,15 +125,24 @@ async function planNow(w: World, policy: Policy) {
   return { workloads, state, plan, findings: [...compiled.findings, ...plan.findings] };
 }
 
-const judge = (policy: Policy, workloads: Workload[], aws: AwsState) => verify(policy, { workloads }, { ...emptyNative(), aws });
+const judge = (policy: Policy, workloads: Workload[], aws: AwsState) =>
+  verify(policy, { workloads }, { ...emptyNative(), aws });
 
 /** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
-async function applyChecked(w: World, policy: Policy, workloads: Workload[], before: AwsState, steps: AwsStep[]): Promise<string[]> {
+async function applyChecked(
+  w: World,
+  policy: Policy,
+  workloads: Workload[],
+  before: AwsState,
+  steps: AwsStep[],
+): Promise<string[]> {
   const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
   const violations: string[] = [];
   for (const step of steps) {
     await w.adapter.apply(step);
-    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter((d) => !baseline.has(flowKey(d)));
+    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter(
+      (d) => !baseline.has(flowKey(d)),
+    );
     if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
   }
   return violations;
@@ -130,7 +174,11 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     await applySteps(first.plan.steps, onlyAws(w));
     w.sandbox.tagInstance(A, 'i-app2', { tier: 'web' });
     const second = await planNow(w, policy);
-    expect(kinds(second.plan.steps)).toEqual(['authorize:add-prefix-list-entries', 'membership:set-membership', 'revoke:remove-prefix-list-entries']);
+    expect(kinds(second.plan.steps)).toEqual([
+      'authorize:add-prefix-list-entries',
+      'membership:set-membership',
+      'revoke:remove-prefix-list-entries',
+    ]);
     expect(second.plan.steps.map((s) => 'cidrs' in s && s.cidrs)).toEqual([['10.0.2.21/32'], false, ['10.0.2.21/32']]);
     expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
     expect(judge(policy, second.workloads, await w.adapter.readState()).disagreements).toEqual([]);
@@ -149,7 +197,14 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
   });
 
   it('GIVEN throttling and server errors on writes WHEN applied with retries THEN the same verified state is reached', async () => {
-    const operations = ['CreateSecurityGroup', 'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupEgress', 'ModifyNetworkInterfaceAttribute', 'CreateManagedPrefixList'];
+    const operations = [
+      'CreateSecurityGroup',
+      'AuthorizeSecurityGroupIngress',
+      'AuthorizeSecurityGroupEgress',
+      'RevokeSecurityGroupEgress',
+      'ModifyNetworkInterfaceAttribute',
+      'CreateManagedPrefixList',
+    ];
     const w = world({ faults: { throttleEvery: 3, failEvery: 5, operations, maxFaults: 12 } });
     const policy = policyOf(true);
     const first = await planNow(w, policy);
@@ -162,13 +217,22 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const w = world();
     const policy = policyOf(false);
     const first = await planNow(w, policy);
-    expect(first.findings.filter((f) => f.code === 'foreign-group').map((f) => [f.severity, f.message.match(/\(default\)/)?.[0]])).toEqual([['warning', '(default)'], ['warning', '(default)']]);
+    expect(
+      first.findings
+        .filter((f) => f.code === 'foreign-group')
+        .map((f) => [f.severity, f.message.match(/\(default\)/)?.[0]]),
+    ).toEqual([
+      ['warning', '(default)'],
+      ['warning', '(default)'],
+    ]);
     for (const s of first.plan.steps) await w.adapter.apply(s);
     const state = await w.adapter.readState();
     const defaults = state.SecurityGroups.filter((g) => g.GroupName === 'default').map((g) => g.GroupId);
     const { disagreements } = judge(policy, first.workloads, state);
     expect(disagreements.length).toBeGreaterThan(0);
-    expect(disagreements.every((d) => !d.intended && d.actual && defaults.some((id) => d.nativeRule.startsWith(id)))).toBe(true);
+    expect(
+      disagreements.every((d) => !d.intended && d.actual && defaults.some((id) => d.nativeRule.startsWith(id))),
+    ).toBe(true);
   });
 });
 
@@ -181,7 +245,9 @@ describe('AWS adapter: a member with two ENIs', () => {
     const first = await planNow(w, policy);
     expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const state = await w.adapter.readState();
-    expect(state.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === 'i-app1').map((e) => e.Groups.length)).toEqual([1, 1]);
+    expect(
+      state.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === 'i-app1').map((e) => e.Groups.length),
+    ).toEqual([1, 1]);
     // 10.0.2.20 (app1's second ENI) and 10.0.2.21 (app2) merge into one exact entry.
     expect(state.PrefixLists.flatMap((p) => p.Entries.map((e) => e.Cidr))).toContain('10.0.2.20/31');
     expect(judge(policy, first.workloads, state).disagreements).toEqual([]);
@@ -193,12 +259,25 @@ describe('AWS adapter: inventory', () => {
     const { adapter } = world({ secondNic: true });
     const workloads = await adapter.readInventory();
     expect(workloads.map((x) => x.id)).toEqual([
-      'aws:111111111111:eu-west-1:i-app1', 'aws:111111111111:eu-west-1:i-app2', 'aws:111111111111:eu-west-1:i-bastion',
-      'aws:111111111111:eu-west-1:i-web1', 'aws:111111111111:eu-west-1:i-web2', 'aws:222222222222:eu-west-1:i-db1', 'aws:222222222222:eu-west-1:i-db2',
+      'aws:111111111111:eu-west-1:i-app1',
+      'aws:111111111111:eu-west-1:i-app2',
+      'aws:111111111111:eu-west-1:i-bastion',
+      'aws:111111111111:eu-west-1:i-web1',
+      'aws:111111111111:eu-west-1:i-web2',
+      'aws:222222222222:eu-west-1:i-db1',
+      'aws:222222222222:eu-west-1:i-db2',
     ]);
     const app1 = workloads[0]!;
-    expect(app1).toMatchObject({ network: 'aws:111111111111:eu-west-1:vpc-a', addresses: ['10.0.2.10', '10.0.2.20'], managed: true, labels: { tier: 'app' } });
-    expect(app1.attachments.map((a) => [a.network, a.addresses])).toEqual([['aws:111111111111:eu-west-1:vpc-a', ['10.0.2.10']], ['aws:111111111111:eu-west-1:vpc-a', ['10.0.2.20']]]);
+    expect(app1).toMatchObject({
+      network: 'aws:111111111111:eu-west-1:vpc-a',
+      addresses: ['10.0.2.10', '10.0.2.20'],
+      managed: true,
+      labels: { tier: 'app' },
+    });
+    expect(app1.attachments.map((a) => [a.network, a.addresses])).toEqual([
+      ['aws:111111111111:eu-west-1:vpc-a', ['10.0.2.10']],
+      ['aws:111111111111:eu-west-1:vpc-a', ['10.0.2.20']],
+    ]);
     expect(workloads[3]!.labels).toEqual({ name: 'web-1', tier: 'web' });
     expect(workloads[5]!.addresses).toEqual(['10.1.3.10', 'fd00:b::10']);
   });
@@ -219,6 +298,8 @@ describe('AWS adapter: error classification', () => {
   ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
     const e = classifyAwsError(err(code, status), step);
     expect(e).toBeInstanceOf(cls);
-    expect(e instanceof SegsyncError && e.retryable).toBe(cls === ThrottledError || cls === TransientCloudError || cls === ConflictError);
+    expect(e instanceof SegsyncError && e.retryable).toBe(
+      cls === ThrottledError || cls === TransientCloudError || cls === ConflictError,
+    );
   });
 });

@@ -33,12 +33,52 @@ const base = { subscription: SUB_A, region: 'westeurope' };
 const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
   aws: [],
   azure: [
-    { id: 'web-1', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.1.10', ipv6: 'fd00:a::10', tags: { Tier: 'Web', Name: 'web-1' } },
-    { id: 'web-2', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.1.11', tags: { tier: 'web' }, nics: [{ ip: '10.0.1.21' }] },
-    { id: 'app-1', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.2.10', tags: { tier: 'app' }, nics: [{ ip: '10.0.2.20' }] },
+    {
+      id: 'web-1',
+      ...base,
+      vnet: 'vnet-a',
+      resourceGroup: 'rg-a',
+      ip: '10.0.1.10',
+      ipv6: 'fd00:a::10',
+      tags: { Tier: 'Web', Name: 'web-1' },
+    },
+    {
+      id: 'web-2',
+      ...base,
+      vnet: 'vnet-a',
+      resourceGroup: 'rg-a',
+      ip: '10.0.1.11',
+      tags: { tier: 'web' },
+      nics: [{ ip: '10.0.1.21' }],
+    },
+    {
+      id: 'app-1',
+      ...base,
+      vnet: 'vnet-a',
+      resourceGroup: 'rg-a',
+      ip: '10.0.2.10',
+      tags: { tier: 'app' },
+      nics: [{ ip: '10.0.2.20' }],
+    },
     { id: 'app-2', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.2.11', tags: { tier: 'app' } },
-    { id: 'bastion', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.0.5', tags: { Name: 'bastion' }, nsg: 'legacy-ssh' },
-    { id: 'db-1', ...base, vnet: 'vnet-b', resourceGroup: 'rg-b', ip: '10.1.3.10', tags: { tier: 'db' }, ...(o.dbNsg ? { nsg: 'legacy-db' } : {}) },
+    {
+      id: 'bastion',
+      ...base,
+      vnet: 'vnet-a',
+      resourceGroup: 'rg-a',
+      ip: '10.0.0.5',
+      tags: { Name: 'bastion' },
+      nsg: 'legacy-ssh',
+    },
+    {
+      id: 'db-1',
+      ...base,
+      vnet: 'vnet-b',
+      resourceGroup: 'rg-b',
+      ip: '10.1.3.10',
+      tags: { tier: 'db' },
+      ...(o.dbNsg ? { nsg: 'legacy-db' } : {}),
+    },
     { id: 'db-2', ...base, vnet: 'vnet-b', resourceGroup: 'rg-b', ip: '10.1.3.11', tags: { tier: 'db' } },
     { id: 'db-3', subscription: SUB_B, region: 'northeurope', vnet: 'vnet-c', ip: '10.2.3.10', tags: { tier: 'db' } },
   ],
@@ -47,7 +87,9 @@ const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
   gcpFirewalls: [],
 });
 
-const policyOf = (exclusive: boolean): Policy => parsePolicy(`apiVersion: segsync/v1
+const policyOf = (exclusive: boolean): Policy =>
+  parsePolicy(
+    `apiVersion: segsync/v1
 kind: SegmentationPolicy
 metadata: { name: shop }
 spec:
@@ -67,7 +109,9 @@ spec:
     - { name: app-to-db, from: app, to: db, ports: [tcp/5432, icmp] }
     - { name: app-to-mainframe, from: app, to: { external: mainframe }, ports: [tcp/1414, udp/500-510] }
     - { name: admin-to-db, from: { external: admin }, to: db, ports: [tcp/22, icmp] }
-`, 'shop.yaml');
+`,
+    'shop.yaml',
+  );
 
 const ctx = { deploymentId: 'test' };
 const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
@@ -89,15 +133,24 @@ async function planNow(w: World, policy: Policy) {
   return { workloads, state, desired: compiled.desired, plan, findings: [...compiled.findings, ...plan.findings] };
 }
 
-const judge = (policy: Policy, workloads: Workload[], azure: AzureState) => verify(policy, { workloads }, { ...emptyNative(), azure });
+const judge = (policy: Policy, workloads: Workload[], azure: AzureState) =>
+  verify(policy, { workloads }, { ...emptyNative(), azure });
 
 /** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
-async function applyChecked(w: World, policy: Policy, workloads: Workload[], before: AzureState, steps: AzureStep[]): Promise<string[]> {
+async function applyChecked(
+  w: World,
+  policy: Policy,
+  workloads: Workload[],
+  before: AzureState,
+  steps: AzureStep[],
+): Promise<string[]> {
   const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
   const violations: string[] = [];
   for (const step of steps) {
     await w.adapter.apply(step);
-    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter((d) => !baseline.has(flowKey(d)));
+    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter(
+      (d) => !baseline.has(flowKey(d)),
+    );
     if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
   }
   return violations;
@@ -113,7 +166,10 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     const first = await planNow(w, policy);
     expect(first.findings).toEqual([]);
     expect(count(kinds(first.plan.steps))).toEqual({
-      'create:create-asg': 5, 'create:create-nsg': 3, 'membership:join-asgs': 9, 'membership:set-nic': 9,
+      'create:create-asg': 5,
+      'create:create-nsg': 3,
+      'membership:join-asgs': 9,
+      'membership:set-nic': 9,
     });
     expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const after = await w.adapter.readState();
@@ -123,7 +179,9 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
     // Second NICs are members too, and cross-VNet peers admit their addresses (verify above).
     const app1Nics = after.networkInterfaces.filter((n) => n.name.startsWith('app-1-'));
-    expect(app1Nics.map((n) => n.properties.ipConfigurations[0]!.properties.applicationSecurityGroups?.length)).toEqual([1, 1]);
+    expect(app1Nics.map((n) => n.properties.ipConfigurations[0]!.properties.applicationSecurityGroups?.length)).toEqual(
+      [1, 1],
+    );
     // The unmanaged bastion keeps its foreign NSG and joins nothing.
     const bastion = after.networkInterfaces.find((n) => n.name === 'bastion-nic0')!;
     expect(bastion.properties.networkSecurityGroup?.id).toMatch(/\/legacy-ssh$/);
@@ -139,9 +197,19 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     const nicWrites = second.plan.steps.filter((s) => s.phase === 'membership');
     expect(nicWrites.map((s) => [s.kind, s.target.split('/').at(-1)])).toEqual([['set-nic', 'app-2-nic0']]);
     // app's members moved, so db's address rules in vnet-b and vnet-c change: put new, then revoke old.
-    expect(second.plan.steps.filter((s) => s.phase !== 'membership').every((s) => s.kind === 'put-rule' || s.kind === 'delete-rule')).toBe(true);
-    expect(second.plan.steps.filter((s) => s.phase !== 'membership').every((s) => !s.network.endsWith('/vnet-a'))).toBe(true);
-    expect(count(kinds(second.plan.steps))).toEqual({ 'authorize:put-rule': 6, 'membership:set-nic': 1, 'revoke:delete-rule': 6 });
+    expect(
+      second.plan.steps
+        .filter((s) => s.phase !== 'membership')
+        .every((s) => s.kind === 'put-rule' || s.kind === 'delete-rule'),
+    ).toBe(true);
+    expect(second.plan.steps.filter((s) => s.phase !== 'membership').every((s) => !s.network.endsWith('/vnet-a'))).toBe(
+      true,
+    );
+    expect(count(kinds(second.plan.steps))).toEqual({
+      'authorize:put-rule': 6,
+      'membership:set-nic': 1,
+      'revoke:delete-rule': 6,
+    });
     expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
     expect(judge(policy, second.workloads, await w.adapter.readState()).disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
@@ -152,16 +220,31 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     for (const s of first.plan.steps) await w.adapter.apply(s);
-    const membership = JSON.stringify((await w.adapter.readState()).networkInterfaces.map((n) => [n.properties.networkSecurityGroup, n.properties.ipConfigurations.map((c) => c.properties.applicationSecurityGroups)]));
+    const membership = JSON.stringify(
+      (await w.adapter.readState()).networkInterfaces.map((n) => [
+        n.properties.networkSecurityGroup,
+        n.properties.ipConfigurations.map((c) => c.properties.applicationSecurityGroups),
+      ]),
+    );
     const fresh = azureAdapter(w.sandbox.subscriptions().map((s) => w.sandbox.api(s))); // a restarted process: no remembered etags
     for (const s of first.plan.steps) await fresh.apply(s);
-    const again = JSON.stringify((await w.adapter.readState()).networkInterfaces.map((n) => [n.properties.networkSecurityGroup, n.properties.ipConfigurations.map((c) => c.properties.applicationSecurityGroups)]));
+    const again = JSON.stringify(
+      (await w.adapter.readState()).networkInterfaces.map((n) => [
+        n.properties.networkSecurityGroup,
+        n.properties.ipConfigurations.map((c) => c.properties.applicationSecurityGroups),
+      ]),
+    );
     expect(again).toBe(membership);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
   });
 
   it('GIVEN throttling and server errors on writes WHEN applied with retries THEN the same verified state is reached', async () => {
-    const operations = ['createOrUpdateApplicationSecurityGroup', 'createOrUpdateNetworkSecurityGroup', 'createOrUpdateSecurityRule', 'createOrUpdateNetworkInterface'];
+    const operations = [
+      'createOrUpdateApplicationSecurityGroup',
+      'createOrUpdateNetworkSecurityGroup',
+      'createOrUpdateSecurityRule',
+      'createOrUpdateNetworkInterface',
+    ];
     const w = world({ faults: { throttleEvery: 3, failEvery: 5, operations, maxFaults: 10 } });
     const policy = policyOf(true);
     const first = await planNow(w, policy);
@@ -180,7 +263,12 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     const join = first.plan.steps.find((s) => s.kind === 'join-asgs' && s.target === nic.id)!;
     for (const s of first.plan.steps.filter((x) => x.phase === 'create')) await w.adapter.apply(s);
     await expect(w.adapter.apply(join)).rejects.toBeInstanceOf(ConflictError);
-    const result = await reconcile(policy, { azure: w.adapter, aws: emptyAdapter('aws'), gcp: emptyAdapter('gcp') } as unknown as Clouds, ctx, { sleep: async () => {} });
+    const result = await reconcile(
+      policy,
+      { azure: w.adapter, aws: emptyAdapter('aws'), gcp: emptyAdapter('gcp') } as unknown as Clouds,
+      ctx,
+      { sleep: async () => {} },
+    );
     expect(result.last.plan.steps).toEqual([]);
     expect(judge(policy, first.workloads, await w.adapter.readState()).disagreements).toEqual([]);
     expect((await api.listNetworkInterfaces()).find((n) => n.name === 'app-1-nic0')!.tags).toEqual({ touched: 'yes' });
@@ -192,13 +280,21 @@ describe('Azure adapter: foreign NSGs on managed NICs', () => {
     const w = world({ dbNsg: true });
     const policy = policyOf(false);
     const first = await planNow(w, policy);
-    expect(first.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.target.split('/').at(-1)])).toEqual([['foreign-nsg-blocks', 'db-1-nic0']]);
+    expect(
+      first.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.target.split('/').at(-1)]),
+    ).toEqual([['foreign-nsg-blocks', 'db-1-nic0']]);
     const before = JSON.stringify(w.sandbox.snapshot());
-    await expect(reconcile(policy, { azure: w.adapter, aws: emptyAdapter('aws'), gcp: emptyAdapter('gcp') } as unknown as Clouds, ctx)).rejects.toThrow(/blocking/);
+    await expect(
+      reconcile(
+        policy,
+        { azure: w.adapter, aws: emptyAdapter('aws'), gcp: emptyAdapter('gcp') } as unknown as Clouds,
+        ctx,
+      ),
+    ).rejects.toThrow(/blocking/);
     expect(JSON.stringify(w.sandbox.snapshot())).toBe(before);
   });
 
-  it('GIVEN the same with exclusive: true WHEN applied THEN segsync\'s NSG replaces it (reported), the foreign NSG still exists, and verify finds nothing', async () => {
+  it("GIVEN the same with exclusive: true WHEN applied THEN segsync's NSG replaces it (reported), the foreign NSG still exists, and verify finds nothing", async () => {
     const w = world({ dbNsg: true });
     const policy = policyOf(true);
     const first = await planNow(w, policy);
@@ -218,17 +314,27 @@ describe('Azure adapter: inventory', () => {
     const vnetA = `azure:/subscriptions/${SUB_A}/resourceGroups/rg-a/providers/Microsoft.Network/virtualNetworks/vnet-a`;
     expect(web1).toMatchObject({
       id: `azure:/subscriptions/${SUB_A}/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/web-1`,
-      location: { cloud: 'azure', account: SUB_A, region: 'westeurope' }, network: vnetA, labels: { name: 'web-1', tier: 'web' },
-      addresses: ['10.0.1.10', 'fd00:a::10'], managed: true,
+      location: { cloud: 'azure', account: SUB_A, region: 'westeurope' },
+      network: vnetA,
+      labels: { name: 'web-1', tier: 'web' },
+      addresses: ['10.0.1.10', 'fd00:a::10'],
+      managed: true,
     });
     expect(web1.attachments.map((a) => [a.id.split('/').slice(-3).join('/'), a.addresses])).toEqual([
-      ['web-1-nic0/ipConfigurations/ipconfig1', ['10.0.1.10']], ['web-1-nic0/ipConfigurations/ipconfig-v6', ['fd00:a::10']],
+      ['web-1-nic0/ipConfigurations/ipconfig1', ['10.0.1.10']],
+      ['web-1-nic0/ipConfigurations/ipconfig-v6', ['fd00:a::10']],
     ]);
     const app1 = workloads.find((x) => x.nativeId === 'app-1')!;
     expect(app1.addresses).toEqual(['10.0.2.10', '10.0.2.20']);
     expect(app1.attachments.map((a) => a.id.split('/').at(-3))).toEqual(['app-1-nic0', 'app-1-nic1']);
-    expect(workloads.find((x) => x.nativeId === 'db-3')!.location).toEqual({ cloud: 'azure', account: SUB_B, region: 'northeurope' });
-    expect(workloads.map((x) => x.id)).toEqual([...workloads.map((x) => x.id)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+    expect(workloads.find((x) => x.nativeId === 'db-3')!.location).toEqual({
+      cloud: 'azure',
+      account: SUB_B,
+      region: 'northeurope',
+    });
+    expect(workloads.map((x) => x.id)).toEqual(
+      [...workloads.map((x) => x.id)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)),
+    );
   });
 });
 
@@ -249,17 +355,36 @@ describe('Azure adapter: error classification', () => {
   ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
     const e = classifyAzureError(err(code, status), { cloud: 'azure', kind: 'put-rule', target: 'r' });
     expect(e).toBeInstanceOf(cls);
-    expect((e as unknown as { retryable: boolean }).retryable).toBe(cls === ThrottledError || cls === TransientCloudError || cls === ConflictError);
+    expect((e as unknown as { retryable: boolean }).retryable).toBe(
+      cls === ThrottledError || cls === TransientCloudError || cls === ConflictError,
+    );
   });
 
   it('GIVEN a step for a subscription no API serves WHEN applied THEN StepFailedError', async () => {
     const { adapter } = world();
-    const step = { cloud: 'azure', scope: 'sub-zzz', network: 'azure:x', resourceGroup: 'rg', target: 'x', summary: 'x', kind: 'delete-asg', phase: 'delete', name: 'x' } as const;
+    const step = {
+      cloud: 'azure',
+      scope: 'sub-zzz',
+      network: 'azure:x',
+      resourceGroup: 'rg',
+      target: 'x',
+      summary: 'x',
+      kind: 'delete-asg',
+      phase: 'delete',
+      name: 'x',
+    } as const;
     await expect(adapter.apply(step)).rejects.toBeInstanceOf(StepFailedError);
   });
 });
 
 function emptyAdapter(cloud: 'aws' | 'gcp') {
   const state = cloud === 'aws' ? emptyNative().aws : emptyNative().gcp;
-  return { cloud, readInventory: async () => [], readState: async () => state, apply: async () => { throw new Error(`no ${cloud} steps expected`); } };
+  return {
+    cloud,
+    readInventory: async () => [],
+    readState: async () => state,
+    apply: async () => {
+      throw new Error(`no ${cloud} steps expected`);
+    },
+  };
 }

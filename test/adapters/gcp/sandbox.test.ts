@@ -27,7 +27,8 @@ import { emptyNative } from '../../helpers/native.ts';
 const P = 'shop-prod';
 const ctx = { deploymentId: 'prod' };
 
-const policy = parsePolicy(`apiVersion: segsync/v1
+const policy = parsePolicy(
+  `apiVersion: segsync/v1
 kind: SegmentationPolicy
 metadata: { name: shop }
 spec:
@@ -45,14 +46,22 @@ spec:
     - { name: app-to-db, from: app, to: db, ports: [tcp/5432] }
     - { name: office-ssh, from: { selector: "site == 'office'" }, to: { selector: "has(tier)" }, ports: [tcp/22] }
     - { name: app-to-office, from: app, to: { external: office }, ports: [udp/514] }
-`, 'shop.yaml');
+`,
+  'shop.yaml',
+);
 
-const vm = (id: string, ip: string, labels: Record<string, string>, over: Partial<EstateGcpInstance> = {}): EstateGcpInstance =>
-  ({ id, project: P, zone: 'europe-west1-b', network: 'vpc-a', ip, labels, ...over });
+const vm = (
+  id: string,
+  ip: string,
+  labels: Record<string, string>,
+  over: Partial<EstateGcpInstance> = {},
+): EstateGcpInstance => ({ id, project: P, zone: 'europe-west1-b', network: 'vpc-a', ip, labels, ...over });
 
 /** Two networks (so some peers are by address), dual stack web/app, a foreign tag, a stray VM, a foreign rule. */
 const estate: Estate = {
-  aws: [], azure: [], awsSecurityGroups: [],
+  aws: [],
+  azure: [],
+  awsSecurityGroups: [],
   gcp: [
     vm('web-1', '10.2.0.4', { tier: 'web' }, { ipv6: 'fd20::4', tags: ['http-server'] }),
     vm('web-2', '10.2.0.5', { tier: 'web' }, { ipv6: 'fd20::5' }),
@@ -63,24 +72,53 @@ const estate: Estate = {
     vm('stray-1', '10.2.0.99', { team: 'x' }),
   ],
   gcpFirewalls: [
-    { name: 'default-allow-internal', project: P, network: 'vpc-a', protocol: 'all', ranges: ['10.0.0.0/8'], priority: 65534 },
-    { name: 'allow-http', project: P, network: 'vpc-a', protocol: 'tcp', ports: ['80'], ranges: ['0.0.0.0/0'], targetTags: ['http-server'] },
+    {
+      name: 'default-allow-internal',
+      project: P,
+      network: 'vpc-a',
+      protocol: 'all',
+      ranges: ['10.0.0.0/8'],
+      priority: 65534,
+    },
+    {
+      name: 'allow-http',
+      project: P,
+      network: 'vpc-a',
+      protocol: 'tcp',
+      ports: ['80'],
+      ranges: ['0.0.0.0/0'],
+      targetTags: ['http-server'],
+    },
   ],
 };
 
 const native = (gcp: GcpState): NativeState => ({ ...emptyNative(), gcp });
 
-interface Round { inventory: Inventory; desired: GcpDesired; steps: GcpStep[]; findings: Finding[] }
+interface Round {
+  inventory: Inventory;
+  desired: GcpDesired;
+  steps: GcpStep[];
+  findings: Finding[];
+}
 
 async function planRound(sandbox: SandboxGcp, p: Policy = policy): Promise<Round> {
   const adapter = gcpAdapter(sandbox.projects().map((x) => sandbox.api(x)));
   const workloads = await adapter.readInventory();
   const compiled = compileGcp(computeReach(p, workloads), ctx);
   const planned = planGcp(compiled.desired, await adapter.readState(), ctx, { exclusive: p.exclusive });
-  return { inventory: { workloads }, desired: compiled.desired, steps: planned.steps, findings: [...compiled.findings, ...planned.findings] };
+  return {
+    inventory: { workloads },
+    desired: compiled.desired,
+    steps: planned.steps,
+    findings: [...compiled.findings, ...planned.findings],
+  };
 }
 
-async function applyAll(sandbox: SandboxGcp, steps: readonly GcpStep[], after?: (step: GcpStep, i: number) => void): Promise<void> {
+async function applyAll(
+  sandbox: SandboxGcp,
+  steps: readonly GcpStep[],
+  after?: (step: GcpStep, i: number) => void,
+): Promise<void> {
   const adapter = gcpAdapter(sandbox.projects().map((x) => sandbox.api(x)));
   for (const [i, step] of steps.entries()) {
     await adapter.apply(step);
@@ -88,7 +126,11 @@ async function applyAll(sandbox: SandboxGcp, steps: readonly GcpStep[], after?: 
   }
 }
 
-const count = (steps: readonly GcpStep[]) => steps.reduce<Record<string, number>>((acc, s) => ({ ...acc, [`${s.phase} ${s.kind}`]: (acc[`${s.phase} ${s.kind}`] ?? 0) + 1 }), {});
+const count = (steps: readonly GcpStep[]) =>
+  steps.reduce<Record<string, number>>(
+    (acc, s) => ({ ...acc, [`${s.phase} ${s.kind}`]: (acc[`${s.phase} ${s.kind}`] ?? 0) + 1 }),
+    {},
+  );
 
 /**
  * What each enforced side said before the change: the old intent (a converged state enforces it),
@@ -107,7 +149,9 @@ function boundViolations(before: Before, newInv: Inventory, state: GcpState): st
   const oldById = new Map(('intent' in before ? before.intent : newInv).workloads.map((w) => [w.id, w]));
   type Pt = { id: string; address: string; next?: Workload; prev?: Workload };
   const points: Pt[] = [
-    ...newInv.workloads.flatMap((w) => w.addresses.map((address) => ({ id: w.id, address, next: w, prev: oldById.get(w.id) ?? w }))),
+    ...newInv.workloads.flatMap((w) =>
+      w.addresses.map((address) => ({ id: w.id, address, next: w, prev: oldById.get(w.id) ?? w })),
+    ),
     ...sampleAddresses(policy, newInv).map((address) => ({ id: address, address })),
   ];
   const out: string[] = [];
@@ -118,7 +162,11 @@ function boundViolations(before: Before, newInv: Inventory, state: GcpState): st
         const at = (w: Workload | undefined, address: string) => (w ? { ...w, address } : address);
         const o = allows(policy, { src: at(s.prev, s.address), dst: at(d.prev, d.address), ...p }).checks;
         const n = allows(policy, { src: at(s.next, s.address), dst: at(d.next, d.address), ...p }).checks;
-        const flow = { src: { address: s.address, ...(s.next ? { attachment: s.next.attachments[0]!.id } : {}) }, dst: { address: d.address, ...(d.next ? { attachment: d.next.attachments[0]!.id } : {}) }, ...p };
+        const flow = {
+          src: { address: s.address, ...(s.next ? { attachment: s.next.attachments[0]!.id } : {}) },
+          dst: { address: d.address, ...(d.next ? { attachment: d.next.attachments[0]!.id } : {}) },
+          ...p,
+        };
         for (const side of ['ingress', 'egress'] as const) {
           const judge = (e: ReturnType<typeof prepareGcp>) => (side === 'ingress' ? e.ingress(flow) : e.egress(flow));
           const here = side === 'ingress' ? d.next : s.next;
@@ -141,12 +189,17 @@ function boundViolations(before: Before, newInv: Inventory, state: GcpState): st
 async function applyChecked(sandbox: SandboxGcp, before: Before, next: Round): Promise<string[]> {
   const violations: string[] = [];
   await applyAll(sandbox, next.steps, (step, i) => {
-    for (const v of boundViolations(before, next.inventory, sandbox.snapshot())) violations.push(`after step ${i + 1} ${step.kind} ${step.target}: ${v}`);
+    for (const v of boundViolations(before, next.inventory, sandbox.snapshot()))
+      violations.push(`after step ${i + 1} ${step.kind} ${step.target}: ${v}`);
   });
   return violations;
 }
 
-async function converged(e: Estate = estate, p: Policy = policy, options: { faults?: FaultInjector } = {}): Promise<{ sandbox: SandboxGcp; old: Round }> {
+async function converged(
+  e: Estate = estate,
+  p: Policy = policy,
+  options: { faults?: FaultInjector } = {},
+): Promise<{ sandbox: SandboxGcp; old: Round }> {
   const sandbox = SandboxGcp.fromEstate(e, options);
   await applyAll(sandbox, (await planRound(sandbox, p)).steps);
   const old = await planRound(sandbox, p);
@@ -169,11 +222,22 @@ describe('GCP sandbox round trip', () => {
     // Measured for this estate (7 instances, 2 networks, 4 classes in vpc-a, 2 in vpc-b): 27 allow
     // rules + 4 catch-all denies per network, and one setTags per managed instance.
     const owned = sandbox.snapshot().firewalls.filter((f) => f.name.startsWith('ss-prod-'));
-    expect({ allows: owned.filter((f) => f.allowed).length, denies: owned.filter((f) => f.denied).length }).toEqual({ allows: 27, denies: 8 });
+    expect({ allows: owned.filter((f) => f.allowed).length, denies: owned.filter((f) => f.denied).length }).toEqual({
+      allows: 27,
+      denies: 8,
+    });
     expect(count(first.steps)).toEqual({ 'create insert-firewall': 35, 'membership set-tags': 7 });
     // The foreign rules stay, the foreign tag stays next to segsync's.
-    expect(sandbox.snapshot().firewalls.filter((f) => !f.name.startsWith('ss-prod-')).map((f) => f.name)).toEqual(['allow-http', 'default-allow-internal']);
-    expect(sandbox.snapshot().instances.find((i) => i.name === 'web-1')?.tags.items).toEqual(['http-server', 'ss-prod-web-pcolbss7ew']);
+    expect(
+      sandbox
+        .snapshot()
+        .firewalls.filter((f) => !f.name.startsWith('ss-prod-'))
+        .map((f) => f.name),
+    ).toEqual(['allow-http', 'default-allow-internal']);
+    expect(sandbox.snapshot().instances.find((i) => i.name === 'web-1')?.tags.items).toEqual([
+      'http-server',
+      'ss-prod-web-pcolbss7ew',
+    ]);
   });
 
   it('GIVEN an applied estate WHEN one instance is re-labelled into another existing class of its network THEN the plan is one setTags plus renamed member-address rules, and verify is clean again', async () => {
@@ -182,11 +246,19 @@ describe('GCP sandbox round trip', () => {
     const next = await planRound(sandbox);
     const violations = await applyChecked(sandbox, { intent: old.inventory }, next);
 
-    expect(next.steps.filter((s) => s.kind === 'set-tags').map((s) => s.target)).toEqual([`gcp:${P}/europe-west1-b/web-2/nic0`]);
+    expect(next.steps.filter((s) => s.kind === 'set-tags').map((s) => s.target)).toEqual([
+      `gcp:${P}/europe-west1-b/web-2/nic0`,
+    ]);
     // GCP egress cannot name a tag (CLOUD-FACTS §6.5) and source tags only match IPv4, so the
     // rules listing web or app members by address are renamed; no tag-based rule changes.
-    expect(count(next.steps)).toEqual({ 'authorize insert-firewall': 12, 'membership set-tags': 1, 'revoke delete-firewall': 12 });
-    const rewritten = next.steps.flatMap((s) => (s.kind === 'insert-firewall' || s.kind === 'delete-firewall' ? [s.firewall] : []));
+    expect(count(next.steps)).toEqual({
+      'authorize insert-firewall': 12,
+      'membership set-tags': 1,
+      'revoke delete-firewall': 12,
+    });
+    const rewritten = next.steps.flatMap((s) =>
+      s.kind === 'insert-firewall' || s.kind === 'delete-firewall' ? [s.firewall] : [],
+    );
     expect(rewritten.filter((f) => (f.sourceTags ?? []).length > 0 || f.denied)).toEqual([]);
     expect(violations.slice(0, 5)).toEqual([]);
     expect(verify(policy, next.inventory, native(sandbox.snapshot())).disagreements).toEqual([]);
@@ -202,7 +274,12 @@ describe('GCP sandbox round trip', () => {
     const phases = next.steps.map((s) => s.phase);
     expect(count(next.steps)).toMatchObject({ 'create insert-firewall': expect.any(Number), 'membership set-tags': 1 });
     expect(phases.indexOf('membership')).toBeGreaterThan(phases.lastIndexOf('create'));
-    expect(next.steps.filter((s) => s.kind === 'delete-firewall' && s.firewall.denied).map((s) => s.phase)).toEqual(['revoke', 'revoke', 'revoke', 'revoke']);
+    expect(next.steps.filter((s) => s.kind === 'delete-firewall' && s.firewall.denied).map((s) => s.phase)).toEqual([
+      'revoke',
+      'revoke',
+      'revoke',
+      'revoke',
+    ]);
     expect(violations.slice(0, 5)).toEqual([]);
     expect(verify(policy, next.inventory, native(sandbox.snapshot())).disagreements).toEqual([]);
     expect((await planRound(sandbox)).steps).toEqual([]);
@@ -217,7 +294,9 @@ describe('GCP sandbox round trip', () => {
     expect(next.steps.filter((s) => s.phase === 'delete').length).toBeGreaterThan(0);
     expect(violations.slice(0, 5)).toEqual([]);
     expect(verify(policy, next.inventory, native(sandbox.snapshot())).disagreements).toEqual([]);
-    expect(sandbox.snapshot().firewalls.some((f) => (f.targetTags ?? []).some((t) => t.startsWith('ss-prod-app-bkff')))).toBe(false);
+    expect(
+      sandbox.snapshot().firewalls.some((f) => (f.targetTags ?? []).some((t) => t.startsWith('ss-prod-app-bkff'))),
+    ).toBe(false);
   });
 });
 
@@ -225,21 +304,43 @@ describe('GCP foreign rules', () => {
   const widening: Estate = {
     ...estate,
     gcp: estate.gcp.map((i) => (i.id === 'web-1' ? { ...i, tags: ['http-server', 'ssh'] } : i)),
-    gcpFirewalls: [...estate.gcpFirewalls, { name: 'allow-ssh-anywhere', project: P, network: 'vpc-a', protocol: 'tcp', ports: ['22'], ranges: ['0.0.0.0/0'], targetTags: ['ssh'], priority: 50 }],
+    gcpFirewalls: [
+      ...estate.gcpFirewalls,
+      {
+        name: 'allow-ssh-anywhere',
+        project: P,
+        network: 'vpc-a',
+        protocol: 'tcp',
+        ports: ['22'],
+        ranges: ['0.0.0.0/0'],
+        targetTags: ['ssh'],
+        priority: 50,
+      },
+    ],
   };
 
   it('GIVEN a foreign allow at priority 50 on a tag a managed instance carries WHEN not exclusive THEN it is reported, kept, and verify honestly shows what it opens', async () => {
     const { sandbox, old } = await converged(widening);
-    expect(old.findings.map((f) => `${f.code} ${f.target}`)).toEqual([`foreign-rule-widens ${P}/firewalls/allow-ssh-anywhere`]);
+    expect(old.findings.map((f) => `${f.code} ${f.target}`)).toEqual([
+      `foreign-rule-widens ${P}/firewalls/allow-ssh-anywhere`,
+    ]);
     const opened = verify(policy, old.inventory, native(sandbox.snapshot())).disagreements;
     expect(opened.length).toBeGreaterThan(0);
-    expect(opened.every((d) => d.actual && d.flow.dst === `gcp:${P}:europe-west1-b:web-1` && d.nativeRule.includes('allow-ssh-anywhere'))).toBe(true);
+    expect(
+      opened.every(
+        (d) =>
+          d.actual && d.flow.dst === `gcp:${P}:europe-west1-b:web-1` && d.nativeRule.includes('allow-ssh-anywhere'),
+      ),
+    ).toBe(true);
   });
 
   it('GIVEN the same foreign allow WHEN the policy is exclusive THEN the foreign tag it targets is removed and verify is clean', async () => {
     const exclusive: Policy = { ...policy, exclusive: true };
     const { sandbox, old } = await converged(widening, exclusive);
-    expect(sandbox.snapshot().instances.find((i) => i.name === 'web-1')?.tags.items).toEqual(['http-server', 'ss-prod-web-pcolbss7ew']);
+    expect(sandbox.snapshot().instances.find((i) => i.name === 'web-1')?.tags.items).toEqual([
+      'http-server',
+      'ss-prod-web-pcolbss7ew',
+    ]);
     expect(sandbox.snapshot().firewalls.some((f) => f.name === 'allow-ssh-anywhere')).toBe(true);
     expect(verify(exclusive, old.inventory, native(sandbox.snapshot())).disagreements).toEqual([]);
   });
@@ -258,7 +359,9 @@ describe('GCP apply: idempotent, retried, optimistic', () => {
   });
 
   it('GIVEN a throttling project WHEN a step is applied THEN the error is a retryable ThrottledError and a retry succeeds', async () => {
-    const sandbox = SandboxGcp.fromEstate(estate, { faults: new FaultInjector({ throttleEvery: 1, maxFaults: 1, operations: ['insertFirewall'] }) });
+    const sandbox = SandboxGcp.fromEstate(estate, {
+      faults: new FaultInjector({ throttleEvery: 1, maxFaults: 1, operations: ['insertFirewall'] }),
+    });
     const [step] = (await planRound(sandbox)).steps;
     const adapter = gcpAdapter([sandbox.api(P)]);
     const error = await adapter.apply(step!).catch((e: unknown) => e);
@@ -269,15 +372,21 @@ describe('GCP apply: idempotent, retried, optimistic', () => {
     expect(sandbox.snapshot().firewalls.map((f) => f.name)).toContain(step!.target.split('/').pop());
   });
 
-  it('GIVEN someone changes an instance\'s tags after the plan WHEN its setTags runs THEN it is a ConflictError and a re-plan keeps their tag', async () => {
+  it("GIVEN someone changes an instance's tags after the plan WHEN its setTags runs THEN it is a ConflictError and a re-plan keeps their tag", async () => {
     const sandbox = SandboxGcp.fromEstate(estate);
     const first = await planRound(sandbox);
     const web1 = (await sandbox.api(P).listInstances()).find((i) => i.name === 'web-1')!;
-    await sandbox.api(P).setTags('europe-west1-b', 'web-1', { items: ['http-server', 'team-x'], fingerprint: web1.tags.fingerprint });
+    await sandbox
+      .api(P)
+      .setTags('europe-west1-b', 'web-1', { items: ['http-server', 'team-x'], fingerprint: web1.tags.fingerprint });
     const error = await applyAll(sandbox, first.steps).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     await applyAll(sandbox, (await planRound(sandbox)).steps);
-    expect(sandbox.snapshot().instances.find((i) => i.name === 'web-1')?.tags.items).toEqual(['http-server', 'ss-prod-web-pcolbss7ew', 'team-x']);
+    expect(sandbox.snapshot().instances.find((i) => i.name === 'web-1')?.tags.items).toEqual([
+      'http-server',
+      'ss-prod-web-pcolbss7ew',
+      'team-x',
+    ]);
   });
 
   it('GIVEN a project at its firewall quota WHEN a rule is inserted THEN the error is terminal (GcpQuotaExceededError), not retried', async () => {
@@ -288,13 +397,33 @@ describe('GCP apply: idempotent, retried, optimistic', () => {
   });
 
   it.each([
-    ['412 conditionNotMet', new CloudApiError('gcp', 'conditionNotMet', 'Supplied fingerprint does not match', 412), ConflictError],
-    ['403 rateLimitExceeded', new CloudApiError('gcp', 'rateLimitExceeded', 'Rate Limit Exceeded', 403), ThrottledError],
+    [
+      '412 conditionNotMet',
+      new CloudApiError('gcp', 'conditionNotMet', 'Supplied fingerprint does not match', 412),
+      ConflictError,
+    ],
+    [
+      '403 rateLimitExceeded',
+      new CloudApiError('gcp', 'rateLimitExceeded', 'Rate Limit Exceeded', 403),
+      ThrottledError,
+    ],
     ['500 backendError', new CloudApiError('gcp', 'backendError', 'Backend Error', 500), TransientCloudError],
-    ['400 resourceNotReady', new CloudApiError('gcp', 'resourceNotReady', 'The resource is not ready', 400), TransientCloudError],
+    [
+      '400 resourceNotReady',
+      new CloudApiError('gcp', 'resourceNotReady', 'The resource is not ready', 400),
+      TransientCloudError,
+    ],
     ['ECONNRESET', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), TransientCloudError],
-    ['400 invalid', new CloudApiError('gcp', 'invalid', "Invalid value for field 'resource.name'", 400), StepFailedError],
-    ['403 forbidden', new CloudApiError('gcp', 'forbidden', 'Required permission compute.firewalls.create', 403), StepFailedError],
+    [
+      '400 invalid',
+      new CloudApiError('gcp', 'invalid', "Invalid value for field 'resource.name'", 400),
+      StepFailedError,
+    ],
+    [
+      '403 forbidden',
+      new CloudApiError('gcp', 'forbidden', 'Required permission compute.firewalls.create', 403),
+      StepFailedError,
+    ],
   ])('GIVEN %s WHEN classified THEN it maps to its segsync error class', (_label, raw, kind) => {
     expect(classifyGcpError(raw, { kind: 'insert-firewall', target: `${P}/firewalls/x` })).toBeInstanceOf(kind);
   });

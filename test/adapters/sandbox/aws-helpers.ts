@@ -35,7 +35,12 @@ export function sandbox(options: { limits?: Partial<AwsLimits>; faults?: FaultPl
 
 type Peers = { cidr?: string[]; cidr6?: string[]; pl?: string[]; sg?: string[]; description?: string };
 
-export function perm(protocol: string, from: number | undefined, to: number | undefined, peers: Peers): AwsIpPermission {
+export function perm(
+  protocol: string,
+  from: number | undefined,
+  to: number | undefined,
+  peers: Peers,
+): AwsIpPermission {
   const d = peers.description !== undefined ? { Description: peers.description } : {};
   return {
     IpProtocol: protocol,
@@ -51,8 +56,10 @@ export function perm(protocol: string, from: number | undefined, to: number | un
 export const tcp = (port: number, peers: Peers): AwsIpPermission => perm('tcp', port, port, peers);
 
 /** n distinct IPv4 /32s, 10.9.x.y. */
-export const cidrs4 = (n: number, base = 0): string[] => Array.from({ length: n }, (_, i) => `10.9.${Math.floor((base + i) / 256)}.${(base + i) % 256}/32`);
-export const cidrs6 = (n: number): string[] => Array.from({ length: n }, (_, i) => `2001:db8:9::${(i + 1).toString(16)}/128`);
+export const cidrs4 = (n: number, base = 0): string[] =>
+  Array.from({ length: n }, (_, i) => `10.9.${Math.floor((base + i) / 256)}.${(base + i) % 256}/32`);
+export const cidrs6 = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `2001:db8:9::${(i + 1).toString(16)}/128`);
 
 export async function expectCode(call: Promise<unknown>, code: string, status = 400): Promise<void> {
   await expect(call).rejects.toMatchObject({ name: 'CloudApiError', cloud: 'aws', code, status });

@@ -7,7 +7,15 @@ export const SUB = 'sub-1';
 export const RG = 'rg-vnet-a';
 
 export function vm(id: string, over: Partial<EstateAzureVm> = {}): EstateAzureVm {
-  return { id, subscription: SUB, region: 'westeurope', vnet: 'vnet-a', ip: '10.0.0.4', tags: { tier: 'web' }, ...over };
+  return {
+    id,
+    subscription: SUB,
+    region: 'westeurope',
+    vnet: 'vnet-a',
+    ip: '10.0.0.4',
+    tags: { tier: 'web' },
+    ...over,
+  };
 }
 
 export function estate(azure: EstateAzureVm[]): Estate {
@@ -27,14 +35,25 @@ export function rule(name: string, over: Partial<AzureSecurityRule['properties']
   return {
     name,
     properties: {
-      protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '443', sourceAddressPrefix: '10.0.0.0/24', destinationAddressPrefix: '*',
-      access: 'Allow', priority: 100, direction: 'Inbound', ...over,
+      protocol: 'Tcp',
+      sourcePortRange: '*',
+      destinationPortRange: '443',
+      sourceAddressPrefix: '10.0.0.0/24',
+      destinationAddressPrefix: '*',
+      access: 'Allow',
+      priority: 100,
+      direction: 'Inbound',
+      ...over,
     },
   };
 }
 
-export const asgRef = (name: string, rg = RG): { id: string } => ({ id: `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Network/applicationSecurityGroups/${name}` });
-export const nsgRef = (name: string, rg = RG): { id: string } => ({ id: `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Network/networkSecurityGroups/${name}` });
+export const asgRef = (name: string, rg = RG): { id: string } => ({
+  id: `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Network/applicationSecurityGroups/${name}`,
+});
+export const nsgRef = (name: string, rg = RG): { id: string } => ({
+  id: `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Network/networkSecurityGroups/${name}`,
+});
 
 /** The CloudApiError a call rejects with (fails the test if it resolves or throws something else). */
 export async function failure(call: Promise<unknown> | (() => unknown)): Promise<CloudApiError> {

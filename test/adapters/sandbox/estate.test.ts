@@ -29,16 +29,46 @@ describe('parseEstate: valid estates', () => {
     const { estate, diagnostics } = parseEstate(BRIEF_EXAMPLE, 'e.yaml');
     expect(diagnostics).toEqual([]);
     expect(estate).toEqual({
-      aws: [{ id: 'i-web1', account: '111111111111', region: 'eu-west-1', vpc: 'vpc-a', ip: '10.0.1.10', tags: { App: 'shop', Tier: 'web', Env: 'prod' } }],
-      azure: [{ id: 'vm-app1', subscription: 'sub-1', region: 'westeurope', vnet: 'vnet-a', ip: '10.1.1.10', tags: { app: 'shop', tier: 'app', env: 'prod' } }],
-      gcp: [{ id: 'vm-db1', project: 'proj-1', zone: 'europe-west1-b', network: 'net-a', ip: '10.2.1.10', labels: { app: 'shop', tier: 'db', env: 'prod' } }],
+      aws: [
+        {
+          id: 'i-web1',
+          account: '111111111111',
+          region: 'eu-west-1',
+          vpc: 'vpc-a',
+          ip: '10.0.1.10',
+          tags: { App: 'shop', Tier: 'web', Env: 'prod' },
+        },
+      ],
+      azure: [
+        {
+          id: 'vm-app1',
+          subscription: 'sub-1',
+          region: 'westeurope',
+          vnet: 'vnet-a',
+          ip: '10.1.1.10',
+          tags: { app: 'shop', tier: 'app', env: 'prod' },
+        },
+      ],
+      gcp: [
+        {
+          id: 'vm-db1',
+          project: 'proj-1',
+          zone: 'europe-west1-b',
+          network: 'net-a',
+          ip: '10.2.1.10',
+          labels: { app: 'shop', tier: 'db', env: 'prod' },
+        },
+      ],
       awsSecurityGroups: [],
       gcpFirewalls: [],
     });
   });
 
   it('GIVEN an empty file THEN the estate is empty', () => {
-    expect(parseEstate('', 'e.yaml')).toEqual({ estate: { aws: [], azure: [], gcp: [], awsSecurityGroups: [], gcpFirewalls: [] }, diagnostics: [] });
+    expect(parseEstate('', 'e.yaml')).toEqual({
+      estate: { aws: [], azure: [], gcp: [], awsSecurityGroups: [], gcpFirewalls: [] },
+      diagnostics: [],
+    });
   });
 
   it('GIVEN the same IP in two different networks THEN that is fine', () => {
@@ -67,7 +97,11 @@ describe('examples/hybrid-estate.yaml', () => {
   });
 
   it('GIVEN the policy externals THEN no workload address is inside the mainframe or the office', () => {
-    const outside = ['10.50.0.0/16', '192.168.10.0/24'].map((c) => { const r = parseCidr(c); if (!r.ok) throw new Error(c); return r.value; });
+    const outside = ['10.50.0.0/16', '192.168.10.0/24'].map((c) => {
+      const r = parseCidr(c);
+      if (!r.ok) throw new Error(c);
+      return r.value;
+    });
     for (const { ip } of all) {
       const a = parseAddress(ip);
       if (!a.ok) throw new Error(ip);
@@ -77,16 +111,23 @@ describe('examples/hybrid-estate.yaml', () => {
 
   it('GIVEN the networks THEN each uses its own 10.x.0.0/16', () => {
     const prefixOf = new Map<string, Set<string>>();
-    for (const { net, ip } of all) prefixOf.set(net, (prefixOf.get(net) ?? new Set()).add(ip.split('.').slice(0, 2).join('.')));
+    for (const { net, ip } of all)
+      prefixOf.set(net, (prefixOf.get(net) ?? new Set()).add(ip.split('.').slice(0, 2).join('.')));
     const prefixes = [...prefixOf.values()].map((s) => [...s]);
     expect(prefixes.every((p) => p.length === 1 && p[0]!.startsWith('10.'))).toBe(true);
     expect(new Set(prefixes.flat()).size).toBe(prefixOf.size);
   });
 
   it('GIVEN the shop THEN prod and dev web/app/db exist, some with mixed-case AWS tag keys, plus unlabelled instances', () => {
-    const lower = all.map((w) => Object.fromEntries(Object.entries(w.labels).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()])));
+    const lower = all.map((w) =>
+      Object.fromEntries(Object.entries(w.labels).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()])),
+    );
     for (const env of ['prod', 'dev']) {
-      for (const tier of ['web', 'app', 'db']) expect(lower.some((l) => l.app === 'shop' && l.env === env && l.tier === tier), `${env}-${tier}`).toBe(true);
+      for (const tier of ['web', 'app', 'db'])
+        expect(
+          lower.some((l) => l.app === 'shop' && l.env === env && l.tier === tier),
+          `${env}-${tier}`,
+        ).toBe(true);
     }
     expect(estate.aws.some((i) => 'App' in i.tags && 'Tier' in i.tags)).toBe(true);
     expect(lower.filter((l) => l.app !== 'shop').length).toBeGreaterThanOrEqual(2);
@@ -121,24 +162,42 @@ bogus: 1
   });
 
   it('GIVEN a number as a tag value THEN the hint says to quote it', () => {
-    const d = one('aws:\n  - { id: i-1, account: "111111111111", region: r, vpc: v, ip: 10.0.0.1, tags: { Env: 1 } }\n');
-    expect(d).toMatchObject({ code: 'wrong-type', path: ['aws', 0, 'tags', 'Env'], hint: expect.stringContaining('quote it: "1"') });
+    const d = one(
+      'aws:\n  - { id: i-1, account: "111111111111", region: r, vpc: v, ip: 10.0.0.1, tags: { Env: 1 } }\n',
+    );
+    expect(d).toMatchObject({
+      code: 'wrong-type',
+      path: ['aws', 0, 'tags', 'Env'],
+      hint: expect.stringContaining('quote it: "1"'),
+    });
   });
 
   it('GIVEN a typo in a key THEN "did you mean" names the right key', () => {
-    expect(one('gcp:\n  - { id: g, project: p, zone: z, network: n, ip: 10.0.0.1, lables: {} }\n')).toMatchObject({ code: 'unknown-key', hint: 'did you mean "labels"?' });
+    expect(one('gcp:\n  - { id: g, project: p, zone: z, network: n, ip: 10.0.0.1, lables: {} }\n')).toMatchObject({
+      code: 'unknown-key',
+      hint: 'did you mean "labels"?',
+    });
   });
 
   it('GIVEN an account that is not 12 digits THEN invalid-account', () => {
-    expect(one('aws:\n  - { id: i-1, account: "1234", region: r, vpc: v, ip: 10.0.0.1 }\n')).toMatchObject({ code: 'invalid-account', source: { line: 2, column: 25 } });
+    expect(one('aws:\n  - { id: i-1, account: "1234", region: r, vpc: v, ip: 10.0.0.1 }\n')).toMatchObject({
+      code: 'invalid-account',
+      source: { line: 2, column: 25 },
+    });
   });
 
   it('GIVEN a missing required field THEN missing-field at its mapping', () => {
-    expect(one('azure:\n  - { id: vm, subscription: s, region: r, ip: 10.0.0.1 }\n')).toMatchObject({ code: 'missing-field', message: 'missing required field "vnet"', source: { line: 2, column: 5 } });
+    expect(one('azure:\n  - { id: vm, subscription: s, region: r, ip: 10.0.0.1 }\n')).toMatchObject({
+      code: 'missing-field',
+      message: 'missing required field "vnet"',
+      source: { line: 2, column: 5 },
+    });
   });
 
   it('GIVEN a bad enum THEN invalid-value with a suggestion', () => {
-    expect(one('aws:\n  - { id: i, account: "111111111111", region: r, vpc: v, ip: 10.0.0.1, state: runing }\n')).toMatchObject({ code: 'invalid-value', hint: 'did you mean "running"?' });
+    expect(
+      one('aws:\n  - { id: i, account: "111111111111", region: r, vpc: v, ip: 10.0.0.1, state: runing }\n'),
+    ).toMatchObject({ code: 'invalid-value', hint: 'did you mean "running"?' });
   });
 
   it('GIVEN a foreign group in another VPC THEN security-group-vpc-mismatch', () => {
@@ -168,7 +227,9 @@ awsSecurityGroups:
   - { id: a, subscription: s, region: r, vnet: v, ip: 10.0.0.1, ipv6: "2001:db8::1" }
   - { id: b, subscription: s, region: r, vnet: v, ip: 10.0.0.2, nics: [{ ip: 10.0.0.3, ipv6: "2001:DB8:0::1" }] }
 `;
-    expect(parseEstate(text, 'e.yaml').diagnostics).toMatchObject([{ code: 'duplicate-ip', path: ['azure', 1, 'nics', 0, 'ipv6'] }]);
+    expect(parseEstate(text, 'e.yaml').diagnostics).toMatchObject([
+      { code: 'duplicate-ip', path: ['azure', 1, 'nics', 0, 'ipv6'] },
+    ]);
   });
 
   it('GIVEN YAML syntax errors or duplicate keys THEN they are reported with positions', () => {
@@ -201,7 +262,12 @@ describe('loadEstate', () => {
 
   it('GIVEN a missing file THEN EstateError says so', () => {
     const file = join(dir, 'nope.yaml');
-    expect(() => loadEstate(file)).toThrow(expect.objectContaining({ name: 'EstateError', message: `cannot read estate file ${file}: no such file`,
-      diagnostics: [expect.objectContaining({ code: 'estate-unreadable' })] }));
+    expect(() => loadEstate(file)).toThrow(
+      expect.objectContaining({
+        name: 'EstateError',
+        message: `cannot read estate file ${file}: no such file`,
+        diagnostics: [expect.objectContaining({ code: 'estate-unreadable' })],
+      }),
+    );
   });
 });

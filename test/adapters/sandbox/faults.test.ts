@@ -26,7 +26,9 @@ describe('FaultInjector', () => {
   ] as const)('GIVEN throttleEvery 3 on %s THEN every third call throws %s (%i)', (cloud, code, status) => {
     const injector = new FaultInjector({ throttleEvery: 3 });
     expect(run(injector, cloud, calls(6))).toEqual(['ok', 'ok', code, 'ok', 'ok', code]);
-    expect(() => new FaultInjector({ throttleEvery: 1 }).check(cloud, 'Op')).toThrow(expect.objectContaining({ name: 'CloudApiError', cloud, code, status }));
+    expect(() => new FaultInjector({ throttleEvery: 1 }).check(cloud, 'Op')).toThrow(
+      expect.objectContaining({ name: 'CloudApiError', cloud, code, status }),
+    );
     expect(injector.injected).toBe(2);
   });
 
@@ -37,21 +39,38 @@ describe('FaultInjector', () => {
   ] as const)('GIVEN failEvery 2 on %s THEN every second call throws %s with status 500', (cloud, code) => {
     const injector = new FaultInjector({ failEvery: 2 });
     expect(run(injector, cloud, calls(4))).toEqual(['ok', code, 'ok', code]);
-    expect(() => new FaultInjector({ failEvery: 1 }).check(cloud, 'Op')).toThrow(expect.objectContaining({ status: 500 }));
+    expect(() => new FaultInjector({ failEvery: 1 }).check(cloud, 'Op')).toThrow(
+      expect.objectContaining({ status: 500 }),
+    );
   });
 
   it('GIVEN both periods match one call THEN the throttle wins', () => {
-    expect(run(new FaultInjector({ throttleEvery: 2, failEvery: 2 }), 'aws', calls(2))).toEqual(['ok', 'RequestLimitExceeded']);
+    expect(run(new FaultInjector({ throttleEvery: 2, failEvery: 2 }), 'aws', calls(2))).toEqual([
+      'ok',
+      'RequestLimitExceeded',
+    ]);
   });
 
   it('GIVEN an operations filter THEN only those operations are counted and faulted', () => {
     const injector = new FaultInjector({ failEvery: 2, operations: ['Write'] });
-    expect(run(injector, 'aws', ['Read', 'Write', 'Read', 'Write', 'Read'])).toEqual(['ok', 'ok', 'ok', 'InternalError', 'ok']);
+    expect(run(injector, 'aws', ['Read', 'Write', 'Read', 'Write', 'Read'])).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'InternalError',
+      'ok',
+    ]);
   });
 
   it('GIVEN a seed THEN the faulting calls shift', () => {
-    expect(run(new FaultInjector({ throttleEvery: 3, seed: 1 }), 'aws', calls(6)))
-      .toEqual(['ok', 'RequestLimitExceeded', 'ok', 'ok', 'RequestLimitExceeded', 'ok']);
+    expect(run(new FaultInjector({ throttleEvery: 3, seed: 1 }), 'aws', calls(6))).toEqual([
+      'ok',
+      'RequestLimitExceeded',
+      'ok',
+      'ok',
+      'RequestLimitExceeded',
+      'ok',
+    ]);
   });
 
   it('GIVEN maxFaults THEN faults stop after that many', () => {
@@ -66,7 +85,9 @@ describe('FaultInjector', () => {
   });
 
   it('GIVEN a fault THEN the message names the operation', () => {
-    expect(() => new FaultInjector({ throttleEvery: 1 }).check('aws', 'AuthorizeSecurityGroupIngress')).toThrow(/AuthorizeSecurityGroupIngress/);
+    expect(() => new FaultInjector({ throttleEvery: 1 }).check('aws', 'AuthorizeSecurityGroupIngress')).toThrow(
+      /AuthorizeSecurityGroupIngress/,
+    );
   });
 
   it.each([0, -1, 1.5])('GIVEN a period of %s THEN the plan is rejected', (n) => {

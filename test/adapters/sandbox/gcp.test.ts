@@ -10,17 +10,48 @@ const NET = `projects/${P}/global/networks/vpc-a`;
 const RID = '6f1c2a9e-3b7d-4c1e-9a2b-0c4d5e6f7a8b';
 
 const inst = (id: string, over: Partial<EstateGcpInstance> = {}): EstateGcpInstance => ({
-  id, project: P, zone: 'europe-west1-b', network: 'vpc-a', ip: '10.2.0.4', labels: { tier: 'web' }, ...over,
+  id,
+  project: P,
+  zone: 'europe-west1-b',
+  network: 'vpc-a',
+  ip: '10.2.0.4',
+  labels: { tier: 'web' },
+  ...over,
 });
-const foreign: EstateGcpFirewall = { name: 'allow-ssh', project: P, network: 'vpc-a', protocol: 'tcp', ports: ['22'], ranges: ['0.0.0.0/0'], targetTags: ['ssh'] };
+const foreign: EstateGcpFirewall = {
+  name: 'allow-ssh',
+  project: P,
+  network: 'vpc-a',
+  protocol: 'tcp',
+  ports: ['22'],
+  ranges: ['0.0.0.0/0'],
+  targetTags: ['ssh'],
+};
 
-function sandbox(limits: Partial<GcpLimits> = {}, firewalls: EstateGcpFirewall[] = [foreign], faults?: FaultInjector): SandboxGcp {
-  const estate: Estate = { aws: [], azure: [], gcp: [inst('web-1', { ipv6: 'fd20::4', tags: ['legacy'] }), inst('db-1', { ip: '10.2.0.5' })], awsSecurityGroups: [], gcpFirewalls: firewalls };
+function sandbox(
+  limits: Partial<GcpLimits> = {},
+  firewalls: EstateGcpFirewall[] = [foreign],
+  faults?: FaultInjector,
+): SandboxGcp {
+  const estate: Estate = {
+    aws: [],
+    azure: [],
+    gcp: [inst('web-1', { ipv6: 'fd20::4', tags: ['legacy'] }), inst('db-1', { ip: '10.2.0.5' })],
+    awsSecurityGroups: [],
+    gcpFirewalls: firewalls,
+  };
   return SandboxGcp.fromEstate(estate, { limits, ...(faults ? { faults } : {}) });
 }
 
 const fw = (name: string, over: Partial<GcpFirewall> = {}): GcpFirewall => ({
-  name, network: NET, priority: 1000, direction: 'INGRESS', allowed: [{ IPProtocol: 'tcp', ports: ['443'] }], sourceRanges: ['10.0.0.0/8'], targetTags: ['web'], ...over,
+  name,
+  network: NET,
+  priority: 1000,
+  direction: 'INGRESS',
+  allowed: [{ IPProtocol: 'tcp', ports: ['443'] }],
+  sourceRanges: ['10.0.0.0/8'],
+  targetTags: ['web'],
+  ...over,
 });
 
 /** The reason and status a call fails with, or 'ok'. */
@@ -38,7 +69,11 @@ describe('SandboxGcp seeding', () => {
   it('GIVEN an estate WHEN listed THEN instances carry nic0, partial network/zone paths, tags with a fingerprint, labels', async () => {
     const [db, web] = await sandbox().api(P).listInstances();
     expect(web).toMatchObject({
-      name: 'web-1', zone: `projects/${P}/zones/europe-west1-b`, status: 'RUNNING', tags: { items: ['legacy'] }, labels: { tier: 'web' },
+      name: 'web-1',
+      zone: `projects/${P}/zones/europe-west1-b`,
+      status: 'RUNNING',
+      tags: { items: ['legacy'] },
+      labels: { tier: 'web' },
       networkInterfaces: [{ name: 'nic0', network: NET, networkIP: '10.2.0.4', ipv6Address: 'fd20::4' }],
       selfLink: `https://www.googleapis.com/compute/v1/projects/${P}/zones/europe-west1-b/instances/web-1`,
     });
@@ -47,10 +82,20 @@ describe('SandboxGcp seeding', () => {
   });
 
   it('GIVEN a foreign firewall in the estate WHEN listed THEN it is stored in API form with defaults', async () => {
-    expect(await sandbox().api(P).listFirewalls()).toEqual([{
-      id: expect.any(String), name: 'allow-ssh', network: NET, priority: 1000, direction: 'INGRESS', allowed: [{ IPProtocol: 'tcp', ports: ['22'] }],
-      sourceRanges: ['0.0.0.0/0'], targetTags: ['ssh'], disabled: false, selfLink: `https://www.googleapis.com/compute/v1/projects/${P}/global/firewalls/allow-ssh`,
-    }]);
+    expect(await sandbox().api(P).listFirewalls()).toEqual([
+      {
+        id: expect.any(String),
+        name: 'allow-ssh',
+        network: NET,
+        priority: 1000,
+        direction: 'INGRESS',
+        allowed: [{ IPProtocol: 'tcp', ports: ['22'] }],
+        sourceRanges: ['0.0.0.0/0'],
+        targetTags: ['ssh'],
+        disabled: false,
+        selfLink: `https://www.googleapis.com/compute/v1/projects/${P}/global/firewalls/allow-ssh`,
+      },
+    ]);
   });
 
   it('GIVEN the same estate and calls WHEN run twice THEN the snapshots are identical JSON', async () => {
@@ -82,13 +127,21 @@ describe('SandboxGcp firewall validation (GIVEN an insert WHEN invalid THEN the 
     ['ports on icmp', fw('x', { allowed: [{ IPProtocol: 'icmp', ports: ['0'] }] }), '400 invalid'],
     ['reversed port range', fw('x', { allowed: [{ IPProtocol: 'udp', ports: ['90-80'] }] }), '400 invalid'],
     ['port range', fw('x', { allowed: [{ IPProtocol: 'sctp', ports: ['8000-8100'] }] }), 'ok'],
-    ['egress with sourceTags', fw('x', { direction: 'EGRESS', sourceRanges: undefined, sourceTags: ['web'], destinationRanges: ['10.0.0.0/8'] }), '400 badRequest'],
+    [
+      'egress with sourceTags',
+      fw('x', { direction: 'EGRESS', sourceRanges: undefined, sourceTags: ['web'], destinationRanges: ['10.0.0.0/8'] }),
+      '400 badRequest',
+    ],
     ['ingress with destinationRanges', fw('x', { destinationRanges: ['10.2.0.4/32'] }), 'ok'],
     ['IPv4 and IPv6 in one rule', fw('x', { sourceRanges: ['10.0.0.0/8', 'fd00::/8'] }), '400 invalid'],
-    ['IPv6 source and IPv4 destination', fw('x', { sourceRanges: ['fd00::/8'], destinationRanges: ['10.2.0.4'] }), '400 invalid'],
+    [
+      'IPv6 source and IPv4 destination',
+      fw('x', { sourceRanges: ['fd00::/8'], destinationRanges: ['10.2.0.4'] }),
+      '400 invalid',
+    ],
     ['not a CIDR', fw('x', { sourceRanges: ['10.0.0.300/32'] }), '400 invalid'],
     ['invalid target tag', fw('x', { targetTags: ['Web_Tier'] }), '400 invalid'],
-    ['another project\'s network', fw('x', { network: 'projects/other/global/networks/vpc-a' }), '400 invalid'],
+    ["another project's network", fw('x', { network: 'projects/other/global/networks/vpc-a' }), '400 invalid'],
     ['unknown network', fw('x', { network: 'global/networks/nope' }), '404 notFound'],
     ['full network URL', fw('x', { network: `https://www.googleapis.com/compute/v1/${NET}` }), 'ok'],
     ['name taken', fw('allow-ssh'), '409 alreadyExists'],
@@ -98,22 +151,50 @@ describe('SandboxGcp firewall validation (GIVEN an insert WHEN invalid THEN the 
 
   it('GIVEN per-rule tag and range limits WHEN exceeded THEN 400 invalid', async () => {
     const api = sandbox({ sourceTagsPerRule: 1, targetTagsPerRule: 1, rangesPerRule: 1 }).api(P);
-    expect(await outcome(api.insertFirewall(fw('a', { sourceRanges: undefined, sourceTags: ['x', 'y'] })))).toBe('400 invalid');
+    expect(await outcome(api.insertFirewall(fw('a', { sourceRanges: undefined, sourceTags: ['x', 'y'] })))).toBe(
+      '400 invalid',
+    );
     expect(await outcome(api.insertFirewall(fw('b', { targetTags: ['x', 'y'] })))).toBe('400 invalid');
-    expect(await outcome(api.insertFirewall(fw('c', { sourceRanges: ['10.0.0.0/8', '192.168.0.0/16'] })))).toBe('400 invalid');
+    expect(await outcome(api.insertFirewall(fw('c', { sourceRanges: ['10.0.0.0/8', '192.168.0.0/16'] })))).toBe(
+      '400 invalid',
+    );
   });
 
   it('GIVEN the project firewall quota is used up WHEN inserting THEN 403 quotaExceeded', async () => {
-    const err = await sandbox({ firewallsPerProject: 1 }).api(P).insertFirewall(fw('one-more')).catch((e: CloudApiError) => e);
-    expect(err).toMatchObject({ code: 'quotaExceeded', status: 403, message: expect.stringContaining("Quota 'FIREWALLS' exceeded.  Limit: 1.0 globally.") });
+    const err = await sandbox({ firewallsPerProject: 1 })
+      .api(P)
+      .insertFirewall(fw('one-more'))
+      .catch((e: CloudApiError) => e);
+    expect(err).toMatchObject({
+      code: 'quotaExceeded',
+      status: 403,
+      message: expect.stringContaining("Quota 'FIREWALLS' exceeded.  Limit: 1.0 globally."),
+    });
   });
 
   it('GIVEN rules without sources or destinations WHEN stored THEN 0.0.0.0/0 fills in (ingress source, egress destination)', async () => {
     const gcp = sandbox({}, []);
-    await gcp.api(P).insertFirewall({ name: 'in', network: NET, priority: 1000, direction: 'INGRESS', allowed: [{ IPProtocol: 'all' }] });
-    await gcp.api(P).insertFirewall({ name: 'out', network: NET, priority: 65534, direction: 'EGRESS', denied: [{ IPProtocol: 'all' }] });
+    await gcp.api(P).insertFirewall({
+      name: 'in',
+      network: NET,
+      priority: 1000,
+      direction: 'INGRESS',
+      allowed: [{ IPProtocol: 'all' }],
+    });
+    await gcp.api(P).insertFirewall({
+      name: 'out',
+      network: NET,
+      priority: 65534,
+      direction: 'EGRESS',
+      denied: [{ IPProtocol: 'all' }],
+    });
     const [inbound, outbound] = await gcp.api(P).listFirewalls();
-    expect([inbound!.sourceRanges, inbound!.destinationRanges, outbound!.destinationRanges, outbound!.sourceRanges]).toEqual([['0.0.0.0/0'], undefined, ['0.0.0.0/0'], undefined]);
+    expect([
+      inbound!.sourceRanges,
+      inbound!.destinationRanges,
+      outbound!.destinationRanges,
+      outbound!.sourceRanges,
+    ]).toEqual([['0.0.0.0/0'], undefined, ['0.0.0.0/0'], undefined]);
   });
 });
 
@@ -124,7 +205,12 @@ describe('SandboxGcp firewall update/delete and requestId', () => {
     const [before] = (await api.listFirewalls()).filter((f) => f.name === 'web');
     await api.updateFirewall('web', fw('web', { sourceRanges: ['192.168.0.0/16'], targetTags: undefined }));
     const [after] = (await api.listFirewalls()).filter((f) => f.name === 'web');
-    expect([after!.id, after!.sourceTags, after!.targetTags, after!.sourceRanges]).toEqual([before!.id, undefined, undefined, ['192.168.0.0/16']]);
+    expect([after!.id, after!.sourceTags, after!.targetTags, after!.sourceRanges]).toEqual([
+      before!.id,
+      undefined,
+      undefined,
+      ['192.168.0.0/16'],
+    ]);
     expect(await outcome(api.updateFirewall('web', fw('web2')))).toBe('400 invalid');
     expect(await outcome(api.updateFirewall('missing', fw('missing')))).toBe('404 notFound');
   });
@@ -159,11 +245,16 @@ describe('SandboxGcp setTags, labels, copies and faults', () => {
   it('GIVEN the current fingerprint WHEN setTags THEN items change and so does the fingerprint; the old one is then stale (412)', async () => {
     const api = sandbox().api(P);
     const web = (await api.listInstances()).find((i) => i.name === 'web-1')!;
-    await api.setTags(`projects/${P}/zones/europe-west1-b`, 'web-1', { items: ['web', 'seg-a'], fingerprint: web.tags.fingerprint });
+    await api.setTags(`projects/${P}/zones/europe-west1-b`, 'web-1', {
+      items: ['web', 'seg-a'],
+      fingerprint: web.tags.fingerprint,
+    });
     const after = (await api.listInstances()).find((i) => i.name === 'web-1')!;
     expect(after.tags.items).toEqual(['web', 'seg-a']);
     expect(after.tags.fingerprint).not.toBe(web.tags.fingerprint);
-    expect(await outcome(api.setTags('europe-west1-b', 'web-1', { items: [], fingerprint: web.tags.fingerprint }))).toBe('412 conditionNotMet');
+    expect(
+      await outcome(api.setTags('europe-west1-b', 'web-1', { items: [], fingerprint: web.tags.fingerprint })),
+    ).toBe('412 conditionNotMet');
   });
 
   it.each([
@@ -174,7 +265,9 @@ describe('SandboxGcp setTags, labels, copies and faults', () => {
   ])('GIVEN setTags with %s WHEN sent THEN %s', async (_what, items, expected) => {
     const api = sandbox().api(P);
     const web = (await api.listInstances()).find((i) => i.name === 'web-1')!;
-    expect(await outcome(api.setTags('europe-west1-b', 'web-1', { items, fingerprint: web.tags.fingerprint }))).toBe(expected);
+    expect(await outcome(api.setTags('europe-west1-b', 'web-1', { items, fingerprint: web.tags.fingerprint }))).toBe(
+      expected,
+    );
   });
 
   it('GIVEN an unknown instance or no fingerprint WHEN setTags THEN 404 notFound / 400 invalid', async () => {
@@ -188,7 +281,10 @@ describe('SandboxGcp setTags, labels, copies and faults', () => {
     const before = (await gcp.api(P).listInstances()).find((i) => i.name === 'web-1')!;
     gcp.setLabels(P, 'europe-west1-b', 'web-1', { tier: null, segment: 'payments' });
     const after = (await gcp.api(P).listInstances()).find((i) => i.name === 'web-1')!;
-    expect([after.labels, after.labelFingerprint === before.labelFingerprint]).toEqual([{ segment: 'payments' }, false]);
+    expect([after.labels, after.labelFingerprint === before.labelFingerprint]).toEqual([
+      { segment: 'payments' },
+      false,
+    ]);
     expect(gcp.projects()).toEqual([P]);
     expect(() => gcp.api('other')).toThrow(/notFound/);
   });

@@ -17,20 +17,43 @@ const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
 const ctx: CompileContext = { deploymentId: 'prod' };
 
-const policyOf = (spec: string): Policy => parsePolicy(`apiVersion: segsync/v1
+const policyOf = (spec: string): Policy =>
+  parsePolicy(
+    `apiVersion: segsync/v1
 kind: SegmentationPolicy
 metadata: { name: t }
 spec:
-${spec}`, 't.yaml');
+${spec}`,
+    't.yaml',
+  );
 
 /** An AWS workload as adapters/aws/read.ts builds it: one ENI `eni-<name>` unless told otherwise. */
-function awsWorkload(name: string, vpc: string, ip: string, tags: Record<string, string>, o: { ipv6?: string; enis?: number } = {}): Workload {
+function awsWorkload(
+  name: string,
+  vpc: string,
+  ip: string,
+  tags: Record<string, string>,
+  o: { ipv6?: string; enis?: number } = {},
+): Workload {
   const network = `aws:${ACCOUNT}:${REGION}:${vpc}`;
   const addresses = [ip, ...(o.ipv6 ? [o.ipv6] : [])];
-  const attachments = Array.from({ length: o.enis ?? 1 }, (_, i) => ({ id: i === 0 ? `eni-${name}` : `eni-${name}-${i}`, network, addresses: i === 0 ? addresses : [] }));
+  const attachments = Array.from({ length: o.enis ?? 1 }, (_, i) => ({
+    id: i === 0 ? `eni-${name}` : `eni-${name}-${i}`,
+    network,
+    addresses: i === 0 ? addresses : [],
+  }));
   return {
-    id: `aws:${ACCOUNT}:${REGION}:i-${name}`, nativeId: `i-${name}`, cloud: 'aws', location: { cloud: 'aws', account: ACCOUNT, region: REGION },
-    network, labels: normalizeLabels('aws', tags).labels, addresses, publicAddresses: [], attachments, managed: true, labelProblems: [],
+    id: `aws:${ACCOUNT}:${REGION}:i-${name}`,
+    nativeId: `i-${name}`,
+    cloud: 'aws',
+    location: { cloud: 'aws', account: ACCOUNT, region: REGION },
+    network,
+    labels: normalizeLabels('aws', tags).labels,
+    addresses,
+    publicAddresses: [],
+    attachments,
+    managed: true,
+    labelProblems: [],
   };
 }
 
@@ -53,8 +76,10 @@ const web2 = awsWorkload('web2', 'vpc-a', '10.0.1.11', { tier: 'web' });
 const app1 = awsWorkload('app1', 'vpc-a', '10.0.2.10', { tier: 'app' });
 const db1 = awsWorkload('db1', 'vpc-b', '10.1.3.10', { tier: 'db' });
 
-const compile = (workloads: Workload[], policy = shop, c: CompileContext = ctx) => compileAws(computeReach(policy, workloads), c);
-const groupOf = (d: AwsDesired, eni: string): AwsDesiredGroup => d.groups.find((g) => g.name === d.memberships.find((m) => m.interfaceId === eni)!.groups[0])!;
+const compile = (workloads: Workload[], policy = shop, c: CompileContext = ctx) =>
+  compileAws(computeReach(policy, workloads), c);
+const groupOf = (d: AwsDesired, eni: string): AwsDesiredGroup =>
+  d.groups.find((g) => g.name === d.memberships.find((m) => m.interfaceId === eni)!.groups[0])!;
 const strip = (units: AwsRuleUnit[]) => units.map((u) => ({ ...u, peer: { ...u.peer } }));
 
 describe('compileAws: what the groups say', () => {
@@ -63,7 +88,7 @@ describe('compileAws: what the groups say', () => {
   const app = groupOf(desired, 'eni-app1');
   const db = groupOf(desired, 'eni-db1');
 
-  it('GIVEN web → app in one VPC WHEN compiled THEN app admits tcp 8080 and ICMP from web\'s identity group, and web may send them to app\'s', () => {
+  it("GIVEN web → app in one VPC WHEN compiled THEN app admits tcp 8080 and ICMP from web's identity group, and web may send them to app's", () => {
     expect(strip(app.ingress)).toEqual([
       { protocol: 'icmp', fromPort: -1, toPort: -1, peer: { kind: 'group', name: web.name } },
       { protocol: 'tcp', fromPort: 8080, toPort: 8080, peer: { kind: 'group', name: web.name } },
@@ -76,28 +101,48 @@ describe('compileAws: what the groups say', () => {
 
   it('GIVEN app → db across VPCs WHEN compiled THEN each side names the other through a prefix list of its members, sized to a power of two', () => {
     const dbIn = db.ingress[0]!;
-    expect(db.ingress).toEqual([{ protocol: 'tcp', fromPort: 5432, toPort: 5432, peer: { kind: 'prefix-list', name: expect.stringMatching(/^segsync-prod-app-.*-v4-vpc-b$/) } }]);
+    expect(db.ingress).toEqual([
+      {
+        protocol: 'tcp',
+        fromPort: 5432,
+        toPort: 5432,
+        peer: { kind: 'prefix-list', name: expect.stringMatching(/^segsync-prod-app-.*-v4-vpc-b$/) },
+      },
+    ]);
     const pl = desired.prefixLists.find((p) => dbIn.peer.kind === 'prefix-list' && p.name === dbIn.peer.name)!;
-    expect(pl).toMatchObject({ family: 'ipv4', entries: ['10.0.2.10/32'], maxEntries: 4, vpcId: 'vpc-b', scope: `${ACCOUNT}/${REGION}` });
+    expect(pl).toMatchObject({
+      family: 'ipv4',
+      entries: ['10.0.2.10/32'],
+      maxEntries: 4,
+      vpcId: 'vpc-b',
+      scope: `${ACCOUNT}/${REGION}`,
+    });
     expect(app.egress.map((u) => u.peer.kind)).toContain('prefix-list');
   });
 
   it('GIVEN an external WHEN compiled THEN it is inline CIDRs (a stable set needs no prefix list)', () => {
-    expect(web.ingress).toEqual([{ protocol: 'tcp', fromPort: 22, toPort: 22, peer: { kind: 'cidr', cidr: '192.168.10.0/24' } }]);
+    expect(web.ingress).toEqual([
+      { protocol: 'tcp', fromPort: 22, toPort: 22, peer: { kind: 'cidr', cidr: '192.168.10.0/24' } },
+    ]);
   });
 
-  it('GIVEN every member WHEN compiled THEN each ENI carries exactly its class\'s identity group, and groups are owned and placed', () => {
+  it("GIVEN every member WHEN compiled THEN each ENI carries exactly its class's identity group, and groups are owned and placed", () => {
     expect(desired.memberships.map((m) => [m.interfaceId, m.groups])).toEqual([
-      ['eni-app1', [app.name]], ['eni-web1', [web.name]], ['eni-web2', [web.name]], ['eni-db1', [db.name]],
+      ['eni-app1', [app.name]],
+      ['eni-web1', [web.name]],
+      ['eni-web2', [web.name]],
+      ['eni-db1', [db.name]],
     ]);
     expect(web.tags).toEqual([
-      { Key: 'segsync:owner', Value: 'prod' }, { Key: 'segsync:class', Value: web.classId }, { Key: 'segsync:location', Value: `${ACCOUNT}/${REGION}` },
+      { Key: 'segsync:owner', Value: 'prod' },
+      { Key: 'segsync:class', Value: web.classId },
+      { Key: 'segsync:location', Value: `${ACCOUNT}/${REGION}` },
     ]);
     expect(web.name).toBe(`segsync-prod-web-${web.classId}`);
     expect(findings).toEqual([]);
   });
 
-  it('GIVEN db has no egress rule WHEN compiled THEN its group has no egress at all (default egress is the create step\'s to revoke)', () => {
+  it("GIVEN db has no egress rule WHEN compiled THEN its group has no egress at all (default egress is the create step's to revoke)", () => {
     expect(db.egress).toEqual([]);
   });
 });
@@ -119,7 +164,12 @@ describe('compileAws: IPv6 and protocols', () => {
 `);
     const { desired, findings } = compile([web1], p);
     const ingress = groupOf(desired, 'eni-web1').ingress;
-    expect(ingress.map((u) => [u.protocol, u.fromPort, u.toPort])).toEqual([['icmp', -1, -1], ['tcp', 0, 21], ['tcp', 23, 65535], ['udp', 0, 65535]]);
+    expect(ingress.map((u) => [u.protocol, u.fromPort, u.toPort])).toEqual([
+      ['icmp', -1, -1],
+      ['tcp', 0, 21],
+      ['tcp', 23, 65535],
+      ['udp', 0, 65535],
+    ]);
     expect(findings.map((f) => [f.code, f.severity])).toEqual([['other-protocols-narrowed', 'warning']]);
   });
 
@@ -127,7 +177,9 @@ describe('compileAws: IPv6 and protocols', () => {
     const p = policyOf(`  segments: [{ name: web, selector: "tier == 'web'" }]
   rules: [{ name: all, from: { cidrs: [10.9.0.0/16] }, to: web, ports: [any] }]
 `);
-    expect(groupOf(compile([web1], p).desired, 'eni-web1').ingress).toEqual([{ protocol: '-1', peer: { kind: 'cidr', cidr: '10.9.0.0/16' } }]);
+    expect(groupOf(compile([web1], p).desired, 'eni-web1').ingress).toEqual([
+      { protocol: '-1', peer: { kind: 'cidr', cidr: '10.9.0.0/16' } },
+    ]);
   });
 });
 
@@ -149,7 +201,10 @@ describe('compileAws: budgets', () => {
 `);
 
   it('GIVEN more rules than one group holds WHEN the budget is 2 THEN the overflow goes to rule holders -2, -3 attached to the same ENIs', () => {
-    const { desired } = compile([web1], many, { deploymentId: 'prod', limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2 } } });
+    const { desired } = compile([web1], many, {
+      deploymentId: 'prod',
+      limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2 } },
+    });
     const names = desired.memberships[0]!.groups;
     expect(names).toHaveLength(3);
     expect(names[1]).toBe(`${names[0]}-2`);
@@ -158,7 +213,11 @@ describe('compileAws: budgets', () => {
   });
 
   it('GIVEN the same WHEN an interface may hold only 2 groups THEN QuotaExceededError names the segment and the limit', () => {
-    const run = () => compile([web1], many, { deploymentId: 'prod', limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2, groupsPerInterface: 2 } } });
+    const run = () =>
+      compile([web1], many, {
+        deploymentId: 'prod',
+        limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2, groupsPerInterface: 2 } },
+      });
     expect(run).toThrow(QuotaExceededError);
     expect(run).toThrow(/segment "web" needs 3 security groups per network interface .* the limit is 2/);
   });
@@ -166,16 +225,32 @@ describe('compileAws: budgets', () => {
   const apps = [1, 3, 5].map((i) => awsWorkload(`app${i}`, 'vpc-a', `10.0.2.${i}`, { tier: 'app' }));
 
   it('GIVEN a prefix list heavier than the rule budget WHEN compiled THEN QuotaExceededError names the segment and the per-group rule limit', () => {
-    const run = () => compile([...apps, db1], shop, { deploymentId: 'prod', limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2, groupsPerInterface: 9 } } });
-    expect(run).toThrow(/segment "db" needs 4 rules per security group per direction per family on security group segsync-prod-db-.*, the limit is 2 \(a reference to prefix list/);
+    const run = () =>
+      compile([...apps, db1], shop, {
+        deploymentId: 'prod',
+        limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2, groupsPerInterface: 9 } },
+      });
+    expect(run).toThrow(
+      /segment "db" needs 4 rules per security group per direction per family on security group segsync-prod-db-.*, the limit is 2 \(a reference to prefix list/,
+    );
   });
 
   it('GIVEN more members elsewhere than a prefix list holds WHEN compiled THEN QuotaExceededError names "prefix list entries"', () => {
-    const run = () => compile([...apps, db1], shop, { deploymentId: 'prod', limits: { aws: { prefixListMaxEntries: 2 } } });
+    const run = () =>
+      compile([...apps, db1], shop, { deploymentId: 'prod', limits: { aws: { prefixListMaxEntries: 2 } } });
     expect(run).toThrow(/segment "app" needs 3 prefix list entries on prefix list segsync-prod-app-.*, the limit is 2/);
   });
 
-  it.each([[1, 4], [4, 4], [5, 8], [33, 60], [60, 60], [61, 64], [600, 1000], [1000, 1000]])(
+  it.each([
+    [1, 4],
+    [4, 4],
+    [5, 8],
+    [33, 60],
+    [60, 60],
+    [61, 64],
+    [600, 1000],
+    [1000, 1000],
+  ])(
     'GIVEN %i entries WHEN sizing a prefix list THEN MaxEntries is %i (power of two, capped by the rule budget while it fits, then by 1000)',
     (n, size) => expect(prefixListSize(n, DEFAULT_BUDGETS.aws)).toBe(size),
   );

@@ -17,22 +17,39 @@ const NET = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Net
 const vnetId = (vnet: string): string => `${NET}/virtualNetworks/${vnet}`;
 const ctx: CompileContext = { deploymentId: 'prod' };
 
-const policyOf = (spec: string) => parsePolicy(`apiVersion: segsync/v1
+const policyOf = (spec: string) =>
+  parsePolicy(
+    `apiVersion: segsync/v1
 kind: SegmentationPolicy
 metadata: { name: t }
 spec:
-${spec}`, 't.yaml');
+${spec}`,
+    't.yaml',
+  );
 
 /** An Azure workload as adapters/azure/read.ts builds it: one NIC, IPv4 (+ IPv6) configurations. */
-function azWorkload(name: string, ip: string, labels: Record<string, string>, o: { ipv6?: string; vnet?: string } = {}): Workload {
+function azWorkload(
+  name: string,
+  ip: string,
+  labels: Record<string, string>,
+  o: { ipv6?: string; vnet?: string } = {},
+): Workload {
   const network = `azure:${vnetId(o.vnet ?? 'vnet-a')}`;
   const nic = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Network/networkInterfaces/${name}-nic0`;
   const attachments = [{ id: `${nic}/ipConfigurations/ipconfig1`, network, addresses: [ip] }];
   if (o.ipv6) attachments.push({ id: `${nic}/ipConfigurations/ipconfig-v6`, network, addresses: [o.ipv6] });
   return {
-    id: `azure:/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${name}`, nativeId: name, cloud: 'azure',
-    location: { cloud: 'azure', account: SUB, region: 'westeurope' }, network, labels, addresses: [ip, ...(o.ipv6 ? [o.ipv6] : [])],
-    publicAddresses: [], attachments, managed: true, labelProblems: [],
+    id: `azure:/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${name}`,
+    nativeId: name,
+    cloud: 'azure',
+    location: { cloud: 'azure', account: SUB, region: 'westeurope' },
+    network,
+    labels,
+    addresses: [ip, ...(o.ipv6 ? [o.ipv6] : [])],
+    publicAddresses: [],
+    attachments,
+    managed: true,
+    labelProblems: [],
   };
 }
 
@@ -52,9 +69,11 @@ const web6 = azWorkload('web-6', '10.0.0.6', { tier: 'web' }, { ipv6: 'fd00::6' 
 const db1 = azWorkload('db-1', '10.0.1.4', { tier: 'db' });
 const dbFar = azWorkload('db-9', '10.9.0.4', { tier: 'db' }, { vnet: 'vnet-b' });
 
-const compile = (workloads: Workload[], policy = shop, c: CompileContext = ctx) => compileAzure(computeReach(policy, workloads), c);
+const compile = (workloads: Workload[], policy = shop, c: CompileContext = ctx) =>
+  compileAzure(computeReach(policy, workloads), c);
 const asgOf = (d: AzureDesired, vm: string): string => d.nics.find((n) => n.id.endsWith(`/${vm}-nic0`))!.asg;
-const allows = (d: AzureDesired): AzureDesiredRule[] => d.nsgs.flatMap((n) => n.rules).filter((r) => r.properties.access === 'Allow');
+const allows = (d: AzureDesired): AzureDesiredRule[] =>
+  d.nsgs.flatMap((n) => n.rules).filter((r) => r.properties.access === 'Allow');
 const semantic = (r: AzureDesiredRule) => {
   const { description: _d, ...rest } = r.properties;
   return rest;
@@ -78,33 +97,90 @@ describe('compileAzure: what the rules say', () => {
   });
 
   it('GIVEN web → db on tcp/5432, udp/5000-5010 and icmp WHEN compiled THEN db inbound names web by ASG, one rule per protocol', () => {
-    const inbound = allows(desired).filter((r) => r.properties.direction === 'Inbound' && r.properties.destinationApplicationSecurityGroups?.[0]?.id === db).map(semantic);
-    expect(inbound).toEqual(expect.arrayContaining([
-      { protocol: 'Tcp', access: 'Allow', direction: 'Inbound', sourcePortRange: '*', destinationPortRange: '5432', sourceApplicationSecurityGroups: [{ id: web }], destinationApplicationSecurityGroups: [{ id: db }] },
-      { protocol: 'Udp', access: 'Allow', direction: 'Inbound', sourcePortRange: '*', destinationPortRange: '5000-5010', sourceApplicationSecurityGroups: [{ id: web }], destinationApplicationSecurityGroups: [{ id: db }] },
-      { protocol: 'Icmp', access: 'Allow', direction: 'Inbound', sourcePortRange: '*', destinationPortRange: '*', sourceApplicationSecurityGroups: [{ id: web }], destinationApplicationSecurityGroups: [{ id: db }] },
-    ]));
+    const inbound = allows(desired)
+      .filter(
+        (r) =>
+          r.properties.direction === 'Inbound' && r.properties.destinationApplicationSecurityGroups?.[0]?.id === db,
+      )
+      .map(semantic);
+    expect(inbound).toEqual(
+      expect.arrayContaining([
+        {
+          protocol: 'Tcp',
+          access: 'Allow',
+          direction: 'Inbound',
+          sourcePortRange: '*',
+          destinationPortRange: '5432',
+          sourceApplicationSecurityGroups: [{ id: web }],
+          destinationApplicationSecurityGroups: [{ id: db }],
+        },
+        {
+          protocol: 'Udp',
+          access: 'Allow',
+          direction: 'Inbound',
+          sourcePortRange: '*',
+          destinationPortRange: '5000-5010',
+          sourceApplicationSecurityGroups: [{ id: web }],
+          destinationApplicationSecurityGroups: [{ id: db }],
+        },
+        {
+          protocol: 'Icmp',
+          access: 'Allow',
+          direction: 'Inbound',
+          sourcePortRange: '*',
+          destinationPortRange: '*',
+          sourceApplicationSecurityGroups: [{ id: web }],
+          destinationApplicationSecurityGroups: [{ id: db }],
+        },
+      ]),
+    );
     expect(inbound).toHaveLength(3);
   });
 
   it('GIVEN egress deny WHEN compiled THEN web outbound to db mirrors db inbound (own ASG → peer ASG)', () => {
-    const outbound = allows(desired).filter((r) => r.properties.direction === 'Outbound').map(semantic);
+    const outbound = allows(desired)
+      .filter((r) => r.properties.direction === 'Outbound')
+      .map(semantic);
     expect(outbound).toHaveLength(3);
-    expect(outbound.every((r) => r.sourceApplicationSecurityGroups?.[0]?.id === web && r.destinationApplicationSecurityGroups?.[0]?.id === db)).toBe(true);
+    expect(
+      outbound.every(
+        (r) =>
+          r.sourceApplicationSecurityGroups?.[0]?.id === web && r.destinationApplicationSecurityGroups?.[0]?.id === db,
+      ),
+    ).toBe(true);
   });
 
   it('GIVEN an external with IPv4 and IPv6 CIDRs WHEN compiled THEN each family gets its own rule (Azure rejects mixed families)', () => {
     const dual = compile([web6]).desired;
     const web = asgOf(dual, 'web-6');
     const fromOffice = allows(dual).filter((r) => r.properties.sourceAddressPrefixes !== undefined);
-    expect(fromOffice.map((r) => r.properties.sourceAddressPrefixes).sort()).toEqual([['192.168.10.0/24'], ['2001:db8:10::/48']]);
-    expect(fromOffice.every((r) => r.properties.destinationApplicationSecurityGroups?.[0]?.id === web && r.properties.destinationPortRange === '443')).toBe(true);
+    expect(fromOffice.map((r) => r.properties.sourceAddressPrefixes).sort()).toEqual([
+      ['192.168.10.0/24'],
+      ['2001:db8:10::/48'],
+    ]);
+    expect(
+      fromOffice.every(
+        (r) =>
+          r.properties.destinationApplicationSecurityGroups?.[0]?.id === web &&
+          r.properties.destinationPortRange === '443',
+      ),
+    ).toBe(true);
   });
 
   it('GIVEN any NSG WHEN compiled THEN it ends with a catch-all Deny per direction at priority 4096', () => {
     const denies = desired.nsgs[0]!.rules.filter((r) => r.properties.access === 'Deny');
-    expect(denies.map((r) => [r.properties.direction, r.fixedPriority, r.properties.protocol, r.properties.sourceAddressPrefix, r.properties.destinationAddressPrefix]))
-      .toEqual([['Inbound', 4096, '*', '*', '*'], ['Outbound', 4096, '*', '*', '*']]);
+    expect(
+      denies.map((r) => [
+        r.properties.direction,
+        r.fixedPriority,
+        r.properties.protocol,
+        r.properties.sourceAddressPrefix,
+        r.properties.destinationAddressPrefix,
+      ]),
+    ).toEqual([
+      ['Inbound', 4096, '*', '*', '*'],
+      ['Outbound', 4096, '*', '*', '*'],
+    ]);
     expect(allows(desired).every((r) => r.fixedPriority === undefined)).toBe(true);
   });
 
@@ -117,14 +193,20 @@ describe('compileAzure: what the rules say', () => {
   });
 
   it('GIVEN any object WHEN compiled THEN names fit Azure (≤ 80, word chars . - _, word char at both ends) and rule names are unique per NSG', () => {
-    const names = [...desired.asgs.map((a) => a.name), ...desired.nsgs.map((n) => n.name), ...desired.nsgs.flatMap((n) => n.rules.map((r) => r.name))];
+    const names = [
+      ...desired.asgs.map((a) => a.name),
+      ...desired.nsgs.map((n) => n.name),
+      ...desired.nsgs.flatMap((n) => n.rules.map((r) => r.name)),
+    ];
     for (const n of names) expect(n).toMatch(/^\w(?:[\w.-]{0,78}\w)?$/);
     for (const n of desired.nsgs) expect(new Set(n.rules.map((r) => r.name.toLowerCase())).size).toBe(n.rules.length);
   });
 
   it('GIVEN equal rule content WHEN named THEN the name depends on the content only (semantic hash)', () => {
     const again = compile([web1, web2, db1], shop, { deploymentId: 'prod' }).desired;
-    expect(allows(again).map((r) => [r.name, ruleKey(r.properties)])).toEqual(allows(desired).map((r) => [r.name, ruleKey(r.properties)]));
+    expect(allows(again).map((r) => [r.name, ruleKey(r.properties)])).toEqual(
+      allows(desired).map((r) => [r.name, ruleKey(r.properties)]),
+    );
   });
 });
 
@@ -132,8 +214,15 @@ describe('compileAzure: networks', () => {
   it('GIVEN db in another VNet WHEN compiled THEN web reaches it by its exact address, never by ASG (ASGs stop at the VNet)', () => {
     const { desired } = compile([web1, dbFar]);
     const out = allows(desired).filter((r) => r.properties.direction === 'Outbound');
-    expect(out.map((r) => r.properties.destinationAddressPrefixes)).toEqual([['10.9.0.4/32'], ['10.9.0.4/32'], ['10.9.0.4/32']]);
-    expect(desired.nsgs.map((n) => n.network).sort()).toEqual([`azure:${vnetId('vnet-a')}`, `azure:${vnetId('vnet-b')}`]);
+    expect(out.map((r) => r.properties.destinationAddressPrefixes)).toEqual([
+      ['10.9.0.4/32'],
+      ['10.9.0.4/32'],
+      ['10.9.0.4/32'],
+    ]);
+    expect(desired.nsgs.map((n) => n.network).sort()).toEqual([
+      `azure:${vnetId('vnet-a')}`,
+      `azure:${vnetId('vnet-b')}`,
+    ]);
     const asgVnets = new Set(desired.asgs.map((a) => a.network));
     expect(asgVnets.size).toBe(2);
   });
@@ -155,7 +244,11 @@ describe('compileAzure: networks', () => {
 describe('compileAzure: determinism', () => {
   it('GIVEN the same workloads in any order WHEN compiled THEN the output is byte-identical JSON', () => {
     const base = JSON.stringify(compile([web1, web2, db1, dbFar]));
-    for (const order of [[dbFar, db1, web2, web1], [web2, dbFar, web1, db1], [db1, web1, dbFar, web2]]) {
+    for (const order of [
+      [dbFar, db1, web2, web1],
+      [web2, dbFar, web1, db1],
+      [db1, web1, dbFar, web2],
+    ]) {
       expect(JSON.stringify(compile(order))).toBe(base);
     }
   });
@@ -171,13 +264,17 @@ describe('compileAzure: budgets', () => {
     - { name: a-b, from: a, to: b, ports: [tcp/1, tcp/3, udp/5] }
     - { name: b-c, from: b, to: c, ports: [tcp/7] }
 `);
-  const abc = [azWorkload('a-1', '10.0.0.1', { tier: 'a' }), azWorkload('b-1', '10.0.0.2', { tier: 'b' }), azWorkload('c-1', '10.0.0.3', { tier: 'c' })];
+  const abc = [
+    azWorkload('a-1', '10.0.0.1', { tier: 'a' }),
+    azWorkload('b-1', '10.0.0.2', { tier: 'b' }),
+    azWorkload('c-1', '10.0.0.3', { tier: 'c' }),
+  ];
 
   it('GIVEN the default budgets WHEN compiled THEN one NSG serves all classes', () => {
     expect(compile(abc, many).desired.nsgs).toHaveLength(1);
   });
 
-  it('GIVEN a small rules-per-NSG budget WHEN compiled THEN classes are split deterministically into several NSGs, each with its own denies, and each NIC gets its class\'s NSG', () => {
+  it("GIVEN a small rules-per-NSG budget WHEN compiled THEN classes are split deterministically into several NSGs, each with its own denies, and each NIC gets its class's NSG", () => {
     const { desired } = compile(abc, many, { deploymentId: 'prod', limits: { azure: { rulesPerNsg: 12 } } });
     expect(desired.nsgs.length).toBeGreaterThan(1);
     for (const nsg of desired.nsgs) {
@@ -186,7 +283,10 @@ describe('compileAzure: budgets', () => {
       const own = new Set(desired.asgs.filter((a) => nsg.classIds.includes(a.classId)).map((a) => a.id));
       // Every allow in a bucket protects a class of that bucket.
       for (const r of nsg.rules.filter((x) => x.properties.access === 'Allow')) {
-        const target = r.properties.direction === 'Inbound' ? r.properties.destinationApplicationSecurityGroups : r.properties.sourceApplicationSecurityGroups;
+        const target =
+          r.properties.direction === 'Inbound'
+            ? r.properties.destinationApplicationSecurityGroups
+            : r.properties.sourceApplicationSecurityGroups;
         expect(own.has(target![0]!.id)).toBe(true);
       }
     }
@@ -213,13 +313,16 @@ describe('compileAzure: budgets', () => {
   rules:
     - { name: some, from: { cidrs: [10.1.0.1/32, 10.1.0.3/32, 10.1.0.5/32, 10.1.0.7/32] }, to: a, ports: [tcp/22] }
 `);
-    expect(() => compile([abc[0]!], wide, { deploymentId: 'prod', limits: { azure: { prefixesPerNsgSide: 4 } } }))
-      .toThrow(/segment "a" needs 6 source address prefixes per NSG .* limit is 4/);
+    expect(() =>
+      compile([abc[0]!], wide, { deploymentId: 'prod', limits: { azure: { prefixesPerNsgSide: 4 } } }),
+    ).toThrow(/segment "a" needs 6 source address prefixes per NSG .* limit is 4/);
   });
 
   it('GIVEN any budget WHEN compiled THEN the owner tag is the deployment id', () => {
     const { desired } = compile(abc, many, { deploymentId: 'dev' });
-    expect(desired.asgs.every((a) => a.tags[AZURE_OWNER_TAG] === 'dev' && a.name.startsWith('segsync-dev-'))).toBe(true);
+    expect(desired.asgs.every((a) => a.tags[AZURE_OWNER_TAG] === 'dev' && a.name.startsWith('segsync-dev-'))).toBe(
+      true,
+    );
   });
 });
 
@@ -233,12 +336,26 @@ describe('compileAzure: what NSGs cannot say', () => {
     - { name: a-b, from: a, to: b, ports: [any] }
     - { name: no-ssh, from: a, to: b, ports: [tcp/22], action: deny }
 `);
-    const { desired, findings } = compile([azWorkload('a-1', '10.0.0.1', { tier: 'a' }), azWorkload('b-1', '10.0.0.2', { tier: 'b' })], p);
+    const { desired, findings } = compile(
+      [azWorkload('a-1', '10.0.0.1', { tier: 'a' }), azWorkload('b-1', '10.0.0.2', { tier: 'b' })],
+      p,
+    );
     const b = asgOf(desired, 'b-1');
-    const intoB = allows(desired).filter((r) => r.properties.direction === 'Inbound' && r.properties.destinationApplicationSecurityGroups?.[0]?.id === b);
-    expect(intoB.map((r) => [r.properties.protocol, r.properties.destinationPortRanges ?? r.properties.destinationPortRange])).toEqual(expect.arrayContaining([
-      ['Tcp', ['0-21', '23-65535']], ['Udp', '*'], ['Icmp', '*'],
-    ]));
+    const intoB = allows(desired).filter(
+      (r) => r.properties.direction === 'Inbound' && r.properties.destinationApplicationSecurityGroups?.[0]?.id === b,
+    );
+    expect(
+      intoB.map((r) => [
+        r.properties.protocol,
+        r.properties.destinationPortRanges ?? r.properties.destinationPortRange,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['Tcp', ['0-21', '23-65535']],
+        ['Udp', '*'],
+        ['Icmp', '*'],
+      ]),
+    );
     expect(intoB.some((r) => r.properties.protocol === '*')).toBe(false);
     expect(findings.map((f) => f.code)).toContain('other-protocols-narrowed');
   });

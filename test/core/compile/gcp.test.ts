@@ -15,20 +15,38 @@ const P = 'shop';
 const NET = `gcp:projects/${P}/global/networks/vpc`;
 const ctx: CompileContext = { deploymentId: 'prod' };
 
-const policyOf = (spec: string) => parsePolicy(`apiVersion: segsync/v1
+const policyOf = (spec: string) =>
+  parsePolicy(
+    `apiVersion: segsync/v1
 kind: SegmentationPolicy
 metadata: { name: t }
 spec:
-${spec}`, 't.yaml');
+${spec}`,
+    't.yaml',
+  );
 
 /** A GCP workload as adapters/gcp/read.ts builds it (nic0 first). */
-function gcpWorkload(name: string, ip: string, labels: Record<string, string>, o: { ipv6?: string; network?: string; zone?: string } = {}): Workload {
+function gcpWorkload(
+  name: string,
+  ip: string,
+  labels: Record<string, string>,
+  o: { ipv6?: string; network?: string; zone?: string } = {},
+): Workload {
   const zone = o.zone ?? 'europe-west1-b';
   const network = o.network ?? NET;
   const addresses = [ip, ...(o.ipv6 ? [o.ipv6] : [])];
   return {
-    id: `gcp:${P}:${zone}:${name}`, nativeId: name, cloud: 'gcp', location: { cloud: 'gcp', account: P, region: 'europe-west1' },
-    network, labels, addresses, publicAddresses: [], attachments: [{ id: `gcp:${P}/${zone}/${name}/nic0`, network, addresses }], managed: true, labelProblems: [],
+    id: `gcp:${P}:${zone}:${name}`,
+    nativeId: name,
+    cloud: 'gcp',
+    location: { cloud: 'gcp', account: P, region: 'europe-west1' },
+    network,
+    labels,
+    addresses,
+    publicAddresses: [],
+    attachments: [{ id: `gcp:${P}/${zone}/${name}/nic0`, network, addresses }],
+    managed: true,
+    labelProblems: [],
   };
 }
 
@@ -42,7 +60,8 @@ const shop = policyOf(`  defaults: { egress: deny, unlabeled: quarantine }
 const web1 = gcpWorkload('web-1', '10.0.0.4', { tier: 'web' }, { ipv6: 'fd00::4' });
 const app1 = gcpWorkload('app-1', '10.0.0.10', { tier: 'app' }, { ipv6: 'fd00::10' });
 
-const compile = (workloads: Workload[], policy = shop, c: CompileContext = ctx) => compileGcp(computeReach(policy, workloads), c);
+const compile = (workloads: Workload[], policy = shop, c: CompileContext = ctx) =>
+  compileGcp(computeReach(policy, workloads), c);
 const rules = (d: GcpDesired): GcpFirewall[] => d.firewalls.map((f) => f.firewall);
 const tagOf = (d: GcpDesired, instance: string) => d.memberships.find((m) => m.instance === instance)!.tags[0]!;
 const strip = ({ name: _n, description: _d, ...rest }: GcpFirewall) => rest;
@@ -53,33 +72,101 @@ describe('compileGcp: what the rules say', () => {
   const app = tagOf(desired, 'app-1');
   const network = `projects/${P}/global/networks/vpc`;
 
-  it('GIVEN web → app in one network WHEN compiled THEN app\'s IPv4 ingress names web by its network tag', () => {
-    expect(rules(desired).filter((f) => f.direction === 'INGRESS' && f.allowed).map(strip)).toContainEqual({
-      network, priority: 100, direction: 'INGRESS', allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: 'icmp' }], sourceTags: [web], targetTags: [app],
+  it("GIVEN web → app in one network WHEN compiled THEN app's IPv4 ingress names web by its network tag", () => {
+    expect(
+      rules(desired)
+        .filter((f) => f.direction === 'INGRESS' && f.allowed)
+        .map(strip),
+    ).toContainEqual({
+      network,
+      priority: 100,
+      direction: 'INGRESS',
+      allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: 'icmp' }],
+      sourceTags: [web],
+      targetTags: [app],
     });
   });
 
   it('GIVEN the same WHEN compiled THEN IPv6 is a separate rule by member address with ICMPv6 as protocol 58', () => {
-    expect(rules(desired).filter((f) => f.direction === 'INGRESS' && f.allowed).map(strip)).toContainEqual({
-      network, priority: 100, direction: 'INGRESS', allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: '58' }], sourceRanges: ['fd00::4/128'], targetTags: [app],
+    expect(
+      rules(desired)
+        .filter((f) => f.direction === 'INGRESS' && f.allowed)
+        .map(strip),
+    ).toContainEqual({
+      network,
+      priority: 100,
+      direction: 'INGRESS',
+      allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: '58' }],
+      sourceRanges: ['fd00::4/128'],
+      targetTags: [app],
     });
   });
 
-  it('GIVEN the same WHEN compiled THEN web\'s egress lists app\'s members by address (GCP egress has no destination tags)', () => {
-    const egress = rules(desired).filter((f) => f.direction === 'EGRESS' && f.allowed).map(strip);
+  it("GIVEN the same WHEN compiled THEN web's egress lists app's members by address (GCP egress has no destination tags)", () => {
+    const egress = rules(desired)
+      .filter((f) => f.direction === 'EGRESS' && f.allowed)
+      .map(strip);
     expect(egress).toEqual([
-      { network, priority: 100, direction: 'EGRESS', allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: 'icmp' }], destinationRanges: ['10.0.0.10/32'], targetTags: [web] },
-      { network, priority: 100, direction: 'EGRESS', allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: '58' }], destinationRanges: ['fd00::10/128'], targetTags: [web] },
+      {
+        network,
+        priority: 100,
+        direction: 'EGRESS',
+        allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: 'icmp' }],
+        destinationRanges: ['10.0.0.10/32'],
+        targetTags: [web],
+      },
+      {
+        network,
+        priority: 100,
+        direction: 'EGRESS',
+        allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: '58' }],
+        destinationRanges: ['fd00::10/128'],
+        targetTags: [web],
+      },
     ]);
   });
 
   it('GIVEN the same WHEN compiled THEN four catch-all denies at 101 cover both tags, IPv4 and IPv6 never mixed', () => {
-    expect(rules(desired).filter((f) => f.denied).map(strip)).toEqual(expect.arrayContaining([
-      { network, priority: 101, direction: 'INGRESS', denied: [{ IPProtocol: 'all' }], sourceRanges: ['0.0.0.0/0'], targetTags: [app, web] },
-      { network, priority: 101, direction: 'INGRESS', denied: [{ IPProtocol: 'all' }], sourceRanges: ['::/0'], targetTags: [app, web] },
-      { network, priority: 101, direction: 'EGRESS', denied: [{ IPProtocol: 'all' }], destinationRanges: ['0.0.0.0/0'], targetTags: [app, web] },
-      { network, priority: 101, direction: 'EGRESS', denied: [{ IPProtocol: 'all' }], destinationRanges: ['::/0'], targetTags: [app, web] },
-    ]));
+    expect(
+      rules(desired)
+        .filter((f) => f.denied)
+        .map(strip),
+    ).toEqual(
+      expect.arrayContaining([
+        {
+          network,
+          priority: 101,
+          direction: 'INGRESS',
+          denied: [{ IPProtocol: 'all' }],
+          sourceRanges: ['0.0.0.0/0'],
+          targetTags: [app, web],
+        },
+        {
+          network,
+          priority: 101,
+          direction: 'INGRESS',
+          denied: [{ IPProtocol: 'all' }],
+          sourceRanges: ['::/0'],
+          targetTags: [app, web],
+        },
+        {
+          network,
+          priority: 101,
+          direction: 'EGRESS',
+          denied: [{ IPProtocol: 'all' }],
+          destinationRanges: ['0.0.0.0/0'],
+          targetTags: [app, web],
+        },
+        {
+          network,
+          priority: 101,
+          direction: 'EGRESS',
+          denied: [{ IPProtocol: 'all' }],
+          destinationRanges: ['::/0'],
+          targetTags: [app, web],
+        },
+      ]),
+    );
     expect(rules(desired).filter((f) => f.denied)).toHaveLength(4);
     expect(findings).toEqual([]);
   });
@@ -125,7 +212,8 @@ describe('compileGcp: names and ownership', () => {
 
 describe('compileGcp: determinism', () => {
   const estate = [
-    web1, app1,
+    web1,
+    app1,
     gcpWorkload('web-2', '10.0.0.5', { tier: 'web' }, { ipv6: 'fd00::5' }),
     gcpWorkload('app-2', '10.1.0.10', { tier: 'app' }, { network: `gcp:projects/${P}/global/networks/other` }),
     gcpWorkload('stray', '10.0.0.99', { team: 'x' }),
@@ -134,7 +222,8 @@ describe('compileGcp: determinism', () => {
   it('GIVEN the same workloads in any order WHEN compiled THEN the JSON is byte-identical', () => {
     const json = (ws: Workload[]) => JSON.stringify(compile(ws));
     const reference = json(estate);
-    for (let r = 1; r < estate.length; r++) expect(json([...estate.slice(r), ...estate.slice(0, r)].reverse())).toBe(reference);
+    for (let r = 1; r < estate.length; r++)
+      expect(json([...estate.slice(r), ...estate.slice(0, r)].reverse())).toBe(reference);
   });
 
   it('GIVEN a quarantined workload WHEN compiled THEN its class has only the catch-all denies', () => {
@@ -146,7 +235,15 @@ describe('compileGcp: determinism', () => {
   });
 
   it('GIVEN workloads of other clouds WHEN compiled THEN GCP ignores them', () => {
-    const aws: Workload = { ...web1, id: 'aws:1:eu-west-1:i-1', cloud: 'aws', network: 'aws:1:eu-west-1:vpc-1', location: { cloud: 'aws', account: '1', region: 'eu-west-1' }, attachments: [{ id: 'eni-1', network: 'aws:1:eu-west-1:vpc-1', addresses: ['10.9.0.4'] }], addresses: ['10.9.0.4'] };
+    const aws: Workload = {
+      ...web1,
+      id: 'aws:1:eu-west-1:i-1',
+      cloud: 'aws',
+      network: 'aws:1:eu-west-1:vpc-1',
+      location: { cloud: 'aws', account: '1', region: 'eu-west-1' },
+      attachments: [{ id: 'eni-1', network: 'aws:1:eu-west-1:vpc-1', addresses: ['10.9.0.4'] }],
+      addresses: ['10.9.0.4'],
+    };
     expect(compile([aws]).desired).toEqual({ deploymentId: 'prod', networks: [], firewalls: [], memberships: [] });
   });
 });
@@ -162,17 +259,40 @@ describe('compileGcp: budgets', () => {
     - { name: to-db, from: { selector: "has(tier)" }, to: db, ports: [tcp/5432] }
     - { name: partners, from: { external: partners }, to: db, ports: [tcp/5432] }
 `);
-  const ws = [gcpWorkload('web-1', '10.0.0.4', { tier: 'web' }), gcpWorkload('app-1', '10.0.0.10', { tier: 'app' }), gcpWorkload('db-1', '10.0.0.20', { tier: 'db' })];
-  const dbIngress = (d: GcpDesired) => rules(d).filter((f) => f.direction === 'INGRESS' && f.allowed && f.targetTags?.includes(tagOf(d, 'db-1')));
+  const ws = [
+    gcpWorkload('web-1', '10.0.0.4', { tier: 'web' }),
+    gcpWorkload('app-1', '10.0.0.10', { tier: 'app' }),
+    gcpWorkload('db-1', '10.0.0.20', { tier: 'db' }),
+  ];
+  const dbIngress = (d: GcpDesired) =>
+    rules(d).filter((f) => f.direction === 'INGRESS' && f.allowed && f.targetTags?.includes(tagOf(d, 'db-1')));
 
-  it('GIVEN defaults WHEN compiled THEN one tag rule and one range rule hold db\'s ingress', () => {
+  it("GIVEN defaults WHEN compiled THEN one tag rule and one range rule hold db's ingress", () => {
     const d = compile(ws, many).desired;
-    expect(dbIngress(d).map((f) => [f.sourceTags?.length ?? 0, f.sourceRanges?.length ?? 0])).toEqual(expect.arrayContaining([[3, 0], [0, 3]]));
+    expect(dbIngress(d).map((f) => [f.sourceTags?.length ?? 0, f.sourceRanges?.length ?? 0])).toEqual(
+      expect.arrayContaining([
+        [3, 0],
+        [0, 3],
+      ]),
+    );
   });
 
   it('GIVEN smaller per-rule budgets WHEN compiled THEN rules are chunked, never dropped', () => {
-    const d = compile(ws, many, { deploymentId: 'prod', limits: { gcp: { sourceTagsPerRule: 2, rangesPerRule: 1, targetTagsPerRule: 1 } } }).desired;
-    expect(dbIngress(d).map((f) => [f.sourceTags?.length ?? 0, f.sourceRanges?.length ?? 0]).sort()).toEqual([[0, 1], [0, 1], [0, 1], [1, 0], [2, 0]]);
+    const d = compile(ws, many, {
+      deploymentId: 'prod',
+      limits: { gcp: { sourceTagsPerRule: 2, rangesPerRule: 1, targetTagsPerRule: 1 } },
+    }).desired;
+    expect(
+      dbIngress(d)
+        .map((f) => [f.sourceTags?.length ?? 0, f.sourceRanges?.length ?? 0])
+        .sort(),
+    ).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [1, 0],
+      [2, 0],
+    ]);
     expect(rules(d).filter((f) => f.denied)).toHaveLength(12);
     expect(rules(d).every((f) => (f.targetTags ?? []).length === 1)).toBe(true);
   });
@@ -186,12 +306,19 @@ describe('compileGcp: budgets', () => {
       }
     })();
     expect(error).toBeInstanceOf(QuotaExceededError);
-    expect((error as QuotaExceededError).detail).toMatchObject({ cloud: 'gcp', limit: 'network tags per instance', allowed: 0, needed: 1 });
+    expect((error as QuotaExceededError).detail).toMatchObject({
+      cloud: 'gcp',
+      limit: 'network tags per instance',
+      allowed: 0,
+      needed: 1,
+    });
     expect(['web', 'app', 'db']).toContain((error as QuotaExceededError).detail.segment);
   });
 
   it('GIVEN a per-rule budget below 1 WHEN compiled THEN it is refused as a configuration error', () => {
-    expect(() => compile(ws, many, { deploymentId: 'prod', limits: { gcp: { rangesPerRule: 0 } } })).toThrow(CompileError);
+    expect(() => compile(ws, many, { deploymentId: 'prod', limits: { gcp: { rangesPerRule: 0 } } })).toThrow(
+      CompileError,
+    );
   });
 });
 
@@ -203,9 +330,16 @@ describe('compileGcp: what GCP cannot say', () => {
     - { name: all, from: web, to: app, ports: [any] }
     - { name: no-ssh, action: deny, from: web, to: app, ports: [tcp/22] }
 `);
-    const { desired, findings } = compile([gcpWorkload('web-1', '10.0.0.4', { tier: 'web' }), gcpWorkload('app-1', '10.0.0.10', { tier: 'app' })], p);
+    const { desired, findings } = compile(
+      [gcpWorkload('web-1', '10.0.0.4', { tier: 'web' }), gcpWorkload('app-1', '10.0.0.10', { tier: 'app' })],
+      p,
+    );
     const fromWeb = rules(desired).find((f) => f.direction === 'INGRESS' && f.sourceTags?.length);
-    expect(fromWeb?.allowed).toEqual([{ IPProtocol: 'tcp', ports: ['0-21', '23-65535'] }, { IPProtocol: 'udp' }, { IPProtocol: 'icmp' }]);
+    expect(fromWeb?.allowed).toEqual([
+      { IPProtocol: 'tcp', ports: ['0-21', '23-65535'] },
+      { IPProtocol: 'udp' },
+      { IPProtocol: 'icmp' },
+    ]);
     expect(findings.map((f) => f.code)).toContain('other-protocols-narrowed');
   });
 });

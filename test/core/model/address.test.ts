@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AddressSet, cidrContains, cidrRange, familyBits, formatAddress, formatCidr, parseAddress, parseCidr, splitByFamily,
-  type Cidr, type Family,
+  AddressSet,
+  cidrContains,
+  cidrRange,
+  familyBits,
+  formatAddress,
+  formatCidr,
+  parseAddress,
+  parseCidr,
+  splitByFamily,
+  type Cidr,
+  type Family,
 } from '../../../core/model/address.ts';
 
 function net(text: string): Cidr {
@@ -70,14 +79,29 @@ describe('parseAddress', () => {
     });
     expect(parseAddress('09.1.1.1')).toMatchObject({ ok: false, hint: 'did you mean "9.1.1.1"?' });
     expect(parseAddress('1.2.3.00')).toMatchObject({ ok: false, hint: 'did you mean "1.2.3.0"?' });
-    expect(parseAddress('::ffff:1.02.3.4')).toMatchObject({ ok: false, message: expect.stringMatching(/leading zero/) });
+    expect(parseAddress('::ffff:1.02.3.4')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/leading zero/),
+    });
   });
 
   it('rejects zone ids, brackets, address:port and whitespace with hints', () => {
-    expect(parseAddress('fe80::1%eth0')).toMatchObject({ ok: false, message: expect.stringMatching(/zone id/), hint: 'did you mean "fe80::1"?' });
+    expect(parseAddress('fe80::1%eth0')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/zone id/),
+      hint: 'did you mean "fe80::1"?',
+    });
     expect(parseAddress('[2001:db8::1]')).toMatchObject({ ok: false, hint: 'did you mean "2001:db8::1"?' });
-    expect(parseAddress('10.0.0.1:443')).toMatchObject({ ok: false, message: expect.stringMatching(/address:port/), hint: 'did you mean "10.0.0.1"?' });
-    expect(parseAddress(' 10.0.0.1')).toMatchObject({ ok: false, message: expect.stringMatching(/whitespace/), hint: 'did you mean "10.0.0.1"?' });
+    expect(parseAddress('10.0.0.1:443')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/address:port/),
+      hint: 'did you mean "10.0.0.1"?',
+    });
+    expect(parseAddress(' 10.0.0.1')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/whitespace/),
+      hint: 'did you mean "10.0.0.1"?',
+    });
   });
 });
 
@@ -85,7 +109,10 @@ describe('parseCidr', () => {
   it('parses networks and bare addresses', () => {
     expect(parseCidr('10.0.0.0/8')).toEqual({ ok: true, value: { family: 'ipv4', base: 0x0a000000n, prefix: 8 } });
     expect(parseCidr('10.1.2.3')).toEqual({ ok: true, value: { family: 'ipv4', base: 0x0a010203n, prefix: 32 } });
-    expect(parseCidr('2001:db8::1')).toEqual({ ok: true, value: { family: 'ipv6', base: 0x20010db8000000000000000000000001n, prefix: 128 } });
+    expect(parseCidr('2001:db8::1')).toEqual({
+      ok: true,
+      value: { family: 'ipv6', base: 0x20010db8000000000000000000000001n, prefix: 128 },
+    });
     expect(parseCidr('0.0.0.0/0')).toEqual({ ok: true, value: { family: 'ipv4', base: 0n, prefix: 0 } });
     expect(parseCidr('::/0')).toEqual({ ok: true, value: { family: 'ipv6', base: 0n, prefix: 0 } });
     expect(parseCidr('10.0.0.1/32')).toMatchObject({ ok: true, value: { prefix: 32 } });
@@ -93,26 +120,42 @@ describe('parseCidr', () => {
   });
 
   it('rejects host bits with the network as a hint', () => {
-    expect(parseCidr('10.0.1.0/16')).toEqual({ ok: false, message: expect.stringMatching(/host bits/), hint: 'did you mean "10.0.0.0/16"?' });
+    expect(parseCidr('10.0.1.0/16')).toEqual({
+      ok: false,
+      message: expect.stringMatching(/host bits/),
+      hint: 'did you mean "10.0.0.0/16"?',
+    });
     expect(parseCidr('2001:db8::1/32')).toMatchObject({ ok: false, hint: 'did you mean "2001:db8::/32"?' });
     expect(parseCidr('1.2.3.4/0')).toMatchObject({ ok: false, hint: 'did you mean "0.0.0.0/0"?' });
     expect(parseCidr('10.0.0.1/31')).toMatchObject({ ok: false, hint: 'did you mean "10.0.0.0/31"?' });
   });
 
   it('rejects bad prefixes', () => {
-    expect(parseCidr('10.0.0.0/33')).toMatchObject({ ok: false, message: expect.stringMatching(/out of range for IPv4 \(0-32\)/) });
-    expect(parseCidr('::/129')).toMatchObject({ ok: false, message: expect.stringMatching(/out of range for IPv6 \(0-128\)/) });
+    expect(parseCidr('10.0.0.0/33')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/out of range for IPv4 \(0-32\)/),
+    });
+    expect(parseCidr('::/129')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/out of range for IPv6 \(0-128\)/),
+    });
     expect(parseCidr('10.0.0.0/')).toMatchObject({ ok: false, message: expect.stringMatching(/invalid prefix/) });
     expect(parseCidr('10.0.0.0/x')).toMatchObject({ ok: false, message: expect.stringMatching(/invalid prefix/) });
     expect(parseCidr('10.0.0.0/-1')).toMatchObject({ ok: false, message: expect.stringMatching(/invalid prefix/) });
     expect(parseCidr('10.0.0.0/8/8')).toMatchObject({ ok: false, message: expect.stringMatching(/invalid prefix/) });
     expect(parseCidr('10.0.0.0/08')).toMatchObject({ ok: false, hint: 'did you mean "10.0.0.0/8"?' });
     expect(parseCidr('10.0.0.0/ 8')).toMatchObject({ ok: false, message: expect.stringMatching(/invalid prefix/) });
-    expect(parseCidr('10.0.0.0/255.0.0.0')).toMatchObject({ ok: false, message: expect.stringMatching(/invalid prefix/) });
+    expect(parseCidr('10.0.0.0/255.0.0.0')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/invalid prefix/),
+    });
   });
 
   it('keeps the prefix in hints about the address part', () => {
-    expect(parseCidr('010.0.0.0/8')).toMatchObject({ ok: false, hint: 'write "10.0.0.0/8" (decimal) or "8.0.0.0/8" (octal) without leading zeros' });
+    expect(parseCidr('010.0.0.0/8')).toMatchObject({
+      ok: false,
+      hint: 'write "10.0.0.0/8" (decimal) or "8.0.0.0/8" (octal) without leading zeros',
+    });
     expect(parseCidr('[::1]/128')).toMatchObject({ ok: false, hint: 'did you mean "::1/128"?' });
     expect(parseCidr(' 10.0.0.0/8 ')).toMatchObject({ ok: false, hint: 'did you mean "10.0.0.0/8"?' });
     expect(parseCidr('')).toMatchObject({ ok: false, message: 'empty address' });
@@ -188,10 +231,24 @@ describe('AddressSet', () => {
   it('subtracts exactly', () => {
     const all = AddressSet.all('ipv4');
     expect(texts(all.subtract(set('ipv4', '10.0.0.0/8')))).toEqual([
-      '0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1',
+      '0.0.0.0/5',
+      '8.0.0.0/7',
+      '11.0.0.0/8',
+      '12.0.0.0/6',
+      '16.0.0.0/4',
+      '32.0.0.0/3',
+      '64.0.0.0/2',
+      '128.0.0.0/1',
     ]);
     expect(texts(set('ipv4', '10.0.0.0/24').subtract(set('ipv4', '10.0.0.128/32')))).toEqual([
-      '10.0.0.0/25', '10.0.0.129/32', '10.0.0.130/31', '10.0.0.132/30', '10.0.0.136/29', '10.0.0.144/28', '10.0.0.160/27', '10.0.0.192/26',
+      '10.0.0.0/25',
+      '10.0.0.129/32',
+      '10.0.0.130/31',
+      '10.0.0.132/30',
+      '10.0.0.136/29',
+      '10.0.0.144/28',
+      '10.0.0.160/27',
+      '10.0.0.192/26',
     ]);
     expect(set('ipv4', '10.0.0.0/8').subtract(AddressSet.all('ipv4')).isEmpty()).toBe(true);
   });
@@ -211,7 +268,12 @@ describe('AddressSet', () => {
   });
 
   it('covers ranges with the minimal CIDR list', () => {
-    expect(texts(AddressSet.fromRanges('ipv4', [[1n, 6n]]))).toEqual(['0.0.0.1/32', '0.0.0.2/31', '0.0.0.4/31', '0.0.0.6/32']);
+    expect(texts(AddressSet.fromRanges('ipv4', [[1n, 6n]]))).toEqual([
+      '0.0.0.1/32',
+      '0.0.0.2/31',
+      '0.0.0.4/31',
+      '0.0.0.6/32',
+    ]);
     expect(texts(AddressSet.all('ipv6'))).toEqual(['::/0']);
     expect(texts(AddressSet.all('ipv4'))).toEqual(['0.0.0.0/0']);
     expect(texts(AddressSet.fromRanges('ipv4', [[0n, 0xfffffffen]]))).toHaveLength(32);
@@ -220,7 +282,17 @@ describe('AddressSet', () => {
   });
 
   it('normalises unsorted, overlapping ranges and rejects invalid ones', () => {
-    expect(AddressSet.fromRanges('ipv4', [[20n, 30n], [0n, 5n], [6n, 10n], [25n, 40n]]).ranges()).toEqual([[0n, 10n], [20n, 40n]]);
+    expect(
+      AddressSet.fromRanges('ipv4', [
+        [20n, 30n],
+        [0n, 5n],
+        [6n, 10n],
+        [25n, 40n],
+      ]).ranges(),
+    ).toEqual([
+      [0n, 10n],
+      [20n, 40n],
+    ]);
     expect(() => AddressSet.fromRanges('ipv4', [[5n, 4n]])).toThrow(RangeError);
     expect(() => AddressSet.fromRanges('ipv4', [[0n, 1n << 32n]])).toThrow(RangeError);
     expect(() => AddressSet.fromRanges('ipv6', [[-1n, 1n]])).toThrow(RangeError);
@@ -241,10 +313,16 @@ describe('AddressSet', () => {
 
   it('handles 100k host CIDRs quickly (sort once, linear merges)', () => {
     const hosts: Cidr[] = [];
-    for (let i = 0; i < 100_000; i++) hosts.push({ family: 'ipv4', base: 0x0a000000n + BigInt((i * 7919) % 200_000) * 2n, prefix: 32 });
+    for (let i = 0; i < 100_000; i++)
+      hosts.push({ family: 'ipv4', base: 0x0a000000n + BigInt((i * 7919) % 200_000) * 2n, prefix: 32 });
     const s = AddressSet.fromCidrs('ipv4', hosts);
     expect(s.ranges()).toHaveLength(100_000);
-    const u = s.union(AddressSet.fromCidrs('ipv4', hosts.map((c) => ({ ...c, base: c.base + 1n }))));
+    const u = s.union(
+      AddressSet.fromCidrs(
+        'ipv4',
+        hosts.map((c) => ({ ...c, base: c.base + 1n })),
+      ),
+    );
     expect(u.size()).toBe(200_000n);
     expect(u.subtract(s).size()).toBe(100_000n);
     expect(s.toCidrs()).toHaveLength(100_000);

@@ -104,7 +104,10 @@ describe('formatPortSpec', () => {
 describe('PortSet', () => {
   it('merges adjacent and overlapping ranges per protocol', () => {
     const s = ports('tcp/80', 'tcp/81-90', 'tcp/85-100', 'udp/53', 'tcp/443');
-    expect(s.tcp).toEqual([[80, 100], [443, 443]]);
+    expect(s.tcp).toEqual([
+      [80, 100],
+      [443, 443],
+    ]);
     expect(s.udp).toEqual([[53, 53]]);
     expect(s.icmp).toBe(false);
     expect(s.others).toBe(false);
@@ -124,7 +127,10 @@ describe('PortSet', () => {
 
   it('subtracting tcp/22 from any keeps udp, icmp and every other protocol', () => {
     const s = PortSet.all().subtract(ports('tcp/22'));
-    expect(s.tcp).toEqual([[0, 21], [23, 65535]]);
+    expect(s.tcp).toEqual([
+      [0, 21],
+      [23, 65535],
+    ]);
     expect(s.udp).toEqual([[0, 65535]]);
     expect(s.icmp).toBe(true);
     expect(s.others).toBe(true);

@@ -20,11 +20,15 @@ const APP = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Net
 const VNET = `${NET}/virtualNetworks/vnet-a`;
 const ctx: CompileContext = { deploymentId: 'prod' };
 
-const policyOf = (spec: string): Policy => parsePolicy(`apiVersion: segsync/v1
+const policyOf = (spec: string): Policy =>
+  parsePolicy(
+    `apiVersion: segsync/v1
 kind: SegmentationPolicy
 metadata: { name: t }
 spec:
-${spec}`, 't.yaml');
+${spec}`,
+    't.yaml',
+  );
 
 const shop = policyOf(`  defaults: { egress: deny }
   segments:
@@ -35,7 +39,10 @@ const shop = policyOf(`  defaults: { egress: deny }
     - { name: db-to-web, from: db, to: web, ports: [tcp/8443] }
 `);
 
-interface Vm { workload: Workload; nic: AzureNetworkInterface }
+interface Vm {
+  workload: Workload;
+  nic: AzureNetworkInterface;
+}
 
 function vm(name: string, ip: string, tier: string | undefined, subnet = 'default'): Vm {
   const network = `azure:${VNET}`;
@@ -43,24 +50,53 @@ function vm(name: string, ip: string, tier: string | undefined, subnet = 'defaul
   const ipc = `${nicId}/ipConfigurations/ipconfig1`;
   return {
     workload: {
-      id: `azure:/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${name}`, nativeId: name, cloud: 'azure',
-      location: { cloud: 'azure', account: SUB, region: 'westeurope' }, network, labels: tier ? { tier } : {}, addresses: [ip], publicAddresses: [],
-      attachments: [{ id: ipc, network, addresses: [ip] }], managed: true, labelProblems: [],
+      id: `azure:/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${name}`,
+      nativeId: name,
+      cloud: 'azure',
+      location: { cloud: 'azure', account: SUB, region: 'westeurope' },
+      network,
+      labels: tier ? { tier } : {},
+      addresses: [ip],
+      publicAddresses: [],
+      attachments: [{ id: ipc, network, addresses: [ip] }],
+      managed: true,
+      labelProblems: [],
     },
     nic: {
-      id: nicId, name: `${name}-nic0`, location: 'westeurope', etag: 'W/"0"',
-      properties: { ipConfigurations: [{ id: ipc, name: 'ipconfig1', properties: { privateIPAddress: ip, subnet: { id: `${VNET}/subnets/${subnet}` }, primary: true } }] },
+      id: nicId,
+      name: `${name}-nic0`,
+      location: 'westeurope',
+      etag: 'W/"0"',
+      properties: {
+        ipConfigurations: [
+          {
+            id: ipc,
+            name: 'ipconfig1',
+            properties: { privateIPAddress: ip, subnet: { id: `${VNET}/subnets/${subnet}` }, primary: true },
+          },
+        ],
+      },
     },
   };
 }
 
 const state = (vms: Vm[], extra: Partial<AzureState> = {}): AzureState => ({
-  networkSecurityGroups: [], applicationSecurityGroups: [], networkInterfaces: vms.map((v) => structuredClone(v.nic)), subnetNetworkSecurityGroups: {}, ...extra,
+  networkSecurityGroups: [],
+  applicationSecurityGroups: [],
+  networkInterfaces: vms.map((v) => structuredClone(v.nic)),
+  subnetNetworkSecurityGroups: {},
+  ...extra,
 });
 
 const plan = (vms: Vm[], actual: AzureState, o: { policy?: Policy; exclusive?: boolean; c?: CompileContext } = {}) => {
   const c = o.c ?? ctx;
-  const desired = compileAzure(computeReach(o.policy ?? shop, vms.map((v) => v.workload)), c).desired;
+  const desired = compileAzure(
+    computeReach(
+      o.policy ?? shop,
+      vms.map((v) => v.workload),
+    ),
+    c,
+  ).desired;
   return planAzure(desired, actual, c, { exclusive: o.exclusive ?? false });
 };
 
@@ -75,14 +111,29 @@ function applied(s: AzureState, steps: readonly AzureStep[]): AzureState {
     const rg = `/subscriptions/${st.scope}/resourceGroups/${st.resourceGroup}/providers/Microsoft.Network`;
     switch (st.kind) {
       case 'create-asg':
-        out.applicationSecurityGroups = [...out.applicationSecurityGroups.filter((a) => key(a.id) !== key(st.target)), { id: st.target, name: st.name, location: st.location, tags: st.tags, properties: {} }];
+        out.applicationSecurityGroups = [
+          ...out.applicationSecurityGroups.filter((a) => key(a.id) !== key(st.target)),
+          { id: st.target, name: st.name, location: st.location, tags: st.tags, properties: {} },
+        ];
         break;
       case 'create-nsg':
-        out.networkSecurityGroups = [...out.networkSecurityGroups.filter((n) => key(n.id) !== key(st.target)), { id: st.target, name: st.name, location: st.location, tags: st.tags, etag: `W/"${etag++}"`, properties: { securityRules: structuredClone(st.securityRules) } }];
+        out.networkSecurityGroups = [
+          ...out.networkSecurityGroups.filter((n) => key(n.id) !== key(st.target)),
+          {
+            id: st.target,
+            name: st.name,
+            location: st.location,
+            tags: st.tags,
+            etag: `W/"${etag++}"`,
+            properties: { securityRules: structuredClone(st.securityRules) },
+          },
+        ];
         break;
       case 'put-rule':
       case 'delete-rule': {
-        const nsg = out.networkSecurityGroups.find((n) => key(n.id) === key(`${rg}/networkSecurityGroups/${st.nsgName}`))!;
+        const nsg = out.networkSecurityGroups.find(
+          (n) => key(n.id) === key(`${rg}/networkSecurityGroups/${st.nsgName}`),
+        )!;
         const name = st.kind === 'put-rule' ? st.rule.name : st.ruleName;
         nsg.properties.securityRules = nsg.properties.securityRules.filter((r) => key(r.name) !== key(name));
         if (st.kind === 'put-rule') nsg.properties.securityRules.push(structuredClone(st.rule));
@@ -90,7 +141,9 @@ function applied(s: AzureState, steps: readonly AzureStep[]): AzureState {
       }
       case 'join-asgs':
       case 'set-nic':
-        out.networkInterfaces = out.networkInterfaces.map((n) => (key(n.id) === key(st.target) ? { ...structuredClone(st.body), etag: `W/"${etag++}"` } : n));
+        out.networkInterfaces = out.networkInterfaces.map((n) =>
+          key(n.id) === key(st.target) ? { ...structuredClone(st.body), etag: `W/"${etag++}"` } : n,
+        );
         break;
       case 'delete-nsg':
         out.networkSecurityGroups = out.networkSecurityGroups.filter((n) => key(n.id) !== key(st.target));
@@ -119,7 +172,17 @@ describe('planAzure: a first rollout', () => {
   const { steps, findings } = plan(estate, state(estate));
 
   it('GIVEN no segsync objects WHEN planned THEN ASGs, then complete NSGs, then NIC joins, then final NIC writes', () => {
-    expect(kinds(steps)).toEqual(['create-asg', 'create-asg', 'create-nsg', 'join-asgs', 'join-asgs', 'join-asgs', 'set-nic', 'set-nic', 'set-nic']);
+    expect(kinds(steps)).toEqual([
+      'create-asg',
+      'create-asg',
+      'create-nsg',
+      'join-asgs',
+      'join-asgs',
+      'join-asgs',
+      'set-nic',
+      'set-nic',
+      'set-nic',
+    ]);
     expect(findings).toEqual([]);
   });
 
@@ -131,7 +194,8 @@ describe('planAzure: a first rollout', () => {
   it('GIVEN a new NSG WHEN created THEN it carries every allow (priorities from 100 per direction) and both denies at 4096', () => {
     const create = steps.find((s) => s.kind === 'create-nsg')!;
     if (create.kind !== 'create-nsg') throw new Error('unreachable');
-    const prio = (dir: string) => create.securityRules.filter((r) => r.properties.direction === dir).map((r) => r.properties.priority);
+    const prio = (dir: string) =>
+      create.securityRules.filter((r) => r.properties.direction === dir).map((r) => r.properties.priority);
     expect(prio('Inbound')).toEqual([100, 101, 4096]);
     expect(prio('Outbound')).toEqual([100, 101, 4096]);
   });
@@ -145,7 +209,9 @@ describe('planAzure: a first rollout', () => {
     expect(set.ifMatch).toBeUndefined();
     expect(set.expect).toEqual(join.set);
     expect(set.set.nsg).toMatch(/networkSecurityGroups\/segsync-prod-vnet-a-/);
-    expect(set.body.properties.ipConfigurations[0]!.properties.applicationSecurityGroups).toEqual(set.set.asgs.map((id) => ({ id })));
+    expect(set.body.properties.ipConfigurations[0]!.properties.applicationSecurityGroups).toEqual(
+      set.set.asgs.map((id) => ({ id })),
+    );
   });
 
   it('GIVEN the plan applied WHEN planned again THEN the plan is empty', () => {
@@ -202,13 +268,28 @@ describe('planAzure: changes', () => {
     const nsg = drifted.networkSecurityGroups[0]!;
     const deny = nsg.properties.securityRules.find((r) => r.name === 'segsync-deny-all-inbound')!;
     deny.properties.priority = 4000;
-    nsg.properties.securityRules.push({ name: 'allow-ssh', properties: { protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '22', sourceAddressPrefix: '*', destinationAddressPrefix: '*', access: 'Allow', priority: 4096, direction: 'Inbound' } });
+    nsg.properties.securityRules.push({
+      name: 'allow-ssh',
+      properties: {
+        protocol: 'Tcp',
+        sourcePortRange: '*',
+        destinationPortRange: '22',
+        sourceAddressPrefix: '*',
+        destinationAddressPrefix: '*',
+        access: 'Allow',
+        priority: 4096,
+        direction: 'Inbound',
+      },
+    });
     const { steps } = plan(estate, drifted);
-    expect(steps.map((s) => [s.kind, s.phase])).toEqual([['delete-rule', 'revoke'], ['put-rule', 'revoke']]);
+    expect(steps.map((s) => [s.kind, s.phase])).toEqual([
+      ['delete-rule', 'revoke'],
+      ['put-rule', 'revoke'],
+    ]);
     expect(plan(estate, applied(drifted, steps)).steps).toEqual([]);
   });
 
-  it('GIVEN a workload that leaves every segment WHEN planned THEN its NIC is released, then its class\'s NSG rules and ASG go', () => {
+  it("GIVEN a workload that leaves every segment WHEN planned THEN its NIC is released, then its class's NSG rules and ASG go", () => {
     const left = [web1, web2, vm('db-1', '10.0.1.4', undefined)];
     const { steps } = plan(left, converged);
     expect(kinds(steps)).toEqual(['set-nic', 'delete-rule', 'delete-rule', 'delete-rule', 'delete-rule', 'delete-asg']);
@@ -234,16 +315,28 @@ describe('planAzure: removal order', () => {
 
 describe('planAzure: foreign objects', () => {
   const foreignNsg = (name: string, tags?: Record<string, string>): AzureNetworkSecurityGroup => ({
-    id: `${APP}/networkSecurityGroups/${name}`, name, location: 'westeurope', ...(tags ? { tags } : {}), properties: { securityRules: [] },
+    id: `${APP}/networkSecurityGroups/${name}`,
+    name,
+    location: 'westeurope',
+    ...(tags ? { tags } : {}),
+    properties: { securityRules: [] },
   });
 
-  it('GIVEN a foreign NSG that looks like segsync\'s (same prefix, another owner) and a foreign ASG on a NIC WHEN planned THEN neither is ever targeted and the ASG is kept', () => {
+  it("GIVEN a foreign NSG that looks like segsync's (same prefix, another owner) and a foreign ASG on a NIC WHEN planned THEN neither is ever targeted and the ASG is kept", () => {
     const lookalike = foreignNsg('segsync-prod-vnet-a-zzzzzz', { [AZURE_OWNER_TAG]: 'other' });
-    const legacyAsg = { id: `${APP}/applicationSecurityGroups/legacy`, name: 'legacy', location: 'westeurope', properties: {} };
+    const legacyAsg = {
+      id: `${APP}/applicationSecurityGroups/legacy`,
+      name: 'legacy',
+      location: 'westeurope',
+      properties: {},
+    };
     const withAsg = structuredClone(web1);
     withAsg.nic.properties.ipConfigurations[0]!.properties.applicationSecurityGroups = [{ id: legacyAsg.id }];
     const vms = [withAsg, web2, db1];
-    const { steps, findings } = plan(vms, state(vms, { networkSecurityGroups: [lookalike], applicationSecurityGroups: [legacyAsg] }));
+    const { steps, findings } = plan(
+      vms,
+      state(vms, { networkSecurityGroups: [lookalike], applicationSecurityGroups: [legacyAsg] }),
+    );
     expect(steps.map((s) => s.target.toLowerCase())).not.toContain(lookalike.id.toLowerCase());
     expect(steps.map((s) => s.target.toLowerCase())).not.toContain(legacyAsg.id.toLowerCase());
     const set = steps.find((s) => s.kind === 'set-nic' && s.target === withAsg.nic.id)!;
@@ -252,7 +345,7 @@ describe('planAzure: foreign objects', () => {
     expect(findings).toEqual([]);
   });
 
-  it('GIVEN a foreign NSG with segsync\'s exact name WHEN planned THEN a blocking name-conflict and no step on it', () => {
+  it("GIVEN a foreign NSG with segsync's exact name WHEN planned THEN a blocking name-conflict and no step on it", () => {
     const desiredName = plan(estate, state(estate)).steps.find((s) => s.kind === 'create-nsg')!.target;
     const squatter = { ...foreignNsg(nameOfId(desiredName)), id: desiredName };
     const { steps, findings } = plan(estate, state(estate, { networkSecurityGroups: [squatter] }));
@@ -267,12 +360,14 @@ describe('planAzure: foreign objects', () => {
 
   it('GIVEN a foreign NSG on a managed NIC and exclusive: false WHEN planned THEN a blocking foreign-nsg-blocks finding and no write to that NIC', () => {
     const { steps, findings } = plan(vms, state(vms, { networkSecurityGroups: [legacy] }));
-    expect(findings).toEqual([expect.objectContaining({ severity: 'error', code: 'foreign-nsg-blocks', target: guarded.nic.id })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'foreign-nsg-blocks', target: guarded.nic.id }),
+    ]);
     expect(steps.some((s) => s.target === guarded.nic.id)).toBe(false);
     expect(steps.some((s) => s.target === legacy.id)).toBe(false);
   });
 
-  it('GIVEN the same with exclusive: true WHEN planned THEN the NIC moves to segsync\'s NSG with a warning, and the foreign NSG itself is left alone', () => {
+  it("GIVEN the same with exclusive: true WHEN planned THEN the NIC moves to segsync's NSG with a warning, and the foreign NSG itself is left alone", () => {
     const { steps, findings } = plan(vms, state(vms, { networkSecurityGroups: [legacy] }), { exclusive: true });
     expect(findings).toEqual([expect.objectContaining({ severity: 'warning', code: 'foreign-nsg-replaced' })]);
     const set = steps.find((s) => s.kind === 'set-nic' && s.target === guarded.nic.id)!;
@@ -282,14 +377,18 @@ describe('planAzure: foreign objects', () => {
     expect(steps.some((s) => s.target === legacy.id)).toBe(false);
   });
 
-  it('GIVEN a subnet NSG on a managed NIC\'s subnet WHEN planned THEN a subnet-nsg warning', () => {
-    const { findings } = plan(estate, state(estate, { subnetNetworkSecurityGroups: { [`${VNET}/subnets/default`]: legacy.id } }));
+  it("GIVEN a subnet NSG on a managed NIC's subnet WHEN planned THEN a subnet-nsg warning", () => {
+    const { findings } = plan(
+      estate,
+      state(estate, { subnetNetworkSecurityGroups: { [`${VNET}/subnets/default`]: legacy.id } }),
+    );
     expect(findings.map((f) => [f.severity, f.code])).toEqual([['warning', 'subnet-nsg']]);
   });
 });
 
 describe('planAzure: budgets during a change', () => {
-  const one = (ports: string) => policyOf(`  defaults: { egress: allow }
+  const one = (ports: string) =>
+    policyOf(`  defaults: { egress: allow }
   segments:
     - { name: a, selector: "tier == 'a'" }
   rules:

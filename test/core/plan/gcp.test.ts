@@ -17,7 +17,8 @@ const NET = `projects/${P}/global/networks/vpc`;
 const ctx = { deploymentId: 'prod' };
 
 /** Ingress by tag only and egress open: a same-network re-tag should need no rule change. */
-const policy = parsePolicy(`apiVersion: segsync/v1
+const policy = parsePolicy(
+  `apiVersion: segsync/v1
 kind: SegmentationPolicy
 metadata: { name: t }
 spec:
@@ -31,7 +32,9 @@ spec:
     - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
     - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
     - { name: app-to-db, from: app, to: db, ports: [tcp/5432] }
-`, 't.yaml');
+`,
+  't.yaml',
+);
 
 const estate = (webTwo: 'web' | 'app' = 'web'): Workload[] => [
   gcpWorkload('web-1', '10.0.0.4', { tier: 'web' }),
@@ -43,33 +46,65 @@ const estate = (webTwo: 'web' | 'app' = 'web'): Workload[] => [
 function gcpWorkload(name: string, ip: string, labels: Record<string, string>): Workload {
   const network = `gcp:${NET}`;
   return {
-    id: `gcp:${P}:europe-west1-b:${name}`, nativeId: name, cloud: 'gcp', location: { cloud: 'gcp', account: P, region: 'europe-west1' }, network, labels,
-    addresses: [ip], publicAddresses: [], attachments: [{ id: `gcp:${P}/europe-west1-b/${name}/nic0`, network, addresses: [ip] }], managed: true, labelProblems: [],
+    id: `gcp:${P}:europe-west1-b:${name}`,
+    nativeId: name,
+    cloud: 'gcp',
+    location: { cloud: 'gcp', account: P, region: 'europe-west1' },
+    network,
+    labels,
+    addresses: [ip],
+    publicAddresses: [],
+    attachments: [{ id: `gcp:${P}/europe-west1-b/${name}/nic0`, network, addresses: [ip] }],
+    managed: true,
+    labelProblems: [],
   };
 }
 const compile = (ws: Workload[]): GcpDesired => compileGcp(computeReach(policy, ws), ctx).desired;
 
 function instance(name: string, ip: string, items: string[], fingerprint = `fp-${name}`): GcpInstance {
   return {
-    name, zone: `projects/${P}/zones/europe-west1-b`, tags: { ...(items.length ? { items } : {}), fingerprint },
-    networkInterfaces: [{ name: 'nic0', network: NET, networkIP: ip }], selfLink: `${URL}projects/${P}/zones/europe-west1-b/instances/${name}`,
+    name,
+    zone: `projects/${P}/zones/europe-west1-b`,
+    tags: { ...(items.length ? { items } : {}), fingerprint },
+    networkInterfaces: [{ name: 'nic0', network: NET, networkIP: ip }],
+    selfLink: `${URL}projects/${P}/zones/europe-west1-b/instances/${name}`,
   };
 }
 
 /** The state a correct apply of `desired` leaves, as the API returns it (selfLinks, defaults, foreign tags kept). */
-function stateOf(desired: GcpDesired, ws: Workload[], extra: { firewalls?: GcpFirewall[]; tags?: Record<string, string[]> } = {}): GcpState {
+function stateOf(
+  desired: GcpDesired,
+  ws: Workload[],
+  extra: { firewalls?: GcpFirewall[]; tags?: Record<string, string[]> } = {},
+): GcpState {
   return {
     firewalls: [
-      ...desired.firewalls.map((f) => ({ ...f.firewall, id: '1', disabled: false, selfLink: `${URL}projects/${P}/global/firewalls/${f.firewall.name}` })),
+      ...desired.firewalls.map((f) => ({
+        ...f.firewall,
+        id: '1',
+        disabled: false,
+        selfLink: `${URL}projects/${P}/global/firewalls/${f.firewall.name}`,
+      })),
       ...(extra.firewalls ?? []),
     ],
-    instances: ws.map((w) => instance(w.nativeId, w.addresses[0]!, [...(extra.tags?.[w.nativeId] ?? []), ...(desired.memberships.find((m) => m.instance === w.nativeId)?.tags ?? [])])),
+    instances: ws.map((w) =>
+      instance(w.nativeId, w.addresses[0]!, [
+        ...(extra.tags?.[w.nativeId] ?? []),
+        ...(desired.memberships.find((m) => m.instance === w.nativeId)?.tags ?? []),
+      ]),
+    ),
   };
 }
 
 const foreign = (name: string, o: Partial<GcpFirewall> = {}): GcpFirewall => ({
-  name, network: NET, priority: 1000, direction: 'INGRESS', allowed: [{ IPProtocol: 'tcp', ports: ['22'] }], sourceRanges: ['0.0.0.0/0'],
-  selfLink: `${URL}projects/${P}/global/firewalls/${name}`, ...o,
+  name,
+  network: NET,
+  priority: 1000,
+  direction: 'INGRESS',
+  allowed: [{ IPProtocol: 'tcp', ports: ['22'] }],
+  sourceRanges: ['0.0.0.0/0'],
+  selfLink: `${URL}projects/${P}/global/firewalls/${name}`,
+  ...o,
 });
 const kinds = (steps: GcpStep[]) => steps.map((s) => `${s.phase} ${s.kind} ${s.target}`);
 
@@ -77,22 +112,37 @@ describe('planGcp: convergence', () => {
   it('GIVEN actual equals desired (foreign tags and rules beside) WHEN planned THEN the plan is empty', () => {
     const ws = estate();
     const desired = compile(ws);
-    const actual = stateOf(desired, ws, { firewalls: [foreign('default-allow-ssh')], tags: { 'web-1': ['http-server'] } });
+    const actual = stateOf(desired, ws, {
+      firewalls: [foreign('default-allow-ssh')],
+      tags: { 'web-1': ['http-server'] },
+    });
     expect(planGcp(desired, actual, ctx, { exclusive: false })).toEqual({ steps: [], findings: [] });
   });
 
   it('GIVEN an empty project WHEN planned THEN every rule is created before any tag moves, and setTags keeps foreign tags with the read fingerprint', () => {
     const ws = estate();
     const desired = compile(ws);
-    const actual: GcpState = { firewalls: [], instances: ws.map((w) => instance(w.nativeId, w.addresses[0]!, w.nativeId === 'web-1' ? ['http-server'] : [])) };
+    const actual: GcpState = {
+      firewalls: [],
+      instances: ws.map((w) => instance(w.nativeId, w.addresses[0]!, w.nativeId === 'web-1' ? ['http-server'] : [])),
+    };
     const { steps } = planGcp(desired, actual, ctx, { exclusive: false });
     const ranks = steps.map((s) => PHASES.indexOf(s.phase));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(steps.filter((s) => s.kind === 'insert-firewall').every((s) => s.phase === 'create')).toBe(true);
     expect(steps.filter((s) => s.kind === 'insert-firewall')).toHaveLength(desired.firewalls.length);
     const web1 = steps.find((s) => s.kind === 'set-tags' && s.instance === 'web-1');
-    expect(web1).toMatchObject({ phase: 'membership', scope: P, zone: 'europe-west1-b', fingerprint: 'fp-web-1', target: `gcp:${P}/europe-west1-b/web-1/nic0` });
-    expect(web1?.kind === 'set-tags' && web1.items).toEqual(['http-server', desired.memberships.find((m) => m.instance === 'web-1')!.tags[0]]);
+    expect(web1).toMatchObject({
+      phase: 'membership',
+      scope: P,
+      zone: 'europe-west1-b',
+      fingerprint: 'fp-web-1',
+      target: `gcp:${P}/europe-west1-b/web-1/nic0`,
+    });
+    expect(web1?.kind === 'set-tags' && web1.items).toEqual([
+      'http-server',
+      desired.memberships.find((m) => m.instance === 'web-1')!.tags[0],
+    ]);
   });
 
   it('GIVEN a converged project WHEN web-2 is re-labelled app (same network) THEN the plan is exactly one setTags', () => {
@@ -116,9 +166,16 @@ describe('planGcp: convergence', () => {
   it('GIVEN rules no longer wanted WHEN planned THEN a rule on a tag still in use is revoked, one on a tag nobody keeps is deleted, both after membership', () => {
     const ws = estate();
     const desired = compile(ws);
-    const stale = (name: string, tag: string): GcpFirewall => foreign(name, { description: 'segsync:prod old', targetTags: [tag] });
+    const stale = (name: string, tag: string): GcpFirewall =>
+      foreign(name, { description: 'segsync:prod old', targetTags: [tag] });
     const webTag = desired.memberships.find((m) => m.instance === 'web-1')!.tags[0]!;
-    const actual = stateOf(desired, ws, { firewalls: [stale('ss-prod-old-web-aaaaaaaaaa', webTag), stale('ss-prod-old-gone-bbbbbbbbbb', 'ss-prod-gone-cccccccccc')], tags: { 'db-1': ['ss-prod-gone-cccccccccc'] } });
+    const actual = stateOf(desired, ws, {
+      firewalls: [
+        stale('ss-prod-old-web-aaaaaaaaaa', webTag),
+        stale('ss-prod-old-gone-bbbbbbbbbb', 'ss-prod-gone-cccccccccc'),
+      ],
+      tags: { 'db-1': ['ss-prod-gone-cccccccccc'] },
+    });
     const { steps } = planGcp(desired, actual, ctx, { exclusive: false });
     expect(kinds(steps)).toEqual([
       `membership set-tags gcp:${P}/europe-west1-b/db-1/nic0`,
@@ -142,7 +199,7 @@ describe('planGcp: foreign objects are never targeted', () => {
   actual.firewalls = actual.firewalls.map((f) => (f.name === wanted ? { ...f, description: 'taken over by hand' } : f));
   const { steps, findings } = planGcp(desired, actual, ctx, { exclusive: false });
 
-  it('GIVEN look-alike rules without this deployment\'s marker WHEN planned THEN no step names them', () => {
+  it("GIVEN look-alike rules without this deployment's marker WHEN planned THEN no step names them", () => {
     const touched = steps.flatMap((s) => (s.kind === 'set-tags' ? [] : [s.firewall.name]));
     expect(touched).not.toContain('ss-prod-lookalike-0123456789');
     expect(touched).not.toContain('ss-other-web-in4-0123456789');
@@ -150,10 +207,12 @@ describe('planGcp: foreign objects are never targeted', () => {
   });
 
   it('GIVEN a foreign rule holding a name segsync needs WHEN planned THEN it is an error finding, not an overwrite', () => {
-    expect(findings).toContainEqual(expect.objectContaining({ severity: 'error', code: 'firewall-name-taken', target: `${P}/firewalls/${wanted}` }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({ severity: 'error', code: 'firewall-name-taken', target: `${P}/firewalls/${wanted}` }),
+    );
   });
 
-  it('GIVEN another deployment\'s tags on an instance WHEN planned THEN they are kept', () => {
+  it("GIVEN another deployment's tags on an instance WHEN planned THEN they are kept", () => {
     expect(steps.filter((s) => s.kind === 'set-tags')).toEqual([]);
   });
 });
@@ -183,7 +242,10 @@ describe('planGcp: foreign rules that reach past the catch-all', () => {
   it('GIVEN exclusive WHEN planned THEN the foreign tag a widening rule targets is removed, other foreign tags stay', () => {
     const { steps } = planGcp(desired, actual, ctx, { exclusive: true });
     const web1 = steps.find((s) => s.kind === 'set-tags');
-    expect(web1).toMatchObject({ instance: 'web-1', items: ['http-server', desired.memberships.find((m) => m.instance === 'web-1')!.tags[0]] });
+    expect(web1).toMatchObject({
+      instance: 'web-1',
+      items: ['http-server', desired.memberships.find((m) => m.instance === 'web-1')!.tags[0]],
+    });
     expect(steps).toHaveLength(1);
   });
 });
@@ -193,12 +255,22 @@ describe('planGcp: the 64-tag budget', () => {
     const ws = estate();
     const desired = compile(ws);
     const full = Array.from({ length: 64 }, (_, i) => `legacy-${i}`);
-    const actual: GcpState = { firewalls: [], instances: ws.map((w) => instance(w.nativeId, w.addresses[0]!, w.nativeId === 'db-1' ? full : [])) };
+    const actual: GcpState = {
+      firewalls: [],
+      instances: ws.map((w) => instance(w.nativeId, w.addresses[0]!, w.nativeId === 'db-1' ? full : [])),
+    };
     expect(() => planGcp(desired, actual, ctx, { exclusive: false })).toThrow(QuotaExceededError);
     try {
       planGcp(desired, actual, ctx, { exclusive: false });
     } catch (e) {
-      expect((e as QuotaExceededError).detail).toMatchObject({ segment: 'db', cloud: 'gcp', object: `instance ${P}/europe-west1-b/db-1`, limit: 'network tags per instance', allowed: 64, needed: 65 });
+      expect((e as QuotaExceededError).detail).toMatchObject({
+        segment: 'db',
+        cloud: 'gcp',
+        object: `instance ${P}/europe-west1-b/db-1`,
+        limit: 'network tags per instance',
+        allowed: 64,
+        needed: 65,
+      });
     }
   });
 });

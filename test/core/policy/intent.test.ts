@@ -8,7 +8,10 @@ metadata: { name: t }
 spec:
 `;
 const policyOf = (spec: string) => parsePolicy(header + spec, 't.yaml');
-const wl = (labels: Record<string, string>, ...addresses: string[]): WorkloadEndpoint => ({ labels, addresses: addresses.length ? addresses : ['10.0.0.1'] });
+const wl = (labels: Record<string, string>, ...addresses: string[]): WorkloadEndpoint => ({
+  labels,
+  addresses: addresses.length ? addresses : ['10.0.0.1'],
+});
 
 const shop = policyOf(`
   defaults: { egress: deny }
@@ -34,17 +37,31 @@ const db = wl({ app: 'shop', tier: 'db', env: 'prod' }, '10.0.3.10');
 describe('allows: the intent oracle (DESIGN.md §2)', () => {
   it('allows a flow some allow rule matches, and names the rule', () => {
     const d = allows(shop, { src: '203.0.113.9', dst: web, protocol: 'tcp', port: 443 });
-    expect(d).toMatchObject({ allowed: true, reason: 'allowed', allowRules: ['internet-to-web'], denyRules: [], checks: { ingress: true } });
+    expect(d).toMatchObject({
+      allowed: true,
+      reason: 'allowed',
+      allowRules: ['internet-to-web'],
+      denyRules: [],
+      checks: { ingress: true },
+    });
   });
 
   it('denies ingress to an enforced workload that no rule allows (default deny)', () => {
-    expect(allows(shop, { src: '203.0.113.9', dst: web, protocol: 'tcp', port: 22 })).toMatchObject({ allowed: false, reason: 'no-allow-rule' });
+    expect(allows(shop, { src: '203.0.113.9', dst: web, protocol: 'tcp', port: 22 })).toMatchObject({
+      allowed: false,
+      reason: 'no-allow-rule',
+    });
     expect(allows(shop, { src: '203.0.113.9', dst: web, protocol: 'udp', port: 443 }).allowed).toBe(false);
     expect(allows(shop, { src: '203.0.113.9', dst: web, protocol: 'icmp' }).allowed).toBe(false);
   });
 
   it('matches port ranges inclusively at both ends', () => {
-    for (const [port, allowed] of [[8079, false], [8080, true], [8090, true], [8091, false]] as const) {
+    for (const [port, allowed] of [
+      [8079, false],
+      [8080, true],
+      [8090, true],
+      [8091, false],
+    ] as const) {
       expect(allows(shop, { src: web, dst: app, protocol: 'tcp', port }).allowed).toBe(allowed);
     }
   });
@@ -52,22 +69,41 @@ describe('allows: the intent oracle (DESIGN.md §2)', () => {
   it('deny overrides allow, whatever the order of rules', () => {
     // dev web is inside 0.0.0.0/0 (internet), which web allows on 443; but dev → prod is denied
     const d = allows(shop, { src: devWeb, dst: web, protocol: 'tcp', port: 443 });
-    expect(d).toMatchObject({ allowed: false, reason: 'denied-by-rule', allowRules: ['internet-to-web'], denyRules: ['no-dev-to-prod'] });
+    expect(d).toMatchObject({
+      allowed: false,
+      reason: 'denied-by-rule',
+      allowRules: ['internet-to-web'],
+      denyRules: ['no-dev-to-prod'],
+    });
     const reordered = { ...shop, rules: [...shop.rules].reverse() };
     expect(allows(reordered, { src: devWeb, dst: web, protocol: 'tcp', port: 443 }).allowed).toBe(false);
   });
 
   it('checks egress at an enforced source when defaults.egress is deny', () => {
-    expect(allows(shop, { src: web, dst: '198.51.100.1', protocol: 'tcp', port: 443 })).toMatchObject({ allowed: false, checks: { egress: false } });
+    expect(allows(shop, { src: web, dst: '198.51.100.1', protocol: 'tcp', port: 443 })).toMatchObject({
+      allowed: false,
+      checks: { egress: false },
+    });
     // app → mainframe by the external's labels: a selector that matches an external matches its CIDRs
-    expect(allows(shop, { src: app, dst: '10.50.3.4', protocol: 'udp', port: 505 })).toMatchObject({ allowed: true, allowRules: ['app-to-mainframe'] });
+    expect(allows(shop, { src: app, dst: '10.50.3.4', protocol: 'udp', port: 505 })).toMatchObject({
+      allowed: true,
+      allowRules: ['app-to-mainframe'],
+    });
     expect(allows(shop, { src: app, dst: '10.51.3.4', protocol: 'udp', port: 505 }).allowed).toBe(false);
   });
 
   it('opens egress except denied flows when defaults.egress is allow', () => {
     const open = { ...shop, defaults: { ...shop.defaults, egress: 'allow' as const } };
-    expect(allows(open, { src: web, dst: '198.51.100.1', protocol: 'tcp', port: 25 })).toMatchObject({ allowed: true, checks: { egress: true } });
-    const devToProdAddress = allows(open, { src: devWeb, dst: wl({ env: 'prod' }, '10.9.9.9'), protocol: 'tcp', port: 25 });
+    expect(allows(open, { src: web, dst: '198.51.100.1', protocol: 'tcp', port: 25 })).toMatchObject({
+      allowed: true,
+      checks: { egress: true },
+    });
+    const devToProdAddress = allows(open, {
+      src: devWeb,
+      dst: wl({ env: 'prod' }, '10.9.9.9'),
+      protocol: 'tcp',
+      port: 25,
+    });
     expect(devToProdAddress).toMatchObject({ checks: { egress: false } });
   });
 
@@ -88,16 +124,29 @@ describe('allows: the intent oracle (DESIGN.md §2)', () => {
 
   it('applies every rule to an enforced workload, even when the rule names a monitor segment', () => {
     // app is enforced: its egress to db (a monitor segment) is checked and allowed by app-to-db only
-    expect(allows(shop, { src: app, dst: db, protocol: 'tcp', port: 5432 })).toMatchObject({ allowed: true, checks: { egress: true } });
-    expect(allows(shop, { src: app, dst: db, protocol: 'tcp', port: 22 })).toMatchObject({ allowed: false, checks: { egress: false } });
+    expect(allows(shop, { src: app, dst: db, protocol: 'tcp', port: 5432 })).toMatchObject({
+      allowed: true,
+      checks: { egress: true },
+    });
+    expect(allows(shop, { src: app, dst: db, protocol: 'tcp', port: 22 })).toMatchObject({
+      allowed: false,
+      checks: { egress: false },
+    });
   });
 
   it('quarantines unselected managed workloads when unlabeled is quarantine', () => {
     const q = { ...shop, defaults: { ...shop.defaults, unlabeled: 'quarantine' as const } };
     const stray = wl({ team: 'x' }, '10.0.7.7');
     expect(workloadStatus(q, stray)).toBe('quarantined');
-    expect(allows(q, { src: stray, dst: '8.8.8.8', protocol: 'udp', port: 53 })).toMatchObject({ allowed: false, reason: 'quarantined', checks: { egress: false } });
-    expect(allows(q, { src: '203.0.113.9', dst: stray, protocol: 'tcp', port: 443 })).toMatchObject({ allowed: false, checks: { ingress: false } });
+    expect(allows(q, { src: stray, dst: '8.8.8.8', protocol: 'udp', port: 53 })).toMatchObject({
+      allowed: false,
+      reason: 'quarantined',
+      checks: { egress: false },
+    });
+    expect(allows(q, { src: '203.0.113.9', dst: stray, protocol: 'tcp', port: 443 })).toMatchObject({
+      allowed: false,
+      checks: { ingress: false },
+    });
   });
 
   it('respects spec.labels.keys: other tags do not count', () => {
@@ -107,7 +156,9 @@ describe('allows: the intent oracle (DESIGN.md §2)', () => {
   rules: [{ name: ops-ssh, from: ops, to: web, ports: [tcp/22] }]
 `);
     const ops = wl({ team: 'ops', tier: 'bastion' }, '10.0.0.5');
-    expect(allows(keyed, { src: ops, dst: wl({ tier: 'web' }, '10.0.0.6'), protocol: 'tcp', port: 22 }).allowed).toBe(false);
+    expect(allows(keyed, { src: ops, dst: wl({ tier: 'web' }, '10.0.0.6'), protocol: 'tcp', port: 22 }).allowed).toBe(
+      false,
+    );
   });
 
   it('matches every selector operator and cidrs peers', () => {
@@ -128,7 +179,9 @@ describe('allows: the intent oracle (DESIGN.md §2)', () => {
 `);
     const target = wl({}, '10.0.0.1');
     const rulesFor = (labels: Record<string, string>, address = '10.0.0.2') =>
-      Array.from({ length: 11 }, (_, i) => i + 1).filter((port) => allows(ops, { src: wl(labels, address), dst: target, protocol: 'tcp', port }).allowed);
+      Array.from({ length: 11 }, (_, i) => i + 1).filter(
+        (port) => allows(ops, { src: wl(labels, address), dst: target, protocol: 'tcp', port }).allowed,
+      );
     expect(rulesFor({ a: 'x' })).toEqual([1, 3, 5, 7, 8, 10]);
     expect(rulesFor({ a: 'xyz' })).toEqual([2, 4, 5, 7, 8, 9]);
     expect(rulesFor({})).toEqual([2, 4, 6]);

@@ -1,12 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LABEL_KEY_MAX_LENGTH, LABEL_KEY_PATTERN, normalizeLabels, restrictLabels } from '../../../core/policy/labels.ts';
+import {
+  LABEL_KEY_MAX_LENGTH,
+  LABEL_KEY_PATTERN,
+  normalizeLabels,
+  restrictLabels,
+} from '../../../core/policy/labels.ts';
 
 const plain = (o: object): Record<string, string> => ({ ...o }) as Record<string, string>;
 
 describe('normalizeLabels', () => {
   it('trims and lowercases keys and values', () => {
-    const r = normalizeLabels('aws', [{ Key: ' Tier ', Value: ' Web ' }, { Key: 'App', Value: 'SHOP' }]);
+    const r = normalizeLabels('aws', [
+      { Key: ' Tier ', Value: ' Web ' },
+      { Key: 'App', Value: 'SHOP' },
+    ]);
     expect(plain(r.labels)).toEqual({ app: 'shop', tier: 'web' });
     expect(r.problems).toEqual([]);
     expect(r.ok).toBe(true);
@@ -19,7 +27,11 @@ describe('normalizeLabels', () => {
   });
 
   it('reports a collision with every original key and value, drops the key, and fails', () => {
-    const r = normalizeLabels('aws', [{ Key: 'Tier', Value: 'web' }, { Key: 'tier', Value: 'db' }, { Key: 'app', Value: 'shop' }]);
+    const r = normalizeLabels('aws', [
+      { Key: 'Tier', Value: 'web' },
+      { Key: 'tier', Value: 'db' },
+      { Key: 'app', Value: 'shop' },
+    ]);
     expect(plain(r.labels)).toEqual({ app: 'shop' });
     expect(r.ok).toBe(false);
     expect(r.problems).toHaveLength(1);
@@ -38,7 +50,11 @@ describe('normalizeLabels', () => {
   });
 
   it('keeps duplicates that agree after normalisation, without a problem', () => {
-    const r = normalizeLabels('aws', [{ Key: 'Tier', Value: 'Web' }, { Key: 'tier', Value: 'web ' }, { Key: 'TIER', Value: ' WEB' }]);
+    const r = normalizeLabels('aws', [
+      { Key: 'Tier', Value: 'Web' },
+      { Key: 'tier', Value: 'web ' },
+      { Key: 'TIER', Value: ' WEB' },
+    ]);
     expect(plain(r.labels)).toEqual({ tier: 'web' });
     expect(r.problems).toEqual([]);
     expect(r.ok).toBe(true);
@@ -51,7 +67,7 @@ describe('normalizeLabels', () => {
   });
 
   it('ignores and reports invalid keys, never renaming them', () => {
-    const r = normalizeLabels('azure', { 'cost center': '42', 'env:prod': 'x', Tier: 'web', '': 'empty', 'ü': '1' });
+    const r = normalizeLabels('azure', { 'cost center': '42', 'env:prod': 'x', Tier: 'web', '': 'empty', ü: '1' });
     expect(plain(r.labels)).toEqual({ tier: 'web' });
     expect(r.ok).toBe(true); // invalid keys are warnings, not workload errors
     expect(r.problems.map((p) => [p.code, p.key])).toEqual([
@@ -65,8 +81,18 @@ describe('normalizeLabels', () => {
   });
 
   it('accepts the selector language characters, including prefixed keys', () => {
-    const r = normalizeLabels('aws', { 'kubernetes.io/role': 'Node', 'team/owner': 'Net-Ops', 'a_b-c.d': '1', '0': 'zero' });
-    expect(plain(r.labels)).toEqual({ '0': 'zero', 'a_b-c.d': '1', 'kubernetes.io/role': 'node', 'team/owner': 'net-ops' });
+    const r = normalizeLabels('aws', {
+      'kubernetes.io/role': 'Node',
+      'team/owner': 'Net-Ops',
+      'a_b-c.d': '1',
+      '0': 'zero',
+    });
+    expect(plain(r.labels)).toEqual({
+      '0': 'zero',
+      'a_b-c.d': '1',
+      'kubernetes.io/role': 'node',
+      'team/owner': 'net-ops',
+    });
     expect(r.problems).toEqual([]);
   });
 
@@ -75,12 +101,19 @@ describe('normalizeLabels', () => {
     const long = 'k'.repeat(LABEL_KEY_MAX_LENGTH + 1);
     const r = normalizeLabels('azure', { [ok]: 'a', [long]: 'b' });
     expect(Object.keys(r.labels)).toEqual([ok]);
-    expect(r.problems[0]).toMatchObject({ code: 'label-key-invalid', key: long, message: expect.stringMatching(/longer than 512/) });
+    expect(r.problems[0]).toMatchObject({
+      code: 'label-key-invalid',
+      key: long,
+      message: expect.stringMatching(/longer than 512/),
+    });
   });
 
   it('skips AWS reserved aws: tags silently, in any case', () => {
     const r = normalizeLabels('aws', [
-      { Key: 'aws:cloudformation:stack-name', Value: 'x' }, { Key: 'AWS:autoscaling:groupName', Value: 'y' }, { Key: ' aws:foo', Value: 'z' }, { Key: 'Name', Value: 'web-1' },
+      { Key: 'aws:cloudformation:stack-name', Value: 'x' },
+      { Key: 'AWS:autoscaling:groupName', Value: 'y' },
+      { Key: ' aws:foo', Value: 'z' },
+      { Key: 'Name', Value: 'web-1' },
     ]);
     expect(plain(r.labels)).toEqual({ name: 'web-1' });
     expect(r.problems).toEqual([]);
@@ -104,7 +137,11 @@ describe('normalizeLabels', () => {
   });
 
   it('treats a missing or null value as empty and a missing key as invalid', () => {
-    const r = normalizeLabels('aws', [{ Key: 'a' }, { Key: 'b', Value: null as unknown as string }, { Value: 'orphan' }]);
+    const r = normalizeLabels('aws', [
+      { Key: 'a' },
+      { Key: 'b', Value: null as unknown as string },
+      { Value: 'orphan' },
+    ]);
     expect(plain(r.labels)).toEqual({ a: '', b: '' });
     expect(r.problems).toMatchObject([{ code: 'label-key-invalid', key: '' }]);
   });
@@ -128,7 +165,12 @@ describe('normalizeLabels', () => {
   });
 
   it('is independent of input order', () => {
-    const tags = [{ Key: 'b', Value: '1' }, { Key: 'A', Value: '2' }, { Key: 'bad key', Value: '3' }, { Key: 'a', Value: '3' }];
+    const tags = [
+      { Key: 'b', Value: '1' },
+      { Key: 'A', Value: '2' },
+      { Key: 'bad key', Value: '3' },
+      { Key: 'a', Value: '3' },
+    ];
     const one = normalizeLabels('aws', tags);
     const two = normalizeLabels('aws', [...tags].reverse());
     expect(Object.keys(one.labels)).toEqual(['b']);
@@ -137,28 +179,44 @@ describe('normalizeLabels', () => {
   });
 
   it('property: labels are canonical, collisions exactly when normalised values disagree', () => {
-    const key = fc.oneof(fc.constantFrom('Tier', 'tier', ' tier', 'TIER ', 'app', 'App', 'bad key', 'aws:x', 'k/v.1_-'), fc.string({ maxLength: 4 }));
+    const key = fc.oneof(
+      fc.constantFrom('Tier', 'tier', ' tier', 'TIER ', 'app', 'App', 'bad key', 'aws:x', 'k/v.1_-'),
+      fc.string({ maxLength: 4 }),
+    );
     const value = fc.oneof(fc.constantFrom('web', 'Web', ' web', 'db', ''), fc.string({ maxLength: 4 }));
-    fc.assert(fc.property(fc.constantFrom('aws' as const, 'azure' as const, 'gcp' as const), fc.array(fc.tuple(key, value), { maxLength: 8 }), (cloud, pairs) => {
-      const r = normalizeLabels(cloud, pairs.map(([Key, Value]) => ({ Key, Value })));
-      const groups = new Map<string, Set<string>>();
-      for (const [k, v] of pairs) {
-        const t = k.trim();
-        if ((cloud === 'aws' && t.toLowerCase().startsWith('aws:')) || !LABEL_KEY_PATTERN.test(t)) continue;
-        const set = groups.get(t.toLowerCase()) ?? new Set<string>();
-        set.add(v.trim().toLowerCase());
-        groups.set(t.toLowerCase(), set);
-      }
-      const collided = [...groups].filter(([, vs]) => vs.size > 1).map(([k]) => k).sort();
-      expect(r.problems.filter((p) => p.code === 'label-collision').map((p) => p.key)).toEqual(collided);
-      expect(r.ok).toBe(collided.length === 0);
-      for (const [k, v] of Object.entries(r.labels)) {
-        expect(k).toBe(k.trim().toLowerCase());
-        expect(v).toBe(v.trim().toLowerCase());
-        expect([...(groups.get(k) ?? [])]).toEqual([v]);
-      }
-      expect(Object.keys(r.labels).length + collided.length).toBe(groups.size);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('aws' as const, 'azure' as const, 'gcp' as const),
+        fc.array(fc.tuple(key, value), { maxLength: 8 }),
+        (cloud, pairs) => {
+          const r = normalizeLabels(
+            cloud,
+            pairs.map(([Key, Value]) => ({ Key, Value })),
+          );
+          const groups = new Map<string, Set<string>>();
+          for (const [k, v] of pairs) {
+            const t = k.trim();
+            if ((cloud === 'aws' && t.toLowerCase().startsWith('aws:')) || !LABEL_KEY_PATTERN.test(t)) continue;
+            const set = groups.get(t.toLowerCase()) ?? new Set<string>();
+            set.add(v.trim().toLowerCase());
+            groups.set(t.toLowerCase(), set);
+          }
+          const collided = [...groups]
+            .filter(([, vs]) => vs.size > 1)
+            .map(([k]) => k)
+            .sort();
+          expect(r.problems.filter((p) => p.code === 'label-collision').map((p) => p.key)).toEqual(collided);
+          expect(r.ok).toBe(collided.length === 0);
+          for (const [k, v] of Object.entries(r.labels)) {
+            expect(k).toBe(k.trim().toLowerCase());
+            expect(v).toBe(v.trim().toLowerCase());
+            expect([...(groups.get(k) ?? [])]).toEqual([v]);
+          }
+          expect(Object.keys(r.labels).length + collided.length).toBe(groups.size);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -185,7 +243,8 @@ describe('restrictLabels', () => {
 
 describe('LABEL_KEY_PATTERN', () => {
   it('matches the Calico selector label characters', () => {
-    for (const k of ['a', 'A', '0', 'kubernetes.io/role', 'team/owner', 'a_b', 'a-b', 'a.b']) expect(LABEL_KEY_PATTERN.test(k)).toBe(true);
+    for (const k of ['a', 'A', '0', 'kubernetes.io/role', 'team/owner', 'a_b', 'a-b', 'a.b'])
+      expect(LABEL_KEY_PATTERN.test(k)).toBe(true);
     for (const k of ['', 'a b', 'a:b', 'a=b', 'a"b', 'é', 'a,b', '(a)']) expect(LABEL_KEY_PATTERN.test(k)).toBe(false);
   });
 });

@@ -50,7 +50,9 @@ describe('validatePolicy: every mistake, with its position', () => {
 
   it('renders a diagnostic on one line with path relative to spec', () => {
     const { diagnostics } = validatePolicy(MINIMAL.replace("tier == 'web'", "tier == 'web' &&"), 'p.yaml');
-    expect(renderDiagnostic(diagnostics[0]!)).toMatch(/^p\.yaml:6:\d+ {2}error {2}segments\[0\]\.selector {2}selector does not parse at column 17: expected a label key/);
+    expect(renderDiagnostic(diagnostics[0]!)).toMatch(
+      /^p\.yaml:6:\d+ {2}error {2}segments\[0\]\.selector {2}selector does not parse at column 17: expected a label key/,
+    );
   });
 
   it('reports an empty file as an empty policy, not a crash', () => {
@@ -70,7 +72,10 @@ describe('validatePolicy: every mistake, with its position', () => {
     const bad = validatePolicy('apiVersion: segsync/v1\nkind: [unclosed\n', 'bad.yaml');
     expect(bad.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', severity: 'error' });
     expect(bad.diagnostics[0]!.source?.line).toBeGreaterThanOrEqual(2);
-    const dup = validatePolicy(MINIMAL.replace('kind: SegmentationPolicy', 'kind: SegmentationPolicy\nkind: SegmentationPolicy'), 'dup.yaml');
+    const dup = validatePolicy(
+      MINIMAL.replace('kind: SegmentationPolicy', 'kind: SegmentationPolicy\nkind: SegmentationPolicy'),
+      'dup.yaml',
+    );
     expect(dup.diagnostics.map((d) => [d.code, d.source?.line])).toEqual([['duplicate-key', 3]]);
   });
 
@@ -93,7 +98,10 @@ describe('validatePolicy: every mistake, with its position', () => {
     const text = MINIMAL.replace("tier == 'web'", "Tier == 'Web'");
     const { policy, diagnostics } = validatePolicy(text, 'p.yaml');
     expect(policy).toBeDefined();
-    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([['selector-uppercase', 'warning'], ['selector-uppercase', 'warning']]);
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ['selector-uppercase', 'warning'],
+      ['selector-uppercase', 'warning'],
+    ]);
   });
 
   it('warns when a selector uses a key that spec.labels.keys does not count', () => {
@@ -110,8 +118,15 @@ describe('parsePolicy: the resolved policy', () => {
     expect(policy.exclusive).toBe(true);
     expect(policy.segments.find((s) => s.name === 'dev-db')?.mode).toBe('monitor');
     const rule = policy.rules.find((r) => r.name === 'prod-app-to-mainframe')!;
-    expect(rule).toMatchObject({ action: 'allow', from: { kind: 'segment', name: 'prod-app' }, to: { kind: 'external', name: 'mainframe' } });
-    expect(rule.ports).toEqual([{ protocol: 'tcp', from: 1414, to: 1414 }, { protocol: 'udp', from: 500, to: 510 }]);
+    expect(rule).toMatchObject({
+      action: 'allow',
+      from: { kind: 'segment', name: 'prod-app' },
+      to: { kind: 'external', name: 'mainframe' },
+    });
+    expect(rule.ports).toEqual([
+      { protocol: 'tcp', from: 1414, to: 1414 },
+      { protocol: 'udp', from: 500, to: 510 },
+    ]);
   });
 
   it('throws one PolicyValidationError carrying every diagnostic', () => {

@@ -34,9 +34,25 @@ const RG = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network';
 const AZ_IPC = `${RG}/networkInterfaces/web2-nic/ipConfigurations/ipconfig1`;
 const GCP_ATT = 'gcp:p1/us-east1-b/db-1/nic0';
 
-const workload = (cloud: Workload['cloud'], id: string, tier: string, address: string, attachment: string, network: string): Workload => ({
-  id, nativeId: id, cloud, location: { cloud, account: 'acct', region: 'r1' }, network, labels: { tier },
-  addresses: [address], publicAddresses: [], attachments: [{ id: attachment, network, addresses: [address] }], managed: true, labelProblems: [],
+const workload = (
+  cloud: Workload['cloud'],
+  id: string,
+  tier: string,
+  address: string,
+  attachment: string,
+  network: string,
+): Workload => ({
+  id,
+  nativeId: id,
+  cloud,
+  location: { cloud, account: 'acct', region: 'r1' },
+  network,
+  labels: { tier },
+  addresses: [address],
+  publicAddresses: [],
+  attachments: [{ id: attachment, network, addresses: [address] }],
+  managed: true,
+  labelProblems: [],
 });
 // AND one web in AWS, one web in Azure, the db in GCP
 const inventory: Inventory = {
@@ -47,54 +63,146 @@ const inventory: Inventory = {
   ],
 };
 
-const azureRule = (name: string, priority: number, direction: 'Inbound' | 'Outbound', access: 'Allow' | 'Deny', protocol: string, port: string, src: string, dst: string) =>
-  ({ name, properties: { protocol, sourcePortRange: '*', destinationPortRange: port, sourceAddressPrefix: src, destinationAddressPrefix: dst, access, priority, direction } });
+const azureRule = (
+  name: string,
+  priority: number,
+  direction: 'Inbound' | 'Outbound',
+  access: 'Allow' | 'Deny',
+  protocol: string,
+  port: string,
+  src: string,
+  dst: string,
+) => ({
+  name,
+  properties: {
+    protocol,
+    sourcePortRange: '*',
+    destinationPortRange: port,
+    sourceAddressPrefix: src,
+    destinationAddressPrefix: dst,
+    access,
+    priority,
+    direction,
+  },
+});
 
 /** What a correct compiler would write: allow-only sets plus catch-all denies (DESIGN.md §3 "Translation"). */
 function correctNative(): NativeState {
   return {
     aws: {
-      SecurityGroups: [{
-        GroupId: 'sg-web', GroupName: 'segsync-web', Description: '', VpcId: 'vpc-1', OwnerId: '111', Tags: [],
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '192.168.10.0/24' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
-        IpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.2.0.5/32' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
-      }],
-      NetworkInterfaces: [{
-        NetworkInterfaceId: 'eni-web', VpcId: 'vpc-1', SubnetId: 'subnet-1', AvailabilityZone: 'us-east-1a', OwnerId: '111',
-        PrivateIpAddress: '10.0.1.10', PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.10', Primary: true }], Ipv6Addresses: [],
-        Groups: [{ GroupId: 'sg-web', GroupName: 'segsync-web' }], TagSet: [],
-      }],
+      SecurityGroups: [
+        {
+          GroupId: 'sg-web',
+          GroupName: 'segsync-web',
+          Description: '',
+          VpcId: 'vpc-1',
+          OwnerId: '111',
+          Tags: [],
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 443,
+              ToPort: 443,
+              IpRanges: [{ CidrIp: '192.168.10.0/24' }],
+              Ipv6Ranges: [],
+              PrefixListIds: [],
+              UserIdGroupPairs: [],
+            },
+          ],
+          IpPermissionsEgress: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 5432,
+              ToPort: 5432,
+              IpRanges: [{ CidrIp: '10.2.0.5/32' }],
+              Ipv6Ranges: [],
+              PrefixListIds: [],
+              UserIdGroupPairs: [],
+            },
+          ],
+        },
+      ],
+      NetworkInterfaces: [
+        {
+          NetworkInterfaceId: 'eni-web',
+          VpcId: 'vpc-1',
+          SubnetId: 'subnet-1',
+          AvailabilityZone: 'us-east-1a',
+          OwnerId: '111',
+          PrivateIpAddress: '10.0.1.10',
+          PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.10', Primary: true }],
+          Ipv6Addresses: [],
+          Groups: [{ GroupId: 'sg-web', GroupName: 'segsync-web' }],
+          TagSet: [],
+        },
+      ],
       PrefixLists: [],
     },
     azure: {
-      networkSecurityGroups: [{
-        id: `${RG}/networkSecurityGroups/nsg-web`, name: 'nsg-web', location: 'westeurope',
-        properties: { securityRules: [
-          azureRule('corp-to-web', 100, 'Inbound', 'Allow', 'Tcp', '443', '192.168.10.0/24', '*'),
-          azureRule('deny-in', 4096, 'Inbound', 'Deny', '*', '*', '*', '*'),
-          azureRule('web-to-db', 100, 'Outbound', 'Allow', 'Tcp', '5432', '*', '10.2.0.5'),
-          azureRule('deny-out', 4096, 'Outbound', 'Deny', '*', '*', '*', '*'),
-        ] },
-      }],
-      applicationSecurityGroups: [],
-      networkInterfaces: [{
-        id: `${RG}/networkInterfaces/web2-nic`, name: 'web2-nic', location: 'westeurope',
-        properties: {
-          networkSecurityGroup: { id: `${RG}/networkSecurityGroups/nsg-web` },
-          ipConfigurations: [{ id: AZ_IPC, name: 'ipconfig1', properties: { privateIPAddress: '10.1.1.10', subnet: { id: `${RG}/virtualNetworks/vnet-a/subnets/default` } } }],
+      networkSecurityGroups: [
+        {
+          id: `${RG}/networkSecurityGroups/nsg-web`,
+          name: 'nsg-web',
+          location: 'westeurope',
+          properties: {
+            securityRules: [
+              azureRule('corp-to-web', 100, 'Inbound', 'Allow', 'Tcp', '443', '192.168.10.0/24', '*'),
+              azureRule('deny-in', 4096, 'Inbound', 'Deny', '*', '*', '*', '*'),
+              azureRule('web-to-db', 100, 'Outbound', 'Allow', 'Tcp', '5432', '*', '10.2.0.5'),
+              azureRule('deny-out', 4096, 'Outbound', 'Deny', '*', '*', '*', '*'),
+            ],
+          },
         },
-      }],
+      ],
+      applicationSecurityGroups: [],
+      networkInterfaces: [
+        {
+          id: `${RG}/networkInterfaces/web2-nic`,
+          name: 'web2-nic',
+          location: 'westeurope',
+          properties: {
+            networkSecurityGroup: { id: `${RG}/networkSecurityGroups/nsg-web` },
+            ipConfigurations: [
+              {
+                id: AZ_IPC,
+                name: 'ipconfig1',
+                properties: {
+                  privateIPAddress: '10.1.1.10',
+                  subnet: { id: `${RG}/virtualNetworks/vnet-a/subnets/default` },
+                },
+              },
+            ],
+          },
+        },
+      ],
     },
     gcp: {
-      instances: [{
-        name: 'db-1', zone: 'projects/p1/zones/us-east1-b', tags: { items: ['segsync-db'], fingerprint: 'x' },
-        networkInterfaces: [{ name: 'nic0', network: 'projects/p1/global/networks/vpc', networkIP: '10.2.0.5' }],
-      }],
+      instances: [
+        {
+          name: 'db-1',
+          zone: 'projects/p1/zones/us-east1-b',
+          tags: { items: ['segsync-db'], fingerprint: 'x' },
+          networkInterfaces: [{ name: 'nic0', network: 'projects/p1/global/networks/vpc', networkIP: '10.2.0.5' }],
+        },
+      ],
       firewalls: [
-        { name: 'segsync-web-to-db', network: 'projects/p1/global/networks/vpc', priority: 1000, direction: 'INGRESS',
-          allowed: [{ IPProtocol: 'tcp', ports: ['5432'] }], sourceRanges: ['10.0.1.10/32', '10.1.1.10/32'], targetTags: ['segsync-db'] },
-        { name: 'segsync-deny-egress', network: 'projects/p1/global/networks/vpc', priority: 65534, direction: 'EGRESS',
-          denied: [{ IPProtocol: 'all' }], destinationRanges: ['0.0.0.0/0'] },
+        {
+          name: 'segsync-web-to-db',
+          network: 'projects/p1/global/networks/vpc',
+          priority: 1000,
+          direction: 'INGRESS',
+          allowed: [{ IPProtocol: 'tcp', ports: ['5432'] }],
+          sourceRanges: ['10.0.1.10/32', '10.1.1.10/32'],
+          targetTags: ['segsync-db'],
+        },
+        {
+          name: 'segsync-deny-egress',
+          network: 'projects/p1/global/networks/vpc',
+          priority: 65534,
+          direction: 'EGRESS',
+          denied: [{ IPProtocol: 'all' }],
+          destinationRanges: ['0.0.0.0/0'],
+        },
       ],
     },
   };
@@ -110,7 +218,14 @@ describe('sample ports and addresses', () => {
   });
 
   it('first, middle, last and the neighbours of every CIDR, and one address outside them all', () => {
-    expect(sampleAddresses(policy, inventory)).toEqual(['192.168.9.255', '192.168.10.0', '192.168.10.127', '192.168.10.255', '192.168.11.0', '198.51.100.7']);
+    expect(sampleAddresses(policy, inventory)).toEqual([
+      '192.168.9.255',
+      '192.168.10.0',
+      '192.168.10.127',
+      '192.168.10.255',
+      '192.168.11.0',
+      '198.51.100.7',
+    ]);
   });
 });
 
@@ -128,23 +243,45 @@ describe('verify: native state against the intent oracle', () => {
   it('a GCP source range dropped → exactly that flow is reported, at ingress, with the native and policy rules', () => {
     const native = correctNative();
     native.gcp.firewalls[0]!.sourceRanges = ['10.0.1.10/32'];
-    expect(verify(policy, inventory, native).disagreements).toEqual([{
-      flow: { src: `azure:${RG}/vm/web2`, dst: 'gcp:p1:us-east1-b:db-1', srcAddress: '10.1.1.10', dstAddress: '10.2.0.5', protocol: 'tcp', port: 5432 },
-      side: 'ingress', intended: true, actual: false,
-      nativeRule: 'implied deny ingress (no firewall rule of projects/p1/global/networks/vpc matched)',
-      policyRules: ['web-to-db'],
-    }]);
+    expect(verify(policy, inventory, native).disagreements).toEqual([
+      {
+        flow: {
+          src: `azure:${RG}/vm/web2`,
+          dst: 'gcp:p1:us-east1-b:db-1',
+          srcAddress: '10.1.1.10',
+          dstAddress: '10.2.0.5',
+          protocol: 'tcp',
+          port: 5432,
+        },
+        side: 'ingress',
+        intended: true,
+        actual: false,
+        nativeRule: 'implied deny ingress (no firewall rule of projects/p1/global/networks/vpc matched)',
+        policyRules: ['web-to-db'],
+      },
+    ]);
   });
 
   it('an AWS range widened by one bit → the address just outside corp is let in on 443, and nothing else', () => {
     const native = correctNative();
     native.aws.SecurityGroups[0]!.IpPermissions[0]!.IpRanges = [{ CidrIp: '192.168.10.0/23' }];
-    expect(verify(policy, inventory, native).disagreements).toEqual([{
-      flow: { src: '192.168.11.0', dst: 'aws:111:us-east-1:i-web', srcAddress: '192.168.11.0', dstAddress: '10.0.1.10', protocol: 'tcp', port: 443 },
-      side: 'ingress', intended: false, actual: true,
-      nativeRule: 'sg-web (segsync-web) ingress tcp 443 from 192.168.10.0/23',
-      policyRules: [],
-    }]);
+    expect(verify(policy, inventory, native).disagreements).toEqual([
+      {
+        flow: {
+          src: '192.168.11.0',
+          dst: 'aws:111:us-east-1:i-web',
+          srcAddress: '192.168.11.0',
+          dstAddress: '10.0.1.10',
+          protocol: 'tcp',
+          port: 443,
+        },
+        side: 'ingress',
+        intended: false,
+        actual: true,
+        nativeRule: 'sg-web (segsync-web) ingress tcp 443 from 192.168.10.0/23',
+        policyRules: [],
+      },
+    ]);
   });
 
   it('a missing Azure catch-all deny lets the default AllowInternetOutBound through: egress leaks are found', () => {
@@ -153,7 +290,9 @@ describe('verify: native state against the intent oracle', () => {
     const { disagreements } = verify(policy, inventory, native);
     expect(disagreements.length).toBeGreaterThan(0);
     expect(disagreements.every((d) => d.side === 'egress' && d.intended === false && d.actual === true)).toBe(true);
-    expect(new Set(disagreements.map((d) => d.nativeRule))).toEqual(new Set(['nsg-web rule AllowInternetOutBound (priority 65001)']));
+    expect(new Set(disagreements.map((d) => d.nativeRule))).toEqual(
+      new Set(['nsg-web rule AllowInternetOutBound (priority 65001)']),
+    );
   });
 
   it('is deterministic, and maxFlows stops early with a prefix of the full answer', () => {
@@ -173,15 +312,32 @@ describe('verify: native state against the intent oracle', () => {
 
   it('checks only the ports and extra addresses it is given', () => {
     const native = correctNative();
-    const result = verify(policy, inventory, native, { ports: [{ protocol: 'tcp', port: 443 }], extraAddresses: ['192.168.10.77', '192.168.10.77'] });
+    const result = verify(policy, inventory, native, {
+      ports: [{ protocol: 'tcp', port: 443 }],
+      extraAddresses: ['192.168.10.77', '192.168.10.77'],
+    });
     expect(result.flows).toBe(6 + 2 * 3 * 7);
     expect(result.disagreements).toEqual([]);
   });
 
   it('explainNative names the deciding rule of one side in one cloud', () => {
-    const flow = { src: { address: '10.0.1.10' }, dst: { address: '10.2.0.5', attachment: GCP_ATT }, protocol: 'tcp' as const, port: 5432 };
-    expect(explainNative(correctNative(), 'gcp', 'ingress', flow)).toEqual({ allowed: true, by: 'firewall segsync-web-to-db (priority 1000, allow ingress tcp 5432)' });
-    expect(explainNative(correctNative(), 'azure', 'egress', { src: { address: '10.1.1.10', attachment: AZ_IPC }, dst: { address: '10.2.0.5' }, protocol: 'tcp', port: 22 }))
-      .toEqual({ allowed: false, by: 'nsg-web rule deny-out (priority 4096)' });
+    const flow = {
+      src: { address: '10.0.1.10' },
+      dst: { address: '10.2.0.5', attachment: GCP_ATT },
+      protocol: 'tcp' as const,
+      port: 5432,
+    };
+    expect(explainNative(correctNative(), 'gcp', 'ingress', flow)).toEqual({
+      allowed: true,
+      by: 'firewall segsync-web-to-db (priority 1000, allow ingress tcp 5432)',
+    });
+    expect(
+      explainNative(correctNative(), 'azure', 'egress', {
+        src: { address: '10.1.1.10', attachment: AZ_IPC },
+        dst: { address: '10.2.0.5' },
+        protocol: 'tcp',
+        port: 22,
+      }),
+    ).toEqual({ allowed: false, by: 'nsg-web rule deny-out (priority 4096)' });
   });
 });

@@ -16,7 +16,13 @@ describe('GIVEN a selector with a syntax error', () => {
     ['= instead of ==', "app = 'web'", 5, `${OPERATORS} after label key app`, "'='"],
     ['unquoted value', 'app == web', 8, "a quoted value such as 'web' after '=='", "'web'"],
     ['unterminated single quote', "app == 'web", 8, "a closing ' to end the value quoted here", 'end of selector'],
-    ['unterminated double quote', 'a == "b\' && has(c)', 6, 'a closing " to end the value quoted here', 'end of selector'],
+    [
+      'unterminated double quote',
+      'a == "b\' && has(c)',
+      6,
+      'a closing " to end the value quoted here',
+      'end of selector',
+    ],
     ['trailing garbage', "app == 'web' tier", 14, "'&&', '||' or end of selector", "'tier'"],
     ['unbalanced (', "(app == 'web'", 14, "'&&', '||' or ')' to close the '(' at column 1", 'end of selector'],
     ['unbalanced )', "app == 'web')", 13, "'&&', '||' or end of selector", "')'"],
@@ -42,15 +48,18 @@ describe('GIVEN a selector with a syntax error', () => {
     ['all( with an argument', 'all(app)', 5, "')' to close all(", "'app'"],
     ['unexpected character', "app == 'web' && %", 17, `${TERM} after '&&'`, "'%'"],
     ['key with a forbidden character', "team:owner == 'x'", 5, `${OPERATORS} after label key team`, "':'"],
-  ])('WHEN it has %s (%j) THEN the error is at column %i, expecting %j and finding %j', (_what, text, column, expected, found) => {
-    const error = syntaxError(text);
-    expect(error.column).toBe(column);
-    expect(error.expected).toBe(expected);
-    expect(error.found).toBe(found);
-    expect(error.message.startsWith(`expected ${expected}, found ${found}`)).toBe(true);
-  });
+  ])(
+    'WHEN it has %s (%j) THEN the error is at column %i, expecting %j and finding %j',
+    (_what, text, column, expected, found) => {
+      const error = syntaxError(text);
+      expect(error.column).toBe(column);
+      expect(error.expected).toBe(expected);
+      expect(error.found).toBe(found);
+      expect(error.message.startsWith(`expected ${expected}, found ${found}`)).toBe(true);
+    },
+  );
 
-  it('WHEN it is app = \'web\' THEN the message is exactly the human one', () => {
+  it("WHEN it is app = 'web' THEN the message is exactly the human one", () => {
     expect(syntaxError("app = 'web'").message).toBe(`expected ${OPERATORS} after label key app, found '='`);
   });
 

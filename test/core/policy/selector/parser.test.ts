@@ -26,8 +26,12 @@ describe('GIVEN one comparison of each operator', () => {
 
 describe('GIVEN operators mixed without parentheses', () => {
   it('WHEN || and && are mixed THEN && binds tighter (|| is lowest)', () => {
-    expect(parseSelector("a == 'x' || b == 'y' && c == 'z'")).toEqual(or(eq('a', 'x'), and(eq('b', 'y'), eq('c', 'z'))));
-    expect(parseSelector("a == 'x' && b == 'y' || c == 'z'")).toEqual(or(and(eq('a', 'x'), eq('b', 'y')), eq('c', 'z')));
+    expect(parseSelector("a == 'x' || b == 'y' && c == 'z'")).toEqual(
+      or(eq('a', 'x'), and(eq('b', 'y'), eq('c', 'z'))),
+    );
+    expect(parseSelector("a == 'x' && b == 'y' || c == 'z'")).toEqual(
+      or(and(eq('a', 'x'), eq('b', 'y')), eq('c', 'z')),
+    );
   });
 
   it('WHEN the same operator repeats THEN its operands are flattened in order', () => {
@@ -42,16 +46,23 @@ describe('GIVEN operators mixed without parentheses', () => {
 
   it('WHEN the documented Calico example is parsed THEN it brackets as the Calico docs say', () => {
     const text = "! has(my-label) || my-label starts with 'prod' && role in {'frontend','business'}";
-    expect(parseSelector(text)).toEqual(or(
-      not(has('my-label')),
-      and({ op: 'startswith', key: 'my-label', value: 'prod' }, { op: 'in', key: 'role', values: ['business', 'frontend'] }),
-    ));
+    expect(parseSelector(text)).toEqual(
+      or(
+        not(has('my-label')),
+        and(
+          { op: 'startswith', key: 'my-label', value: 'prod' },
+          { op: 'in', key: 'role', values: ['business', 'frontend'] },
+        ),
+      ),
+    );
   });
 });
 
 describe('GIVEN parentheses and negation', () => {
   it('WHEN parentheses group an || inside an && THEN the grouping is kept', () => {
-    expect(parseSelector("(a == 'x' || b == 'y') && c == 'z'")).toEqual(and(or(eq('a', 'x'), eq('b', 'y')), eq('c', 'z')));
+    expect(parseSelector("(a == 'x' || b == 'y') && c == 'z'")).toEqual(
+      and(or(eq('a', 'x'), eq('b', 'y')), eq('c', 'z')),
+    );
   });
 
   it('WHEN parentheses only repeat the default grouping THEN the AST is flattened anyway', () => {
@@ -108,7 +119,10 @@ describe('GIVEN whitespace variations', () => {
   it.each([
     ["a=='x'&&(has(b)||c in{'1','2'})&&!has(d)", 'none at all'],
     ["a == 'x' && (has(b) || c in {'1', '2'}) && !has(d)", 'single spaces'],
-    ["   a   ==   'x'   &&   (   has(   b   )   ||   c   in   {   '1'   ,   '2'   }   )   &&   !   has(d)   ", 'lots of spaces'],
+    [
+      "   a   ==   'x'   &&   (   has(   b   )   ||   c   in   {   '1'   ,   '2'   }   )   &&   !   has(d)   ",
+      'lots of spaces',
+    ],
     ["\ta\t==\t'x'\t&&\t(has(\tb\t)||c\tin\t{'1',\t'2'})\t&&\t!has(d)\t", 'tabs'],
   ])('WHEN written as %j (%s) THEN it parses to the same AST', (text) => {
     expect(parseSelector(text)).toEqual(expected);
@@ -133,8 +147,14 @@ describe('GIVEN label keys', () => {
 
   it('WHEN a key is spelled like an operator word or function THEN it is still a key, as in Calico', () => {
     expect(parseSelector("in == 'x'")).toEqual(eq('in', 'x'));
-    expect(parseSelector("contains contains 'contains'")).toEqual({ op: 'contains', key: 'contains', value: 'contains' });
-    expect(parseSelector("all == 'x' || has == 'y' || global == 'z'")).toEqual(or(eq('all', 'x'), eq('has', 'y'), eq('global', 'z')));
+    expect(parseSelector("contains contains 'contains'")).toEqual({
+      op: 'contains',
+      key: 'contains',
+      value: 'contains',
+    });
+    expect(parseSelector("all == 'x' || has == 'y' || global == 'z'")).toEqual(
+      or(eq('all', 'x'), eq('has', 'y'), eq('global', 'z')),
+    );
     expect(parseSelector('has(has)')).toEqual(has('has'));
   });
 
@@ -155,10 +175,18 @@ describe('GIVEN set literals', () => {
   });
 
   it('WHEN a set has duplicates or is out of order THEN it is sorted and de-duplicated, like Calico', () => {
-    expect(parseSelector("a in {'z', 'x', 'y', 'x', 'a'}")).toEqual({ op: 'in', key: 'a', values: ['a', 'x', 'y', 'z'] });
+    expect(parseSelector("a in {'z', 'x', 'y', 'x', 'a'}")).toEqual({
+      op: 'in',
+      key: 'a',
+      values: ['a', 'x', 'y', 'z'],
+    });
   });
 
   it('WHEN a set mixes cases and non-ASCII THEN it is ordered by code point', () => {
-    expect(parseSelector("a in {'b', 'B', 'é', 'a', '😀', '\uffff'}")).toEqual({ op: 'in', key: 'a', values: ['B', 'a', 'b', 'é', '\uffff', '😀'] });
+    expect(parseSelector("a in {'b', 'B', 'é', 'a', '😀', '\uffff'}")).toEqual({
+      op: 'in',
+      key: 'a',
+      values: ['B', 'a', 'b', 'é', '\uffff', '😀'],
+    });
   });
 });

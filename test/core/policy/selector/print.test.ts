@@ -55,7 +55,15 @@ describe('GIVEN a hand-built AST', () => {
     expect(selectorToString({ op: 'and', args: [] })).toBe('all()');
     expect(selectorToString({ op: 'or', args: [] })).toBe('!all()');
     expect(selectorToString({ op: 'or', args: [a] })).toBe('has(a)');
-    expect(selectorToString({ op: 'and', args: [{ op: 'or', args: [a] }, { op: 'or', args: [a, b] }] })).toBe('has(a) && (has(a) || has(b))');
+    expect(
+      selectorToString({
+        op: 'and',
+        args: [
+          { op: 'or', args: [a] },
+          { op: 'or', args: [a, b] },
+        ],
+      }),
+    ).toBe('has(a) && (has(a) || has(b))');
   });
 
   it('WHEN a set is unsorted THEN it is printed sorted and de-duplicated', () => {
@@ -81,7 +89,9 @@ describe('GIVEN isLabelKey', () => {
 
 describe('GIVEN selectorLabelRefs', () => {
   it('WHEN a selector names keys and values THEN each is listed once, in order of appearance', () => {
-    const s = parseSelector("Tier == 'Web' || has(env) && env not in {'Prod', 'dev'} && !(Tier contains 'X') && x in {}");
+    const s = parseSelector(
+      "Tier == 'Web' || has(env) && env not in {'Prod', 'dev'} && !(Tier contains 'X') && x in {}",
+    );
     expect(selectorLabelRefs(s)).toEqual({
       keys: ['Tier', 'env', 'x'],
       values: [

@@ -115,10 +115,12 @@ describe('GIVEN random selectors and random label maps', () => {
       fc.property(smallSelector, smallSelector, labelsArb, (a, b, labels) => {
         const notA: Selector = { op: 'not', expr: a };
         const notB: Selector = { op: 'not', expr: b };
-        expect(selectorMatches({ op: 'not', expr: { op: 'and', args: [a, b] } }, labels))
-          .toBe(selectorMatches({ op: 'or', args: [notA, notB] }, labels));
-        expect(selectorMatches({ op: 'not', expr: { op: 'or', args: [a, b] } }, labels))
-          .toBe(selectorMatches({ op: 'and', args: [notA, notB] }, labels));
+        expect(selectorMatches({ op: 'not', expr: { op: 'and', args: [a, b] } }, labels)).toBe(
+          selectorMatches({ op: 'or', args: [notA, notB] }, labels),
+        );
+        expect(selectorMatches({ op: 'not', expr: { op: 'or', args: [a, b] } }, labels)).toBe(
+          selectorMatches({ op: 'and', args: [notA, notB] }, labels),
+        );
       }),
       { numRuns: 500 },
     );
@@ -147,8 +149,9 @@ describe('GIVEN a key and random label maps', () => {
   it("WHEN k != 'v' is compared with !(k == 'v') THEN they agree on every label map", () => {
     fc.assert(
       fc.property(fewKeys, fewValues, labelsArb, (key, value, labels) => {
-        expect(selectorMatches({ op: 'ne', key, value }, labels))
-          .toBe(!selectorMatches({ op: 'eq', key, value }, labels));
+        expect(selectorMatches({ op: 'ne', key, value }, labels)).toBe(
+          !selectorMatches({ op: 'eq', key, value }, labels),
+        );
       }),
     );
   });
@@ -169,7 +172,12 @@ describe('GIVEN a key and random label maps', () => {
         const without = Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'a'));
         const matches = (op: 'eq' | 'ne' | 'contains' | 'startswith' | 'endswith') =>
           selectorMatches({ op, key: 'a', value }, without);
-        expect([matches('eq'), matches('contains'), matches('startswith'), matches('endswith')]).toEqual([false, false, false, false]);
+        expect([matches('eq'), matches('contains'), matches('startswith'), matches('endswith')]).toEqual([
+          false,
+          false,
+          false,
+          false,
+        ]);
         expect(matches('ne')).toBe(true);
         expect(selectorMatches({ op: 'notin', key: 'a', values: [value] }, without)).toBe(true);
         expect(selectorMatches({ op: 'in', key: 'a', values: [value] }, without)).toBe(false);
@@ -180,8 +188,38 @@ describe('GIVEN a key and random label maps', () => {
 
 describe('GIVEN arbitrary text', () => {
   const fragment = fc.constantFrom(
-    'a', 'b', 'in', 'not', 'contains', 'starts', 'with', '==', '!=', '=', '!', '&&', '||', '&', '|',
-    '(', ')', '{', '}', ',', "'x'", '"y"', "'", '"', 'has(', 'has(a)', 'all()', 'global()', ' ', '\t', '\n', '%',
+    'a',
+    'b',
+    'in',
+    'not',
+    'contains',
+    'starts',
+    'with',
+    '==',
+    '!=',
+    '=',
+    '!',
+    '&&',
+    '||',
+    '&',
+    '|',
+    '(',
+    ')',
+    '{',
+    '}',
+    ',',
+    "'x'",
+    '"y"',
+    "'",
+    '"',
+    'has(',
+    'has(a)',
+    'all()',
+    'global()',
+    ' ',
+    '\t',
+    '\n',
+    '%',
   );
   // Valid text with one character replaced by a fragment (or deleted): near misses, some of which still parse.
   const nearMiss = fc
@@ -190,7 +228,11 @@ describe('GIVEN arbitrary text', () => {
       const i = at % (text.length + 1);
       return text.slice(0, i) + insert + text.slice(i + 1);
     });
-  const selectorish = fc.oneof(fc.string(), fc.array(fragment, { maxLength: 12 }).map((f) => f.join('')), nearMiss);
+  const selectorish = fc.oneof(
+    fc.string(),
+    fc.array(fragment, { maxLength: 12 }).map((f) => f.join('')),
+    nearMiss,
+  );
 
   it('WHEN parsed THEN it either parses and round-trips, or fails with a column inside the text', () => {
     fc.assert(
