@@ -11,6 +11,7 @@ import { registerSchema } from './commands/schema.ts';
 import { registerState } from './commands/state.ts';
 import { registerVerify } from './commands/verify.ts';
 import { registerExplain } from './commands/explain.ts';
+import { registerGraph } from './commands/graph.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerValidate } from './commands/validate.ts';
 import { ExitRequest, type Io } from './io.ts';
@@ -28,6 +29,7 @@ export function buildProgram(io: Io): Command {
   registerState(program, io);
   registerVerify(program, io);
   registerExplain(program, io);
+  registerGraph(program, io);
   registerDemo(program, io);
   return program;
 }
