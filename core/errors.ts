@@ -75,3 +75,8 @@ export class StepFailedError extends SegsyncError {
 export class CompileError extends SegsyncError {
   readonly retryable = false;
 }
+
+/** A flow handed to the intent oracle is not a flow (unknown protocol, port out of range, bad address). */
+export class InvalidFlowError extends SegsyncError {
+  readonly retryable = false;
+}
