@@ -9,8 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AWS_ERRORS, awsAdapter } from '../../../adapters/aws/index.ts';
-import { classifyCloudError } from '../../../adapters/errors.ts';
-import { CloudApiError } from '../../../adapters/errors.ts';
+import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';

@@ -10,8 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AZURE_ERRORS, azureAdapter } from '../../../adapters/azure/index.ts';
-import { classifyCloudError } from '../../../adapters/errors.ts';
-import { CloudApiError } from '../../../adapters/errors.ts';
+import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, reconcile, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAzure } from '../../../adapters/sandbox/azure.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';

@@ -5,9 +5,8 @@
  * single step (no flow that both the old and the new intent deny is ever allowed).
  */
 import { describe, expect, it } from 'vitest';
-import { CloudApiError } from '../../../adapters/errors.ts';
+import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { GCP_ERRORS, gcpAdapter } from '../../../adapters/gcp/index.ts';
-import { classifyCloudError } from '../../../adapters/errors.ts';
 import { FaultInjector } from '../../../adapters/sandbox/faults.ts';
 import { SandboxGcp } from '../../../adapters/sandbox/gcp.ts';
 import type { Estate, EstateGcpInstance } from '../../../adapters/sandbox/estate-types.ts';
