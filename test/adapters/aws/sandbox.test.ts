@@ -1,5 +1,5 @@
 /**
- * The AWS adapter round trip on the sandbox EC2: estate → readInventory → computeReach →
+ * The AWS adapter round trip on the sandbox EC2: estate → read → computeReach →
  * compileAws → planAws → apply every step through the adapter → read back → verify. Asserts on
  * state read back and judged by the native evaluator, not on calls.
  *

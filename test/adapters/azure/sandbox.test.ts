@@ -1,5 +1,5 @@
 /**
- * The Azure adapter round trip on the sandbox Microsoft.Network: estate → readInventory →
+ * The Azure adapter round trip on the sandbox Microsoft.Network: estate → read →
  * computeReach → compileAzure → planAzure → apply every step through the adapter → read back →
  * verify. Asserts on state read back and judged by the native evaluator, not on calls.
  *

@@ -1,5 +1,5 @@
 /**
- * GCP end to end on the sandbox: estate → SandboxGcp → readInventory → computeReach → compileGcp
+ * GCP end to end on the sandbox: estate → SandboxGcp → read → computeReach → compileGcp
  * → planGcp → apply every step through the adapter → read back → verify == intent. Then a
  * re-tag, a re-plan whose size is measured, and the make-before-break upper bound after EVERY
  * single step (no flow that both the old and the new intent deny is ever allowed).
