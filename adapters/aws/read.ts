@@ -24,7 +24,7 @@ import type {
   AwsState,
 } from '../../core/model/native/aws.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
-import type { ReadRequest } from '../adapter.ts';
+import { isScoped, type ReadRequest } from '../adapter.ts';
 import { classifyCloudError } from '../errors.ts';
 import type {
   Ec2Api,
@@ -50,9 +50,8 @@ const PREFIX_LIST_ID = /^pl-[0-9a-f]+$/;
 /** One read of one scope: each list call once, feeding both the workloads and the state. */
 export async function readAws(api: Ec2Api, request?: ReadRequest): Promise<{ workloads: Workload[]; state: AwsState }> {
   try {
-    const scoped = request?.workloads !== undefined || request?.objects !== undefined;
     const [instances, enis, groups, lists] = await Promise.all(
-      scoped
+      isScoped(request)
         ? [
             byFilter(request?.workloads, 'instance-id', (Filters) => api.describeInstances({ Filters })),
             byFilter(request?.workloads, 'attachment.instance-id', (Filters) =>
@@ -99,20 +98,30 @@ async function byFilter<T>(
   return (await Promise.all(parts)).flat();
 }
 
+/** Ids of groups and prefix lists by their forms; everything else is a name. */
+function partition(objects: readonly string[]) {
+  const isPl = (o: string) => PREFIX_LIST_ID.test(o);
+  const isSg = (o: string) => GROUP_ID.test(o);
+  return {
+    groupIds: objects.filter(isSg),
+    listIds: objects.filter(isPl),
+    names: objects.filter((o) => !isSg(o) && !isPl(o)),
+  };
+}
+
 async function scopedGroups(api: Ec2Api, objects: readonly string[]): Promise<Ec2SecurityGroup[]> {
-  const [ids, names] = [objects.filter((o) => GROUP_ID.test(o)), objects.filter((o) => !GROUP_ID.test(o))];
+  const { groupIds, names } = partition(objects);
   const found = await Promise.all([
-    byFilter(ids, 'group-id', (Filters) => api.describeSecurityGroups({ Filters })),
+    byFilter(groupIds, 'group-id', (Filters) => api.describeSecurityGroups({ Filters })),
     byFilter(names, 'group-name', (Filters) => api.describeSecurityGroups({ Filters })),
   ]);
   return found.flat();
 }
 
 async function scopedPrefixLists(api: Ec2Api, objects: readonly string[]): Promise<Ec2PrefixList[]> {
-  const isId = (o: string) => PREFIX_LIST_ID.test(o);
-  const names = objects.filter((o) => !isId(o) && !GROUP_ID.test(o));
+  const { listIds, names } = partition(objects);
   const found = await Promise.all([
-    byFilter(objects.filter(isId), 'prefix-list-id', (Filters) => api.describeManagedPrefixLists({ Filters })),
+    byFilter(listIds, 'prefix-list-id', (Filters) => api.describeManagedPrefixLists({ Filters })),
     byFilter(names, 'prefix-list-name', (Filters) => api.describeManagedPrefixLists({ Filters })),
   ]);
   return found.flat();

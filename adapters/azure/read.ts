@@ -28,7 +28,7 @@ import type {
 } from '../../core/model/native/azure.ts';
 import { vnetOfSubnet } from '../../core/model/native/azure.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
-import type { ReadRequest } from '../adapter.ts';
+import { isScoped, type ReadRequest } from '../adapter.ts';
 import { classifyCloudError, cloudErrorKind } from '../errors.ts';
 import {
   nameOf,
@@ -134,8 +134,7 @@ export async function readAzure(
   request?: ReadRequest,
 ): Promise<{ workloads: Workload[]; state: AzureState }> {
   try {
-    const scoped = request?.workloads !== undefined || request?.objects !== undefined;
-    const raw = scoped ? await scopedAzure(api, request!) : await fullAzure(api);
+    const raw = isScoped(request) ? await scopedAzure(api, request ?? {}) : await fullAzure(api);
     const vms = raw.vms.map(toVirtualMachine);
     const nics = raw.nics.map(toNetworkInterface).sort(byId);
     return {

@@ -18,7 +18,7 @@ import type { Workload } from '../../core/model/inventory.ts';
 import type { GcpFirewall, GcpInstance, GcpNetworkInterface, GcpState } from '../../core/model/native/gcp.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
 import { gcpAttachmentId, gcpNetworkPath, gcpZoneName } from '../../core/verify/gcp.ts';
-import type { ReadRequest } from '../adapter.ts';
+import { isScoped, type ReadRequest } from '../adapter.ts';
 import { classifyCloudError, cloudErrorKind } from '../errors.ts';
 import type { GcpComputeApi, GcpInstanceResource } from './api.ts';
 import { GCP_ERRORS } from './errors.ts';
@@ -133,9 +133,8 @@ export async function readGcp(
   request?: ReadRequest,
 ): Promise<{ workloads: Workload[]; state: GcpState }> {
   try {
-    const scoped = request?.workloads !== undefined || request?.objects !== undefined;
-    const raw = scoped
-      ? await scopedGcp(api, request!)
+    const raw = isScoped(request)
+      ? await scopedGcp(api, request ?? {})
       : await Promise.all([api.listInstances(), api.listFirewalls()]).then(([instances, firewalls]) => ({
           instances,
           firewalls,

@@ -1,6 +1,7 @@
 /**
  * SandboxAzureNetwork: the AzureNetworkApi of one sandbox subscription. What is modelled, with
- * the ARM codes and their sources, is listed in azure.ts. Lists and GETs hand out deep copies.
+ * the ARM codes and their sources, is listed in azure.ts; GETs by name in azure-read.ts. Lists and
+ * GETs hand out deep copies.
  */
 import type {
   AzureApplicationSecurityGroup,
@@ -16,13 +17,13 @@ import {
   key,
   networkId,
   renderNsg,
-  resourceId,
   sameRegion,
   sortById,
   type AzureLimits,
   type SubscriptionState,
 } from './azure-model.ts';
 import { updatedNic } from './azure-nic.ts';
+import { getResource, subnetNsgs } from './azure-read.ts';
 import { checkResourceName, storedRule, validateRuleSet } from './azure-rules.ts';
 import type { FaultInjector } from './faults.ts';
 
@@ -103,61 +104,24 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
   }
 
   async listSubnetNetworkSecurityGroups(): Promise<Record<string, string>> {
-    const sub = this.begin('listSubnetNetworkSecurityGroups');
-    return Object.fromEntries(
-      sortById([...sub.subnetNsgs.values()].map((s) => ({ id: s.subnet, nsg: s.nsg }))).map((s) => [s.id, s.nsg]),
-    );
+    return subnetNsgs(this.begin('listSubnetNetworkSecurityGroups'));
   }
 
   async getVirtualMachine(rg: string, name: string): Promise<AzureVirtualMachine> {
-    const sub = this.begin('getVirtualMachine');
-    return structuredClone(
-      found(
-        sub,
-        rg,
-        sub.vms.get(key(resourceId(sub.subscription, rg, 'Microsoft.Compute', 'virtualMachines', name))),
-        'Microsoft.Compute/virtualMachines',
-        name,
-      ),
-    );
+    return structuredClone(getResource(this.begin('getVirtualMachine'), 'vms', rg, name));
   }
 
   async getNetworkInterface(rg: string, name: string): Promise<AzureNetworkInterface> {
-    const sub = this.begin('getNetworkInterface');
-    return structuredClone(
-      found(
-        sub,
-        rg,
-        sub.nics.get(key(this.id(rg, 'networkInterfaces', name))),
-        'Microsoft.Network/networkInterfaces',
-        name,
-      ),
-    );
+    return structuredClone(getResource(this.begin('getNetworkInterface'), 'nics', rg, name));
   }
 
   async getNetworkSecurityGroup(rg: string, name: string): Promise<AzureNetworkSecurityGroup> {
     const sub = this.begin('getNetworkSecurityGroup');
-    const nsg = found(
-      sub,
-      rg,
-      sub.nsgs.get(key(this.id(rg, 'networkSecurityGroups', name))),
-      'Microsoft.Network/networkSecurityGroups',
-      name,
-    );
-    return renderNsg(sub, nsg);
+    return renderNsg(sub, getResource(sub, 'nsgs', rg, name));
   }
 
   async getApplicationSecurityGroup(rg: string, name: string): Promise<AzureApplicationSecurityGroup> {
-    const sub = this.begin('getApplicationSecurityGroup');
-    return structuredClone(
-      found(
-        sub,
-        rg,
-        sub.asgs.get(key(this.id(rg, 'applicationSecurityGroups', name))),
-        'Microsoft.Network/applicationSecurityGroups',
-        name,
-      ),
-    );
+    return structuredClone(getResource(this.begin('getApplicationSecurityGroup'), 'asgs', rg, name));
   }
 
   async createOrUpdateNetworkSecurityGroup(
@@ -325,20 +289,4 @@ export class SandboxAzureNetwork implements AzureNetworkApi {
     sub.nics.set(key(id), updated);
     return structuredClone(updated);
   }
-}
-
-/**
- * ARM's answer to a GET of something absent: 404 ResourceGroupNotFound when the group is missing,
- * else 404 ResourceNotFound with ARM's message ("The Resource '<type>/<name>' under resource
- * group '<rg>' was not found.").
- */
-function found<T>(sub: SubscriptionState, rg: string, value: T | undefined, type: string, name: string): T {
-  if (value !== undefined) return value;
-  if (!sub.resourceGroups.has(key(rg)))
-    throw azureError('ResourceGroupNotFound', `Resource group '${rg}' could not be found.`, 404);
-  throw azureError(
-    'ResourceNotFound',
-    `The Resource '${type}/${name}' under resource group '${rg}' was not found.`,
-    404,
-  );
 }

@@ -2,7 +2,7 @@
  * Sandbox Azure: an in-memory Microsoft.Network (NSGs, security rules, ASGs, NICs) plus VM reads,
  * per subscription, seeded from an estate. Every call returns deep copies; ids, etags and list
  * order are deterministic (same estate + same calls → same JSON). Split: azure-network.ts (the API
- * of one subscription: lists, GETs, writes), azure-model.ts (state, ids, seeding,
+ * of one subscription), azure-read.ts (GETs by name, ARM's 404s), azure-model.ts (state, ids, seeding,
  * default rules), azure-rules.ts (rule validation), azure-nic.ts (NIC PUT).
  *
  * Modelled (status, ARM `code`, source):
