@@ -1,5 +1,5 @@
 /**
- * The AWS adapter round trip on the sandbox EC2: estate → readInventory → computeReach →
+ * The AWS adapter round trip on the sandbox EC2: estate → read → computeReach →
  * compileAws → planAws → apply every step through the adapter → read back → verify. Asserts on
  * state read back and judged by the native evaluator, not on calls.
  *
@@ -8,8 +8,8 @@
  * and O ∩ N ⊆ E, flow by flow).
  */
 import { describe, expect, it } from 'vitest';
-import { awsAdapter, classifyAwsError, AwsQuotaError } from '../../../adapters/aws/index.ts';
-import { CloudApiError } from '../../../adapters/errors.ts';
+import { AWS_ERRORS, awsAdapter } from '../../../adapters/aws/index.ts';
+import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
@@ -18,6 +18,7 @@ import { compileAws } from '../../../core/compile/aws.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
 import {
   ConflictError,
+  QuotaExceededError,
   SegsyncError,
   StepFailedError,
   ThrottledError,
@@ -118,8 +119,8 @@ type World = ReturnType<typeof world>;
 const onlyAws = (w: World): Clouds => ({ aws: w.adapter }) as unknown as Clouds;
 
 async function planNow(w: World, policy: Policy) {
-  const workloads = await w.adapter.readInventory();
-  const state = await w.adapter.readState();
+  const workloads = (await w.adapter.read()).workloads;
+  const state = (await w.adapter.read()).state;
   const compiled = compileAws(computeReach(policy, workloads), ctx);
   const plan = planAws(compiled.desired, state, ctx, { exclusive: policy.exclusive });
   return { workloads, state, plan, findings: [...compiled.findings, ...plan.findings] };
@@ -140,7 +141,7 @@ async function applyChecked(
   const violations: string[] = [];
   for (const step of steps) {
     await w.adapter.apply(step);
-    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter(
+    const extra = judge(policy, workloads, (await w.adapter.read()).state).disagreements.filter(
       (d) => !baseline.has(flowKey(d)),
     );
     if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
@@ -157,7 +158,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const first = await planNow(w, policy);
     expect(first.findings).toEqual([]);
     expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
-    const after = await w.adapter.readState();
+    const after = (await w.adapter.read()).state;
     const result = judge(policy, first.workloads, after);
     expect(result.checked).toBeGreaterThan(1000);
     expect(result.disagreements).toEqual([]);
@@ -181,7 +182,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     ]);
     expect(second.plan.steps.map((s) => 'cidrs' in s && s.cidrs)).toEqual([['10.0.2.21/32'], false, ['10.0.2.21/32']]);
     expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
-    expect(judge(policy, second.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect(judge(policy, second.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
   });
 
@@ -210,7 +211,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const first = await planNow(w, policy);
     await applySteps(first.plan.steps, onlyAws(w), { sleep: async () => {} });
     expect(w.sandbox.faults.injected).toBe(12);
-    expect(judge(policy, first.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect(judge(policy, first.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
   });
 
   it('GIVEN exclusive: false WHEN applied THEN default groups stay, are reported, and verify shows exactly the access they add', async () => {
@@ -226,7 +227,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
       ['warning', '(default)'],
     ]);
     for (const s of first.plan.steps) await w.adapter.apply(s);
-    const state = await w.adapter.readState();
+    const state = (await w.adapter.read()).state;
     const defaults = state.SecurityGroups.filter((g) => g.GroupName === 'default').map((g) => g.GroupId);
     const { disagreements } = judge(policy, first.workloads, state);
     expect(disagreements.length).toBeGreaterThan(0);
@@ -244,7 +245,7 @@ describe('AWS adapter: a member with two ENIs', () => {
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
-    const state = await w.adapter.readState();
+    const state = (await w.adapter.read()).state;
     expect(
       state.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === 'i-app1').map((e) => e.Groups.length),
     ).toEqual([1, 1]);
@@ -257,7 +258,7 @@ describe('AWS adapter: a member with two ENIs', () => {
 describe('AWS adapter: inventory', () => {
   it('GIVEN instances with mixed-case tags, a second ENI and a terminated one WHEN read THEN workloads follow the ID formats, addresses primary first, one attachment per ENI', async () => {
     const { adapter } = world({ secondNic: true });
-    const workloads = await adapter.readInventory();
+    const workloads = (await adapter.read()).workloads;
     expect(workloads.map((x) => x.id)).toEqual([
       'aws:111111111111:eu-west-1:i-app1',
       'aws:111111111111:eu-west-1:i-app2',
@@ -292,11 +293,11 @@ describe('AWS adapter: error classification', () => {
     ['IncorrectState', 400, TransientCloudError],
     ['PrefixListVersionMismatch', 400, ConflictError],
     ['DependencyViolation', 400, ConflictError],
-    ['RulesPerSecurityGroupLimitExceeded', 400, AwsQuotaError],
-    ['SecurityGroupsPerInterfaceLimitExceeded', 400, AwsQuotaError],
+    ['RulesPerSecurityGroupLimitExceeded', 400, QuotaExceededError],
+    ['SecurityGroupsPerInterfaceLimitExceeded', 400, QuotaExceededError],
     ['UnauthorizedOperation', 403, StepFailedError],
   ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
-    const e = classifyAwsError(err(code, status), step);
+    const e = classifyCloudError(err(code, status), AWS_ERRORS, step);
     expect(e).toBeInstanceOf(cls);
     expect(e instanceof SegsyncError && e.retryable).toBe(
       cls === ThrottledError || cls === TransientCloudError || cls === ConflictError,

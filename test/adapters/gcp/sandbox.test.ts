@@ -1,12 +1,12 @@
 /**
- * GCP end to end on the sandbox: estate → SandboxGcp → readInventory → computeReach → compileGcp
+ * GCP end to end on the sandbox: estate → SandboxGcp → read → computeReach → compileGcp
  * → planGcp → apply every step through the adapter → read back → verify == intent. Then a
  * re-tag, a re-plan whose size is measured, and the make-before-break upper bound after EVERY
  * single step (no flow that both the old and the new intent deny is ever allowed).
  */
 import { describe, expect, it } from 'vitest';
-import { CloudApiError } from '../../../adapters/errors.ts';
-import { classifyGcpError, gcpAdapter, GcpQuotaExceededError } from '../../../adapters/gcp/index.ts';
+import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
+import { GCP_ERRORS, gcpAdapter } from '../../../adapters/gcp/index.ts';
 import { FaultInjector } from '../../../adapters/sandbox/faults.ts';
 import { SandboxGcp } from '../../../adapters/sandbox/gcp.ts';
 import type { Estate, EstateGcpInstance } from '../../../adapters/sandbox/estate-types.ts';
@@ -16,7 +16,13 @@ import type { Inventory, Workload } from '../../../core/model/inventory.ts';
 import type { GcpState } from '../../../core/model/native/gcp.ts';
 import type { NativeState } from '../../../core/model/native/index.ts';
 import { planGcp, type GcpStep } from '../../../core/plan/gcp.ts';
-import { ConflictError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
+import {
+  ConflictError,
+  QuotaExceededError,
+  StepFailedError,
+  ThrottledError,
+  TransientCloudError,
+} from '../../../core/errors.ts';
 import type { Finding } from '../../../core/plan/step-base.ts';
 import { allows } from '../../../core/policy/intent.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
@@ -103,9 +109,9 @@ interface Round {
 
 async function planRound(sandbox: SandboxGcp, p: Policy = policy): Promise<Round> {
   const adapter = gcpAdapter(sandbox.projects().map((x) => sandbox.api(x)));
-  const workloads = await adapter.readInventory();
+  const workloads = (await adapter.read()).workloads;
   const compiled = compileGcp(computeReach(p, workloads), ctx);
-  const planned = planGcp(compiled.desired, await adapter.readState(), ctx, { exclusive: p.exclusive });
+  const planned = planGcp(compiled.desired, (await adapter.read()).state, ctx, { exclusive: p.exclusive });
   return {
     inventory: { workloads },
     desired: compiled.desired,
@@ -389,11 +395,11 @@ describe('GCP apply: idempotent, retried, optimistic', () => {
     ]);
   });
 
-  it('GIVEN a project at its firewall quota WHEN a rule is inserted THEN the error is terminal (GcpQuotaExceededError), not retried', async () => {
+  it('GIVEN a project at its firewall quota WHEN a rule is inserted THEN the error is terminal (QuotaExceededError), not retried', async () => {
     const sandbox = SandboxGcp.fromEstate(estate, { limits: { firewallsPerProject: 3 } });
     const error = await applyAll(sandbox, (await planRound(sandbox)).steps).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(GcpQuotaExceededError);
-    expect((error as GcpQuotaExceededError).retryable).toBe(false);
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect((error as QuotaExceededError).retryable).toBe(false);
   });
 
   it.each([
@@ -425,6 +431,8 @@ describe('GCP apply: idempotent, retried, optimistic', () => {
       StepFailedError,
     ],
   ])('GIVEN %s WHEN classified THEN it maps to its segsync error class', (_label, raw, kind) => {
-    expect(classifyGcpError(raw, { kind: 'insert-firewall', target: `${P}/firewalls/x` })).toBeInstanceOf(kind);
+    expect(
+      classifyCloudError(raw, GCP_ERRORS, { cloud: 'gcp', kind: 'insert-firewall', target: `${P}/firewalls/x` }),
+    ).toBeInstanceOf(kind);
   });
 });

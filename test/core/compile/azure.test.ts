@@ -299,7 +299,7 @@ describe('compileAzure: budgets', () => {
     try {
       run();
     } catch (e) {
-      const d = (e as QuotaExceededError).detail;
+      const d = (e as QuotaExceededError).detail!;
       expect(d).toMatchObject({ cloud: 'azure', segment: 'b', limit: 'security rules per NSG', allowed: 4 });
       expect(d.object).toMatch(/^NSG segsync-prod-vnet-a-/);
       expect(d.needed).toBeGreaterThan(4);

@@ -312,7 +312,7 @@ describe('compileGcp: budgets', () => {
       allowed: 0,
       needed: 1,
     });
-    expect(['web', 'app', 'db']).toContain((error as QuotaExceededError).detail.segment);
+    expect(['web', 'app', 'db']).toContain((error as QuotaExceededError).detail?.segment);
   });
 
   it('GIVEN a per-rule budget below 1 WHEN compiled THEN it is refused as a configuration error', () => {
