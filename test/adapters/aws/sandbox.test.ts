@@ -28,7 +28,8 @@ import type { AwsState } from '../../../core/model/native/aws.ts';
 import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify, type Disagreement } from '../../../core/verify/index.ts';
+import { verify } from '../../../core/verify/index.ts';
+import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
 
 const A = { account: '111111111111', region: 'eu-west-1' };
@@ -101,7 +102,6 @@ spec:
   );
 
 const ctx = { deploymentId: 'test' };
-const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
 
 function world(options: { faults?: FaultPlan; secondNic?: boolean } = {}) {
   const sandbox = SandboxAws.fromEstate(
@@ -128,25 +128,18 @@ async function planNow(w: World, policy: Policy) {
 const judge = (policy: Policy, workloads: Workload[], aws: AwsState) =>
   verify(policy, { workloads }, { ...emptyNative(), aws });
 
-/** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
-async function applyChecked(
-  w: World,
-  policy: Policy,
-  workloads: Workload[],
-  before: AwsState,
-  steps: AwsStep[],
-): Promise<string[]> {
-  const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
-  const violations: string[] = [];
-  for (const step of steps) {
-    await w.adapter.apply(step);
-    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter(
-      (d) => !baseline.has(flowKey(d)),
-    );
-    if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
-  }
-  return violations;
-}
+/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
+const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AwsState, steps: AwsStep[]) =>
+  applyChecked(
+    steps,
+    (step) => w.adapter.apply(step),
+    async () =>
+      boundsViolations(
+        { native: { ...emptyNative(), aws: before } },
+        { policy, inventory: { workloads } },
+        { ...emptyNative(), aws: await w.adapter.readState() },
+      ),
+  );
 
 const kinds = (steps: AwsStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
 
@@ -156,7 +149,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     expect(first.findings).toEqual([]);
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const after = await w.adapter.readState();
     const result = judge(policy, first.workloads, after);
     expect(result.checked).toBeGreaterThan(1000);
@@ -180,7 +173,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
       'revoke:remove-prefix-list-entries',
     ]);
     expect(second.plan.steps.map((s) => 'cidrs' in s && s.cidrs)).toEqual([['10.0.2.21/32'], false, ['10.0.2.21/32']]);
-    expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
     expect(judge(policy, second.workloads, await w.adapter.readState()).disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
   });
@@ -243,7 +236,7 @@ describe('AWS adapter: a member with two ENIs', () => {
     const w = world({ secondNic: true });
     const policy = policyOf(true);
     const first = await planNow(w, policy);
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const state = await w.adapter.readState();
     expect(
       state.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === 'i-app1').map((e) => e.Groups.length),

@@ -23,7 +23,8 @@ import type { AzureState } from '../../../core/model/native/azure.ts';
 import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify, type Disagreement } from '../../../core/verify/index.ts';
+import { verify } from '../../../core/verify/index.ts';
+import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
 
 const SUB_A = 'sub-a';
@@ -114,7 +115,6 @@ spec:
   );
 
 const ctx = { deploymentId: 'test' };
-const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
 
 function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
@@ -136,25 +136,18 @@ async function planNow(w: World, policy: Policy) {
 const judge = (policy: Policy, workloads: Workload[], azure: AzureState) =>
   verify(policy, { workloads }, { ...emptyNative(), azure });
 
-/** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
-async function applyChecked(
-  w: World,
-  policy: Policy,
-  workloads: Workload[],
-  before: AzureState,
-  steps: AzureStep[],
-): Promise<string[]> {
-  const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
-  const violations: string[] = [];
-  for (const step of steps) {
-    await w.adapter.apply(step);
-    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter(
-      (d) => !baseline.has(flowKey(d)),
-    );
-    if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
-  }
-  return violations;
-}
+/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
+const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AzureState, steps: AzureStep[]) =>
+  applyChecked(
+    steps,
+    (step) => w.adapter.apply(step),
+    async () =>
+      boundsViolations(
+        { native: { ...emptyNative(), azure: before } },
+        { policy, inventory: { workloads } },
+        { ...emptyNative(), azure: await w.adapter.readState() },
+      ),
+  );
 
 const kinds = (steps: AzureStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
@@ -171,7 +164,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:join-asgs': 9,
       'membership:set-nic': 9,
     });
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const after = await w.adapter.readState();
     const result = judge(policy, first.workloads, after);
     expect(result.checked).toBeGreaterThan(1000);
@@ -210,7 +203,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:set-nic': 1,
       'revoke:delete-rule': 6,
     });
-    expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
     expect(judge(policy, second.workloads, await w.adapter.readState()).disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
   });
@@ -299,7 +292,7 @@ describe('Azure adapter: foreign NSGs on managed NICs', () => {
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     expect(first.findings.map((f) => [f.severity, f.code])).toEqual([['warning', 'foreign-nsg-replaced']]);
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const after = await w.adapter.readState();
     expect(after.networkSecurityGroups.map((n) => n.name)).toContain('legacy-db');
     expect(judge(policy, first.workloads, after).disagreements).toEqual([]);
