@@ -26,11 +26,11 @@ import {
 import type { Workload } from '../../../core/model/inventory.ts';
 import type { AwsState } from '../../../core/model/native/aws.ts';
 import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { verify } from '../../../core/verify/index.ts';
 import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
+import { sandboxShop } from '../../helpers/policies.ts';
 
 const A = { account: '111111111111', region: 'eu-west-1' };
 const B = { account: '222222222222', region: 'eu-west-1' };
@@ -75,31 +75,7 @@ const estate = (o: { secondNic?: boolean } = {}): Estate => ({
   gcpFirewalls: [],
 });
 
-const policyOf = (exclusive: boolean): Policy =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: shop }
-spec:
-  exclusive: ${exclusive}
-  defaults: { egress: deny, unlabeled: ignore }
-  externals:
-    - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
-    - { name: admin, cidrs: [192.168.10.0/24, "2001:db8:ad::/48"] }
-    - { name: mainframe, cidrs: [10.50.0.0/16] }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
-    - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
-    - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
-    - { name: app-to-db, from: app, to: db, ports: [tcp/5432, icmp] }
-    - { name: app-to-mainframe, from: app, to: { external: mainframe }, ports: [tcp/1414] }
-    - { name: admin-to-db, from: { external: admin }, to: db, ports: [tcp/22, icmp] }
-`,
-    'shop.yaml',
-  );
+const policyOf = (exclusive: boolean): Policy => sandboxShop(exclusive);
 
 const ctx = { deploymentId: 'test' };
 

@@ -10,6 +10,7 @@ import type { GcpFirewall, GcpInstance, GcpState } from '../../../core/model/nat
 import { planGcp, type GcpStep } from '../../../core/plan/gcp.ts';
 import { PHASES } from '../../../core/plan/step-base.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
+import { gcpWorkload } from '../../helpers/workloads.ts';
 
 const P = 'shop';
 const URL = 'https://www.googleapis.com/compute/v1/';
@@ -42,23 +43,6 @@ const estate = (webTwo: 'web' | 'app' = 'web'): Workload[] => [
   gcpWorkload('app-1', '10.0.0.10', { tier: 'app' }),
   gcpWorkload('db-1', '10.0.0.20', { tier: 'db' }),
 ];
-/** A GCP workload as adapters/gcp/read.ts builds it. */
-function gcpWorkload(name: string, ip: string, labels: Record<string, string>): Workload {
-  const network = `gcp:${NET}`;
-  return {
-    id: `gcp:${P}:europe-west1-b:${name}`,
-    nativeId: name,
-    cloud: 'gcp',
-    location: { cloud: 'gcp', account: P, region: 'europe-west1' },
-    network,
-    labels,
-    addresses: [ip],
-    publicAddresses: [],
-    attachments: [{ id: `gcp:${P}/europe-west1-b/${name}/nic0`, network, addresses: [ip] }],
-    managed: true,
-    labelProblems: [],
-  };
-}
 const compile = (ws: Workload[]): GcpDesired => compileGcp(computeReach(policy, ws), ctx).desired;
 
 function instance(name: string, ip: string, items: string[], fingerprint = `fp-${name}`): GcpInstance {
