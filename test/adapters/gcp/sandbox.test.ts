@@ -18,36 +18,28 @@ import type { NativeState } from '../../../core/model/native/index.ts';
 import { planGcp, type GcpStep } from '../../../core/plan/gcp.ts';
 import { ConflictError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
 import type { Finding } from '../../../core/plan/step-base.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { verify } from '../../../core/verify/index.ts';
 import { applyChecked, boundsViolations, type Before } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
+import { policyOf, TIER_SEGMENTS } from '../../helpers/policies.ts';
 
 const P = 'shop-prod';
 const ctx = { deploymentId: 'prod' };
 
-const policy = parsePolicy(
-  `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: shop }
-spec:
-  defaults: { egress: deny, unlabeled: quarantine }
+const policy = policyOf(
+  `  defaults: { egress: deny, unlabeled: quarantine }
   externals:
     - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
     - { name: office, labels: { site: office }, cidrs: [192.168.10.0/24] }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
+${TIER_SEGMENTS}  rules:
     - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
     - { name: web-to-app, from: web, to: app, ports: [tcp/8080-8090, icmp] }
     - { name: app-to-db, from: app, to: db, ports: [tcp/5432] }
     - { name: office-ssh, from: { selector: "site == 'office'" }, to: { selector: "has(tier)" }, ports: [tcp/22] }
     - { name: app-to-office, from: app, to: { external: office }, ports: [udp/514] }
 `,
-  'shop.yaml',
+  'shop',
 );
 
 const vm = (
