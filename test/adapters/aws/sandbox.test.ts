@@ -27,10 +27,11 @@ import {
 import type { Workload } from '../../../core/model/inventory.ts';
 import type { AwsState } from '../../../core/model/native/aws.ts';
 import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify, type Disagreement } from '../../../core/verify/index.ts';
+import { verify } from '../../../core/verify/index.ts';
+import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
+import { sandboxShop } from '../../helpers/policies.ts';
 
 const A = { account: '111111111111', region: 'eu-west-1' };
 const B = { account: '222222222222', region: 'eu-west-1' };
@@ -75,34 +76,9 @@ const estate = (o: { secondNic?: boolean } = {}): Estate => ({
   gcpFirewalls: [],
 });
 
-const policyOf = (exclusive: boolean): Policy =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: shop }
-spec:
-  exclusive: ${exclusive}
-  defaults: { egress: deny, unlabeled: ignore }
-  externals:
-    - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
-    - { name: admin, cidrs: [192.168.10.0/24, "2001:db8:ad::/48"] }
-    - { name: mainframe, cidrs: [10.50.0.0/16] }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
-    - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
-    - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
-    - { name: app-to-db, from: app, to: db, ports: [tcp/5432, icmp] }
-    - { name: app-to-mainframe, from: app, to: { external: mainframe }, ports: [tcp/1414] }
-    - { name: admin-to-db, from: { external: admin }, to: db, ports: [tcp/22, icmp] }
-`,
-    'shop.yaml',
-  );
+const policyOf = (exclusive: boolean): Policy => sandboxShop(exclusive);
 
 const ctx = { deploymentId: 'test' };
-const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
 
 function world(options: { faults?: FaultPlan; secondNic?: boolean } = {}) {
   const sandbox = SandboxAws.fromEstate(
@@ -129,25 +105,18 @@ async function planNow(w: World, policy: Policy) {
 const judge = (policy: Policy, workloads: Workload[], aws: AwsState) =>
   verify(policy, { workloads }, { ...emptyNative(), aws });
 
-/** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
-async function applyChecked(
-  w: World,
-  policy: Policy,
-  workloads: Workload[],
-  before: AwsState,
-  steps: AwsStep[],
-): Promise<string[]> {
-  const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
-  const violations: string[] = [];
-  for (const step of steps) {
-    await w.adapter.apply(step);
-    const extra = judge(policy, workloads, (await w.adapter.read()).state).disagreements.filter(
-      (d) => !baseline.has(flowKey(d)),
-    );
-    if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
-  }
-  return violations;
-}
+/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
+const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AwsState, steps: AwsStep[]) =>
+  applyChecked(
+    steps,
+    (step) => w.adapter.apply(step),
+    async () =>
+      boundsViolations(
+        { native: { ...emptyNative(), aws: before } },
+        { policy, inventory: { workloads } },
+        { ...emptyNative(), aws: (await w.adapter.read()).state },
+      ),
+  );
 
 const kinds = (steps: AwsStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
 
@@ -157,7 +126,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     expect(first.findings).toEqual([]);
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const after = (await w.adapter.read()).state;
     const result = judge(policy, first.workloads, after);
     expect(result.checked).toBeGreaterThan(1000);
@@ -181,7 +150,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
       'revoke:remove-prefix-list-entries',
     ]);
     expect(second.plan.steps.map((s) => 'cidrs' in s && s.cidrs)).toEqual([['10.0.2.21/32'], false, ['10.0.2.21/32']]);
-    expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
     expect(judge(policy, second.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
   });
@@ -244,7 +213,7 @@ describe('AWS adapter: a member with two ENIs', () => {
     const w = world({ secondNic: true });
     const policy = policyOf(true);
     const first = await planNow(w, policy);
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const state = (await w.adapter.read()).state;
     expect(
       state.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === 'i-app1').map((e) => e.Groups.length),

@@ -27,10 +27,11 @@ import {
 import type { Workload } from '../../../core/model/inventory.ts';
 import type { AzureState } from '../../../core/model/native/azure.ts';
 import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify, type Disagreement } from '../../../core/verify/index.ts';
+import { verify } from '../../../core/verify/index.ts';
+import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
+import { sandboxShop } from '../../helpers/policies.ts';
 
 const SUB_A = 'sub-a';
 const SUB_B = 'sub-b';
@@ -93,34 +94,9 @@ const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
   gcpFirewalls: [],
 });
 
-const policyOf = (exclusive: boolean): Policy =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: shop }
-spec:
-  exclusive: ${exclusive}
-  defaults: { egress: deny, unlabeled: ignore }
-  externals:
-    - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
-    - { name: admin, cidrs: [192.168.10.0/24, "2001:db8:ad::/48"] }
-    - { name: mainframe, cidrs: [10.50.0.0/16] }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
-    - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
-    - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
-    - { name: app-to-db, from: app, to: db, ports: [tcp/5432, icmp] }
-    - { name: app-to-mainframe, from: app, to: { external: mainframe }, ports: [tcp/1414, udp/500-510] }
-    - { name: admin-to-db, from: { external: admin }, to: db, ports: [tcp/22, icmp] }
-`,
-    'shop.yaml',
-  );
+const policyOf = (exclusive: boolean): Policy => sandboxShop(exclusive, 'tcp/1414, udp/500-510');
 
 const ctx = { deploymentId: 'test' };
-const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
 
 function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
@@ -142,25 +118,18 @@ async function planNow(w: World, policy: Policy) {
 const judge = (policy: Policy, workloads: Workload[], azure: AzureState) =>
   verify(policy, { workloads }, { ...emptyNative(), azure });
 
-/** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
-async function applyChecked(
-  w: World,
-  policy: Policy,
-  workloads: Workload[],
-  before: AzureState,
-  steps: AzureStep[],
-): Promise<string[]> {
-  const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
-  const violations: string[] = [];
-  for (const step of steps) {
-    await w.adapter.apply(step);
-    const extra = judge(policy, workloads, (await w.adapter.read()).state).disagreements.filter(
-      (d) => !baseline.has(flowKey(d)),
-    );
-    if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
-  }
-  return violations;
-}
+/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
+const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AzureState, steps: AzureStep[]) =>
+  applyChecked(
+    steps,
+    (step) => w.adapter.apply(step),
+    async () =>
+      boundsViolations(
+        { native: { ...emptyNative(), azure: before } },
+        { policy, inventory: { workloads } },
+        { ...emptyNative(), azure: (await w.adapter.read()).state },
+      ),
+  );
 
 const kinds = (steps: AzureStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
@@ -177,7 +146,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:join-asgs': 9,
       'membership:set-nic': 9,
     });
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const after = (await w.adapter.read()).state;
     const result = judge(policy, first.workloads, after);
     expect(result.checked).toBeGreaterThan(1000);
@@ -216,7 +185,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:set-nic': 1,
       'revoke:delete-rule': 6,
     });
-    expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
     expect(judge(policy, second.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
   });
@@ -305,7 +274,7 @@ describe('Azure adapter: foreign NSGs on managed NICs', () => {
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     expect(first.findings.map((f) => [f.severity, f.code])).toEqual([['warning', 'foreign-nsg-replaced']]);
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
     const after = (await w.adapter.read()).state;
     expect(after.networkSecurityGroups.map((n) => n.name)).toContain('legacy-db');
     expect(judge(policy, first.workloads, after).disagreements).toEqual([]);
