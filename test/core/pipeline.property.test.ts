@@ -62,7 +62,9 @@ async function planOrRefuse(policy: Policy, clouds: Clouds) {
 // Each case builds three sandbox clouds and applies a full plan; 60 cases run in well under a minute.
 const RUNS = 60;
 
-describe('pipeline properties', () => {
+// Each property replays a whole estate through the sandbox per case: about 30 s on an idle 2-core
+// machine, several times that when other work shares it, so the budget is generous.
+describe('pipeline properties', { timeout: 300_000 }, () => {
   it('traffic-preserving: evaluator(apply(compile(p))) == allows(p), and a second plan is empty', async () => {
     let checked = 0;
     let refused = 0;
