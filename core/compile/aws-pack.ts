@@ -15,7 +15,7 @@
 import type { Family } from '../model/address.ts';
 import type { PortSet } from '../model/ports.ts';
 import { QuotaExceededError } from '../errors.ts';
-import type { AwsBudget } from '../plan/step-base.ts';
+import type { AwsBudget } from '../model/budgets.ts';
 import {
   canonicalUnits,
   ICMP_ALL,

@@ -16,7 +16,8 @@
 import { formatCidr, parseAddress, AddressSet, type Family } from '../model/address.ts';
 import type { AwsTag } from '../model/native/aws.ts';
 import { QuotaExceededError } from '../errors.ts';
-import { DEFAULT_BUDGETS, type AwsBudget, type CompileContext, type Finding } from '../plan/step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import { DEFAULT_BUDGETS, type AwsBudget, type CompileContext } from '../model/budgets.ts';
 import { FAMILIES, type WorkloadClass } from './classes.ts';
 import {
   awsGroupDescription,

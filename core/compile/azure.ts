@@ -15,7 +15,8 @@
  */
 import { QuotaExceededError } from '../errors.ts';
 import { AZURE_CLASS_TAG, AZURE_OWNER_TAG } from '../ownership.ts';
-import { DEFAULT_BUDGETS, type AzureBudget, type CompileContext, type Finding } from '../plan/step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import { DEFAULT_BUDGETS, type AzureBudget, type CompileContext } from '../model/budgets.ts';
 import {
   armId,
   armKey,

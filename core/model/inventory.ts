@@ -5,7 +5,7 @@
  * can never collide; an attachment is where a cloud hangs membership (AWS ENI, Azure NIC IP
  * configuration, GCP instance network interface).
  */
-import type { Cloud, LabelProblem, Labels } from '../policy/labels.ts';
+import type { Cloud, LabelProblem, Labels } from './cloud.ts';
 
 export type { Cloud };
 

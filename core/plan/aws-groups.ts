@@ -30,7 +30,8 @@ import type { Owned } from '../ownership.ts';
 import { groupKey, plKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
 import type { AwsGroupRef, AwsStep } from './aws-steps.ts';
 import { interleave } from './aws-transition.ts';
-import type { AwsBudget, Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AwsBudget } from '../model/budgets.ts';
 
 export interface GroupPlan {
   create: AwsStep[];

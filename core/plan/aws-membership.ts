@@ -23,7 +23,8 @@ import { QuotaExceededError } from '../errors.ts';
 import type { AwsNetworkInterface } from '../model/native/aws.ts';
 import { DEFAULT_GROUP_NAME, groupKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
 import type { AwsGroupRef, AwsSetMembershipStep } from './aws-steps.ts';
-import type { AwsBudget, Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AwsBudget } from '../model/budgets.ts';
 
 export interface MembershipPlan {
   /** 'membership' phase: ENIs get their class's groups (widening, or a swap). */

@@ -21,7 +21,7 @@ import {
   type RuleWeight,
 } from '../compile/aws-units.ts';
 import { groupKey, type AwsActualIndex } from './aws-actual.ts';
-import type { AwsBudget } from './step-base.ts';
+import type { AwsBudget } from '../model/budgets.ts';
 
 export interface Weights {
   /** Weight while old and new coexist (prefix lists at their largest size during the apply). */

@@ -23,7 +23,8 @@ import {
   type AwsResizePrefixListStep,
   type AwsStep,
 } from './aws-steps.ts';
-import type { AwsBudget, Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AwsBudget } from '../model/budgets.ts';
 
 export interface PrefixListPlan {
   create: AwsStep[];

@@ -25,7 +25,8 @@ import { placeUnits } from './aws-placement.ts';
 import { planPrefixLists } from './aws-prefix-lists.ts';
 import type { AwsStep } from './aws-steps.ts';
 import type { AwsState } from '../model/native/aws.ts';
-import type { CompileContext, Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { CompileContext } from '../model/budgets.ts';
 
 export type {
   AwsAddEntriesStep,

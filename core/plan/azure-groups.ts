@@ -32,7 +32,9 @@ import type {
 import { vnetOfSubnet } from '../model/native/azure.ts';
 import { assertOwned, isOwnedAzure, type Owned } from '../ownership.ts';
 import type { AzureStep, DeleteRuleStep, PutRuleStep } from './azure-steps.ts';
-import type { AzureBudget, Finding, Phase } from './step-base.ts';
+import type { Phase } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AzureBudget } from '../model/budgets.ts';
 
 export interface StateIndex {
   nsgs: Map<string, AzureNetworkSecurityGroup>;

@@ -22,7 +22,7 @@ import type { AzureNetworkInterface } from '../model/native/azure.ts';
 import { vnetOfSubnet } from '../model/native/azure.ts';
 import type { PlanContext, Phased, StateIndex } from './azure-groups.ts';
 import type { NicMembership, NicStep } from './azure-steps.ts';
-import type { Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
 
 interface NicContext extends PlanContext {
   exclusive: boolean;

@@ -14,7 +14,9 @@ import { isOwnedAzure } from '../ownership.ts';
 import { emptyPhased, indexState, planAsgs, planNsgs } from './azure-groups.ts';
 import { planNics } from './azure-nics.ts';
 import type { AzureStep } from './azure-steps.ts';
-import { PHASES, type CompileContext, type Finding } from './step-base.ts';
+import { PHASES } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { CompileContext } from '../model/budgets.ts';
 
 export type {
   AzureStep,

@@ -16,7 +16,7 @@ import type { GcpDesired } from '../compile/gcp.ts';
 import type { GcpFirewall, GcpInstance, GcpState } from '../model/native/gcp.ts';
 import { isOwnedGcpFirewall, isOwnedGcpTag } from '../ownership.ts';
 import { gcpInstanceProject, gcpNetworkPath, gcpZoneName } from '../verify/gcp.ts';
-import type { Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
 
 /** `<project>/<zone>/<name>`: how plan and desired memberships meet actual instances. */
 export function instanceKey(project: string, zone: string, name: string): string {

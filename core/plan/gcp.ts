@@ -24,7 +24,9 @@ import type { GcpFirewall, GcpInstance, GcpState } from '../model/native/gcp.ts'
 import { assertOwned, isOwnedGcpFirewall, isOwnedGcpTag, type Owned } from '../ownership.ts';
 import { gcpAttachmentOf, gcpInstanceProject, gcpNetworkPath, gcpZoneName } from '../verify/gcp.ts';
 import { actualInstanceKey, firewallProject, foreignRules, instanceKey } from './gcp-foreign.ts';
-import { PHASES, type CompileContext, type Finding, type StepBase } from './step-base.ts';
+import { PHASES, type StepBase } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { CompileContext } from '../model/budgets.ts';
 
 interface GcpStepBase extends StepBase {
   cloud: 'gcp';

@@ -10,7 +10,9 @@ import type { NativeState } from '../model/native/index.ts';
 import { planAws } from './aws.ts';
 import { planAzure } from './azure.ts';
 import { planGcp } from './gcp.ts';
-import { PHASES, type CompileContext, type Finding } from './step-base.ts';
+import { PHASES } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { CompileContext } from '../model/budgets.ts';
 import type { Step } from './step.ts';
 
 export interface Plan {

@@ -2,7 +2,8 @@
  * Human-readable plans, terraform-style: grouped by cloud and network, one `+ ~ -` line per step,
  * counts at the end. Pure: returns text.
  */
-import type { Finding, Phase } from './step-base.ts';
+import type { Phase } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
 import type { Step } from './step.ts';
 
 const SIGN: Record<Phase, string> = { create: '+', authorize: '+', membership: '~', revoke: '-', delete: '-' };

@@ -31,14 +31,10 @@
  * behave like any other key (`labels['constructor']` is undefined unless the tag exists).
  */
 
-export type Cloud = 'aws' | 'azure' | 'gcp';
-export type Labels = Readonly<Record<string, string>>;
-export interface LabelProblem {
-  code: 'label-collision' | 'label-key-invalid' | 'label-value-invalid';
-  key: string;
-  message: string;
-  hint: string;
-}
+import type { Cloud, LabelProblem, Labels } from '../model/cloud.ts';
+
+// Re-exported: the library entry (core/index.ts) names them next to normalizeLabels.
+export type { Cloud, LabelProblem, Labels };
 /** `ok` is false iff a collision was found (a workload error); other problems are warnings. */
 export interface NormalizedLabels {
   labels: Labels;

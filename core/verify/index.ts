@@ -24,7 +24,7 @@ import type { Inventory, Workload } from '../model/inventory.ts';
 import type { NativeState } from '../model/native/index.ts';
 import type { Protocol } from '../model/ports.ts';
 import { allows, type Decision, type WorkloadEndpoint } from '../policy/intent.ts';
-import type { Cloud } from '../policy/labels.ts';
+import type { Cloud } from '../model/cloud.ts';
 import type { Policy } from '../policy/types.ts';
 import { prepareAws } from './aws.ts';
 import { prepareAzure } from './azure.ts';

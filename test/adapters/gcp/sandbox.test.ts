@@ -17,7 +17,7 @@ import type { GcpState } from '../../../core/model/native/gcp.ts';
 import type { NativeState } from '../../../core/model/native/index.ts';
 import { planGcp, type GcpStep } from '../../../core/plan/gcp.ts';
 import { ConflictError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
-import type { Finding } from '../../../core/plan/step-base.ts';
+import type { Finding } from '../../../core/model/finding.ts';
 import { allows } from '../../../core/policy/intent.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
