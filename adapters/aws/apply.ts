@@ -12,11 +12,12 @@
  *   own earlier writes of the same plan actually produced (a resize may or may not count as a
  *   version: the docs are silent), so only someone else's write is a conflict.
  */
-import { unitKey, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../../core/compile/aws-units.ts';
+import { unitKey, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../../core/model/native/aws-rules.ts';
 import { ConflictError } from '../../core/errors.ts';
 import type { AwsIpPermission, AwsPrefixList } from '../../core/model/native/aws.ts';
 import { isOwnedAws } from '../../core/ownership.ts';
-import { AwsActualIndex, canonicalCidr } from '../../core/plan/aws-actual.ts';
+import { AwsActualIndex } from '../../core/model/native/aws-index.ts';
+import { canonicalCidr } from '../../core/model/native/aws-rules.ts';
 import type {
   AwsAddEntriesStep,
   AwsCreateGroupStep,

@@ -5,7 +5,7 @@
  * versions) kept for the adapter's life. The same code runs over the sandbox and the real SDK
  * (client.ts); only the Ec2Api differs.
  */
-import { awsScope } from '../../core/compile/aws-names.ts';
+import { awsScope } from '../../core/model/ids.ts';
 import { StepFailedError } from '../../core/errors.ts';
 import type { AwsState } from '../../core/model/native/aws.ts';
 import type { AwsStep } from '../../core/plan/aws.ts';

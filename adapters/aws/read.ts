@@ -11,7 +11,7 @@
  * - State holds ALL security groups (foreign ones too: findings and verify need them), all ENIs
  *   and all customer-managed prefix lists of the scope.
  */
-import { awsNetworkId } from '../../core/compile/aws-names.ts';
+import { awsNetworkId, awsScope, workloadId } from '../../core/model/ids.ts';
 import type { Attachment, Workload } from '../../core/model/inventory.ts';
 import type { AwsInstance, AwsNetworkInterface, AwsState } from '../../core/model/native/aws.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
@@ -30,7 +30,7 @@ export async function readAwsInventory(api: Ec2Api): Promise<Workload[]> {
     throw classifyAwsError(e, {
       cloud: 'aws',
       kind: 'read-inventory',
-      target: `${api.scope.account}/${api.scope.region}`,
+      target: awsScope(api.scope),
     });
   }
 }
@@ -44,7 +44,7 @@ export async function readAwsState(api: Ec2Api): Promise<AwsState> {
     ]);
     return { SecurityGroups, NetworkInterfaces, PrefixLists };
   } catch (e) {
-    throw classifyAwsError(e, { cloud: 'aws', kind: 'read-state', target: `${api.scope.account}/${api.scope.region}` });
+    throw classifyAwsError(e, { cloud: 'aws', kind: 'read-state', target: awsScope(api.scope) });
   }
 }
 
@@ -89,7 +89,7 @@ function toWorkload(api: Ec2Api, i: AwsInstance, enis: AwsNetworkInterface[]): W
       ? [i.PrivateIpAddress, ...ipv4.filter((a) => a !== i.PrivateIpAddress)]
       : ipv4;
   return {
-    id: `aws:${account}:${region}:${i.InstanceId}`,
+    id: workloadId({ cloud: 'aws', account, region, instance: i.InstanceId }),
     nativeId: i.InstanceId,
     cloud: 'aws',
     location: { cloud: 'aws', account, region },

@@ -13,7 +13,7 @@
 import type { AzureNetworkInterface } from '../../core/model/native/azure.ts';
 import { ConflictError } from '../../core/errors.ts';
 import type { AzureStep, NicStep } from '../../core/plan/azure.ts';
-import { membershipOf, sameMembership, withMembership } from '../../core/plan/azure-nics.ts';
+import { membershipOf, sameMembership, withMembership } from '../../core/model/native/azure-membership.ts';
 import type { AzureNetworkApi } from './api.ts';
 import { classifyAzureError, isAzureGone } from './errors.ts';
 

@@ -20,6 +20,7 @@ import type {
   AzureVirtualMachine,
 } from '../../core/model/native/azure.ts';
 import { vnetOfSubnet } from '../../core/model/native/azure.ts';
+import { azureNetworkId, workloadId } from '../../core/model/ids.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
 import type { AzureNetworkApi } from './api.ts';
 
@@ -53,15 +54,15 @@ export function toWorkload(
   const configs = vmNics(vm, nics).flatMap(configsOf);
   const primary = configs[0];
   if (!primary) return undefined;
-  const network = `azure:${vnetOfSubnet(primary.properties.subnet.id)}`;
+  const network = azureNetworkId(vnetOfSubnet(primary.properties.subnet.id));
   const attachments: Attachment[] = configs.map((c) => ({
     id: c.id,
-    network: `azure:${vnetOfSubnet(c.properties.subnet.id)}`,
+    network: azureNetworkId(vnetOfSubnet(c.properties.subnet.id)),
     addresses: [c.properties.privateIPAddress],
   }));
   const { labels, problems } = normalizeLabels('azure', vm.tags ?? {});
   return {
-    id: `azure:${vm.id}`,
+    id: workloadId({ cloud: 'azure', vmId: vm.id }),
     nativeId: vm.name,
     cloud: 'azure',
     location: { cloud: 'azure', account: subscription, region: vm.location },

@@ -15,20 +15,13 @@
 import type { Workload } from '../../core/model/inventory.ts';
 import type { GcpInstance, GcpNetworkInterface, GcpState } from '../../core/model/native/gcp.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
-import { gcpAttachmentId, gcpNetworkPath, gcpZoneName } from '../../core/verify/gcp.ts';
+import { gcpAttachmentId, gcpNetworkId, gcpZoneName, workloadId } from '../../core/model/ids.ts';
 import type { GcpComputeApi } from './api.ts';
 import { classifyGcpError } from './errors.ts';
 
 /** `europe-west1-b` → `europe-west1`. */
 export function regionOfZone(zone: string): string {
   return zone.replace(/-[a-z]$/, '');
-}
-
-/** A NIC's network as a cloud-qualified network id; `global/networks/n` gets the instance's project. */
-export function gcpNetworkId(network: string, project: string): string {
-  const path = gcpNetworkPath(network);
-  if (path.startsWith('projects/')) return `gcp:${path}`;
-  return `gcp:projects/${project}/global/networks/${path.slice(path.lastIndexOf('/') + 1)}`;
 }
 
 function nicAddresses(nic: GcpNetworkInterface): string[] {
@@ -47,7 +40,7 @@ export function toWorkload(instance: GcpInstance, project: string): Workload | u
     addresses: nicAddresses(nic),
   }));
   return {
-    id: `gcp:${project}:${zone}:${instance.name}`,
+    id: workloadId({ cloud: 'gcp', project, zone, instance: instance.name }),
     nativeId: instance.name,
     cloud: 'gcp',
     location: { cloud: 'gcp', account: project, region: regionOfZone(zone) },

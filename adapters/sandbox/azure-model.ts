@@ -11,6 +11,7 @@ import type {
   AzureSecurityRule,
   AzureVirtualMachine,
 } from '../../core/model/native/azure.ts';
+import { armId } from '../../core/model/ids.ts';
 import { vnetOfSubnet } from '../../core/model/native/azure.ts';
 import { CloudApiError } from '../errors.ts';
 import type { Estate, EstateAzureVm, EstateNic } from './estate-types.ts';
@@ -72,7 +73,7 @@ export class EtagClock {
 }
 
 export function resourceId(subscription: string, rg: string, provider: string, type: string, name: string): string {
-  return `/subscriptions/${subscription}/resourceGroups/${rg}/providers/${provider}/${type}/${name}`;
+  return armId(subscription, rg, type, name, provider);
 }
 
 export const networkId = (sub: string, rg: string, type: string, name: string): string =>

@@ -27,7 +27,7 @@ import type { GcpFirewall } from '../model/native/gcp.ts';
 import { assertOwned, gcpOwnerDescription, gcpPrefix, isOwnedGcpFirewall, type Owned } from '../ownership.ts';
 import type { Finding } from '../model/finding.ts';
 import { DEFAULT_BUDGETS, type CompileContext, type GcpBudget } from '../model/budgets.ts';
-import { parseGcpAttachmentId } from '../verify/gcp.ts';
+import { parseGcpAttachmentId } from '../model/ids.ts';
 import type { WorkloadClass } from './classes.ts';
 import { classRules, type Direction } from './gcp-class.ts';
 import { chunk, DENY_PRIORITY, everyAddress, finishRule, firewallKey, type RuleDraft } from './gcp-rules.ts';

@@ -17,11 +17,13 @@
  *   an otherwise empty one gets its VPC's default group (joining it earlier would let it reach
  *   managed ENIs still in that group). Other ENIs are never touched.
  */
+import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredMembership } from '../compile/aws.ts';
-import { cmp, describeUnit, AWS_DIRECTIONS } from '../compile/aws-units.ts';
+import { cmp, describeUnit } from '../compile/aws-units.ts';
+import { AWS_DIRECTIONS } from '../model/native/aws-rules.ts';
 import { QuotaExceededError } from '../errors.ts';
 import type { AwsNetworkInterface } from '../model/native/aws.ts';
-import { DEFAULT_GROUP_NAME, groupKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
+import { DEFAULT_GROUP_NAME, groupKey, scopeTag, type AwsActualIndex } from '../model/native/aws-index.ts';
 import type { AwsGroupRef, AwsSetMembershipStep } from './aws-steps.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AwsBudget } from '../model/budgets.ts';
@@ -256,7 +258,7 @@ function release(out: MembershipPlan, idx: AwsActualIndex, managed: ReadonlySet<
         eni,
         keep,
         cur,
-        { scope, network: `aws:${scope.replace('/', ':')}:${eni.VpcId}`, why: 'no longer managed' },
+        { scope, network: `${awsScopeNetwork(scope)}:${eni.VpcId}`, why: 'no longer managed' },
         'revoke',
       ),
     );

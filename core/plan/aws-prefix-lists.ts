@@ -9,12 +9,14 @@
  * chained from the read version, one per write (a resize is counted too; apply tolerates a cloud
  * that does not count it, see adapters/aws/apply.ts).
  */
+import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredPrefixList } from '../compile/aws.ts';
 import { prefixListSize } from '../compile/aws-pack.ts';
 import { cmp } from '../compile/aws-units.ts';
 import type { AwsPrefixList } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
-import { canonicalCidr, plKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
+import { plKey, scopeTag, type AwsActualIndex } from '../model/native/aws-index.ts';
+import { canonicalCidr } from '../model/native/aws-rules.ts';
 import {
   PREFIX_LIST_ENTRIES_PER_CALL,
   type AwsAddEntriesStep,
@@ -72,7 +74,7 @@ export function planPrefixLists(desired: AwsDesired, idx: AwsActualIndex, budget
 }
 
 function base(scope: string, owner: string, name: string, phase: AwsStep['phase'], kind: AwsStep['kind']) {
-  return { cloud: 'aws' as const, scope, network: `aws:${scope.replace('/', ':')}`, owner, target: name, phase, kind };
+  return { cloud: 'aws' as const, scope, network: awsScopeNetwork(scope), owner, target: name, phase, kind };
 }
 
 function chunks<T>(items: readonly T[]): T[][] {

@@ -17,8 +17,8 @@
  * ENIs are written only for membership, keeping foreign groups unless `exclusive`.
  */
 import { awsBudget, type AwsDesired } from '../compile/aws.ts';
-import type { AwsPeer } from '../compile/aws-units.ts';
-import { AwsActualIndex } from './aws-actual.ts';
+import type { AwsPeer } from '../model/native/aws-rules.ts';
+import { AwsActualIndex } from '../model/native/aws-index.ts';
 import { planGroups } from './aws-groups.ts';
 import { groupsLosingMembers, planMemberships } from './aws-membership.ts';
 import { placeUnits } from './aws-placement.ts';

@@ -14,14 +14,9 @@
  *   plan reports a blocking 'transient-quota' finding instead of revoking first (STYLE G5).
  */
 import { exceeded, costOf } from '../compile/azure-fit.ts';
-import {
-  armKey,
-  armParts,
-  ruleKey,
-  type AzureDesired,
-  type AzureDesiredNsg,
-  type AzureDesiredRule,
-} from '../compile/azure-model.ts';
+import { ruleKey, type AzureDesired, type AzureDesiredNsg, type AzureDesiredRule } from '../compile/azure-model.ts';
+import { armKey } from '../model/ids.ts';
+import { armParts, azureNetworkId } from '../model/ids.ts';
 import type {
   AzureApplicationSecurityGroup,
   AzureNetworkInterface,
@@ -95,11 +90,11 @@ function orphanNetwork(id: string, idx: StateIndex): string {
       const uses =
         armKey(nic.properties.networkSecurityGroup?.id ?? '') === key ||
         (ipc.properties.applicationSecurityGroups ?? []).some((a) => armKey(a.id) === key);
-      if (uses) return `azure:${vnetOfSubnet(ipc.properties.subnet.id)}`;
+      if (uses) return azureNetworkId(vnetOfSubnet(ipc.properties.subnet.id));
     }
   }
   const { subscription, resourceGroup } = armParts(id);
-  return `azure:/subscriptions/${subscription}/resourceGroups/${resourceGroup}`;
+  return azureNetworkId(`/subscriptions/${subscription}/resourceGroups/${resourceGroup}`);
 }
 
 export function planAsgs(

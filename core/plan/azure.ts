@@ -8,7 +8,8 @@
  * details: azure-groups.ts (owned objects, rules, priorities), azure-nics.ts (membership).
  */
 import { azureBudget } from '../compile/azure.ts';
-import { armKey, type AzureDesired } from '../compile/azure-model.ts';
+import type { AzureDesired } from '../compile/azure-model.ts';
+import { armKey } from '../model/ids.ts';
 import type { AzureState } from '../model/native/azure.ts';
 import { isOwnedAzure } from '../ownership.ts';
 import { emptyPhased, indexState, planAsgs, planNsgs } from './azure-groups.ts';

@@ -15,7 +15,7 @@ import { ALLOW_PRIORITY, DENY_PRIORITY } from '../compile/gcp-rules.ts';
 import type { GcpDesired } from '../compile/gcp.ts';
 import type { GcpFirewall, GcpInstance, GcpState } from '../model/native/gcp.ts';
 import { isOwnedGcpFirewall, isOwnedGcpTag } from '../ownership.ts';
-import { gcpInstanceProject, gcpNetworkPath, gcpZoneName } from '../verify/gcp.ts';
+import { gcpInstanceProject, gcpNetworkPath, gcpZoneName } from '../model/ids.ts';
 import type { Finding } from '../model/finding.ts';
 
 /** `<project>/<zone>/<name>`: how plan and desired memberships meet actual instances. */

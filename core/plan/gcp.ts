@@ -22,7 +22,7 @@ import { firewallKey } from '../compile/gcp-rules.ts';
 import { QuotaExceededError } from '../errors.ts';
 import type { GcpFirewall, GcpInstance, GcpState } from '../model/native/gcp.ts';
 import { assertOwned, isOwnedGcpFirewall, isOwnedGcpTag, type Owned } from '../ownership.ts';
-import { gcpAttachmentOf, gcpInstanceProject, gcpNetworkPath, gcpZoneName } from '../verify/gcp.ts';
+import { gcpAttachmentOf, gcpInstanceProject, gcpNetworkId, gcpZoneName } from '../model/ids.ts';
 import { actualInstanceKey, firewallProject, foreignRules, instanceKey } from './gcp-foreign.ts';
 import { PHASES, type StepBase } from './step-base.ts';
 import type { Finding } from '../model/finding.ts';
@@ -129,7 +129,7 @@ function firewallSteps(
     const owned = assertOwned(a, (f) => isOwnedGcpFirewall(f, dep), `GCP firewall ${a.name}`);
     const targets = a.targetTags ?? [];
     const phase = targets.length === 0 || targets.some((t) => tagsAfter.has(t)) ? 'revoke' : 'delete';
-    const network = `gcp:${gcpNetworkPath(a.network)}`;
+    const network = gcpNetworkId(a.network);
     steps.push({
       cloud: 'gcp',
       scope: project,
@@ -198,7 +198,7 @@ function setTags(inst: GcpInstance, m: GcpMembership | undefined, previous: stri
     scope: project,
     phase: 'membership',
     kind: 'set-tags',
-    network: m?.network ?? (nic0 ? `gcp:${gcpNetworkPath(nic0.network)}` : ''),
+    network: m?.network ?? (nic0 ? gcpNetworkId(nic0.network) : ''),
     target: nic0 ? gcpAttachmentOf(inst, nic0) : `gcp:${project}/${gcpZoneName(inst.zone)}/${inst.name}`,
     summary: `~ ${gcpZoneName(inst.zone)}/${inst.name} tags${added.length ? ` +${added.join(' +')}` : ''}${removed.length ? ` -${removed.join(' -')}` : ''}${m ? ` (segment ${m.className})` : ''}`,
     zone: gcpZoneName(inst.zone),

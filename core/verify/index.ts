@@ -34,16 +34,15 @@ import { prepareGcp } from './gcp.ts';
 export type { NativeEndpoint, NativeEvaluator, NativeFlow, Side, Verdict } from './flow.ts';
 export { awsEgress, awsIngress, prepareAws } from './aws.ts';
 export { AZURE_DEFAULT_RULES, azureInbound, azureOutbound, prepareAzure, type AzureOptions } from './azure.ts';
+export { gcpEgress, gcpIngress, prepareGcp } from './gcp.ts';
+// Re-exported for callers that judge by attachment id; defined once in core/model/ids.ts.
 export {
   gcpAttachmentId,
   gcpAttachmentOf,
-  gcpEgress,
-  gcpIngress,
   gcpNetworkPath,
   parseGcpAttachmentId,
-  prepareGcp,
   type GcpAttachmentRef,
-} from './gcp.ts';
+} from '../model/ids.ts';
 
 export interface SamplePort {
   protocol: Protocol;
