@@ -27,7 +27,7 @@ import type {
   AwsRemoveEntriesStep,
   AwsResizePrefixListStep,
   AwsStep,
-} from '../../core/plan/aws.ts';
+} from '../../core/plan/aws-steps.ts';
 import type { Ec2Api } from './api.ts';
 import { awsErrorKind, classifyAwsError } from './errors.ts';
 

@@ -8,7 +8,7 @@
 import { awsScope } from '../../core/model/ids.ts';
 import { StepFailedError } from '../../core/errors.ts';
 import type { AwsState } from '../../core/model/native/aws.ts';
-import type { AwsStep } from '../../core/plan/aws.ts';
+import type { AwsStep } from '../../core/plan/aws-steps.ts';
 import type { CloudAdapter } from '../adapter.ts';
 import type { Ec2Api } from './api.ts';
 import { applyAwsStep, newAwsApplyCache, type AwsApplyCache } from './apply.ts';

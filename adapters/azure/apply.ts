@@ -12,7 +12,7 @@
  */
 import type { AzureNetworkInterface } from '../../core/model/native/azure.ts';
 import { ConflictError } from '../../core/errors.ts';
-import type { AzureStep, NicStep } from '../../core/plan/azure.ts';
+import type { AzureStep, NicStep } from '../../core/plan/azure-steps.ts';
 import { membershipOf, sameMembership, withMembership } from '../../core/model/native/azure-membership.ts';
 import type { AzureNetworkApi } from './api.ts';
 import { classifyAzureError, isAzureGone } from './errors.ts';

@@ -8,7 +8,7 @@
  */
 import type { Workload } from '../../core/model/inventory.ts';
 import type { AzureState } from '../../core/model/native/azure.ts';
-import type { AzureStep } from '../../core/plan/azure.ts';
+import type { AzureStep } from '../../core/plan/azure-steps.ts';
 import { StepFailedError } from '../../core/errors.ts';
 import type { CloudAdapter } from '../adapter.ts';
 import type { AzureNetworkApi } from './api.ts';

@@ -10,7 +10,7 @@
  * Every other failure is classified by errors.ts. `requestId` (a UUID) is passed through when the
  * caller supplies one for its own retries of the same call (CLOUD-FACTS §3.4).
  */
-import type { GcpStep } from '../../core/plan/gcp.ts';
+import type { GcpStep } from '../../core/plan/gcp-steps.ts';
 import type { GcpComputeApi } from './api.ts';
 import { classifyGcpError, isAlreadyExists, isNotFound } from './errors.ts';
 

@@ -10,7 +10,7 @@
 import type { Workload } from '../../core/model/inventory.ts';
 import type { GcpState } from '../../core/model/native/gcp.ts';
 import { StepFailedError } from '../../core/errors.ts';
-import type { GcpStep } from '../../core/plan/gcp.ts';
+import type { GcpStep } from '../../core/plan/gcp-steps.ts';
 import type { CloudAdapter } from '../adapter.ts';
 import type { GcpComputeApi } from './api.ts';
 import { applyGcpStep } from './apply.ts';

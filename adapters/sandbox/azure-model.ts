@@ -3,6 +3,7 @@
  * sources: azure.ts). ARM ids and names are case-insensitive, so every map is keyed by the
  * lower-cased id while the stored objects keep the caller's spelling.
  */
+import { compareStrings } from '../../core/model/compare.ts';
 import type {
   AzureApplicationSecurityGroup,
   AzureIpConfiguration,
@@ -142,10 +143,8 @@ function defaultRules(nsg: AzureNetworkSecurityGroup): AzureSecurityRule[] {
   }));
 }
 
-const byId = <T extends { id: string }>(a: T, b: T): number =>
-  key(a.id) < key(b.id) ? -1 : key(a.id) > key(b.id) ? 1 : 0;
-const byName = <T extends { name: string }>(a: T, b: T): number =>
-  key(a.name) < key(b.name) ? -1 : key(a.name) > key(b.name) ? 1 : 0;
+const byId = <T extends { id: string }>(a: T, b: T): number => compareStrings(key(a.id), key(b.id));
+const byName = <T extends { name: string }>(a: T, b: T): number => compareStrings(key(a.name), key(b.name));
 export const sortById = <T extends { id: string }>(items: Iterable<T>): T[] => [...items].sort(byId);
 
 /**

@@ -16,6 +16,7 @@
  *   what the sandbox enforces; over-counting can only refuse a fit, never overflow a group.
  */
 import type { Family } from '../model/address.ts';
+import { compareStrings as cmp } from '../model/compare.ts';
 import { peerKey, unitKey, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../model/native/aws-rules.ts';
 
 // The unit vocabulary and its keys live with the native model; re-exported for compile's callers.
@@ -56,11 +57,6 @@ export function totalWeight(units: readonly AwsRuleUnit[], maxEntriesOf: (p: Aws
     total.ipv6 += w.ipv6;
   }
   return total;
-}
-
-/** Code-unit order: deterministic whatever the locale (localeCompare is not). */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const PEER_RANK: Record<AwsPeer['kind'], number> = { group: 0, 'prefix-list': 1, cidr: 2 };

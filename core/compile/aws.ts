@@ -22,7 +22,7 @@ import { FAMILIES, type WorkloadClass } from './classes.ts';
 import { awsGroupDescription, awsGroupName, awsOwnedTags, awsPrefixListName, type ClassRef } from './aws-names.ts';
 import { awsScope, awsVpcId } from '../model/ids.ts';
 import { entryUnits, packGroups, prefixListSize, type UnitPeer } from './aws-pack.ts';
-import { cmp } from './aws-units.ts';
+import { compareStrings as cmp } from '../model/compare.ts';
 import type { AwsDirection, AwsPeer, AwsRuleUnit } from '../model/native/aws-rules.ts';
 import type { NetworkReach, Reach, ReachEntry } from './reach.ts';
 

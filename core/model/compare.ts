@@ -12,8 +12,9 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function compareNumbers(a: number, b: number): number {
-  return a - b;
+/** Numeric order for numbers or bigints (a bigint difference cannot be returned as a comparator result). */
+export function compareNumbers<T extends number | bigint>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

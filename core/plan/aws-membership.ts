@@ -19,7 +19,8 @@
  */
 import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredMembership } from '../compile/aws.ts';
-import { cmp, describeUnit } from '../compile/aws-units.ts';
+import { describeUnit } from '../compile/aws-units.ts';
+import { compareStrings } from '../model/compare.ts';
 import { AWS_DIRECTIONS } from '../model/native/aws-rules.ts';
 import { QuotaExceededError } from '../errors.ts';
 import type { AwsNetworkInterface } from '../model/native/aws.ts';
@@ -93,7 +94,9 @@ export function planMemberships(
   for (const mv of moves) planMove(out, idx, mv, (swaps.get(mv.eni.VpcId)?.size ?? 0) <= 1, budget);
   release(out, idx, new Set(desired.memberships.map((m) => m.interfaceId)));
   out.findings.push(
-    ...[...foreignUse.entries()].sort(([a], [b]) => cmp(a, b)).map(([id, enis]) => foreignFinding(idx, id, enis)),
+    ...[...foreignUse.entries()]
+      .sort(([a], [b]) => compareStrings(a, b))
+      .map(([id, enis]) => foreignFinding(idx, id, enis)),
   );
   return out;
 }
@@ -226,7 +229,7 @@ function membershipStep(
 }
 
 function release(out: MembershipPlan, idx: AwsActualIndex, managed: ReadonlySet<string>): void {
-  const enis = [...idx.interfaces.values()].sort((a, b) => cmp(a.NetworkInterfaceId, b.NetworkInterfaceId));
+  const enis = [...idx.interfaces.values()].sort((a, b) => compareStrings(a.NetworkInterfaceId, b.NetworkInterfaceId));
   for (const eni of enis) {
     if (managed.has(eni.NetworkInterfaceId)) continue;
     const ours = eni.Groups.filter((g) => idx.isOwnedGroupId(g.GroupId));

@@ -12,7 +12,7 @@
 import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredPrefixList } from '../compile/aws.ts';
 import { prefixListSize } from '../compile/aws-pack.ts';
-import { cmp } from '../compile/aws-units.ts';
+import { compareStrings } from '../model/compare.ts';
 import type { AwsPrefixList } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
 import { plKey, scopeTag, type AwsActualIndex } from '../model/native/aws-index.ts';
@@ -125,7 +125,7 @@ function update(
   const current = new Set(have.Entries.map((e) => canonicalCidr(e.Cidr)));
   const target = new Set(want.entries);
   const adds = want.entries.filter((c) => !current.has(c));
-  const removes = [...current].filter((c) => !target.has(c)).sort(cmp);
+  const removes = [...current].filter((c) => !target.has(c)).sort(compareStrings);
   const union = current.size + adds.length;
   const transient = Math.max(
     have.MaxEntries,

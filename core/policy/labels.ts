@@ -31,6 +31,7 @@
  * behave like any other key (`labels['constructor']` is undefined unless the tag exists).
  */
 
+import { compareStrings } from '../model/compare.ts';
 import type { Cloud, LabelProblem, Labels } from '../model/cloud.ts';
 
 // Re-exported: the library entry (core/index.ts) names them next to normalizeLabels.
@@ -65,8 +66,6 @@ interface Candidate {
 }
 
 const isTagArray = (tags: Tags): tags is ReadonlyArray<{ Key?: string; Value?: string }> => Array.isArray(tags);
-/** Code-unit order: deterministic and locale-independent, unlike localeCompare. */
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const quote = (t: Tag): string => `${JSON.stringify(t.key)}=${JSON.stringify(t.value)}`;
 
 function toTags(tags: Tags): Tag[] {
@@ -138,7 +137,7 @@ export function normalizeLabels(cloud: Cloud, tags: Tags): NormalizedLabels {
   const groups = collect(cloud, toTags(tags), problems);
   const labels: Record<string, string> = Object.create(null) as Record<string, string>;
   let ok = true;
-  for (const key of [...groups.keys()].sort(byCodeUnits)) {
+  for (const key of [...groups.keys()].sort(compareStrings)) {
     const candidates = groups.get(key) ?? [];
     const values = new Set(candidates.map((c) => c.value));
     const [value] = values;
@@ -151,7 +150,7 @@ export function normalizeLabels(cloud: Cloud, tags: Tags): NormalizedLabels {
     if (value.includes("'") && value.includes('"')) problems.push(unquotableValue(key, value));
   }
   problems.sort(
-    (a, b) => byCodeUnits(a.key, b.key) || byCodeUnits(a.code, b.code) || byCodeUnits(a.message, b.message),
+    (a, b) => compareStrings(a.key, b.key) || compareStrings(a.code, b.code) || compareStrings(a.message, b.message),
   );
   return { labels: Object.freeze(labels), problems, ok };
 }

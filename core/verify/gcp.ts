@@ -23,6 +23,7 @@
  *   initiating direction is judged. Firewall policies (§3.2) are not in the model.
  * An unknown judged instance or NIC is a programming error and throws.
  */
+import { compareStrings } from '../model/compare.ts';
 import type { Family } from '../model/address.ts';
 import { gcpAttachmentOf, gcpNetworkPath } from '../model/ids.ts';
 import type { GcpFirewall, GcpInstance, GcpNetworkInterface, GcpState } from '../model/native/gcp.ts';
@@ -190,7 +191,7 @@ export function gcpEgress(state: GcpState, flow: NativeFlow): Verdict {
 function decisionOrder(a: Fw, b: Fw): number {
   if (a.rule.priority !== b.rule.priority) return a.rule.priority - b.rule.priority;
   if (a.allow !== b.allow) return a.allow ? 1 : -1;
-  return a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0;
+  return compareStrings(a.rule.name, b.rule.name);
 }
 
 function compileFirewall(rule: GcpFirewall): Fw {

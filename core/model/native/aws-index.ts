@@ -6,22 +6,9 @@
  * EC2 shapes vary in spelling (protocol '6' or 'tcp', an IPv6 CIDR in any notation); units are
  * normalised here so a rule written by hand in another spelling is not mistaken for drift.
  */
-import { compareStrings as cmp } from '../compare.ts';
-import {
-  canonicalCidr,
-  ICMP_ALL,
-  type AwsDirection,
-  type AwsPeer,
-  type AwsRuleUnit,
-} from './aws-rules.ts';
-import type {
-  AwsIpPermission,
-  AwsNetworkInterface,
-  AwsPrefixList,
-  AwsSecurityGroup,
-  AwsState,
-  AwsTag,
-} from './aws.ts';
+import { compareStrings } from '../compare.ts';
+import { canonicalCidr, ICMP_ALL, type AwsDirection, type AwsPeer, type AwsRuleUnit } from './aws-rules.ts';
+import type { AwsIpPermission, AwsNetworkInterface, AwsPrefixList, AwsSecurityGroup, AwsState, AwsTag } from './aws.ts';
 import { AWS_LOCATION_TAG, assertOwned, isOwnedAws, type Owned } from '../../ownership.ts';
 
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6', all: '-1' };
@@ -112,11 +99,11 @@ export class AwsActualIndex {
 
   /** Owned groups sorted by VPC then name (deterministic iteration). */
   sortedOwnedGroups(): Array<Owned<AwsSecurityGroup>> {
-    return [...this.ownedGroups.entries()].sort(([a], [b]) => cmp(a, b)).map(([, g]) => g);
+    return [...this.ownedGroups.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, g]) => g);
   }
 
   sortedOwnedPrefixLists(): Array<Owned<AwsPrefixList>> {
-    return [...this.ownedPrefixLists.entries()].sort(([a], [b]) => cmp(a, b)).map(([, p]) => p);
+    return [...this.ownedPrefixLists.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, p]) => p);
   }
 }
 
