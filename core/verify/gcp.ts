@@ -34,7 +34,6 @@ import {
   addrRanges,
   inRanges,
   parsePortRange,
-  portsCover,
   portText,
   type AddrRange,
   type NativeEndpoint,
@@ -42,13 +41,11 @@ import {
   type NativeFlow,
   type Side,
   type Verdict,
+  protoMatches,
+  type ProtoMatch,
 } from './flow.ts';
 
-type Proto =
-  | { kind: 'all' }
-  | { kind: 'tcp' | 'udp'; ranges: Array<readonly [number, number]> }
-  | { kind: 'icmp'; family: Family }
-  | { kind: 'none' };
+type Proto = ProtoMatch;
 
 interface Fw {
   rule: GcpFirewall;
@@ -224,19 +221,6 @@ function protoOf(name: string, ports: string[] | undefined): Proto {
   if (n === 'icmp' || n === '1') return { kind: 'icmp', family: 'ipv4' };
   if (n === '58' || n === 'ipv6-icmp') return { kind: 'icmp', family: 'ipv6' };
   return { kind: 'none' };
-}
-
-function protoMatches(p: Proto, flow: NativeFlow, family: Family): boolean {
-  switch (p.kind) {
-    case 'all':
-      return true;
-    case 'none':
-      return false;
-    case 'icmp':
-      return flow.protocol === 'icmp' && family === p.family;
-    default:
-      return flow.protocol === p.kind && portsCover(p.ranges, flow.port);
-  }
 }
 
 function protoLabel(p: Proto): string {
