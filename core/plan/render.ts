@@ -2,7 +2,9 @@
  * Human-readable plans, terraform-style: grouped by cloud and network, one `+ ~ -` line per step,
  * counts at the end. Pure: returns text.
  */
-import type { Finding, Phase } from './step-base.ts';
+import { compareStrings } from '../model/compare.ts';
+import type { Phase } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
 import type { Step } from './step.ts';
 
 const SIGN: Record<Phase, string> = { create: '+', authorize: '+', membership: '~', revoke: '-', delete: '-' };
@@ -23,7 +25,7 @@ export function renderPlan(
     const key = `${s.cloud}  ${s.network}`;
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
-  for (const [key, steps] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, steps] of [...groups.entries()].sort(([a], [b]) => compareStrings(a, b))) {
     lines.push(c.bold(`${key}`));
     const shown = steps.slice(0, options.maxStepsPerNetwork ?? Infinity);
     for (const s of shown) lines.push(`  ${c.sign(SIGN[s.phase])} ${s.kind.padEnd(22)} ${s.summary}`);
