@@ -21,24 +21,65 @@ export class PolicyValidationError extends SegsyncError {
   }
 }
 
-/** A cloud budget the policy cannot fit into without dropping or widening a rule. Terminal. */
+/**
+ * One budget a compiled object does not fit. The optional fields say why and what would fix it:
+ * the network, how many of the needed units are peers no identity can reach from there (other
+ * Regions, other clouds), the policy rules that bring the weight, and the smallest fixes.
+ */
+export interface QuotaViolation {
+  segment: string;
+  cloud: 'aws' | 'azure' | 'gcp';
+  object: string;
+  limit: string;
+  allowed: number;
+  needed: number;
+  hint?: string;
+  network?: string;
+  /** Of `needed`, the units that are addresses of peers no identity can reach (other Regions, other clouds). */
+  unreachable?: number;
+  /** Policy rules that bring the weight, heaviest first (`name` or `file:line name`). */
+  rules?: string[];
+  fixes?: string[];
+}
+
+function renderViolation(v: QuotaViolation): string {
+  const lines = [
+    `${v.cloud}: segment "${v.segment}" needs ${v.needed} ${v.limit} on ${v.object}, the limit is ${v.allowed}` +
+      (v.hint ? ` (${v.hint})` : ''),
+  ];
+  if (v.network !== undefined) lines.push(`  network: ${v.network}`);
+  if (v.unreachable !== undefined)
+    lines.push(
+      `  ${v.unreachable} of the units are addresses of peers no identity can reach from there (other Regions, other clouds)`,
+    );
+  if (v.rules?.length) lines.push(`  brought by policy rules: ${v.rules.join(', ')}`);
+  for (const f of v.fixes ?? []) lines.push(`  fix: ${f}`);
+  return lines.join('\n');
+}
+
+/**
+ * Budgets the policy cannot fit into without dropping or widening a rule. Terminal, raised
+ * before anything is written; `violations` holds every one found (`detail` is the first).
+ */
 export class QuotaExceededError extends SegsyncError {
   readonly retryable = false;
+  readonly violations: QuotaViolation[];
   constructor(
-    readonly detail: {
-      segment: string;
-      cloud: 'aws' | 'azure' | 'gcp';
-      object: string;
-      limit: string;
-      allowed: number;
-      needed: number;
-      hint?: string;
-    },
+    readonly detail: QuotaViolation,
+    more: readonly QuotaViolation[] = [],
   ) {
     super(
-      `${detail.cloud}: segment "${detail.segment}" needs ${detail.needed} ${detail.limit} on ${detail.object}, the limit is ${detail.allowed}` +
-        (detail.hint ? ` (${detail.hint})` : ''),
+      more.length === 0
+        ? renderViolation(detail)
+        : `${more.length + 1} quota violations, nothing written:\n${[detail, ...more].map(renderViolation).join('\n')}`,
     );
+    this.violations = [detail, ...more];
+  }
+
+  /** One error for every violation of several (each error's own list, in order). */
+  static combine(errors: readonly QuotaExceededError[]): QuotaExceededError {
+    const all = errors.flatMap((e) => e.violations);
+    return new QuotaExceededError(all[0]!, all.slice(1));
   }
 }
 
