@@ -7,7 +7,9 @@
  * - Every (network, class) is one network tag `ss-<dep>-<class name>-<class id>` (≤ 63, RFC 1035).
  *   Membership is `instances.setTags` on the workload's instance: exactly one own tag each.
  * - Allow rules at priority ALLOW_PRIORITY (100) target that tag (gcp-class.ts says how entries
- *   become sources/destinations). GCP egress cannot name tags, so class-to-class egress is by
+ *   become sources/destinations; it merges a class's peers per protocol set and splits ranges
+ *   above rangesPerRule). Rules of several classes that differ only in target tags are one rule
+ *   targeting all of them (mergeTargets). GCP egress cannot name tags, so class-to-class egress is by
  *   member address and those rules follow membership: re-tagging a workload renames the egress
  *   rules of every class that may send to its old or new class in that network.
  * - Catch-all denies at DENY_PRIORITY (101), one per direction and family (0.0.0.0/0 and ::/0
@@ -140,10 +142,11 @@ function compileNetwork(reach: Reach, net: NetworkReach, deploymentId: string, b
       if (r.narrowed) findings.push(narrowedFinding(net.network, cls, direction));
     }
   }
-  drafts.push(...denyDrafts(path, net.classIds.map(tagOf).sort(), budget));
+  const merged = mergeTargets(drafts, budget);
+  merged.push(...denyDrafts(path, net.classIds.map(tagOf).sort(), budget));
   const prefix = gcpPrefix(deploymentId);
   const describe = (summary: string) => gcpOwnerDescription(deploymentId, summary);
-  const firewalls = drafts.map((d) => {
+  const firewalls = merged.map((d) => {
     const fw = finishRule(d, prefix, describe);
     return {
       project,
@@ -152,6 +155,39 @@ function compileNetwork(reach: Reach, net: NetworkReach, deploymentId: string, b
     };
   });
   return { firewalls, memberships: memberships(net, classOf, tagOf, budget), findings };
+}
+
+/**
+ * Rules of different classes that differ only in their target tags become one rule targeting all
+ * of them (chunked by targetTagsPerRule): a tag names exactly its class's instances, so the rule
+ * with the union of targets allows each class exactly what its own rule did. Typical: every app
+ * tier may reach dns on 53 — one egress rule to dns's address for all of them, not one per tier.
+ */
+function mergeTargets(drafts: readonly RuleDraft[], budget: GcpBudget): RuleDraft[] {
+  const groups = new Map<string, RuleDraft[]>();
+  for (const d of drafts) {
+    const key = JSON.stringify({ ...d.firewall, targetTags: [] });
+    const list = groups.get(key);
+    if (list) list.push(d);
+    else groups.set(key, [d]);
+  }
+  const out: RuleDraft[] = [];
+  for (const list of groups.values()) {
+    if (list.length === 1) {
+      out.push(list[0]!);
+      continue;
+    }
+    const tags = [...new Set(list.flatMap((d) => d.firewall.targetTags ?? []))].sort();
+    const first = list[0]!;
+    for (const targetTags of chunk(tags, budget.targetTagsPerRule)) {
+      out.push({
+        hint: first.hint.replace(/^.*-(in|eg)([46])$/, `shared-$1$2`),
+        summary: `${first.summary.replace(/ (to|from) \S+ \(\w+\) /, ` $1 ${targetTags.length} classes `)}`,
+        firewall: { ...first.firewall, targetTags },
+      });
+    }
+  }
+  return out;
 }
 
 /** Catch-all denies: per chunk of class tags, ingress and egress, IPv4 and IPv6 apart (§3.1). */
