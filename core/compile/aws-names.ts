@@ -51,8 +51,10 @@ export function awsUnitLabel(u: { protocol: string; fromPort?: number; toPort?: 
   return u.fromPort === u.toPort ? `${u.protocol}${u.fromPort}` : `${u.protocol}${u.fromPort}-${u.toPort}`;
 }
 
+/** `index` 0 describes a monitor-mode class's inert identity group (named like index 1). */
 export function awsGroupDescription(deploymentId: string, cls: ClassRef, index: number): string {
-  const role = index === 1 ? 'identity and rules' : `rules, part ${index}`;
+  const role =
+    index === 0 ? 'identity only (monitor mode)' : index === 1 ? 'identity and rules' : `rules, part ${index}`;
   return AWS_NAME.sanitize(`segsync ${deploymentId}: class ${cls.name} (${cls.id}), ${role}`).slice(0, AWS_NAME.max);
 }
 

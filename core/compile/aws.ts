@@ -14,7 +14,9 @@
  *   rule rewrite; policy regions (stable sets) are inline CIDRs;
  * - every class that does not fit is refused, all of them in one QuotaExceededError, with the
  *   units it needs per ENI, how many are peers no identity reaches, the rules and the fixes;
- * - memberships: every ENI of every member in the VPC carries its class's groups, identity first.
+ * - memberships: every ENI of every member in the VPC carries its class's groups, identity first;
+ *   a monitor-mode class gets an inert identity group (no rules) that joins its ENIs beside their
+ *   own groups, so same-VPC peers reference it by identity (reach.ts MONITOR_IDENTITY).
  * Groups start with no rules at all, so "no entries" (quarantine) is deny-all both ways; the
  * default allow-all egress is revoked by the create step (see core/plan/aws.ts).
  */
@@ -83,6 +85,8 @@ export interface AwsDesiredMembership extends Placed {
   workloadId: string;
   /** Group names, identity first. */
   groups: string[];
+  /** A monitor-mode member: our inert identity group joins the ENI's own groups, which always stay. */
+  monitored?: true;
 }
 
 export interface AwsDesired {
@@ -201,6 +205,32 @@ class NetworkCompiler {
       for (const w of this.net.members.get(cls.id) ?? []) {
         for (const att of w.attachments.filter((a) => a.network === this.net.network)) {
           out.memberships.push({ ...this.placed(cls), interfaceId: att.id, workloadId: w.id, groups: names });
+        }
+      }
+    }
+    // Monitor-mode classes: an inert identity (a group with no rules, beside the ENI's own groups),
+    // so same-VPC peers reference them by group instead of by their addresses.
+    for (const id of this.net.monitorIds) {
+      const cls = this.cls(id);
+      const name = awsGroupName(this.dep, cls, 1);
+      out.groups.push({
+        ...this.placed(cls),
+        name,
+        index: 1,
+        description: awsGroupDescription(this.dep, cls, 0),
+        tags: awsOwnedTags(this.dep, cls.id, this.scope),
+        ingress: [],
+        egress: [],
+      });
+      for (const w of this.net.monitorMembers.get(id) ?? []) {
+        for (const att of w.attachments.filter((a) => a.network === this.net.network)) {
+          out.memberships.push({
+            ...this.placed(cls),
+            interfaceId: att.id,
+            workloadId: w.id,
+            groups: [name],
+            monitored: true,
+          });
         }
       }
     }

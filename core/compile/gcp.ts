@@ -6,6 +6,8 @@
  * Translation (DESIGN.md §3; CLOUD-FACTS.md §3.1, §3.3, §3.6, §6.2-§6.6):
  * - Every (network, class) is one network tag `ss-<dep>-<class name>-<class id>` (≤ 63, RFC 1035).
  *   Membership is `instances.setTags` on the workload's instance: exactly one own tag each.
+ *   Monitor-mode classes get their tag too, as an inert identity (no rule targets it) that
+ *   same-network peers' ingress names instead of their addresses.
  * - Allow rules at priority ALLOW_PRIORITY (100) target that tag (gcp-class.ts says how entries
  *   become sources/destinations; it merges a class's peers per protocol set and splits ranges
  *   above rangesPerRule). Rules of several classes that differ only in target tags are one rule
@@ -54,6 +56,8 @@ export interface GcpMembership {
   classId: string;
   className: string;
   tags: string[];
+  /** A monitor-mode member: its tag is an inert identity; its foreign tags are never touched. */
+  monitored?: true;
 }
 
 export interface GcpDesired {
@@ -224,10 +228,16 @@ function memberships(
   budget: GcpBudget,
 ): GcpMembership[] {
   const out: GcpMembership[] = [];
-  for (const id of net.classIds) {
+  // Monitor-mode classes carry their tag too (an inert identity: no rule targets it, the denies
+  // do not either), so same-network peers name them by tag instead of by address.
+  const classes = [
+    ...net.classIds.map((id) => ({ id, members: net.members.get(id) ?? [], monitored: false })),
+    ...net.monitorIds.map((id) => ({ id, members: net.monitorMembers.get(id) ?? [], monitored: true })),
+  ];
+  for (const { id, members, monitored } of classes) {
     const cls = classOf(id);
     const tags = [tagOf(id)];
-    for (const w of net.members.get(id) ?? []) {
+    for (const w of members) {
       const nic0 = w.attachments[0];
       const ref = nic0 === undefined ? undefined : parseGcpAttachmentId(nic0.id);
       if (nic0 === undefined || ref === undefined)
@@ -252,6 +262,7 @@ function memberships(
         classId: id,
         className: cls.name,
         tags,
+        ...(monitored ? { monitored: true as const } : {}),
       });
     }
   }
