@@ -380,7 +380,10 @@ class NetworkCompiler {
     const fixes: string[] = [];
     if (rules.length > 0)
       fixes.push(
-        `narrow the rules that bring the most peers (${rules.slice(0, 3).join(', ')}): fewer peer segments or ports`,
+        `narrow the rules that bring the most peers (${rules
+          .slice(0, 3)
+          .map((r) => r.replace(/ \(\d+ peer members\)$/, ''))
+          .join(', ')}): fewer peer segments or ports`,
       );
     if (unreachable > 0)
       fixes.push(
@@ -435,7 +438,7 @@ class NetworkCompiler {
       if (!labelPeerMatches(self, cls.labels)) continue;
       let n = 0;
       for (const [id, members] of peers) if (labelPeerMatches(other, this.cls(id).labels)) n += members;
-      if (n > 0) weight.set(rule.name, n);
+      if (n > 0) weight.set(rule.source ? `${rule.source.file}:${rule.source.line} ${rule.name}` : rule.name, n);
     }
     const sorted = [...weight.entries()].sort(([a, x], [b, y]) => y - x || cmp(a, b));
     const shown = sorted.slice(0, 8).map(([name, n]) => `${name} (${n} peer members)`);

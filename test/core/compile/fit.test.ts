@@ -179,12 +179,16 @@ describe('fit: refusals name every violation, what brings it and the fixes', () 
       expect(v.hint).toMatch(/rule units per network interface \(ingress, ipv4\) against 2 rules × 1 groups = 2/);
       // The two web members in us-east-1: no security-group reference reaches them.
       expect(v.unreachable).toBeGreaterThanOrEqual(2);
-      expect(v.rules![0]).toMatch(/^web-dns \(5 peer members\)$/);
+      // file:line of the rule in the policy, then its name and how many peers it brings.
+      expect(v.rules![0]).toBe('dns.yaml:12 web-dns (5 peer members)');
+      expect(v.fixes![0]).toBe(
+        'narrow the rules that bring the most peers (dns.yaml:12 web-dns): fewer peer segments or ports',
+      );
       expect(v.fixes!.join('\n')).toMatch(/L-0EA8095F/);
       expect(v.fixes!.join('\n')).toMatch(/segment-aligned subnets/);
     }
     expect(error!.message).toMatch(/^2 quota violations, nothing written:/);
-    expect(error!.message).toMatch(/brought by policy rules: web-dns/);
+    expect(error!.message).toMatch(/brought by policy rules: dns.yaml:12 web-dns/);
   });
 
   it('GIVEN a cloud over budget WHEN compile() runs THEN the other clouds still compile and the error lists its violations', () => {
