@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The package runs from its TypeScript sources: tsx compiles on load, so there is no build step.
-import { register } from 'tsx/esm/api';
+// In a checkout the CLI runs from its TypeScript sources (tsx compiles on load, no build step);
+// an installed package has no sources, only the build in dist/ (npm run build, run by prepack).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../cli/main.ts');
+const fromSources = existsSync(new URL('../cli/main.ts', import.meta.url));
+if (fromSources) (await import('tsx/esm/api')).register();
+const { main } = await import(fromSources ? '../cli/main.ts' : '../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

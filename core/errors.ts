@@ -22,11 +22,12 @@ export class PolicyValidationError extends SegsyncError {
 }
 
 /**
- * One budget a compiled object does not fit. The optional fields say why and what would fix it:
- * the network, how many of the needed units are peers no identity can reach from there (other
- * Regions, other clouds), the policy rules that bring the weight, and the smallest fixes.
+ * What the compiler or planner knows when a policy does not fit a cloud budget. The optional
+ * fields say why and what would fix it: the network, how many of the needed units are peers no
+ * identity can reach from there (other Regions, other clouds), the policy rules that bring the
+ * weight, and the smallest fixes.
  */
-export interface QuotaViolation {
+export interface QuotaDetail {
   segment: string;
   cloud: 'aws' | 'azure' | 'gcp';
   object: string;
@@ -42,7 +43,7 @@ export interface QuotaViolation {
   fixes?: string[];
 }
 
-function renderViolation(v: QuotaViolation): string {
+function renderDetail(v: QuotaDetail): string {
   const lines = [
     `${v.cloud}: segment "${v.segment}" needs ${v.needed} ${v.limit} on ${v.object}, the limit is ${v.allowed}` +
       (v.hint ? ` (${v.hint})` : ''),
@@ -57,29 +58,52 @@ function renderViolation(v: QuotaViolation): string {
   return lines.join('\n');
 }
 
+/** What a cloud said when its own quota refused a write at apply time. */
+export interface CloudQuotaReport {
+  cloud: 'aws' | 'azure' | 'gcp';
+  /** The cloud's error code, e.g. 'RulesPerSecurityGroupLimitExceeded', 'SecurityRuleCountLimitReached', 'QUOTA_EXCEEDED'. */
+  code: string;
+  message: string;
+}
+
+/** The code of a refusal by segsync's own budgets (compile or plan time), not by a cloud. */
+export const BUDGET_CODE = 'segsync-budget';
+
 /**
- * Budgets the policy cannot fit into without dropping or widening a rule. Terminal, raised
- * before anything is written; `violations` holds every one found (`detail` is the first).
+ * A quota refused the policy. Terminal: raise the quota or change the policy. Raised either by the
+ * compiler/planner before any write (`detail` says which segment needs how much of which limit;
+ * `violations` lists every one found, `detail` first; `code` is BUDGET_CODE), or by a cloud at
+ * apply time (`code` is the cloud's error code; the compiler's budgets were above what the cloud
+ * really allows, or someone else used the room).
  */
 export class QuotaExceededError extends SegsyncError {
   readonly retryable = false;
-  readonly violations: QuotaViolation[];
-  constructor(
-    readonly detail: QuotaViolation,
-    more: readonly QuotaViolation[] = [],
-  ) {
+  readonly cloud: 'aws' | 'azure' | 'gcp';
+  readonly code: string;
+  /** Present for the compiler's and planner's refusals. */
+  readonly detail: QuotaDetail | undefined;
+  /** Every budget violation found (empty for a cloud's own refusal). */
+  readonly violations: QuotaDetail[];
+  constructor(what: QuotaDetail | CloudQuotaReport, options?: { cause?: unknown; more?: readonly QuotaDetail[] }) {
+    const more = options?.more ?? [];
     super(
-      more.length === 0
-        ? renderViolation(detail)
-        : `${more.length + 1} quota violations, nothing written:\n${[detail, ...more].map(renderViolation).join('\n')}`,
+      'code' in what
+        ? `${what.cloud} quota ${what.code}: ${what.message}`
+        : more.length === 0
+          ? renderDetail(what)
+          : `${more.length + 1} quota violations, nothing written:\n${[what, ...more].map(renderDetail).join('\n')}`,
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
     );
-    this.violations = [detail, ...more];
+    this.cloud = what.cloud;
+    this.code = 'code' in what ? what.code : BUDGET_CODE;
+    this.detail = 'code' in what ? undefined : what;
+    this.violations = 'code' in what ? [] : [what, ...more];
   }
 
-  /** One error for every violation of several (each error's own list, in order). */
+  /** One error for every budget violation of several errors (in order). */
   static combine(errors: readonly QuotaExceededError[]): QuotaExceededError {
     const all = errors.flatMap((e) => e.violations);
-    return new QuotaExceededError(all[0]!, all.slice(1));
+    return all.length === 0 ? errors[0]! : new QuotaExceededError(all[0]!, { more: all.slice(1) });
   }
 }
 
@@ -114,5 +138,10 @@ export class StepFailedError extends SegsyncError {
 
 /** A setup problem the user must fix (e.g. a foreign NSG blocks segsync's NSG without exclusive: true). */
 export class CompileError extends SegsyncError {
+  readonly retryable = false;
+}
+
+/** A flow handed to the intent oracle is not a flow (unknown protocol, port out of range, bad address). */
+export class InvalidFlowError extends SegsyncError {
   readonly retryable = false;
 }

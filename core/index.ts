@@ -21,4 +21,4 @@ export type { Policy, Rule, Segment, External, Peer } from './policy/types.ts';
 export { policyJsonSchema } from './policy/schema.ts';
 export { renderDiagnostic, toDotPath } from './diagnostics.ts';
 export type { Diagnostic } from './diagnostics.ts';
-export { SegsyncError, PolicyValidationError } from './errors.ts';
+export { SegsyncError, PolicyValidationError, InvalidFlowError } from './errors.ts';

@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Io } from '../io.ts';
 
-const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
+/** examples/ sits two folders up from the sources (cli/commands) and three from the build (dist/cli/commands). */
+const example = (name: string) =>
+  [`../../examples/${name}`, `../../../examples/${name}`]
+    .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+    .find((path) => existsSync(path)) ?? name;
 
 export function registerDemo(program: Command, io: Io): void {
   program

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cloudOptions, type CloudOptions } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
+import { useColor } from '../version.ts';
 
 /** `segsync plan`: exit 0 no changes, 2 changes, 1 error (STYLE G5, terraform's -detailed-exitcode). */
 export function registerPlan(program: Command, io: Io): void {
@@ -14,7 +15,7 @@ export function registerPlan(program: Command, io: Io): void {
       const { planToJson, renderPlan } = await import('../../core/plan/render.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
       const { plan } = await planWorld(policy, clouds, ctx);
-      io.out(opts.json ? planToJson(plan) : renderPlan(plan, { color: Boolean(process.stdout.isTTY) }));
+      io.out(opts.json ? planToJson(plan) : renderPlan(plan, { color: useColor() }));
       if (plan.findings.some((f) => f.severity === 'error')) throw new ExitRequest(1);
       if (plan.steps.length > 0) throw new ExitRequest(2);
     });

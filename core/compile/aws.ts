@@ -390,6 +390,7 @@ class NetworkCompiler {
         `give the peers in other Regions and clouds segment-aligned subnets, so their addresses merge into a few CIDRs`,
       );
     fixes.push(quotaFix(worst.needed, this.budget));
+    if (!e.detail) return e;
     return new QuotaExceededError({
       ...e.detail,
       hint: `${worst.needed} rule units per network interface (${worst.direction}, ${worst.family}) against ${this.budget.rulesPerGroupPerDirectionPerFamily} rules × ${this.budget.groupsPerInterface} groups = ${perEni}`,

@@ -13,6 +13,7 @@
  *   that external). Quarantined workloads (`unlabeled: quarantine`, managed, selected by no
  *   segment) can neither send nor receive.
  */
+import { InvalidFlowError } from '../errors.ts';
 import { cidrContains, parseAddress, type Cidr, type Family } from '../model/address.ts';
 import type { Protocol, PortSpec } from '../model/ports.ts';
 import { restrictLabels, type Labels } from './labels.ts';
@@ -69,6 +70,7 @@ export interface Decision {
  * d.allowRules; // ['internet-to-web']
  */
 export function allows(policy: Policy, flow: Flow): Decision {
+  checkFlow(flow);
   const src = resolveEndpoint(policy, flow.src, flow.dst);
   const dst = resolveEndpoint(policy, flow.dst, flow.src);
   const matching = policy.rules.filter((r) => ruleMatches(policy, r, src, dst, flow));
@@ -125,6 +127,33 @@ function resolveEndpoint(policy: Policy, ep: Endpoint, other: Endpoint): Resolve
     labels: restrictLabels(ep.labels, policy.labelKeys),
     ...(chosen ? address(chosen) : {}),
   };
+}
+
+const PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp']);
+
+/** A wrong flow must not read as "denied": callers would trust a verdict about nothing. */
+function checkFlow(flow: Flow): void {
+  if (!PROTOCOLS.has(flow.protocol)) {
+    throw new InvalidFlowError(`flow.protocol "${String(flow.protocol)}" is not one of tcp, udp, icmp`);
+  }
+  if (flow.protocol !== 'icmp') {
+    const port = flow.port;
+    if (port === undefined) throw new InvalidFlowError(`flow.port is required for ${flow.protocol}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new InvalidFlowError(`${flow.protocol}/${String(port)}: port out of range (0-65535)`);
+    }
+  }
+  checkEndpoint('src', flow.src);
+  checkEndpoint('dst', flow.dst);
+}
+
+function checkEndpoint(side: 'src' | 'dst', ep: Endpoint): void {
+  const texts = typeof ep === 'string' ? [ep] : ep.address !== undefined ? [ep.address, ...ep.addresses] : ep.addresses;
+  for (const text of texts) {
+    if (address(text).family === undefined) {
+      throw new InvalidFlowError(`flow.${side}: "${text}" is not an IPv4 or IPv6 address`);
+    }
+  }
 }
 
 // Verify asks the oracle about every flow of an estate; addresses repeat, so parse each once.
