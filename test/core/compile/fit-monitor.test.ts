@@ -89,4 +89,34 @@ describe('fit: monitor-mode classes have an inert identity', () => {
       expect(eni.Groups).toHaveLength(own!.length + 1);
     }
   });
+
+  it('GIVEN an enforced GCP class that may send to a monitored class of its network WHEN applied THEN its egress lists the monitored members (found by the pipeline property)', async () => {
+    const p = parsePolicy(
+      `apiVersion: segsync/v1
+kind: SegmentationPolicy
+metadata: { name: generated }
+spec:
+  exclusive: true
+  defaults: { egress: deny, unlabeled: ignore }
+  externals: []
+  segments:
+    - { name: seg0, selector: "tier == 'web'", mode: monitor }
+    - { name: seg1, selector: "tier == 'app'", mode: enforce }
+  rules:
+    - { name: r0, action: allow, from: { selector: "app == 'crm' || tier == 'db'" }, to: seg0, ports: [udp/500-510] }
+`,
+      'generated.yaml',
+    );
+    const sandbox = Sandbox.fromEstate(
+      estateOf([
+        { network: 4, labels: { app: 'crm', tier: 'app' } },
+        { network: 4, labels: { tier: 'web' } },
+        { network: 0, labels: {} },
+      ]),
+    );
+    const clouds = sandbox.clouds();
+    await reconcile(p, clouds, { deploymentId: 'prop' });
+    const world = await readWorld(clouds);
+    expect(verify(p, world.inventory, world.state).disagreements).toEqual([]);
+  });
 });
