@@ -21,7 +21,12 @@ export class PolicyValidationError extends SegsyncError {
   }
 }
 
-/** What the compiler or planner knows when a policy does not fit a cloud budget. */
+/**
+ * What the compiler or planner knows when a policy does not fit a cloud budget. The optional
+ * fields say why and what would fix it: the network, how many of the needed units are peers no
+ * identity can reach from there (other Regions, other clouds), the policy rules that bring the
+ * weight, and the smallest fixes.
+ */
 export interface QuotaDetail {
   segment: string;
   cloud: 'aws' | 'azure' | 'gcp';
@@ -30,6 +35,27 @@ export interface QuotaDetail {
   allowed: number;
   needed: number;
   hint?: string;
+  network?: string;
+  /** Of `needed`, the units that are addresses of peers no identity can reach (other Regions, other clouds). */
+  unreachable?: number;
+  /** Policy rules that bring the weight, heaviest first (`name` or `file:line name`). */
+  rules?: string[];
+  fixes?: string[];
+}
+
+function renderDetail(v: QuotaDetail): string {
+  const lines = [
+    `${v.cloud}: segment "${v.segment}" needs ${v.needed} ${v.limit} on ${v.object}, the limit is ${v.allowed}` +
+      (v.hint ? ` (${v.hint})` : ''),
+  ];
+  if (v.network !== undefined) lines.push(`  network: ${v.network}`);
+  if (v.unreachable !== undefined)
+    lines.push(
+      `  ${v.unreachable} of the units are addresses of peers no identity can reach from there (other Regions, other clouds)`,
+    );
+  if (v.rules?.length) lines.push(`  brought by policy rules: ${v.rules.join(', ')}`);
+  for (const f of v.fixes ?? []) lines.push(`  fix: ${f}`);
+  return lines.join('\n');
 }
 
 /** What a cloud said when its own quota refused a write at apply time. */
@@ -46,8 +72,9 @@ export const BUDGET_CODE = 'segsync-budget';
 /**
  * A quota refused the policy. Terminal: raise the quota or change the policy. Raised either by the
  * compiler/planner before any write (`detail` says which segment needs how much of which limit;
- * `code` is BUDGET_CODE), or by a cloud at apply time (`code` is the cloud's error code; the
- * compiler's budgets were above what the cloud really allows, or someone else used the room).
+ * `violations` lists every one found, `detail` first; `code` is BUDGET_CODE), or by a cloud at
+ * apply time (`code` is the cloud's error code; the compiler's budgets were above what the cloud
+ * really allows, or someone else used the room).
  */
 export class QuotaExceededError extends SegsyncError {
   readonly retryable = false;
@@ -55,17 +82,28 @@ export class QuotaExceededError extends SegsyncError {
   readonly code: string;
   /** Present for the compiler's and planner's refusals. */
   readonly detail: QuotaDetail | undefined;
-  constructor(what: QuotaDetail | CloudQuotaReport, options?: { cause?: unknown }) {
+  /** Every budget violation found (empty for a cloud's own refusal). */
+  readonly violations: QuotaDetail[];
+  constructor(what: QuotaDetail | CloudQuotaReport, options?: { cause?: unknown; more?: readonly QuotaDetail[] }) {
+    const more = options?.more ?? [];
     super(
       'code' in what
         ? `${what.cloud} quota ${what.code}: ${what.message}`
-        : `${what.cloud}: segment "${what.segment}" needs ${what.needed} ${what.limit} on ${what.object}, the limit is ${what.allowed}` +
-            (what.hint ? ` (${what.hint})` : ''),
-      options,
+        : more.length === 0
+          ? renderDetail(what)
+          : `${more.length + 1} quota violations, nothing written:\n${[what, ...more].map(renderDetail).join('\n')}`,
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
     );
     this.cloud = what.cloud;
     this.code = 'code' in what ? what.code : BUDGET_CODE;
     this.detail = 'code' in what ? undefined : what;
+    this.violations = 'code' in what ? [] : [what, ...more];
+  }
+
+  /** One error for every budget violation of several errors (in order). */
+  static combine(errors: readonly QuotaExceededError[]): QuotaExceededError {
+    const all = errors.flatMap((e) => e.violations);
+    return all.length === 0 ? errors[0]! : new QuotaExceededError(all[0]!, { more: all.slice(1) });
   }
 }
 

@@ -6,9 +6,10 @@
  * - Security groups: `segsync-<dep>-<class name>-<class id>` is the class's identity group;
  *   overflow rule holders add `-2`, `-3`, … Group names are unique per VPC (CLOUD-FACTS §1.3),
  *   and a group lives in exactly one VPC, so the VPC is not part of the name.
- * - Prefix lists are Regional, not per VPC, so their name carries the VPC:
- *   `segsync-<dep>-<class name>-<class id>-<v4|v6>-<vpc id>[-local]`; `-local` is the set of the
- *   class's members inside that VPC (used where a port set cannot go by group reference).
+ * - Prefix lists are Regional, not per VPC, so their name carries the VPC. One list holds every
+ *   peer address a class's ENIs in that VPC accept (or reach) on one rule unit, whatever class
+ *   the peers come from: `segsync-<dep>-<class name>-<class id>-<in|eg>-<v4|v6>-<unit>-<vpc id>`,
+ *   `<unit>` being e.g. `tcp53`, `udp1000-2000`, `icmp`, `all` (stable while the port set is).
  * - Tags (core/ownership.ts): segsync:owner, segsync:class, segsync:location = `<account>/<region>`.
  * Scope and network ids are built and parsed in core/model/ids.ts.
  */
@@ -29,19 +30,31 @@ export function awsGroupName(deploymentId: string, cls: ClassRef, index: number)
   return boundedName(prefix(deploymentId), cls.name, index === 1 ? cls.id : `${cls.id}-${index}`, AWS_NAME);
 }
 
+/** `unit` is a rule unit's protocol and ports in name form, see awsUnitLabel. */
 export function awsPrefixListName(
   deploymentId: string,
   cls: ClassRef,
+  direction: 'ingress' | 'egress',
   family: Family,
+  unit: string,
   vpcId: string,
-  local: boolean,
 ): string {
-  const suffix = `${cls.id}-${family === 'ipv4' ? 'v4' : 'v6'}-${vpcId}${local ? '-local' : ''}`;
+  const suffix = `${cls.id}-${direction === 'ingress' ? 'in' : 'eg'}-${family === 'ipv4' ? 'v4' : 'v6'}-${unit}-${vpcId}`;
   return boundedName(prefix(deploymentId), cls.name, suffix, AWS_NAME);
 }
 
+/** `tcp53`, `udp1000-2000`, `icmp`, `icmpv6`, `all`, `p47` (a protocol number). */
+export function awsUnitLabel(u: { protocol: string; fromPort?: number; toPort?: number }): string {
+  if (u.protocol === '-1') return 'all';
+  if (u.protocol === 'icmp' || u.protocol === 'icmpv6') return u.protocol;
+  if (u.protocol !== 'tcp' && u.protocol !== 'udp') return `p${u.protocol}`;
+  return u.fromPort === u.toPort ? `${u.protocol}${u.fromPort}` : `${u.protocol}${u.fromPort}-${u.toPort}`;
+}
+
+/** `index` 0 describes a monitor-mode class's inert identity group (named like index 1). */
 export function awsGroupDescription(deploymentId: string, cls: ClassRef, index: number): string {
-  const role = index === 1 ? 'identity and rules' : `rules, part ${index}`;
+  const role =
+    index === 0 ? 'identity only (monitor mode)' : index === 1 ? 'identity and rules' : `rules, part ${index}`;
   return AWS_NAME.sanitize(`segsync ${deploymentId}: class ${cls.name} (${cls.id}), ${role}`).slice(0, AWS_NAME.max);
 }
 

@@ -8,6 +8,7 @@
  *   every family its class has addresses in (a reference matches the members' IPv4 and IPv6).
  * - `others` (protocols beyond tcp/udp/icmp) without `any` has no compact AWS form (it would
  *   take ~250 protocol-number rules): it is left out, which is narrower, and reported.
+ * Member sets are merged per rule unit and small ones written inline by aws.ts before they get here.
  * Packing: units in canonical order, first fit, into the identity group then rule holders, each
  * direction and family holding at most `rulesPerGroupPerDirectionPerFamily` weight; a unit that
  * fits nowhere alone, or more groups than an interface takes, is a QuotaExceededError.
@@ -112,14 +113,18 @@ function unitTooHeavy(req: PackRequest, unit: AwsRuleUnit, weight: number, limit
 }
 
 /**
- * MaxEntries for a prefix list of `n` entries: the next power of two (at least 4), so small
- * membership changes do not resize it every time, but never above the rule budget while `n` fits
- * in it (a larger list could not be referenced from any group), and never above the list cap.
- * @example prefixListSize(5, budget); // 8
+ * MaxEntries for a prefix list of `n` entries: the entry count plus a small headroom (a
+ * reference weighs MaxEntries on every group that uses it, so slack is paid per reference).
+ * The size is quantised so a membership change of an address or two seldom resizes the list (a
+ * resize is a write of its own): the next multiple of q above n, q = max(2, 2^(⌊log2 n⌋ − 3)),
+ * so at most 2 or 1/8 of n spare (4 → 6, 16 → 18, 100 → 104, 500 → 512). Never above the rule budget while `n` fits in it (a
+ * larger list could not be referenced from any group), never above the list cap, never below n.
+ * @example prefixListSize(5, budget); // 6
  */
 export function prefixListSize(n: number, budget: AwsBudget): number {
-  let step = 4;
-  while (step < n) step *= 2;
+  const q = Math.max(2, 2 ** (Math.floor(Math.log2(Math.max(n, 1))) - 3));
+  const size = (Math.floor(n / q) + 1) * q;
   const rules = budget.rulesPerGroupPerDirectionPerFamily;
-  return n <= rules ? Math.min(step, rules) : Math.min(step, budget.prefixListMaxEntries);
+  const cap = n <= rules ? rules : budget.prefixListMaxEntries;
+  return Math.max(n, Math.min(size, cap));
 }

@@ -6,10 +6,17 @@
  * - an identity security group; same-VPC peers reference it (one membership write moves a
  *   workload between classes, no rule rewrite); it holds the class's rules, overflow going to
  *   rule-holder groups attached to the same ENIs (aws-pack.ts);
- * - a prefix list per (peer class, family[, local]) for membership-driven address sets, so a
- *   re-tag elsewhere is an entry write, not a rule rewrite; policy regions (stable sets) are
- *   inline CIDRs;
- * - memberships: every ENI of every member in the VPC carries its class's groups, identity first.
+ * - membership-driven address sets (members elsewhere, or reached on ports their identity cannot
+ *   carry) merged per rule unit: all peers that reach the class on tcp/53 are one set, whatever
+ *   class they come from (exact union, adjacent ranges merged, never widened). A set of at most
+ *   3 CIDRs is written inline, a larger one is a prefix list per (class, direction, family, unit)
+ *   sized to its entries plus a small headroom, so a re-tag elsewhere is an entry write, not a
+ *   rule rewrite; policy regions (stable sets) are inline CIDRs;
+ * - every class that does not fit is refused, all of them in one QuotaExceededError, with the
+ *   units it needs per ENI, how many are peers no identity reaches, the rules and the fixes;
+ * - memberships: every ENI of every member in the VPC carries its class's groups, identity first;
+ *   a monitor-mode class gets an inert identity group (no rules) that joins its ENIs beside their
+ *   own groups, so same-VPC peers reference it by identity (reach.ts MONITOR_IDENTITY).
  * Groups start with no rules at all, so "no entries" (quarantine) is deny-all both ways; the
  * default allow-all egress is revoked by the create step (see core/plan/aws.ts).
  */
@@ -19,11 +26,28 @@ import { QuotaExceededError } from '../errors.ts';
 import type { Finding } from '../model/finding.ts';
 import { DEFAULT_BUDGETS, type AwsBudget, type CompileContext } from '../model/budgets.ts';
 import { FAMILIES, type WorkloadClass } from './classes.ts';
-import { awsGroupDescription, awsGroupName, awsOwnedTags, awsPrefixListName, type ClassRef } from './aws-names.ts';
+import {
+  awsGroupDescription,
+  awsGroupName,
+  awsOwnedTags,
+  awsPrefixListName,
+  awsUnitLabel,
+  type ClassRef,
+} from './aws-names.ts';
 import { awsScope, awsVpcId } from '../model/ids.ts';
-import { entryUnits, packGroups, prefixListSize, type UnitPeer } from './aws-pack.ts';
+import { entryUnits, packGroups, prefixListSize, type PackedGroup, type UnitPeer } from './aws-pack.ts';
+import { canonicalUnits, totalWeight } from './aws-units.ts';
 import { compareStrings as cmp } from '../model/compare.ts';
-import type { AwsDirection, AwsPeer, AwsRuleUnit } from '../model/native/aws-rules.ts';
+import {
+  AWS_DIRECTIONS,
+  unitKey,
+  type AwsDirection,
+  type AwsPeer,
+  type AwsRuleUnit,
+} from '../model/native/aws-rules.ts';
+import type { Labels } from '../model/cloud.ts';
+import { selectorMatches } from '../policy/selector/index.ts';
+import type { Peer, Policy } from '../policy/types.ts';
 import type { NetworkReach, Reach, ReachEntry } from './reach.ts';
 
 export type { AwsDirection, AwsPeer, AwsRuleUnit } from '../model/native/aws-rules.ts';
@@ -60,6 +84,8 @@ export interface AwsDesiredMembership extends Placed {
   workloadId: string;
   /** Group names, identity first. */
   groups: string[];
+  /** A monitor-mode member: our inert identity group joins the ENI's own groups, which always stay. */
+  monitored?: true;
 }
 
 export interface AwsDesired {
@@ -77,13 +103,20 @@ export function awsBudget(ctx: CompileContext): AwsBudget {
  * const { desired, findings } = compileAws(computeReach(policy, workloads), { deploymentId: 'prod' });
  * desired.groups[0].name; // 'segsync-prod-web-k3x9a0b1c2'
  */
-export function compileAws(reach: Reach, ctx: CompileContext): { desired: AwsDesired; findings: Finding[] } {
+export function compileAws(
+  reach: Reach,
+  ctx: CompileContext,
+  policy?: Policy,
+): { desired: AwsDesired; findings: Finding[] } {
   const budget = awsBudget(ctx);
   const desired: AwsDesired = { groups: [], prefixLists: [], memberships: [] };
   const findings: Finding[] = [];
+  const refusals: QuotaExceededError[] = [];
   for (const net of reach.networks.filter((n) => n.cloud === 'aws')) {
-    new NetworkCompiler(reach, net, ctx.deploymentId, budget).run(desired, findings);
+    new NetworkCompiler(reach, net, ctx.deploymentId, budget, policy).run(desired, findings, refusals);
   }
+  // Every violation of every VPC, before anything is written (none is fixed by dropping a rule).
+  if (refusals.length > 0) throw QuotaExceededError.combine(refusals);
   const placeKey = (p: Placed) => `${p.scope}\u0000${p.vpcId}`;
   desired.groups.sort((a, b) => cmp(placeKey(a), placeKey(b)) || cmp(a.name, b.name));
   desired.prefixLists.sort((a, b) => cmp(a.scope, b.scope) || cmp(a.name, b.name));
@@ -91,40 +124,71 @@ export function compileAws(reach: Reach, ctx: CompileContext): { desired: AwsDes
   return { desired, findings };
 }
 
+/** One rule unit's merged peer addresses: every member set reach gives on it, whatever its class. */
+interface MergedSet {
+  family: Family;
+  unit: Omit<AwsRuleUnit, 'peer'>;
+  ranges: Array<readonly [bigint, bigint]>;
+  classIds: Set<string>;
+}
+
+/** Why a class's groups do not fit, for the refusal message (what brings the weight). */
+interface ClassWeight {
+  direction: AwsDirection;
+  merged: MergedSet[];
+}
+
 class NetworkCompiler {
   private readonly scope: string;
   private readonly vpcId: string;
   private readonly prefixLists = new Map<string, AwsDesiredPrefixList>();
+  private readonly weights = new Map<string, ClassWeight[]>();
 
   constructor(
     private readonly reach: Reach,
     private readonly net: NetworkReach,
     private readonly dep: string,
     private readonly budget: AwsBudget,
+    private readonly policy: Policy | undefined,
   ) {
     this.scope = awsScope(net.location);
     this.vpcId = awsVpcId(net.network);
   }
 
-  run(out: AwsDesired, findings: Finding[]): void {
+  run(out: AwsDesired, findings: Finding[], refusals: QuotaExceededError[]): void {
     const perClass = this.net.classIds.map((id) => {
       const cls = this.cls(id);
       const units = { ingress: this.units(cls, 'ingress', findings), egress: this.units(cls, 'egress', findings) };
       return { cls, units };
     });
-    for (const pl of this.prefixLists.values()) pl.maxEntries = this.sizeOf(pl);
+    for (const pl of this.prefixLists.values()) {
+      try {
+        pl.maxEntries = this.sizeOf(pl);
+      } catch (e) {
+        if (!(e instanceof QuotaExceededError)) throw e;
+        refusals.push(e);
+        pl.maxEntries = pl.entries.length;
+      }
+    }
     const maxEntriesOf = (p: AwsPeer) =>
       p.kind === 'prefix-list' && p.name !== undefined ? (this.prefixLists.get(p.name)?.maxEntries ?? 0) : 0;
     for (const { cls, units } of perClass) {
       const groupName = (i: number) => awsGroupName(this.dep, cls, i);
-      const packed = packGroups({
-        className: cls.name,
-        where: `${this.vpcId} (${this.scope})`,
-        groupName,
-        units,
-        maxEntriesOf,
-        budget: this.budget,
-      });
+      let packed: PackedGroup[];
+      try {
+        packed = packGroups({
+          className: cls.name,
+          where: `${this.vpcId} (${this.scope})`,
+          groupName,
+          units,
+          maxEntriesOf,
+          budget: this.budget,
+        });
+      } catch (e) {
+        if (!(e instanceof QuotaExceededError)) throw e;
+        refusals.push(this.explain(cls, e, units, maxEntriesOf));
+        continue;
+      }
       const names = packed.map((_, i) => groupName(i + 1));
       packed.forEach((g, i) =>
         out.groups.push({
@@ -143,6 +207,32 @@ class NetworkCompiler {
         }
       }
     }
+    // Monitor-mode classes: an inert identity (a group with no rules, beside the ENI's own groups),
+    // so same-VPC peers reference them by group instead of by their addresses.
+    for (const id of this.net.monitorIds) {
+      const cls = this.cls(id);
+      const name = awsGroupName(this.dep, cls, 1);
+      out.groups.push({
+        ...this.placed(cls),
+        name,
+        index: 1,
+        description: awsGroupDescription(this.dep, cls, 0),
+        tags: awsOwnedTags(this.dep, cls.id, this.scope),
+        ingress: [],
+        egress: [],
+      });
+      for (const w of this.net.monitorMembers.get(id) ?? []) {
+        for (const att of w.attachments.filter((a) => a.network === this.net.network)) {
+          out.memberships.push({
+            ...this.placed(cls),
+            interfaceId: att.id,
+            workloadId: w.id,
+            groups: [name],
+            monitored: true,
+          });
+        }
+      }
+    }
     out.prefixLists.push(...this.prefixLists.values());
   }
 
@@ -156,21 +246,64 @@ class NetworkCompiler {
     return { scope: this.scope, network: this.net.network, vpcId: this.vpcId, classId: cls.id, className: cls.name };
   }
 
+  /**
+   * The class's units in one direction. Member sets (addresses that follow class membership)
+   * are merged per rule unit (family, protocol, port range): every peer that reaches the class on
+   * tcp/53 is one address set, whatever class it comes from. Union of exact sets, adjacent
+   * ranges merged, never widened; at most budget.inlineCidrsMax (3) CIDRs inline, more in one prefix list.
+   */
   private units(cls: WorkloadClass, direction: AwsDirection, findings: Finding[]): AwsRuleUnit[] {
     const entries = (direction === 'ingress' ? this.net.ingress : this.net.egress).get(cls.id) ?? [];
     const units: AwsRuleUnit[] = [];
+    const merged = new Map<string, MergedSet>();
     let narrowed = false;
     for (const entry of entries) {
+      const p = entry.peer;
+      if (p.kind === 'addresses' && p.classId !== undefined) {
+        const r = entryUnits({ peer: { kind: 'cidr', cidr: '' }, families: [p.family] }, entry.ports);
+        narrowed ||= r.narrowed;
+        const ranges = p.set.ranges();
+        for (const { peer: _, ...unit } of r.units) {
+          const key = `${p.family}|${unitKey({ ...unit, peer: { kind: 'cidr', cidr: '' } })}`;
+          const m = merged.get(key);
+          if (m) {
+            m.ranges.push(...ranges);
+            m.classIds.add(p.classId);
+          } else merged.set(key, { family: p.family, unit, ranges: [...ranges], classIds: new Set([p.classId]) });
+        }
+        continue;
+      }
       for (const peer of this.peers(entry)) {
         const r = entryUnits(peer, entry.ports);
         units.push(...r.units);
         narrowed ||= r.narrowed;
       }
     }
+    const sets = [...merged.entries()].sort(([a], [b]) => cmp(a, b)).map(([, m]) => m);
+    for (const m of sets) {
+      const cidrs = AddressSet.fromRanges(m.family, m.ranges).toCidrs().map(formatCidr);
+      if (cidrs.length <= this.budget.inlineCidrsMax) {
+        for (const cidr of cidrs) units.push({ ...m.unit, peer: { kind: 'cidr', cidr } });
+        continue;
+      }
+      // A list weighs its MaxEntries on one group, so a set above the per-group budget is split
+      // into near-equal lists that each fit (their union is the set: exact).
+      const cap = Math.min(this.budget.rulesPerGroupPerDirectionPerFamily, this.budget.prefixListMaxEntries);
+      const parts = Math.max(1, Math.ceil(cidrs.length / cap));
+      const per = Math.ceil(cidrs.length / parts);
+      for (let i = 0; i < parts; i++) {
+        const name = this.prefixList(cls, direction, m, cidrs.slice(i * per, (i + 1) * per), i + 1);
+        units.push({ ...m.unit, peer: { kind: 'prefix-list', name } });
+      }
+    }
+    const w = this.weights.get(cls.id) ?? [];
+    w.push({ direction, merged: sets });
+    this.weights.set(cls.id, w);
     if (narrowed) findings.push(narrowedFinding(awsGroupName(this.dep, cls, 1), cls.name, direction, this.vpcId));
     return units;
   }
 
+  /** Identity references, and stable address sets (policy regions) as inline CIDRs. */
   private peers(entry: ReachEntry): UnitPeer[] {
     const p = entry.peer;
     if (p.kind === 'class') {
@@ -182,40 +315,28 @@ class NetworkCompiler {
         },
       ];
     }
-    if (p.classId === undefined)
-      return p.set.toCidrs().map((c) => ({ peer: { kind: 'cidr', cidr: formatCidr(c) }, families: [p.family] }));
-    return [{ peer: { kind: 'prefix-list', name: this.prefixList(p.classId, p.family, p.set) }, families: [p.family] }];
+    return p.set.toCidrs().map((c) => ({ peer: { kind: 'cidr', cidr: formatCidr(c) }, families: [p.family] }));
   }
 
-  /** Registers (once) the prefix list holding `set`, a class's members' addresses; returns its name. */
-  private prefixList(classId: string, family: Family, set: AddressSet): string {
-    const cls = this.cls(classId);
-    const local = this.net.classIds.includes(classId) && set.equals(this.localSet(classId, family));
-    const name = awsPrefixListName(this.dep, cls, family, this.vpcId, local);
-    const entries = set.toCidrs().map(formatCidr);
-    const known = this.prefixLists.get(name);
-    if (known && known.entries.join(',') !== entries.join(',')) {
-      throw new Error(`two different address sets of class ${cls.name} in ${this.vpcId} map to prefix list ${name}`);
-    }
+  /** Registers the prefix list of one (class, direction, family, unit) merged set; returns its name. */
+  private prefixList(
+    cls: WorkloadClass,
+    direction: AwsDirection,
+    m: MergedSet,
+    entries: string[],
+    part: number,
+  ): string {
+    const unit = awsUnitLabel(m.unit) + (part > 1 ? `-${part}` : '');
+    const name = awsPrefixListName(this.dep, cls, direction, m.family, unit, this.vpcId);
     this.prefixLists.set(name, {
       ...this.placed(cls),
       name,
-      family,
+      family: m.family,
       maxEntries: 0,
       entries,
       tags: awsOwnedTags(this.dep, cls.id, this.scope),
     });
     return name;
-  }
-
-  /** Every address of the class's members in this VPC, as reach builds an in-network set. */
-  private localSet(classId: string, family: Family): AddressSet {
-    const members = this.net.members.get(classId) ?? [];
-    const values = members
-      .flatMap((w) => [...new Set([...w.addresses, ...w.attachments.flatMap((a) => a.addresses)])])
-      .map(parseAddress)
-      .flatMap((p) => (p.ok && p.value.family === family ? [[p.value.value, p.value.value] as const] : []));
-    return AddressSet.fromRanges(family, values);
   }
 
   private sizeOf(pl: AwsDesiredPrefixList): number {
@@ -227,11 +348,125 @@ class NetworkCompiler {
         limit: 'prefix list entries',
         allowed: this.budget.prefixListMaxEntries,
         needed: pl.entries.length,
-        hint: 'the class has more members outside this VPC than one prefix list holds (AWS caps MaxEntries at 1000)',
+        network: this.net.network,
+        hint: 'the peers this class reaches on one port range have more addresses outside this VPC than one prefix list holds (AWS caps MaxEntries at 1000)',
       });
     }
     return prefixListSize(pl.entries.length, this.budget);
   }
+
+  /**
+   * The refusal of one class, with what brings its weight: per direction and family the units
+   * needed on each ENI against rules × groups, how many of them are addresses no identity can
+   * reach (another Region or cloud: not even a peering or Transit Gateway reference would do),
+   * the policy rules that bring the peers, and the smallest fixes.
+   */
+  private explain(
+    cls: WorkloadClass,
+    e: QuotaExceededError,
+    units: Record<AwsDirection, AwsRuleUnit[]>,
+    maxEntriesOf: (p: AwsPeer) => number,
+  ): QuotaExceededError {
+    const perEni = this.budget.rulesPerGroupPerDirectionPerFamily * this.budget.groupsPerInterface;
+    let worst = { direction: 'ingress' as AwsDirection, family: 'ipv4' as Family, needed: 0 };
+    for (const direction of AWS_DIRECTIONS) {
+      const w = totalWeight(canonicalUnits(units[direction]), maxEntriesOf);
+      for (const family of FAMILIES) if (w[family] > worst.needed) worst = { direction, family, needed: w[family] };
+    }
+    const sets = this.weights.get(cls.id)?.find((w) => w.direction === worst.direction)?.merged ?? [];
+    const { unreachable, byClass } = this.unreachable(sets);
+    const rules = this.rulesBringing(cls, worst.direction, byClass);
+    const fixes: string[] = [];
+    if (rules.length > 0)
+      fixes.push(
+        `narrow the rules that bring the most peers (${rules
+          .slice(0, 3)
+          .map((r) => r.replace(/ \(\d+ peer members\)$/, ''))
+          .join(', ')}): fewer peer segments or ports`,
+      );
+    if (unreachable > 0)
+      fixes.push(
+        `give the peers in other Regions and clouds segment-aligned subnets, so their addresses merge into a few CIDRs`,
+      );
+    fixes.push(quotaFix(worst.needed, this.budget));
+    if (!e.detail) return e;
+    return new QuotaExceededError({
+      ...e.detail,
+      hint: `${worst.needed} rule units per network interface (${worst.direction}, ${worst.family}) against ${this.budget.rulesPerGroupPerDirectionPerFamily} rules × ${this.budget.groupsPerInterface} groups = ${perEni}`,
+      network: this.net.network,
+      unreachable,
+      rules,
+      fixes,
+    });
+  }
+
+  /**
+   * Of the merged sets' CIDRs, those made of addresses of members outside this account and
+   * Region or in another cloud (no security-group reference reaches them, not even over peering
+   * or a Transit Gateway), and the peer classes with their member counts.
+   */
+  private unreachable(sets: MergedSet[]): { unreachable: number; byClass: Map<string, number> } {
+    const here = this.net.location;
+    const byClass = new Map<string, number>();
+    let unreachable = 0;
+    for (const m of sets) {
+      const far: Array<readonly [bigint, bigint]> = [];
+      for (const id of m.classIds) {
+        const members = this.cls(id).members;
+        byClass.set(id, members.length);
+        for (const w of members) {
+          if (w.cloud === 'aws' && w.location.account === here.account && w.location.region === here.region) continue;
+          for (const a of w.addresses) {
+            const p = parseAddress(a);
+            if (p.ok && p.value.family === m.family) far.push([p.value.value, p.value.value]);
+          }
+        }
+      }
+      const set = AddressSet.fromRanges(m.family, m.ranges);
+      unreachable += set.intersect(AddressSet.fromRanges(m.family, far)).toCidrs().length;
+    }
+    return { unreachable, byClass };
+  }
+
+  /** Allow rules that match the class on its side and a peer class on the other, heaviest first. */
+  private rulesBringing(cls: WorkloadClass, direction: AwsDirection, peers: Map<string, number>): string[] {
+    if (!this.policy) return [];
+    const weight = new Map<string, number>();
+    for (const rule of this.policy.rules) {
+      if (rule.action !== 'allow') continue;
+      const [self, other] = direction === 'ingress' ? [rule.to, rule.from] : [rule.from, rule.to];
+      if (!labelPeerMatches(self, cls.labels)) continue;
+      let n = 0;
+      for (const [id, members] of peers) if (labelPeerMatches(other, this.cls(id).labels)) n += members;
+      if (n > 0) weight.set(rule.source ? `${rule.source.file}:${rule.source.line} ${rule.name}` : rule.name, n);
+    }
+    const sorted = [...weight.entries()].sort(([a, x], [b, y]) => y - x || cmp(a, b));
+    const shown = sorted.slice(0, 8).map(([name, n]) => `${name} (${n} peer members)`);
+    return sorted.length > 8 ? [...shown, `and ${sorted.length - 8} more`] : shown;
+  }
+}
+
+function labelPeerMatches(peer: Peer, labels: Labels): boolean {
+  return (peer.kind === 'segment' || peer.kind === 'selector') && selectorMatches(peer.selector, labels);
+}
+
+/** The smallest AWS quota change that holds `needed` units per ENI, or why none does. */
+export function quotaFix(needed: number, budget: AwsBudget): string {
+  const PRODUCT_MAX = 1000;
+  if (needed > PRODUCT_MAX)
+    return `no quota increase is enough: AWS caps rules per group (L-0EA8095F) × groups per interface (L-2AFB9258) at ${PRODUCT_MAX} units per network interface, this needs ${needed}`;
+  const have = budget.rulesPerGroupPerDirectionPerFamily;
+  for (let g = budget.groupsPerInterface; g <= 16; g++) {
+    const rules = Math.max(have, Math.ceil(needed / g));
+    if (rules * g > PRODUCT_MAX) continue;
+    if (rules === have && g === budget.groupsPerInterface) break;
+    const parts = [
+      ...(rules !== have ? [`"Inbound or outbound rules per security group" (L-0EA8095F) to ${rules}`] : []),
+      ...(g !== budget.groupsPerInterface ? [`"Security groups per network interface" (L-2AFB9258) to ${g}`] : []),
+    ];
+    return `raise the AWS quota ${parts.join(' and ')}, and limits.aws to match (first-fit packing may need a little more)`;
+  }
+  return `raise L-0EA8095F / L-2AFB9258 so that rules × groups holds ${needed} units with room for packing (at most ${PRODUCT_MAX})`;
 }
 
 function narrowedFinding(group: string, className: string, direction: AwsDirection, vpcId: string): Finding {

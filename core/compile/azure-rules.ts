@@ -4,6 +4,9 @@
  * Translation (CLOUD-FACTS §2.1, §2.2, §6.2, §6.4):
  * - Inbound: source = the peer (its ASG when it is a class of this VNet, else its exact CIDRs),
  *   destination = the class's own ASG, so one NSG can serve several classes. Outbound mirrors it.
+ * - Member address sets (peers elsewhere, following membership) merge per (family, protocol,
+ *   ports): every peer that reaches the class on tcp/53 is one rule with one prefix list, whatever
+ *   class it comes from (exact union, adjacent ranges merged, never widened).
  * - One rule per peer and protocol: a rule has a single protocol, and a PortSet that is not
  *   "everything" becomes Tcp/Udp rules with their port ranges and an Icmp rule. `others`
  *   without "everything" cannot be written as an allow (an NSG protocol is one of
@@ -16,7 +19,7 @@
  * - Names: `in-`/`out-` + class name + a hash of the rule's semantic key, so equal content means
  *   equal name and any change of content is a new rule (put new, then delete old).
  */
-import { formatCidr } from '../model/address.ts';
+import { AddressSet, formatCidr, type Family } from '../model/address.ts';
 import type { PortSet } from '../model/ports.ts';
 import type { Finding } from '../model/finding.ts';
 import type { ReachEntry } from './reach.ts';
@@ -58,15 +61,39 @@ export function classRules(
   entries: readonly ReachEntry[],
 ): { rules: AzureDesiredRule[]; narrowed: boolean } {
   const byName = new Map<string, AzureDesiredRule>();
+  const merged = new Map<
+    string,
+    { family: Family; part: ProtocolPart; ranges: Array<readonly [bigint, bigint]>; classIds: Set<string> }
+  >();
   let narrowed = false;
   for (const entry of entries) {
-    const peer = peerSide(ctx, entry);
     const { parts, dropped } = protocolParts(entry.ports);
     narrowed ||= dropped;
+    const p = entry.peer;
+    if (p.kind === 'addresses' && p.classId !== undefined) {
+      // Member sets merge per (family, protocol, ports) whatever class they come from.
+      for (const part of parts) {
+        const key = `${p.family}|${part.protocol}|${part.ports.join(',')}`;
+        const m = merged.get(key);
+        if (m) {
+          m.ranges.push(...p.set.ranges());
+          m.classIds.add(p.classId);
+        } else merged.set(key, { family: p.family, part, ranges: [...p.set.ranges()], classIds: new Set([p.classId]) });
+      }
+      continue;
+    }
+    const peer = peerSide(ctx, entry);
     for (const part of parts) {
       const r = buildRule(ctx, direction, peer, part);
       byName.set(r.name, r);
     }
+  }
+  for (const m of merged.values()) {
+    const prefixes = AddressSet.fromRanges(m.family, m.ranges).toCidrs().map(formatCidr);
+    const ids = [...m.classIds].sort();
+    const label = ids.length === 1 ? `${ctx.nameOf(ids[0]!)} elsewhere` : `${ids.length} classes elsewhere`;
+    const r = buildRule(ctx, direction, { prefixes, label }, m.part);
+    byName.set(r.name, r);
   }
   return { rules: [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), narrowed };
 }

@@ -115,7 +115,7 @@ function entryParts(input: ClassRulesInput, entry: ReachEntry): Part[] {
     const tagged =
       input.direction === 'INGRESS' &&
       peer.family === 'ipv4' &&
-      input.net.classIds.includes(peer.classId) &&
+      (input.net.classIds.includes(peer.classId) || input.net.monitorIds.includes(peer.classId)) &&
       peer.set.equals(inNetworkMembers(input, peer.classId, 'ipv4'));
     return [
       tagged
@@ -142,7 +142,7 @@ function entryParts(input: ClassRulesInput, entry: ReachEntry): Part[] {
  * the nic0 `networkIP`s its tag matches as a source (adapters/gcp/read.ts puts nic0 first).
  */
 function inNetworkMembers(input: ClassRulesInput, classId: string, f: Family): AddressSet {
-  const points = (input.net.members.get(classId) ?? [])
+  const points = (input.net.members.get(classId) ?? input.net.monitorMembers.get(classId) ?? [])
     .map((w) => primaryAddress(w, f))
     .filter((v): v is bigint => v !== undefined);
   return AddressSet.fromRanges(

@@ -6,8 +6,12 @@
  * Translation (DESIGN.md §3; CLOUD-FACTS.md §3.1, §3.3, §3.6, §6.2-§6.6):
  * - Every (network, class) is one network tag `ss-<dep>-<class name>-<class id>` (≤ 63, RFC 1035).
  *   Membership is `instances.setTags` on the workload's instance: exactly one own tag each.
+ *   Monitor-mode classes get their tag too, as an inert identity (no rule targets it) that
+ *   same-network peers' ingress names instead of their addresses.
  * - Allow rules at priority ALLOW_PRIORITY (100) target that tag (gcp-class.ts says how entries
- *   become sources/destinations). GCP egress cannot name tags, so class-to-class egress is by
+ *   become sources/destinations; it merges a class's peers per protocol set and splits ranges
+ *   above rangesPerRule). Rules of several classes that differ only in target tags are one rule
+ *   targeting all of them (mergeTargets). GCP egress cannot name tags, so class-to-class egress is by
  *   member address and those rules follow membership: re-tagging a workload renames the egress
  *   rules of every class that may send to its old or new class in that network.
  * - Catch-all denies at DENY_PRIORITY (101), one per direction and family (0.0.0.0/0 and ::/0
@@ -53,6 +57,8 @@ export interface GcpMembership {
   classId: string;
   className: string;
   tags: string[];
+  /** A monitor-mode member: its tag is an inert identity; its foreign tags are never touched. */
+  monitored?: true;
 }
 
 export interface GcpDesired {
@@ -141,10 +147,11 @@ function compileNetwork(reach: Reach, net: NetworkReach, deploymentId: string, b
       if (r.narrowed) findings.push(narrowedFinding(net.network, cls, direction));
     }
   }
-  drafts.push(...denyDrafts(path, net.classIds.map(tagOf).sort(), budget));
+  const merged = mergeTargets(drafts, budget);
+  merged.push(...denyDrafts(path, net.classIds.map(tagOf).sort(), budget));
   const prefix = gcpPrefix(deploymentId);
   const describe = (summary: string) => gcpOwnerDescription(deploymentId, summary);
-  const firewalls = drafts.map((d) => {
+  const firewalls = merged.map((d) => {
     const fw = finishRule(d, prefix, describe);
     return {
       project,
@@ -153,6 +160,39 @@ function compileNetwork(reach: Reach, net: NetworkReach, deploymentId: string, b
     };
   });
   return { firewalls, memberships: memberships(net, classOf, tagOf, budget), findings };
+}
+
+/**
+ * Rules of different classes that differ only in their target tags become one rule targeting all
+ * of them (chunked by targetTagsPerRule): a tag names exactly its class's instances, so the rule
+ * with the union of targets allows each class exactly what its own rule did. Typical: every app
+ * tier may reach dns on 53 — one egress rule to dns's address for all of them, not one per tier.
+ */
+function mergeTargets(drafts: readonly RuleDraft[], budget: GcpBudget): RuleDraft[] {
+  const groups = new Map<string, RuleDraft[]>();
+  for (const d of drafts) {
+    const key = JSON.stringify({ ...d.firewall, targetTags: [] });
+    const list = groups.get(key);
+    if (list) list.push(d);
+    else groups.set(key, [d]);
+  }
+  const out: RuleDraft[] = [];
+  for (const list of groups.values()) {
+    if (list.length === 1) {
+      out.push(list[0]!);
+      continue;
+    }
+    const tags = [...new Set(list.flatMap((d) => d.firewall.targetTags ?? []))].sort();
+    const first = list[0]!;
+    for (const targetTags of chunk(tags, budget.targetTagsPerRule)) {
+      out.push({
+        hint: first.hint.replace(/^.*-(in|eg)([46])$/, `shared-$1$2`),
+        summary: `${first.summary.replace(/ (to|from) \S+ \(\w+\) /, ` $1 ${targetTags.length} classes `)}`,
+        firewall: { ...first.firewall, targetTags },
+      });
+    }
+  }
+  return out;
 }
 
 /** Catch-all denies: per chunk of class tags, ingress and egress, IPv4 and IPv6 apart (§3.1). */
@@ -189,10 +229,16 @@ function memberships(
   budget: GcpBudget,
 ): GcpMembership[] {
   const out: GcpMembership[] = [];
-  for (const id of net.classIds) {
+  // Monitor-mode classes carry their tag too (an inert identity: no rule targets it, the denies
+  // do not either), so same-network peers name them by tag instead of by address.
+  const classes = [
+    ...net.classIds.map((id) => ({ id, members: net.members.get(id) ?? [], monitored: false })),
+    ...net.monitorIds.map((id) => ({ id, members: net.monitorMembers.get(id) ?? [], monitored: true })),
+  ];
+  for (const { id, members, monitored } of classes) {
     const cls = classOf(id);
     const tags = [tagOf(id)];
-    for (const w of net.members.get(id) ?? []) {
+    for (const w of members) {
       const nic0 = w.attachments[0];
       const ref = nic0 === undefined ? undefined : parseGcpAttachmentId(nic0.id);
       if (nic0 === undefined || ref === undefined)
@@ -217,6 +263,7 @@ function memberships(
         classId: id,
         className: cls.name,
         tags,
+        ...(monitored ? { monitored: true as const } : {}),
       });
     }
   }

@@ -3,6 +3,7 @@
  * deterministic: reach.ts computes the exact allow-sets once, cloud-neutrally; aws.ts, azure.ts
  * and gcp.ts only translate them into each cloud's objects within its budgets.
  */
+import { QuotaExceededError } from '../errors.ts';
 import type { Inventory } from '../model/inventory.ts';
 import type { Policy } from '../policy/types.ts';
 import type { Finding } from '../model/finding.ts';
@@ -27,9 +28,21 @@ export interface Desired {
  */
 export function compile(policy: Policy, inventory: Inventory, ctx: CompileContext): Desired {
   const reach = computeReach(policy, inventory.workloads);
-  const aws = compileAws(reach, ctx);
-  const azure = compileAzure(reach, ctx);
-  const gcp = compileGcp(reach, ctx);
+  // Every cloud compiles even when another refuses, so one error lists every violation.
+  const refusals: QuotaExceededError[] = [];
+  const attempt = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof QuotaExceededError)) throw e;
+      refusals.push(e);
+      return undefined;
+    }
+  };
+  const aws = attempt(() => compileAws(reach, ctx, policy));
+  const azure = attempt(() => compileAzure(reach, ctx));
+  const gcp = attempt(() => compileGcp(reach, ctx));
+  if (!aws || !azure || !gcp) throw QuotaExceededError.combine(refusals);
   const findings = [...labelFindings(inventory), ...aws.findings, ...azure.findings, ...gcp.findings];
   return { reach, aws: aws.desired, azure: azure.desired, gcp: gcp.desired, findings };
 }

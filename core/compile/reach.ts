@@ -21,6 +21,13 @@ import type { Peer, Policy, Rule } from '../policy/types.ts';
 import { classify, FAMILIES, type Classification, type WorkloadClass } from './classes.ts';
 import { buildRegions, cidrsAtomName, policyAtoms, type Region, type RegionMap } from './regions.ts';
 
+/**
+ * Clouds whose monitor-mode workloads carry an inert identity (CLOUD-FACTS-SCALE §2.1): an empty
+ * security group beside their own groups on AWS, one more network tag on GCP. Azure is left out
+ * for now: its NIC planner attaches segsync's NSG with the ASG, which a monitored NIC must not get.
+ */
+export const MONITOR_IDENTITY: Record<Cloud, boolean> = { aws: true, azure: false, gcp: true };
+
 export type ReachPeer =
   | { kind: 'class'; classId: string }
   /** Exact addresses; `classId` when they are a class's members (the set follows membership). */
@@ -40,6 +47,13 @@ export interface NetworkReach {
   classIds: string[];
   /** Members of each of those classes that sit in this network. */
   members: Map<string, Workload[]>;
+  /**
+   * Monitor-mode classes with members here that get an inert identity (an empty security group,
+   * a network tag: no rule targets it), so same-network peers reference them by identity
+   * instead of by address sets that grow with N. Sorted; members in `monitorMembers`.
+   */
+  monitorIds: string[];
+  monitorMembers: Map<string, Workload[]>;
   ingress: Map<string, ReachEntry[]>;
   egress: Map<string, ReachEntry[]>;
 }
@@ -73,15 +87,24 @@ export function computeReach(policy: Policy, workloads: readonly Workload[]): Re
   const classification = classify(policy, workloads, regions);
   const ctx = new ReachContext(policy, regions, classification);
   const byNetwork = new Map<string, Workload[]>();
+  const monitoredBy = new Map<string, Workload[]>();
   for (const w of [...workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const cls = classification.classOf.get(w.id)!;
-    if (cls.status !== 'enforced' && cls.status !== 'quarantined') continue;
+    const target =
+      cls.status === 'enforced' || cls.status === 'quarantined'
+        ? byNetwork
+        : cls.status === 'monitored' && w.managed && MONITOR_IDENTITY[w.cloud]
+          ? monitoredBy
+          : undefined;
+    if (!target) continue;
     const key = `${w.cloud}\u0000${w.network}`;
-    const list = byNetwork.get(key);
+    const list = target.get(key);
     if (list) list.push(w);
-    else byNetwork.set(key, [w]);
+    else target.set(key, [w]);
   }
-  const networks = [...byNetwork.keys()].sort().map((key) => ctx.network(byNetwork.get(key)!));
+  const networks = [...byNetwork.keys()]
+    .sort()
+    .map((key) => ctx.network(byNetwork.get(key)!, monitoredBy.get(key) ?? []));
   return { classification, networks };
 }
 
@@ -109,23 +132,31 @@ class ReachContext {
     }));
   }
 
-  network(members: Workload[]): NetworkReach {
+  network(members: Workload[], monitored: Workload[]): NetworkReach {
     const first = members[0]!;
-    const byClass = new Map<string, Workload[]>();
-    for (const w of members) {
-      const id = this.cls.classOf.get(w.id)!.id;
-      const list = byClass.get(id);
-      if (list) list.push(w);
-      else byClass.set(id, [w]);
-    }
+    const group = (ws: Workload[]) => {
+      const byClass = new Map<string, Workload[]>();
+      for (const w of ws) {
+        const id = this.cls.classOf.get(w.id)!.id;
+        const list = byClass.get(id);
+        if (list) list.push(w);
+        else byClass.set(id, [w]);
+      }
+      return byClass;
+    };
+    const byClass = group(members);
+    const monitorMembers = group(monitored);
     const classIds = [...byClass.keys()].sort();
-    const identity = new Set(classIds);
+    const monitorIds = [...monitorMembers.keys()].sort();
+    const identity = new Set([...classIds, ...monitorIds]);
     const net = {
       cloud: first.cloud,
       network: first.network,
       location: first.location,
       classIds,
       members: byClass,
+      monitorIds,
+      monitorMembers,
       ingress: new Map<string, ReachEntry[]>(),
       egress: new Map<string, ReachEntry[]>(),
     };

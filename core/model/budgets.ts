@@ -18,6 +18,8 @@ export interface AwsBudget {
   rulesPerGroupPerDirectionPerFamily: number;
   groupsPerInterface: number;
   prefixListMaxEntries: number;
+  /** Member address sets of at most this many CIDRs are written inline instead of as a prefix list. */
+  inlineCidrsMax: number;
 }
 export interface AzureBudget {
   rulesPerNsg: number;
@@ -40,6 +42,7 @@ export const DEFAULT_BUDGETS = {
     rulesPerGroupPerDirectionPerFamily: 60,
     groupsPerInterface: 5,
     prefixListMaxEntries: 1000,
+    inlineCidrsMax: 3,
   } satisfies AwsBudget,
   azure: {
     rulesPerNsg: 1000,

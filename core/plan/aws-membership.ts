@@ -10,6 +10,8 @@
  *   moving alone (in its VPC) between classes is one write. With `exclusive`, a first rollout
  *   therefore puts ours beside the foreign groups, then removes those: two writes per ENI; a
  *   re-tag later, one.
+ * - A monitor-mode member's ENI keeps its own groups (even with `exclusive`) and gains segsync's
+ *   inert identity group (no rules: it widens nothing, it only lets same-VPC peers name it).
  * - The set must fit `groupsPerInterface` INCLUDING kept foreign groups, else QuotaExceededError.
  * - An ENI that carries our groups but is no longer a managed member (its workload left every
  *   enforced segment, or its class vanished) is released in 'revoke', after managed ENIs left
@@ -73,15 +75,17 @@ export function planMemberships(
     }
     const cur = eni.Groups.map((g): AwsGroupRef => ({ vpcId: eni.VpcId, name: g.GroupName, id: g.GroupId }));
     const foreign = cur.filter((g) => !idx.isOwnedGroupId(g.id!));
-    if (!exclusive)
+    // A monitor-mode member keeps its own groups whatever `exclusive` says: ours is inert.
+    const replace = exclusive && m.monitored !== true;
+    if (!replace && m.monitored !== true)
       for (const f of foreign)
         foreignUse.set(f.id!, [...(foreignUse.get(f.id!) ?? []), `${eni.NetworkInterfaceId} (${m.workloadId})`]);
     const ours = m.groups.map((name): AwsGroupRef => {
       const id = idx.ownedGroups.get(groupKey(m.vpcId, name))?.GroupId;
       return { vpcId: m.vpcId, name, ...(id ? { id } : {}) };
     });
-    const fin = exclusive ? ours : [...ours, ...foreign];
-    checkFits(m, fin, exclusive ? 0 : foreign.length, exclusive, budget);
+    const fin = replace ? ours : [...ours, ...foreign];
+    checkFits(m, fin, replace ? 0 : foreign.length, replace, budget);
     moves.push({
       workloadId: m.workloadId,
       eni,
@@ -184,7 +188,9 @@ function checkFits(
     hint:
       exclusive || foreign === 0
         ? 'raise the AWS quota and limits.aws.groupsPerInterface'
-        : `${foreign} foreign group(s) are kept on it; set exclusive: true in the policy to replace them, or remove them by hand`,
+        : m.monitored
+          ? `a monitor-mode workload keeps its ${foreign} own group(s) and gets segsync's inert identity group beside them; remove one of its groups or raise the AWS quota (L-2AFB9258)`
+          : `${foreign} foreign group(s) are kept on it; set exclusive: true in the policy to replace them, or remove them by hand`,
   });
 }
 

@@ -4,14 +4,16 @@
  * Make-before-break for a membership-driven address set: new entries go in during 'authorize',
  * old ones leave during 'revoke', so between the two the list holds old ∪ new. MaxEntries must
  * hold that union, so a list first grows to the size the union needs (never below its current or
- * desired size) and shrinks to the desired size only after the removes. Entries and MaxEntries
+ * desired size) and shrinks to the desired size only after the removes. Desired sizes are the
+ * entry count plus a small quantised headroom (aws-pack.ts prefixListSize), so a list resizes
+ * when its membership crosses a step: grow in 'authorize' before any add, shrink in 'revoke'
+ * after every remove. Entries and MaxEntries
  * never share a call, and each call moves at most 100 entries. Each write's `currentVersion` is
  * chained from the read version, one per write (a resize is counted too; apply tolerates a cloud
  * that does not count it, see adapters/aws/apply.ts).
  */
 import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredPrefixList } from '../compile/aws.ts';
-import { prefixListSize } from '../compile/aws-pack.ts';
 import { compareStrings } from '../model/compare.ts';
 import type { AwsPrefixList } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
@@ -127,11 +129,8 @@ function update(
   const adds = want.entries.filter((c) => !current.has(c));
   const removes = [...current].filter((c) => !target.has(c)).sort(compareStrings);
   const union = current.size + adds.length;
-  const transient = Math.max(
-    have.MaxEntries,
-    want.maxEntries,
-    union <= budget.prefixListMaxEntries ? prefixListSize(union, budget) : union,
-  );
+  // Exactly old ∪ new while both are in (no headroom: the list shrinks or settles after the removes).
+  const transient = Math.max(have.MaxEntries, want.maxEntries, union);
   out.peakMaxEntries.set(want.name, transient);
   if (union > budget.prefixListMaxEntries) out.findings.push(tooBigDuringChange(want, union, budget));
   const ref: AwsPrefixListRef = { name: want.name, id: have.PrefixListId };

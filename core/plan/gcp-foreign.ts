@@ -46,10 +46,13 @@ export interface ForeignReport {
 export function foreignRules(desired: GcpDesired, actual: GcpState): ForeignReport {
   const dep = desired.deploymentId;
   const tagsByKey = new Map(actual.instances.map((i) => [actualInstanceKey(i), i.tags.items ?? []] as const));
-  const managed = desired.memberships.map((m) => {
-    const key = instanceKey(m.project, m.zone, m.instance);
-    return { key, network: m.network.replace(/^gcp:/, ''), tags: tagsByKey.get(key) ?? [] };
-  });
+  // Monitor-mode instances are not enforced: foreign rules on them are their own business.
+  const managed = desired.memberships
+    .filter((m) => m.monitored !== true)
+    .map((m) => {
+      const key = instanceKey(m.project, m.zone, m.instance);
+      return { key, network: m.network.replace(/^gcp:/, ''), tags: tagsByKey.get(key) ?? [] };
+    });
   const networks = new Set(desired.networks.map((n) => n.replace(/^gcp:/, '')));
   const report: ForeignReport = { findings: [], widenedBy: new Map() };
   const rules = actual.firewalls.filter(

@@ -54,7 +54,13 @@ export function validatePolicy(text: string, filename = 'policy.yaml'): Validati
   ];
   const sorted = sortDiagnostics(dedupe(diagnostics));
   if (!parsed.success || hasErrors(sorted)) return { diagnostics: sorted };
-  return { policy: resolvePolicy(parsed.data), diagnostics: sorted };
+  const policy = resolvePolicy(parsed.data);
+  // Where each rule was written, so a quota refusal can name it as file:line.
+  const rules = policy.rules.map((r, i) => {
+    const at = pos.at(['spec', 'rules', i]);
+    return at ? { ...r, source: at } : r;
+  });
+  return { policy: { ...policy, rules }, diagnostics: sorted };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Cidr } from '../model/address.ts';
 import type { PortSpec } from '../model/ports.ts';
+import type { SourcePosition } from '../diagnostics.ts';
 import type { Labels } from '../model/cloud.ts';
 import type { Selector } from './selector/index.ts';
 
@@ -38,6 +39,8 @@ export interface Rule {
   from: Peer;
   to: Peer;
   ports: PortSpec[];
+  /** Where the rule was written (parsePolicy sets it), for messages that name it as file:line. */
+  source?: SourcePosition;
 }
 
 export interface Policy {

@@ -13,7 +13,11 @@ import { loadPolicy } from '../../core/policy/load.ts';
 
 async function applied(): Promise<Sandbox> {
   const sandbox = Sandbox.fromEstate(loadEstate('examples/hybrid-estate.yaml'));
-  await reconcile(loadPolicy('examples/three-tier.yaml'), sandbox.clouds(), { deploymentId: 'scoped' });
+  // Inline address sets off, so the small estate has prefix lists to read by id and by name.
+  await reconcile(loadPolicy('examples/three-tier.yaml'), sandbox.clouds(), {
+    deploymentId: 'scoped',
+    limits: { aws: { inlineCidrsMax: 0 } },
+  });
   return sandbox;
 }
 

@@ -78,7 +78,8 @@ const estate = (o: { secondNic?: boolean } = {}): Estate => ({
 
 const policyOf = (exclusive: boolean): Policy => sandboxShop(exclusive);
 
-const ctx = { deploymentId: 'test' };
+// Inline address sets off: these tests exercise prefix lists on a small estate.
+const ctx = { deploymentId: 'test', limits: { aws: { inlineCidrsMax: 0 } } };
 
 function world(options: { faults?: FaultPlan; secondNic?: boolean } = {}) {
   const sandbox = SandboxAws.fromEstate(
@@ -137,19 +138,29 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     expect(bastion.Groups.map((g) => g.GroupId)).toEqual(['sg-legacy-ssh']);
   });
 
-  it('GIVEN an applied estate WHEN one instance is re-tagged into another existing class in its VPC THEN the plan is one membership write plus prefix-list entry writes elsewhere, and verify finds nothing', async () => {
+  it('GIVEN an applied estate WHEN one instance is re-tagged into another existing class in its VPC THEN the plan is one membership write plus prefix-list entry and size writes elsewhere, and verify finds nothing', async () => {
     const w = world();
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     await applySteps(first.plan.steps, onlyAws(w));
     w.sandbox.tagInstance(A, 'i-app2', { tier: 'web' });
     const second = await planNow(w, policy);
+    // app2's address leaves the lists merged per rule unit where app was a peer and joins web's:
+    // each list grows before its adds and shrinks after its removes (MaxEntries = entries + headroom).
     expect(kinds(second.plan.steps)).toEqual([
+      'authorize:resize-prefix-list',
       'authorize:add-prefix-list-entries',
       'membership:set-membership',
       'revoke:remove-prefix-list-entries',
+      'revoke:remove-prefix-list-entries',
+      'revoke:resize-prefix-list',
+      'revoke:resize-prefix-list',
     ]);
-    expect(second.plan.steps.map((s) => 'cidrs' in s && s.cidrs)).toEqual([['10.0.2.21/32'], false, ['10.0.2.21/32']]);
+    expect(second.plan.steps.flatMap((s) => ('cidrs' in s ? s.cidrs : []))).toEqual([
+      '10.0.2.21/32',
+      '10.0.2.21/32',
+      '10.0.2.21/32',
+    ]);
     expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
     expect(judge(policy, second.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);

@@ -171,14 +171,15 @@ describe('GCP sandbox round trip', () => {
     expect(violations.slice(0, 5)).toEqual([]);
     expect((await planRound(sandbox)).steps).toEqual([]);
 
-    // Measured for this estate (7 instances, 2 networks, 4 classes in vpc-a, 2 in vpc-b): 27 allow
-    // rules + 4 catch-all denies per network, and one setTags per managed instance.
+    // Measured for this estate (7 instances, 2 networks, 4 classes in vpc-a, 2 in vpc-b): 21 allow
+    // rules (27 before rules differing only in target tags were merged) + 4 catch-all denies per
+    // network, and one setTags per managed instance.
     const owned = sandbox.snapshot().firewalls.filter((f) => f.name.startsWith('ss-prod-'));
     expect({ allows: owned.filter((f) => f.allowed).length, denies: owned.filter((f) => f.denied).length }).toEqual({
-      allows: 27,
+      allows: 21,
       denies: 8,
     });
-    expect(count(first.steps)).toEqual({ 'create insert-firewall': 35, 'membership set-tags': 7 });
+    expect(count(first.steps)).toEqual({ 'create insert-firewall': 29, 'membership set-tags': 7 });
     // The foreign rules stay, the foreign tag stays next to segsync's.
     expect(
       sandbox
@@ -203,10 +204,11 @@ describe('GCP sandbox round trip', () => {
     ]);
     // GCP egress cannot name a tag (CLOUD-FACTS §6.5) and source tags only match IPv4, so the
     // rules listing web or app members by address are renamed; no tag-based rule changes.
+    // 8 + 8 (12 + 12 before rules differing only in target tags were merged).
     expect(count(next.steps)).toEqual({
-      'authorize insert-firewall': 12,
+      'authorize insert-firewall': 8,
       'membership set-tags': 1,
-      'revoke delete-firewall': 12,
+      'revoke delete-firewall': 8,
     });
     const rewritten = next.steps.flatMap((s) =>
       s.kind === 'insert-firewall' || s.kind === 'delete-firewall' ? [s.firewall] : [],

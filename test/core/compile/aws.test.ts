@@ -14,7 +14,7 @@ import { awsWorkload } from '../../helpers/workloads.ts';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
-const ctx: CompileContext = { deploymentId: 'prod' };
+const ctx: CompileContext = { deploymentId: 'prod', limits: { aws: { inlineCidrsMax: 0 } } };
 
 const web1 = awsWorkload('web1', 'vpc-a', '10.0.1.10', { tier: 'web' });
 const web2 = awsWorkload('web2', 'vpc-a', '10.0.1.11', { tier: 'web' });
@@ -44,21 +44,21 @@ describe('compileAws: what the groups say', () => {
     ]);
   });
 
-  it('GIVEN app → db across VPCs WHEN compiled THEN each side names the other through a prefix list of its members, sized to a power of two', () => {
+  it('GIVEN app → db across VPCs WHEN compiled THEN each side names the other through a prefix list per rule unit, sized to its entries plus headroom', () => {
     const dbIn = db.ingress[0]!;
     expect(db.ingress).toEqual([
       {
         protocol: 'tcp',
         fromPort: 5432,
         toPort: 5432,
-        peer: { kind: 'prefix-list', name: expect.stringMatching(/^segsync-prod-app-.*-v4-vpc-b$/) },
+        peer: { kind: 'prefix-list', name: expect.stringMatching(/^segsync-prod-db-.*-in-v4-tcp5432-vpc-b$/) },
       },
     ]);
     const pl = desired.prefixLists.find((p) => dbIn.peer.kind === 'prefix-list' && p.name === dbIn.peer.name)!;
     expect(pl).toMatchObject({
       family: 'ipv4',
       entries: ['10.0.2.10/32'],
-      maxEntries: 4,
+      maxEntries: 2,
       vpcId: 'vpc-b',
       scope: `${ACCOUNT}/${REGION}`,
     });
@@ -169,34 +169,34 @@ describe('compileAws: budgets', () => {
 
   const apps = [1, 3, 5].map((i) => awsWorkload(`app${i}`, 'vpc-a', `10.0.2.${i}`, { tier: 'app' }));
 
-  it('GIVEN a prefix list heavier than the rule budget WHEN compiled THEN QuotaExceededError names the segment and the per-group rule limit', () => {
-    const run = () =>
-      compile([...apps, db1], shop, {
-        deploymentId: 'prod',
-        limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2, groupsPerInterface: 9 } },
-      });
-    expect(run).toThrow(
-      /segment "db" needs 4 rules per security group per direction per family on security group segsync-prod-db-.*, the limit is 2 \(a reference to prefix list/,
-    );
-  });
-
-  it('GIVEN more members elsewhere than a prefix list holds WHEN compiled THEN QuotaExceededError names "prefix list entries"', () => {
-    const run = () =>
-      compile([...apps, db1], shop, { deploymentId: 'prod', limits: { aws: { prefixListMaxEntries: 2 } } });
-    expect(run).toThrow(/segment "app" needs 3 prefix list entries on prefix list segsync-prod-app-.*, the limit is 2/);
+  it('GIVEN a merged set heavier than the rule budget WHEN compiled THEN it is split into lists that each fit, whose union is the set', () => {
+    const { desired } = compile([...apps, db1], shop, {
+      deploymentId: 'prod',
+      limits: { aws: { rulesPerGroupPerDirectionPerFamily: 2, groupsPerInterface: 9, inlineCidrsMax: 0 } },
+    });
+    const db = desired.groups.filter((g) => g.className === 'db');
+    const lists = db.flatMap((g) => g.ingress).map((u) => (u.peer.kind === 'prefix-list' ? u.peer.name : ''));
+    const pls = desired.prefixLists.filter((p) => lists.includes(p.name!));
+    expect(pls).toHaveLength(2);
+    expect(pls.every((p) => p.maxEntries <= 2)).toBe(true);
+    expect(pls.flatMap((p) => p.entries).sort()).toEqual(['10.0.2.1/32', '10.0.2.3/32', '10.0.2.5/32']);
   });
 
   it.each([
-    [1, 4],
-    [4, 4],
-    [5, 8],
-    [33, 60],
+    [1, 2],
+    [4, 6],
+    [5, 6],
+    [6, 8],
+    [16, 18],
+    [33, 36],
+    [59, 60],
     [60, 60],
     [61, 64],
-    [600, 1000],
+    [100, 104],
+    [600, 640],
     [1000, 1000],
   ])(
-    'GIVEN %i entries WHEN sizing a prefix list THEN MaxEntries is %i (power of two, capped by the rule budget while it fits, then by 1000)',
+    'GIVEN %i entries WHEN sizing a prefix list THEN MaxEntries is %i (entries plus ≤ max(2, 1/8) headroom, capped by the rule budget while it fits, then by 1000)',
     (n, size) => expect(prefixListSize(n, DEFAULT_BUDGETS.aws)).toBe(size),
   );
 });

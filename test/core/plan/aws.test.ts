@@ -23,7 +23,8 @@ import type { Policy } from '../../../core/policy/types.ts';
 import { policyOf, threeTierShop as shop } from '../../helpers/policies.ts';
 import { awsWorkload } from '../../helpers/workloads.ts';
 
-const ctx: CompileContext = { deploymentId: 'prod' };
+// Inline address sets off: these tests are about prefix-list mechanics on small estates.
+const ctx: CompileContext = { deploymentId: 'prod', limits: { aws: { inlineCidrsMax: 0 } } };
 
 const web1 = awsWorkload('web1', 'vpc-a', '10.0.1.10', { tier: 'web' });
 const web2 = awsWorkload('web2', 'vpc-a', '10.0.1.11', { tier: 'web' });
@@ -308,8 +309,14 @@ describe('planAws: changes', () => {
     const actual = materialize(desiredOf(old), before(old));
     const next = desiredOf([web1, retag(web2, { tier: 'app' }), app1, old[3]!, db1]);
     const { steps } = planAws(next, actual, ctx, exclusive);
-    expect(kinds(steps)).toEqual(['authorize:add-prefix-list-entries', 'membership:set-membership']);
-    expect(steps[0]).toMatchObject({ cidrs: ['10.0.1.11/32'], readVersion: 3, currentVersion: 3 });
+    // 2 → 3 entries: the list grows (its own call) before the add; MaxEntries is entries + headroom.
+    expect(kinds(steps)).toEqual([
+      'authorize:resize-prefix-list',
+      'authorize:add-prefix-list-entries',
+      'membership:set-membership',
+    ]);
+    expect(steps[0]).toMatchObject({ maxEntries: 4, readVersion: 3, currentVersion: 3 });
+    expect(steps[1]).toMatchObject({ cidrs: ['10.0.1.11/32'], readVersion: 3, currentVersion: 4 });
   });
 
   it('GIVEN a list growing past its size and losing entries WHEN planned THEN it grows before adds, shrinks after removes, ≤ 100 per call, versions chained', () => {
@@ -330,7 +337,7 @@ describe('planAws: changes', () => {
       ['revoke', 'remove-prefix-list-entries', 6],
       ['revoke', 'resize-prefix-list', 7],
     ]);
-    // 30 + 120 entries at the peak: 32 → 256 before the adds, 256 → 128 after the removes.
+    // 30 + 120 entries at the peak: 32 → 150 (exactly the union) before the adds, 150 → 128 (120 + headroom) after the removes.
     expect(
       pl.map((s) =>
         s.kind === 'resize-prefix-list'
@@ -339,7 +346,7 @@ describe('planAws: changes', () => {
             ? s.cidrs.length
             : 0,
       ),
-    ).toEqual([256, 100, 20, 30, 128]);
+    ).toEqual([150, 100, 20, 30, 128]);
     expect(findings).toEqual([]);
   });
 

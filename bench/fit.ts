@@ -1,0 +1,157 @@
+/**
+ * `node --import tsx bench/fit.ts 40/20/80/realistic/aws-default [--seeds=1-5]`: how well one
+ * generated estate fits each cloud's per-object budgets, before any cloud write.
+ *
+ * Per case and seed it compiles twice: once with every per-object budget lifted (what the policy
+ * asks for: worst AWS rule units per ENI per direction and family, Azure rules and prefixes per
+ * NSG side, GCP rules and ranges per rule), once with the case's real budgets (what is refused,
+ * every violation). Pure compile, no sandbox writes.
+ */
+import { SandboxAws } from '../adapters/sandbox/aws.ts';
+import { SandboxAzure } from '../adapters/sandbox/azure.ts';
+import { SandboxGcp } from '../adapters/sandbox/gcp.ts';
+import { awsAdapter } from '../adapters/aws/index.ts';
+import { azureAdapter } from '../adapters/azure/index.ts';
+import { gcpAdapter } from '../adapters/gcp/index.ts';
+import { readWorld } from '../adapters/reconcile.ts';
+import { compile, type Desired } from '../core/compile/index.ts';
+import { totalWeight } from '../core/compile/aws-units.ts';
+import { prefixCount } from '../core/compile/azure-model.ts';
+import { QuotaExceededError } from '../core/errors.ts';
+import type { CompileContext } from '../core/model/budgets.ts';
+import { parsePolicy } from '../core/policy/parse.ts';
+import { generateEstate, generatePolicy } from './generate.ts';
+
+const BIG = 1_000_000_000;
+const UNBOUNDED: NonNullable<CompileContext['limits']> = {
+  aws: { rulesPerGroupPerDirectionPerFamily: BIG, groupsPerInterface: BIG, prefixListMaxEntries: BIG },
+  azure: {
+    rulesPerNsg: BIG,
+    prefixesPerNsgSide: BIG,
+    asgsPerIpConfiguration: BIG,
+    asgsPerNsg: BIG,
+    asgsPerRuleSide: BIG,
+  },
+  gcp: { tagsPerInstance: BIG, sourceTagsPerRule: BIG, targetTagsPerRule: BIG, rangesPerRule: BIG },
+};
+const AWS_MAX = { rulesPerGroupPerDirectionPerFamily: 200, groupsPerInterface: 5 };
+
+function parseSize(s: string): number {
+  const m = /^(\d+)([kK]?)$/.exec(s);
+  if (!m) throw new Error(`bad size ${s}`);
+  return Number(m[1]) * (m[2] ? 1000 : 1);
+}
+
+export interface FitRow {
+  seed: number;
+  classes: number;
+  awsWorstUnits: number;
+  awsWorst: string;
+  awsGroups: number;
+  awsPrefixLists: number;
+  azureMaxRules: number;
+  azureMaxPrefixes: number;
+  gcpRules: number;
+  gcpMaxRanges: number;
+  refused: string[];
+}
+
+function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes'> {
+  const maxOf = new Map(d.aws.prefixLists.map((p) => [p.name, p.maxEntries]));
+  const perClass = new Map<string, { units: number; where: string }>();
+  for (const g of d.aws.groups) {
+    for (const dir of ['ingress', 'egress'] as const) {
+      const w = totalWeight(g[dir], (p) => (p.kind === 'prefix-list' && p.name ? (maxOf.get(p.name) ?? 0) : 0));
+      for (const fam of ['ipv4', 'ipv6'] as const) {
+        const key = `${g.vpcId}|${g.classId}|${dir}|${fam}`;
+        const cur = perClass.get(key) ?? { units: 0, where: `${g.className} ${dir} ${fam} in ${g.vpcId}` };
+        cur.units += w[fam];
+        perClass.set(key, cur);
+      }
+    }
+  }
+  let worst = { units: 0, where: '-' };
+  for (const v of perClass.values()) if (v.units > worst.units) worst = v;
+  let azureMaxPrefixes = 0;
+  for (const n of d.azure.nsgs)
+    for (const dir of ['Inbound', 'Outbound'])
+      for (const side of ['source', 'destination'] as const) {
+        const c = n.rules
+          .filter((r) => r.properties.direction === dir)
+          .reduce((s, r) => s + prefixCount(r.properties, side), 0);
+        azureMaxPrefixes = Math.max(azureMaxPrefixes, c);
+      }
+  return {
+    awsWorstUnits: worst.units,
+    awsWorst: worst.where,
+    awsGroups: d.aws.groups.length,
+    awsPrefixLists: d.aws.prefixLists.length,
+    azureMaxRules: Math.max(0, ...d.azure.nsgs.map((n) => n.rules.length)),
+    azureMaxPrefixes,
+    gcpRules: d.gcp.firewalls.length,
+    gcpMaxRanges: Math.max(
+      0,
+      ...d.gcp.firewalls.map((f) =>
+        Math.max(f.firewall.sourceRanges?.length ?? 0, f.firewall.destinationRanges?.length ?? 0),
+      ),
+    ),
+  };
+}
+
+export async function fitCase(spec: string, seed: number): Promise<FitRow> {
+  const [w, s, r, shape = 'realistic', budget = 'aws-default'] = spec.split('/');
+  const estate = generateEstate({ seed, workloads: parseSize(w!), segments: parseSize(s!) }).estate;
+  const text = generatePolicy({
+    seed,
+    segments: parseSize(s!),
+    rules: parseSize(r!),
+    shape: shape as 'realistic',
+    monitorShare: 0.05,
+  });
+  const policy = parsePolicy(text, 'bench.yaml');
+  const aws = SandboxAws.fromEstate(estate, { limits: { groupsPerRegion: BIG, prefixListsPerRegion: BIG } });
+  const azure = SandboxAzure.fromEstate(estate, {});
+  const gcp = SandboxGcp.fromEstate(estate, {});
+  const world = await readWorld({
+    aws: awsAdapter(aws.scopes().map((x) => aws.api(x))),
+    azure: azureAdapter(azure.subscriptions().map((x) => azure.api(x))),
+    gcp: gcpAdapter(gcp.projects().map((x) => gcp.api(x))),
+  });
+  const asked = compile(policy, world.inventory, { deploymentId: 'bench', limits: UNBOUNDED });
+  const refused: string[] = [];
+  try {
+    compile(policy, world.inventory, {
+      deploymentId: 'bench',
+      ...(budget === 'aws-max' ? { limits: { aws: AWS_MAX } } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof QuotaExceededError)) throw e;
+    refused.push(...e.message.split('\n'));
+  }
+  return { seed, classes: asked.reach.classification.classes.length, ...measure(asked), refused };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const seedsArg = args.find((a) => a.startsWith('--seeds='))?.slice(8) ?? '42';
+  const [lo, hi] = seedsArg.split('-').map(Number);
+  const specs = args.filter((a) => !a.startsWith('--'));
+  const verbose = args.includes('--verbose');
+  const details: string[] = [];
+  console.log(
+    '| case | seed | classes | AWS worst units/ENI/dir/fam | where | AWS SGs | AWS PLs | Azure max rules/NSG | Azure max prefixes/NSG side | GCP rules | GCP max ranges/rule | refused |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const spec of specs) {
+    for (let seed = lo!; seed <= (hi ?? lo!); seed++) {
+      const row = await fitCase(spec, seed);
+      if (verbose && row.refused.length > 0) details.push(`### ${spec} seed ${seed}`, '', ...row.refused, '');
+      console.log(
+        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
+      );
+    }
+  }
+  if (details.length > 0) console.log(['', ...details].join('\n'));
+}
+
+if (process.argv[1]?.endsWith('fit.ts')) await main();

@@ -1,0 +1,67 @@
+/**
+ * The Azure fit (issue 9): member address sets merge per (family, protocol, ports), whatever class
+ * the peers come from — one rule, one prefix list — exactly (adjacent addresses merged, never widened).
+ */
+import { describe, expect, it } from 'vitest';
+import { compileAzure } from '../../../core/compile/azure.ts';
+import { computeReach } from '../../../core/compile/reach.ts';
+import type { Workload } from '../../../core/model/inventory.ts';
+import { parsePolicy } from '../../../core/policy/parse.ts';
+
+const SUB = 's1';
+const vnetId = (vnet: string) =>
+  `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${vnet}`;
+
+function az(name: string, ip: string, labels: Record<string, string>, vnet: string): Workload {
+  const network = `azure:${vnetId(vnet)}`;
+  const nic = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Network/networkInterfaces/${name}-nic0`;
+  return {
+    id: `azure:/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${name}`,
+    nativeId: name,
+    cloud: 'azure',
+    location: { cloud: 'azure', account: SUB, region: 'westeurope' },
+    network,
+    labels,
+    addresses: [ip],
+    publicAddresses: [],
+    attachments: [{ id: `${nic}/ipConfigurations/ipconfig1`, network, addresses: [ip] }],
+    managed: true,
+    labelProblems: [],
+  };
+}
+
+const policy = parsePolicy(
+  `apiVersion: segsync/v1
+kind: SegmentationPolicy
+metadata: { name: t }
+spec:
+  defaults: { egress: allow, unlabeled: ignore }
+  segments:
+    - { name: dns, selector: "tier == 'dns'" }
+    - { name: web, selector: "tier == 'web'" }
+    - { name: app, selector: "tier == 'app'" }
+  rules:
+    - { name: web-dns, from: web, to: dns, ports: [udp/53] }
+    - { name: app-dns, from: app, to: dns, ports: [udp/53] }
+`,
+  't.yaml',
+);
+
+describe('fit: Azure member sets merged per protocol and ports', () => {
+  it('GIVEN web and app in another VNet reach dns on udp/53 WHEN compiled THEN dns has ONE inbound rule with the union of their addresses', () => {
+    const workloads = [
+      az('dns-1', '10.0.0.53', { tier: 'dns' }, 'vnet-shared'),
+      az('web-1', '10.1.0.4', { tier: 'web' }, 'vnet-apps'),
+      az('web-2', '10.1.0.5', { tier: 'web' }, 'vnet-apps'),
+      az('app-1', '10.1.0.6', { tier: 'app' }, 'vnet-apps'),
+      az('app-2', '10.1.0.7', { tier: 'app' }, 'vnet-apps'),
+    ];
+    const { desired } = compileAzure(computeReach(policy, workloads), { deploymentId: 'prod' });
+    const nsg = desired.nsgs.find((n) => n.network.endsWith('vnet-shared'))!;
+    const inbound = nsg.rules.filter((r) => r.properties.direction === 'Inbound' && r.properties.access === 'Allow');
+    expect(inbound).toHaveLength(1);
+    // 10.1.0.4-7 from two classes is exactly one /30: adjacent ranges merged, never widened.
+    expect(inbound[0]!.properties.sourceAddressPrefixes).toEqual(['10.1.0.4/30']);
+    expect(inbound[0]!.properties.description).toMatch(/dns <- 2 classes elsewhere udp/);
+  });
+});
