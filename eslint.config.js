@@ -113,17 +113,6 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [...PURITY, forbid] }] },
   })),
   {
-    // KNOWN EXCEPTION, to remove with the fit rewrite (issue 7): these three order selector texts,
-    // atom names and reach keys with localeCompare, and that order feeds class ids (hence every
-    // owned object's name). Switching to code-unit order is right (a Czech host sorts "ch" after
-    // "h" and would rename everything) but renames objects in existing estates where the two
-    // orders differ, so it is a deliberate change of its own, not part of a shape refactor.
-    files: ['core/compile/classes.ts', 'core/compile/reach.ts', 'core/compile/regions.ts'],
-    rules: {
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'core/ is deterministic.' }],
-    },
-  },
-  {
     // The one file allowed to read (STYLE G2), still held to the pipeline order.
     files: ['core/policy/load.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [above('compile', 'plan', 'verify')] }] },

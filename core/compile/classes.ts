@@ -7,6 +7,7 @@
  * A class's id hashes its signature written with selector *texts* and atom names (not list
  * indices), so unrelated policy edits keep ids, and object names, stable.
  */
+import { compareStrings } from '../model/compare.ts';
 import { parseAddress, type Family } from '../model/address.ts';
 import type { Workload } from '../model/inventory.ts';
 import { workloadStatus, type WorkloadStatus } from '../policy/intent.ts';
@@ -46,7 +47,7 @@ export function policySelectors(policy: Policy): Array<{ text: string; selector:
     for (const p of [r.from, r.to])
       if (p.kind === 'segment' || p.kind === 'selector') all.set(selectorToString(p.selector), p.selector);
   }
-  return [...all.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([text, selector]) => ({ text, selector }));
+  return [...all.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([text, selector]) => ({ text, selector }));
 }
 
 export function primaryAddress(w: Workload, family: Family): bigint | undefined {
@@ -65,7 +66,7 @@ export function classify(
   const selectors = policySelectors(policy);
   const byId = new Map<string, WorkloadClass>();
   const classOf = new Map<string, WorkloadClass>();
-  for (const w of [...workloads].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const w of [...workloads].sort((a, b) => compareStrings(a.id, b.id))) {
     const status = workloadStatus(policy, w);
     const labels = restrictLabels(w.labels, policy.labelKeys);
     const matched = selectors.filter((s) => selectorMatches(s.selector, labels)).map((s) => s.text);
@@ -89,6 +90,6 @@ export function classify(
     cls.members.push(w);
     classOf.set(w.id, cls);
   }
-  const classes = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const classes = [...byId.values()].sort((a, b) => compareStrings(a.id, b.id));
   return { classes, byId, classOf };
 }

@@ -12,6 +12,7 @@
  *   fewer ports than its region, its members' addresses are carved out of the region's set and
  *   the class gets its own entry, so an address rule never widens past a label rule's deny.
  */
+import { compareStrings } from '../model/compare.ts';
 import { AddressSet, parseAddress, type Family } from '../model/address.ts';
 import type { Location, Workload } from '../model/inventory.ts';
 import { PortSet } from '../model/ports.ts';
@@ -405,7 +406,7 @@ function sortEntries(entries: ReachEntry[]): ReachEntry[] {
     `|${e.ports.key()}`;
   return entries
     .map((e) => [key(e), e] as const)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([, e]) => e);
 }
 

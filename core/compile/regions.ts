@@ -3,6 +3,7 @@
  * elementary intervals; addresses inside the same set of policy CIDRs are indistinguishable to
  * every rule, so they form one region. Pure.
  */
+import { compareStrings } from '../model/compare.ts';
 import { AddressSet, type Cidr, type Family } from '../model/address.ts';
 import type { Policy } from '../policy/types.ts';
 
@@ -35,7 +36,7 @@ export function policyAtoms(policy: Policy): Atom[] {
         atoms.set(cidrsAtomName(peer.cidrs), { name: cidrsAtomName(peer.cidrs), cidrs: peer.cidrs });
     }
   }
-  return [...atoms.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...atoms.values()].sort((a, b) => compareStrings(a.name, b.name));
 }
 
 export function cidrsAtomName(cidrs: readonly Cidr[]): string {
