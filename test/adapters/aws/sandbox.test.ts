@@ -15,7 +15,6 @@ import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import type { FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAws } from '../../../core/compile/aws.ts';
-import { computeReach } from '../../../core/compile/reach.ts';
 import {
   ConflictError,
   QuotaExceededError,
@@ -24,14 +23,10 @@ import {
   ThrottledError,
   TransientCloudError,
 } from '../../../core/errors.ts';
-import type { Workload } from '../../../core/model/inventory.ts';
-import type { AwsState } from '../../../core/model/native/aws.ts';
-import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
+import { planAws } from '../../../core/plan/aws.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify } from '../../../core/verify/index.ts';
-import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
-import { emptyNative } from '../../helpers/native.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
+import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
 
 const A = { account: '111111111111', region: 'eu-west-1' };
 const B = { account: '222222222222', region: 'eu-west-1' };
@@ -94,31 +89,7 @@ type World = ReturnType<typeof world>;
 /** applySteps (the retrying apply loop) over AWS alone: every step here is an AWS step. */
 const onlyAws = (w: World): Clouds => ({ aws: w.adapter }) as unknown as Clouds;
 
-async function planNow(w: World, policy: Policy) {
-  const workloads = (await w.adapter.read()).workloads;
-  const state = (await w.adapter.read()).state;
-  const compiled = compileAws(computeReach(policy, workloads), ctx);
-  const plan = planAws(compiled.desired, state, ctx, { exclusive: policy.exclusive });
-  return { workloads, state, plan, findings: [...compiled.findings, ...plan.findings] };
-}
-
-const judge = (policy: Policy, workloads: Workload[], aws: AwsState) =>
-  verify(policy, { workloads }, { ...emptyNative(), aws });
-
-/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
-const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AwsState, steps: AwsStep[]) =>
-  applyChecked(
-    steps,
-    (step) => w.adapter.apply(step),
-    async () =>
-      boundsViolations(
-        { native: { ...emptyNative(), aws: before } },
-        { policy, inventory: { workloads } },
-        { ...emptyNative(), aws: (await w.adapter.read()).state },
-      ),
-  );
-
-const kinds = (steps: AwsStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
+const { planNow, judge, applyEachChecked } = roundTrip({ cloud: 'aws', compile: compileAws, plan: planAws }, ctx);
 
 describe('AWS adapter on the sandbox: estate → plan → apply → verify', () => {
   it('GIVEN the estate WHEN the plan is applied step by step THEN every intermediate state is make-before-break, verify finds nothing, and a second plan is empty', async () => {

@@ -16,7 +16,6 @@ import { SandboxAzure } from '../../../adapters/sandbox/azure.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import { FaultInjector, type FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAzure } from '../../../core/compile/azure.ts';
-import { computeReach } from '../../../core/compile/reach.ts';
 import {
   ConflictError,
   QuotaExceededError,
@@ -24,14 +23,11 @@ import {
   ThrottledError,
   TransientCloudError,
 } from '../../../core/errors.ts';
-import type { Workload } from '../../../core/model/inventory.ts';
-import type { AzureState } from '../../../core/model/native/azure.ts';
-import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
+import { planAzure } from '../../../core/plan/azure.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify } from '../../../core/verify/index.ts';
-import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
+import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
 
 const SUB_A = 'sub-a';
 const SUB_B = 'sub-b';
@@ -105,33 +101,7 @@ function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
   return { sandbox, adapter, faults, clouds: { azure: adapter } as unknown as Clouds };
 }
 
-type World = ReturnType<typeof world>;
-
-async function planNow(w: World, policy: Policy) {
-  const workloads = (await w.adapter.read()).workloads;
-  const state = (await w.adapter.read()).state;
-  const compiled = compileAzure(computeReach(policy, workloads), ctx);
-  const plan = planAzure(compiled.desired, state, ctx, { exclusive: policy.exclusive });
-  return { workloads, state, desired: compiled.desired, plan, findings: [...compiled.findings, ...plan.findings] };
-}
-
-const judge = (policy: Policy, workloads: Workload[], azure: AzureState) =>
-  verify(policy, { workloads }, { ...emptyNative(), azure });
-
-/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
-const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AzureState, steps: AzureStep[]) =>
-  applyChecked(
-    steps,
-    (step) => w.adapter.apply(step),
-    async () =>
-      boundsViolations(
-        { native: { ...emptyNative(), azure: before } },
-        { policy, inventory: { workloads } },
-        { ...emptyNative(), azure: (await w.adapter.read()).state },
-      ),
-  );
-
-const kinds = (steps: AzureStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
+const { planNow, judge, applyEachChecked } = roundTrip({ cloud: 'azure', compile: compileAzure, plan: planAzure }, ctx);
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
 
 describe('Azure adapter on the sandbox: estate → plan → apply → verify', () => {
