@@ -12,7 +12,7 @@ import { AWS_ERRORS, awsAdapter } from '../../../adapters/aws/index.ts';
 import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
-import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
+import type { Estate, EstateAwsInstance } from '../../../adapters/sandbox/estate-types.ts';
 import type { FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAws } from '../../../core/compile/aws.ts';
 import {
@@ -31,31 +31,27 @@ import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
 const A = { account: '111111111111', region: 'eu-west-1' };
 const B = { account: '222222222222', region: 'eu-west-1' };
 
+/** An instance in vpc-a of account A unless `over` says otherwise. */
+const instance = (id: string, ip: string, tags: Record<string, string>, over: Partial<EstateAwsInstance> = {}) => ({
+  id,
+  ...A,
+  vpc: 'vpc-a',
+  ip,
+  tags,
+  ...over,
+});
+
 /** `secondNic`: app1 gets a second ENI (10.0.2.20) in its VPC. */
 const estate = (o: { secondNic?: boolean } = {}): Estate => ({
   aws: [
-    { id: 'i-web1', ...A, vpc: 'vpc-a', ip: '10.0.1.10', tags: { Tier: 'Web', Name: 'web-1' } },
-    { id: 'i-web2', ...A, vpc: 'vpc-a', ip: '10.0.1.11', tags: { tier: 'web' } },
-    {
-      id: 'i-app1',
-      ...A,
-      vpc: 'vpc-a',
-      ip: '10.0.2.10',
-      tags: { tier: 'app' },
-      ...(o.secondNic ? { nics: [{ ip: '10.0.2.20' }] } : {}),
-    },
-    { id: 'i-app2', ...A, vpc: 'vpc-a', ip: '10.0.2.21', tags: { tier: 'app' } },
-    {
-      id: 'i-bastion',
-      ...A,
-      vpc: 'vpc-a',
-      ip: '10.0.0.5',
-      tags: { Name: 'bastion' },
-      securityGroups: ['sg-legacy-ssh'],
-    },
-    { id: 'i-old', ...A, vpc: 'vpc-a', ip: '10.0.0.99', tags: { tier: 'web' }, state: 'terminated' },
-    { id: 'i-db1', ...B, vpc: 'vpc-b', ip: '10.1.3.10', ipv6: 'fd00:b::10', tags: { tier: 'db' } },
-    { id: 'i-db2', ...B, vpc: 'vpc-b', ip: '10.1.3.11', ipv6: 'fd00:b::11', tags: { tier: 'db' } },
+    instance('i-web1', '10.0.1.10', { Tier: 'Web', Name: 'web-1' }),
+    instance('i-web2', '10.0.1.11', { tier: 'web' }),
+    instance('i-app1', '10.0.2.10', { tier: 'app' }, o.secondNic ? { nics: [{ ip: '10.0.2.20' }] } : {}),
+    instance('i-app2', '10.0.2.21', { tier: 'app' }),
+    instance('i-bastion', '10.0.0.5', { Name: 'bastion' }, { securityGroups: ['sg-legacy-ssh'] }),
+    instance('i-old', '10.0.0.99', { tier: 'web' }, { state: 'terminated' }),
+    instance('i-db1', '10.1.3.10', { tier: 'db' }, { ...B, vpc: 'vpc-b', ipv6: 'fd00:b::10' }),
+    instance('i-db2', '10.1.3.11', { tier: 'db' }, { ...B, vpc: 'vpc-b', ipv6: 'fd00:b::11' }),
   ],
   azure: [],
   gcp: [],
