@@ -122,39 +122,45 @@ class StepRunner {
   }
 
   private async authorize(ref: AwsGroupRef, direction: AwsDirection, units: readonly AwsRuleUnit[]): Promise<void> {
-    const GroupId = await this.groupId(ref);
-    const resolved = await this.resolveUnits(units, ref.vpcId);
-    const call = (list: AwsRuleUnit[]) =>
-      (direction === 'ingress' ? this.api.authorizeSecurityGroupIngress : this.api.authorizeSecurityGroupEgress).call(
-        this.api,
-        { GroupId, IpPermissions: list.map(toPermission) },
-      );
-    try {
-      await call(resolved);
-    } catch (e) {
-      if (awsErrorKind(e) !== 'rule-exists') throw e;
-      const present = new Set((await this.described(GroupId, direction)).map(unitKey));
-      const rest = resolved.filter((u) => !present.has(unitKey(u)));
-      if (rest.length > 0) await call(rest);
-    }
+    const write =
+      direction === 'ingress' ? this.api.authorizeSecurityGroupIngress : this.api.authorizeSecurityGroupEgress;
+    await this.writeRules(ref, direction, units, write, 'rule-exists', (resolved, described) => {
+      const present = new Set(described.map(unitKey));
+      return resolved.filter((u) => !present.has(unitKey(u)));
+    });
   }
 
   private async revoke(ref: AwsGroupRef, direction: AwsDirection, units: readonly AwsRuleUnit[]): Promise<void> {
+    const write = direction === 'ingress' ? this.api.revokeSecurityGroupIngress : this.api.revokeSecurityGroupEgress;
+    await this.writeRules(ref, direction, units, write, 'rule-missing', (resolved, described) => {
+      // Revoke what is still there, with the descriptions it carries (moto matches them, CLOUD-FACTS §7).
+      const wanted = new Set(resolved.map(unitKey));
+      return described.filter((u) => wanted.has(unitKey(u)));
+    });
+  }
+
+  /**
+   * One authorize or revoke call with every unit; when AWS refuses it because part is already
+   * done (`done`: a duplicate or missing rule fails the whole call), one more call with `rest`,
+   * judged against the group's rules as described now.
+   */
+  private async writeRules(
+    ref: AwsGroupRef,
+    direction: AwsDirection,
+    units: readonly AwsRuleUnit[],
+    write: Ec2Api['authorizeSecurityGroupIngress'],
+    done: 'rule-exists' | 'rule-missing',
+    rest: (resolved: AwsRuleUnit[], described: AwsRuleUnit[]) => AwsRuleUnit[],
+  ): Promise<void> {
     const GroupId = await this.groupId(ref);
     const resolved = await this.resolveUnits(units, ref.vpcId);
-    const call = (list: AwsRuleUnit[]) =>
-      (direction === 'ingress' ? this.api.revokeSecurityGroupIngress : this.api.revokeSecurityGroupEgress).call(
-        this.api,
-        { GroupId, IpPermissions: list.map(toPermission) },
-      );
+    const call = (list: AwsRuleUnit[]) => write.call(this.api, { GroupId, IpPermissions: list.map(toPermission) });
     try {
       await call(resolved);
     } catch (e) {
-      if (awsErrorKind(e) !== 'rule-missing') throw e;
-      // Revoke what is still there, with the descriptions it carries (moto matches them, CLOUD-FACTS §7).
-      const wanted = new Set(resolved.map(unitKey));
-      const rest = (await this.described(GroupId, direction)).filter((u) => wanted.has(unitKey(u)));
-      if (rest.length > 0) await call(rest);
+      if (awsErrorKind(e) !== done) throw e;
+      const remaining = rest(resolved, await this.described(GroupId, direction));
+      if (remaining.length > 0) await call(remaining);
     }
   }
 

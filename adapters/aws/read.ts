@@ -111,20 +111,25 @@ function partition(objects: readonly string[]) {
 
 async function scopedGroups(api: Ec2Api, objects: readonly string[]): Promise<Ec2SecurityGroup[]> {
   const { groupIds, names } = partition(objects);
-  const found = await Promise.all([
-    byFilter(groupIds, 'group-id', (Filters) => api.describeSecurityGroups({ Filters })),
-    byFilter(names, 'group-name', (Filters) => api.describeSecurityGroups({ Filters })),
-  ]);
-  return found.flat();
+  return byIdOrName(groupIds, 'group-id', names, 'group-name', (Filters) => api.describeSecurityGroups({ Filters }));
 }
 
 async function scopedPrefixLists(api: Ec2Api, objects: readonly string[]): Promise<Ec2PrefixList[]> {
   const { listIds, names } = partition(objects);
-  const found = await Promise.all([
-    byFilter(listIds, 'prefix-list-id', (Filters) => api.describeManagedPrefixLists({ Filters })),
-    byFilter(names, 'prefix-list-name', (Filters) => api.describeManagedPrefixLists({ Filters })),
-  ]);
-  return found.flat();
+  return byIdOrName(listIds, 'prefix-list-id', names, 'prefix-list-name', (Filters) =>
+    api.describeManagedPrefixLists({ Filters }),
+  );
+}
+
+/** Objects named by id or by name: one filtered call (chunked) for each. */
+async function byIdOrName<T>(
+  ids: readonly string[],
+  idFilter: string,
+  names: readonly string[],
+  nameFilter: string,
+  call: (filters: Ec2Filter[]) => Promise<T[]>,
+): Promise<T[]> {
+  return (await Promise.all([byFilter(ids, idFilter, call), byFilter(names, nameFilter, call)])).flat();
 }
 
 function uniqueBy<T>(items: readonly T[], key: (t: T) => string): T[] {

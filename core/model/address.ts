@@ -11,16 +11,7 @@
  * In the examples, `net('10.0.0.0/8')` stands for the value of a successful `parseCidr`.
  */
 import { BITS, cidrRange, pow2, type Cidr, type Family } from './ip.ts';
-import {
-  BIGINT_STEP,
-  intersectRanges,
-  normalizeRanges,
-  rangesContain,
-  rangesEqual,
-  subtractRanges,
-  unionRanges,
-  type Range,
-} from './ranges.ts';
+import { BIGINT_RANGES, type Range } from './ranges.ts';
 
 export {
   cidrContains,
@@ -77,7 +68,7 @@ export class AddressSet {
   static fromCidrs(family: Family, cidrs: Iterable<Cidr>): AddressSet {
     const ranges: Array<Range<bigint>> = [];
     for (const c of cidrs) if (c.family === family) ranges.push(cidrRange(c));
-    return new AddressSet(family, normalizeRanges(ranges, BIGINT_STEP));
+    return new AddressSet(family, BIGINT_RANGES.normalize(ranges));
   }
 
   /**
@@ -93,7 +84,7 @@ export class AddressSet {
     for (const [lo, hi] of list) {
       if (lo < 0n || hi > max || lo > hi) throw new RangeError(`[${lo}, ${hi}] is not a valid ${family} range`);
     }
-    return new AddressSet(family, normalizeRanges(list, BIGINT_STEP));
+    return new AddressSet(family, BIGINT_RANGES.normalize(list));
   }
 
   /** The canonical ranges (frozen; safe to keep). @example AddressSet.all('ipv4').ranges(); // [[0n, 4294967295n]] */
@@ -103,22 +94,22 @@ export class AddressSet {
 
   /** @example a.union(b).contains(x) === (a.contains(x) || b.contains(x)) */
   union(o: AddressSet): AddressSet {
-    return new AddressSet(this.family, unionRanges(this.list, this.same(o).list, BIGINT_STEP));
+    return new AddressSet(this.family, BIGINT_RANGES.union(this.list, this.same(o).list));
   }
 
   /** @example a.intersect(b).contains(x) === (a.contains(x) && b.contains(x)) */
   intersect(o: AddressSet): AddressSet {
-    return new AddressSet(this.family, intersectRanges(this.list, this.same(o).list));
+    return new AddressSet(this.family, BIGINT_RANGES.intersect(this.list, this.same(o).list));
   }
 
   /** @example a.subtract(b).contains(x) === (a.contains(x) && !b.contains(x)) */
   subtract(o: AddressSet): AddressSet {
-    return new AddressSet(this.family, subtractRanges(this.list, this.same(o).list, BIGINT_STEP));
+    return new AddressSet(this.family, BIGINT_RANGES.subtract(this.list, this.same(o).list));
   }
 
   /** O(log ranges). @example AddressSet.all('ipv4').contains(1n); // true */
   contains(value: bigint): boolean {
-    return rangesContain(this.list, value);
+    return BIGINT_RANGES.contains(this.list, value);
   }
 
   /** @example AddressSet.empty('ipv6').isEmpty(); // true */
@@ -128,7 +119,7 @@ export class AddressSet {
 
   /** Same family and same addresses. @example AddressSet.empty('ipv4').equals(AddressSet.empty('ipv6')); // false */
   equals(o: AddressSet): boolean {
-    return this.family === o.family && rangesEqual(this.list, o.list);
+    return this.family === o.family && BIGINT_RANGES.equal(this.list, o.list);
   }
 
   /** Number of addresses. @example AddressSet.fromCidrs('ipv4', [net('10.0.0.0/24')]).size(); // 256n */

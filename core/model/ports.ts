@@ -18,16 +18,7 @@
  *   (`PortSetEntry`); compilers must handle (or refuse) it explicitly.
  */
 import type { Parsed } from './address.ts';
-import {
-  NUMBER_STEP,
-  intersectRanges,
-  normalizeRanges,
-  rangesContain,
-  rangesEqual,
-  subtractRanges,
-  unionRanges,
-  type Range,
-} from './ranges.ts';
+import { NUMBER_RANGES, type Range } from './ranges.ts';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp';
 export type PortSpec =
@@ -223,14 +214,14 @@ export class PortSet {
       else if (s.protocol === 'others') others = true;
       else (s.protocol === 'tcp' ? tcp : udp).push(portRange(s.from, s.to));
     }
-    return new PortSet(normalizeRanges(tcp, NUMBER_STEP), normalizeRanges(udp, NUMBER_STEP), icmp, others);
+    return new PortSet(NUMBER_RANGES.normalize(tcp), NUMBER_RANGES.normalize(udp), icmp, others);
   }
 
   /** @example a.union(b).has('tcp', 443) === (a.has('tcp', 443) || b.has('tcp', 443)) */
   union(o: PortSet): PortSet {
     return new PortSet(
-      unionRanges(this.tcp, o.tcp, NUMBER_STEP),
-      unionRanges(this.udp, o.udp, NUMBER_STEP),
+      NUMBER_RANGES.union(this.tcp, o.tcp),
+      NUMBER_RANGES.union(this.udp, o.udp),
       this.icmp || o.icmp,
       this.others || o.others,
     );
@@ -239,8 +230,8 @@ export class PortSet {
   /** @example a.intersect(b).has('udp', 53) === (a.has('udp', 53) && b.has('udp', 53)) */
   intersect(o: PortSet): PortSet {
     return new PortSet(
-      intersectRanges(this.tcp, o.tcp),
-      intersectRanges(this.udp, o.udp),
+      NUMBER_RANGES.intersect(this.tcp, o.tcp),
+      NUMBER_RANGES.intersect(this.udp, o.udp),
       this.icmp && o.icmp,
       this.others && o.others,
     );
@@ -249,8 +240,8 @@ export class PortSet {
   /** @example PortSet.all().subtract(PortSet.all()).isEmpty(); // true */
   subtract(o: PortSet): PortSet {
     return new PortSet(
-      subtractRanges(this.tcp, o.tcp, NUMBER_STEP),
-      subtractRanges(this.udp, o.udp, NUMBER_STEP),
+      NUMBER_RANGES.subtract(this.tcp, o.tcp),
+      NUMBER_RANGES.subtract(this.udp, o.udp),
       this.icmp && !o.icmp,
       this.others && !o.others,
     );
@@ -266,8 +257,8 @@ export class PortSet {
   has(protocol: Protocol, port?: number): boolean {
     if (protocol === 'icmp') return this.icmp;
     const list = protocol === 'tcp' ? this.tcp : this.udp;
-    if (port === undefined) return rangesEqual(list, FULL);
-    return Number.isInteger(port) && rangesContain(list, port);
+    if (port === undefined) return NUMBER_RANGES.equal(list, FULL);
+    return Number.isInteger(port) && NUMBER_RANGES.contains(list, port);
   }
 
   /** @example PortSet.fromSpecs([]).isEmpty(); // true */
@@ -277,13 +268,16 @@ export class PortSet {
 
   /** @example PortSet.fromSpecs([{ protocol: 'any' }]).isAll(); // true */
   isAll(): boolean {
-    return this.icmp && this.others && rangesEqual(this.tcp, FULL) && rangesEqual(this.udp, FULL);
+    return this.icmp && this.others && NUMBER_RANGES.equal(this.tcp, FULL) && NUMBER_RANGES.equal(this.udp, FULL);
   }
 
   /** @example PortSet.all().equals(PortSet.fromSpecs([{ protocol: 'any' }])); // true */
   equals(o: PortSet): boolean {
     return (
-      this.icmp === o.icmp && this.others === o.others && rangesEqual(this.tcp, o.tcp) && rangesEqual(this.udp, o.udp)
+      this.icmp === o.icmp &&
+      this.others === o.others &&
+      NUMBER_RANGES.equal(this.tcp, o.tcp) &&
+      NUMBER_RANGES.equal(this.udp, o.udp)
     );
   }
 

@@ -188,3 +188,29 @@ export function rangesEqual<T extends number | bigint>(
     return r[0] === s[0] && r[1] === s[1];
   });
 }
+
+/** The operations of this module bound to one step, so a set class names its number type once. */
+export interface RangeAlgebra<T extends number | bigint> {
+  normalize(ranges: Iterable<Range<T>>): ReadonlyArray<Range<T>>;
+  union(a: ReadonlyArray<Range<T>>, b: ReadonlyArray<Range<T>>): ReadonlyArray<Range<T>>;
+  intersect(a: ReadonlyArray<Range<T>>, b: ReadonlyArray<Range<T>>): ReadonlyArray<Range<T>>;
+  subtract(a: ReadonlyArray<Range<T>>, b: ReadonlyArray<Range<T>>): ReadonlyArray<Range<T>>;
+  contains(ranges: ReadonlyArray<Range<T>>, x: T): boolean;
+  equal(a: ReadonlyArray<Range<T>>, b: ReadonlyArray<Range<T>>): boolean;
+}
+
+function algebra<T extends number | bigint>(step: Step<T>): RangeAlgebra<T> {
+  return {
+    normalize: (ranges) => normalizeRanges(ranges, step),
+    union: (a, b) => unionRanges(a, b, step),
+    intersect: intersectRanges,
+    subtract: (a, b) => subtractRanges(a, b, step),
+    contains: rangesContain,
+    equal: rangesEqual,
+  };
+}
+
+/** AddressSet's algebra (bigint addresses). */
+export const BIGINT_RANGES: RangeAlgebra<bigint> = algebra(BIGINT_STEP);
+/** PortSet's algebra (number ports). */
+export const NUMBER_RANGES: RangeAlgebra<number> = algebra(NUMBER_STEP);

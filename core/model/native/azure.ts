@@ -33,12 +33,16 @@ export interface AzureSecurityRule {
   };
 }
 
-export interface AzureNetworkSecurityGroup {
+/** What every resource segsync writes carries at its top level: the ARM envelope, with the etag writes are conditional on. */
+export interface AzureWritableResource {
   id: string;
   name: string;
   location: string;
   etag?: string;
   tags?: Record<string, string>;
+}
+
+export interface AzureNetworkSecurityGroup extends AzureWritableResource {
   properties: {
     securityRules: AzureSecurityRule[];
     defaultSecurityRules?: AzureSecurityRule[];
@@ -48,12 +52,7 @@ export interface AzureNetworkSecurityGroup {
   };
 }
 
-export interface AzureApplicationSecurityGroup {
-  id: string;
-  name: string;
-  location: string;
-  etag?: string;
-  tags?: Record<string, string>;
+export interface AzureApplicationSecurityGroup extends AzureWritableResource {
   properties: { provisioningState?: string };
 }
 
@@ -70,12 +69,7 @@ export interface AzureIpConfiguration {
   };
 }
 
-export interface AzureNetworkInterface {
-  id: string;
-  name: string;
-  location: string;
-  etag?: string;
-  tags?: Record<string, string>;
+export interface AzureNetworkInterface extends AzureWritableResource {
   properties: {
     networkSecurityGroup?: AzureSubResource;
     ipConfigurations: AzureIpConfiguration[];

@@ -80,21 +80,21 @@ class Parser {
   }
 
   parseOr(depth: number, after?: string): Selector {
-    const args = [this.parseAnd(depth, after)];
-    while (this.peek().kind === 'or') {
-      this.next();
-      args.push(this.parseAnd(depth, "'||'"));
-    }
-    return join('or', args);
+    return this.parseChain('or', "'||'", (a) => this.parseAnd(depth, a), after);
   }
 
   parseAnd(depth: number, after?: string): Selector {
-    const args = [this.parseTerm(depth, after)];
-    while (this.peek().kind === 'and') {
+    return this.parseChain('and', "'&&'", (a) => this.parseTerm(depth, a), after);
+  }
+
+  /** operand (op operand)*, joined by `kind`; `after` names what the first operand follows, `op` the rest. */
+  private parseChain(kind: 'or' | 'and', op: string, operand: (after?: string) => Selector, after?: string): Selector {
+    const args = [operand(after)];
+    while (this.peek().kind === kind) {
       this.next();
-      args.push(this.parseTerm(depth, "'&&'"));
+      args.push(operand(op));
     }
-    return join('and', args);
+    return join(kind, args);
   }
 
   parseTerm(depth: number, after?: string): Selector {

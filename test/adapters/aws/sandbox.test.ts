@@ -12,10 +12,9 @@ import { AWS_ERRORS, awsAdapter } from '../../../adapters/aws/index.ts';
 import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
-import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
+import type { Estate, EstateAwsInstance } from '../../../adapters/sandbox/estate-types.ts';
 import type { FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAws } from '../../../core/compile/aws.ts';
-import { computeReach } from '../../../core/compile/reach.ts';
 import {
   ConflictError,
   QuotaExceededError,
@@ -24,43 +23,35 @@ import {
   ThrottledError,
   TransientCloudError,
 } from '../../../core/errors.ts';
-import type { Workload } from '../../../core/model/inventory.ts';
-import type { AwsState } from '../../../core/model/native/aws.ts';
-import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
+import { planAws } from '../../../core/plan/aws.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify } from '../../../core/verify/index.ts';
-import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
-import { emptyNative } from '../../helpers/native.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
+import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
 
 const A = { account: '111111111111', region: 'eu-west-1' };
 const B = { account: '222222222222', region: 'eu-west-1' };
 
+/** An instance in vpc-a of account A unless `over` says otherwise. */
+const instance = (id: string, ip: string, tags: Record<string, string>, over: Partial<EstateAwsInstance> = {}) => ({
+  id,
+  ...A,
+  vpc: 'vpc-a',
+  ip,
+  tags,
+  ...over,
+});
+
 /** `secondNic`: app1 gets a second ENI (10.0.2.20) in its VPC. */
 const estate = (o: { secondNic?: boolean } = {}): Estate => ({
   aws: [
-    { id: 'i-web1', ...A, vpc: 'vpc-a', ip: '10.0.1.10', tags: { Tier: 'Web', Name: 'web-1' } },
-    { id: 'i-web2', ...A, vpc: 'vpc-a', ip: '10.0.1.11', tags: { tier: 'web' } },
-    {
-      id: 'i-app1',
-      ...A,
-      vpc: 'vpc-a',
-      ip: '10.0.2.10',
-      tags: { tier: 'app' },
-      ...(o.secondNic ? { nics: [{ ip: '10.0.2.20' }] } : {}),
-    },
-    { id: 'i-app2', ...A, vpc: 'vpc-a', ip: '10.0.2.21', tags: { tier: 'app' } },
-    {
-      id: 'i-bastion',
-      ...A,
-      vpc: 'vpc-a',
-      ip: '10.0.0.5',
-      tags: { Name: 'bastion' },
-      securityGroups: ['sg-legacy-ssh'],
-    },
-    { id: 'i-old', ...A, vpc: 'vpc-a', ip: '10.0.0.99', tags: { tier: 'web' }, state: 'terminated' },
-    { id: 'i-db1', ...B, vpc: 'vpc-b', ip: '10.1.3.10', ipv6: 'fd00:b::10', tags: { tier: 'db' } },
-    { id: 'i-db2', ...B, vpc: 'vpc-b', ip: '10.1.3.11', ipv6: 'fd00:b::11', tags: { tier: 'db' } },
+    instance('i-web1', '10.0.1.10', { Tier: 'Web', Name: 'web-1' }),
+    instance('i-web2', '10.0.1.11', { tier: 'web' }),
+    instance('i-app1', '10.0.2.10', { tier: 'app' }, o.secondNic ? { nics: [{ ip: '10.0.2.20' }] } : {}),
+    instance('i-app2', '10.0.2.21', { tier: 'app' }),
+    instance('i-bastion', '10.0.0.5', { Name: 'bastion' }, { securityGroups: ['sg-legacy-ssh'] }),
+    instance('i-old', '10.0.0.99', { tier: 'web' }, { state: 'terminated' }),
+    instance('i-db1', '10.1.3.10', { tier: 'db' }, { ...B, vpc: 'vpc-b', ipv6: 'fd00:b::10' }),
+    instance('i-db2', '10.1.3.11', { tier: 'db' }, { ...B, vpc: 'vpc-b', ipv6: 'fd00:b::11' }),
   ],
   azure: [],
   gcp: [],
@@ -95,31 +86,7 @@ type World = ReturnType<typeof world>;
 /** applySteps (the retrying apply loop) over AWS alone: every step here is an AWS step. */
 const onlyAws = (w: World): Clouds => ({ aws: w.adapter }) as unknown as Clouds;
 
-async function planNow(w: World, policy: Policy) {
-  const workloads = (await w.adapter.read()).workloads;
-  const state = (await w.adapter.read()).state;
-  const compiled = compileAws(computeReach(policy, workloads), ctx);
-  const plan = planAws(compiled.desired, state, ctx, { exclusive: policy.exclusive });
-  return { workloads, state, plan, findings: [...compiled.findings, ...plan.findings] };
-}
-
-const judge = (policy: Policy, workloads: Workload[], aws: AwsState) =>
-  verify(policy, { workloads }, { ...emptyNative(), aws });
-
-/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
-const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AwsState, steps: AwsStep[]) =>
-  applyChecked(
-    steps,
-    (step) => w.adapter.apply(step),
-    async () =>
-      boundsViolations(
-        { native: { ...emptyNative(), aws: before } },
-        { policy, inventory: { workloads } },
-        { ...emptyNative(), aws: (await w.adapter.read()).state },
-      ),
-  );
-
-const kinds = (steps: AwsStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
+const { planNow, judge, applyEachChecked } = roundTrip({ cloud: 'aws', compile: compileAws, plan: planAws }, ctx);
 
 describe('AWS adapter on the sandbox: estate → plan → apply → verify', () => {
   it('GIVEN the estate WHEN the plan is applied step by step THEN every intermediate state is make-before-break, verify finds nothing, and a second plan is empty', async () => {

@@ -13,10 +13,9 @@ import { AZURE_ERRORS, azureAdapter } from '../../../adapters/azure/index.ts';
 import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, reconcile, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAzure } from '../../../adapters/sandbox/azure.ts';
-import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
+import type { Estate, EstateAzureVm } from '../../../adapters/sandbox/estate-types.ts';
 import { FaultInjector, type FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAzure } from '../../../core/compile/azure.ts';
-import { computeReach } from '../../../core/compile/reach.ts';
 import {
   ConflictError,
   QuotaExceededError,
@@ -24,69 +23,43 @@ import {
   ThrottledError,
   TransientCloudError,
 } from '../../../core/errors.ts';
-import type { Workload } from '../../../core/model/inventory.ts';
-import type { AzureState } from '../../../core/model/native/azure.ts';
-import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
+import { planAzure } from '../../../core/plan/azure.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify } from '../../../core/verify/index.ts';
-import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
+import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
 
 const SUB_A = 'sub-a';
 const SUB_B = 'sub-b';
 const base = { subscription: SUB_A, region: 'westeurope' };
 
+/** A VM in vnet-a (rg-a) of SUB_A unless `over` says otherwise. */
+const vm = (
+  id: string,
+  ip: string,
+  tags: Record<string, string>,
+  over: Partial<EstateAzureVm> = {},
+): EstateAzureVm => ({
+  id,
+  ...base,
+  vnet: 'vnet-a',
+  resourceGroup: 'rg-a',
+  ip,
+  tags,
+  ...over,
+});
+const vnetB = { vnet: 'vnet-b', resourceGroup: 'rg-b' };
+
 const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
   aws: [],
   azure: [
-    {
-      id: 'web-1',
-      ...base,
-      vnet: 'vnet-a',
-      resourceGroup: 'rg-a',
-      ip: '10.0.1.10',
-      ipv6: 'fd00:a::10',
-      tags: { Tier: 'Web', Name: 'web-1' },
-    },
-    {
-      id: 'web-2',
-      ...base,
-      vnet: 'vnet-a',
-      resourceGroup: 'rg-a',
-      ip: '10.0.1.11',
-      tags: { tier: 'web' },
-      nics: [{ ip: '10.0.1.21' }],
-    },
-    {
-      id: 'app-1',
-      ...base,
-      vnet: 'vnet-a',
-      resourceGroup: 'rg-a',
-      ip: '10.0.2.10',
-      tags: { tier: 'app' },
-      nics: [{ ip: '10.0.2.20' }],
-    },
-    { id: 'app-2', ...base, vnet: 'vnet-a', resourceGroup: 'rg-a', ip: '10.0.2.11', tags: { tier: 'app' } },
-    {
-      id: 'bastion',
-      ...base,
-      vnet: 'vnet-a',
-      resourceGroup: 'rg-a',
-      ip: '10.0.0.5',
-      tags: { Name: 'bastion' },
-      nsg: 'legacy-ssh',
-    },
-    {
-      id: 'db-1',
-      ...base,
-      vnet: 'vnet-b',
-      resourceGroup: 'rg-b',
-      ip: '10.1.3.10',
-      tags: { tier: 'db' },
-      ...(o.dbNsg ? { nsg: 'legacy-db' } : {}),
-    },
-    { id: 'db-2', ...base, vnet: 'vnet-b', resourceGroup: 'rg-b', ip: '10.1.3.11', tags: { tier: 'db' } },
+    vm('web-1', '10.0.1.10', { Tier: 'Web', Name: 'web-1' }, { ipv6: 'fd00:a::10' }),
+    vm('web-2', '10.0.1.11', { tier: 'web' }, { nics: [{ ip: '10.0.1.21' }] }),
+    vm('app-1', '10.0.2.10', { tier: 'app' }, { nics: [{ ip: '10.0.2.20' }] }),
+    vm('app-2', '10.0.2.11', { tier: 'app' }),
+    vm('bastion', '10.0.0.5', { Name: 'bastion' }, { nsg: 'legacy-ssh' }),
+    vm('db-1', '10.1.3.10', { tier: 'db' }, { ...vnetB, ...(o.dbNsg ? { nsg: 'legacy-db' } : {}) }),
+    vm('db-2', '10.1.3.11', { tier: 'db' }, vnetB),
     { id: 'db-3', subscription: SUB_B, region: 'northeurope', vnet: 'vnet-c', ip: '10.2.3.10', tags: { tier: 'db' } },
   ],
   gcp: [],
@@ -105,33 +78,7 @@ function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
   return { sandbox, adapter, faults, clouds: { azure: adapter } as unknown as Clouds };
 }
 
-type World = ReturnType<typeof world>;
-
-async function planNow(w: World, policy: Policy) {
-  const workloads = (await w.adapter.read()).workloads;
-  const state = (await w.adapter.read()).state;
-  const compiled = compileAzure(computeReach(policy, workloads), ctx);
-  const plan = planAzure(compiled.desired, state, ctx, { exclusive: policy.exclusive });
-  return { workloads, state, desired: compiled.desired, plan, findings: [...compiled.findings, ...plan.findings] };
-}
-
-const judge = (policy: Policy, workloads: Workload[], azure: AzureState) =>
-  verify(policy, { workloads }, { ...emptyNative(), azure });
-
-/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
-const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AzureState, steps: AzureStep[]) =>
-  applyChecked(
-    steps,
-    (step) => w.adapter.apply(step),
-    async () =>
-      boundsViolations(
-        { native: { ...emptyNative(), azure: before } },
-        { policy, inventory: { workloads } },
-        { ...emptyNative(), azure: (await w.adapter.read()).state },
-      ),
-  );
-
-const kinds = (steps: AzureStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
+const { planNow, judge, applyEachChecked } = roundTrip({ cloud: 'azure', compile: compileAzure, plan: planAzure }, ctx);
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
 
 describe('Azure adapter on the sandbox: estate → plan → apply → verify', () => {

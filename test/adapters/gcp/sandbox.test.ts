@@ -350,34 +350,16 @@ describe('GCP apply: idempotent, retried, optimistic', () => {
     expect((error as QuotaExceededError).retryable).toBe(false);
   });
 
+  const gcpError = (code: string, message: string, status: number) => new CloudApiError('gcp', code, message, status);
+
   it.each([
-    [
-      '412 conditionNotMet',
-      new CloudApiError('gcp', 'conditionNotMet', 'Supplied fingerprint does not match', 412),
-      ConflictError,
-    ],
-    [
-      '403 rateLimitExceeded',
-      new CloudApiError('gcp', 'rateLimitExceeded', 'Rate Limit Exceeded', 403),
-      ThrottledError,
-    ],
-    ['500 backendError', new CloudApiError('gcp', 'backendError', 'Backend Error', 500), TransientCloudError],
-    [
-      '400 resourceNotReady',
-      new CloudApiError('gcp', 'resourceNotReady', 'The resource is not ready', 400),
-      TransientCloudError,
-    ],
+    ['412 conditionNotMet', gcpError('conditionNotMet', 'Supplied fingerprint does not match', 412), ConflictError],
+    ['403 rateLimitExceeded', gcpError('rateLimitExceeded', 'Rate Limit Exceeded', 403), ThrottledError],
+    ['500 backendError', gcpError('backendError', 'Backend Error', 500), TransientCloudError],
+    ['400 resourceNotReady', gcpError('resourceNotReady', 'The resource is not ready', 400), TransientCloudError],
     ['ECONNRESET', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), TransientCloudError],
-    [
-      '400 invalid',
-      new CloudApiError('gcp', 'invalid', "Invalid value for field 'resource.name'", 400),
-      StepFailedError,
-    ],
-    [
-      '403 forbidden',
-      new CloudApiError('gcp', 'forbidden', 'Required permission compute.firewalls.create', 403),
-      StepFailedError,
-    ],
+    ['400 invalid', gcpError('invalid', "Invalid value for field 'resource.name'", 400), StepFailedError],
+    ['403 forbidden', gcpError('forbidden', 'Required permission compute.firewalls.create', 403), StepFailedError],
   ])('GIVEN %s WHEN classified THEN it maps to its segsync error class', (_label, raw, kind) => {
     expect(
       classifyCloudError(raw, GCP_ERRORS, { cloud: 'gcp', kind: 'insert-firewall', target: `${P}/firewalls/x` }),

@@ -1,7 +1,7 @@
 /** Builders shared by the sandbox AWS tests: small estates, permissions, error expectations. */
 import { expect } from 'vitest';
 import type { AwsIpPermission } from '../../../core/model/native/aws.ts';
-import { SandboxAws, type AwsLimits } from '../../../adapters/sandbox/aws.ts';
+import { SandboxAws, type AwsLimits, type SandboxEc2 } from '../../../adapters/sandbox/aws.ts';
 import type { Estate, EstateAwsInstance } from '../../../adapters/sandbox/estate-types.ts';
 import type { FaultPlan } from '../../../adapters/sandbox/faults.ts';
 
@@ -26,6 +26,11 @@ export function smallEstate(): Estate {
       instance('i-other', '10.2.1.10', { account: OTHER_SCOPE.account, vpc: 'vpc-c' }),
     ],
   });
+}
+
+/** Creates an untagged security group (description = name) and returns its id. */
+export async function group(ec2: SandboxEc2, name = 'web', vpc = 'vpc-a'): Promise<string> {
+  return (await ec2.createSecurityGroup({ GroupName: name, Description: name, VpcId: vpc, Tags: [] })).GroupId;
 }
 
 export function sandbox(options: { limits?: Partial<AwsLimits>; faults?: FaultPlan } = {}, estate = smallEstate()) {

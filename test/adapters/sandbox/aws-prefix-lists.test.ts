@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModifyInput } from '../../../adapters/sandbox/aws-prefix-lists.ts';
 import type { SandboxEc2 } from '../../../adapters/sandbox/aws.ts';
-import { cidrs4, expectCode, sandbox, tcp } from './aws-helpers.ts';
+import { cidrs4, expectCode, group, sandbox, tcp } from './aws-helpers.ts';
 
 type Entry = { Cidr: string; Description?: string };
 
@@ -167,12 +167,7 @@ describe('ModifyManagedPrefixList MaxEntries (resize)', () => {
   it('GIVEN a group using 10 (list) + 45 (CIDRs) of 60 rules WHEN the list grows to 16 THEN RulesPerSecurityGroupLimitExceeded and the size stays', async () => {
     const { ec2 } = sandbox();
     const { PrefixListId } = await list(ec2);
-    const { GroupId } = await ec2.createSecurityGroup({
-      GroupName: 'app',
-      Description: 'app',
-      VpcId: 'vpc-a',
-      Tags: [],
-    });
+    const GroupId = await group(ec2, 'app');
     await ec2.authorizeSecurityGroupEgress({
       GroupId,
       IpPermissions: [tcp(1414, { pl: [PrefixListId] }), tcp(22, { cidr: cidrs4(45) })],
@@ -197,12 +192,7 @@ describe('DeleteManagedPrefixList', () => {
   it('GIVEN a list referenced by a rule THEN DependencyViolation; after the rule is revoked THEN deleted', async () => {
     const { ec2 } = sandbox();
     const { PrefixListId } = await list(ec2);
-    const { GroupId } = await ec2.createSecurityGroup({
-      GroupName: 'app',
-      Description: 'app',
-      VpcId: 'vpc-a',
-      Tags: [],
-    });
+    const GroupId = await group(ec2, 'app');
     await ec2.authorizeSecurityGroupIngress({ GroupId, IpPermissions: [tcp(1414, { pl: [PrefixListId] })] });
     await expectCode(ec2.deleteManagedPrefixList({ PrefixListId }), 'DependencyViolation');
     await ec2.revokeSecurityGroupIngress({ GroupId, IpPermissions: [tcp(1414, { pl: [PrefixListId] })] });

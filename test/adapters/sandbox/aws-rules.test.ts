@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxEc2 } from '../../../adapters/sandbox/aws.ts';
-import { cidrs4, cidrs6, expectCode, perm, sandbox, tcp } from './aws-helpers.ts';
+import { cidrs4, cidrs6, expectCode, group, perm, sandbox, tcp } from './aws-helpers.ts';
 
-async function group(ec2: SandboxEc2, name = 'web', vpc = 'vpc-a'): Promise<string> {
-  return (await ec2.createSecurityGroup({ GroupName: name, Description: name, VpcId: vpc, Tags: [] })).GroupId;
-}
 async function ingressOf(ec2: SandboxEc2, id: string) {
   return (await ec2.describeSecurityGroups({ GroupIds: [id] }))[0]!.IpPermissions;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
 import { loadEstate } from '../../../adapters/sandbox/estate.ts';
-import { OTHER_SCOPE, SCOPE, estateOf, expectCode, instance, sandbox, smallEstate, tcp } from './aws-helpers.ts';
+import { OTHER_SCOPE, SCOPE, estateOf, expectCode, group, instance, sandbox, smallEstate, tcp } from './aws-helpers.ts';
 
 describe('SandboxAws seeded from an estate', () => {
   it('GIVEN the example estate THEN every VPC has a default group: all inbound from itself, all outbound (::/0 only with IPv6)', async () => {
@@ -108,13 +108,7 @@ describe('SandboxAws seeded from an estate', () => {
   it('GIVEN the same calls on two sandboxes THEN created ids match', async () => {
     const ids = async (): Promise<string> => {
       const { ec2 } = sandbox();
-      const { GroupId } = await ec2.createSecurityGroup({
-        GroupName: 'web',
-        Description: 'web',
-        VpcId: 'vpc-a',
-        Tags: [],
-      });
-      return GroupId;
+      return group(ec2);
     };
     expect(await ids()).toBe(await ids());
   });
@@ -300,18 +294,8 @@ describe('DeleteSecurityGroup', () => {
 
   it("GIVEN a group referenced by another group's rule THEN DependencyViolation; a self-reference does not block", async () => {
     const { ec2 } = sandbox();
-    const { GroupId: db } = await ec2.createSecurityGroup({
-      GroupName: 'db',
-      Description: 'd',
-      VpcId: 'vpc-a',
-      Tags: [],
-    });
-    const { GroupId: app } = await ec2.createSecurityGroup({
-      GroupName: 'app',
-      Description: 'd',
-      VpcId: 'vpc-a',
-      Tags: [],
-    });
+    const db = await group(ec2, 'db');
+    const app = await group(ec2, 'app');
     await ec2.authorizeSecurityGroupEgress({ GroupId: db, IpPermissions: [tcp(8080, { sg: [app] })] });
     await ec2.authorizeSecurityGroupIngress({ GroupId: app, IpPermissions: [tcp(9000, { sg: [app] })] });
     await expectCode(ec2.deleteSecurityGroup({ GroupId: app }), 'DependencyViolation');
@@ -332,8 +316,7 @@ describe('ModifyNetworkInterfaceAttribute (Groups)', () => {
     const { ec2, aws } = sandbox({ limits });
     const eni = (await ec2.describeInstances()).find((i) => i.InstanceId === 'i-web')!.NetworkInterfaces[0]!
       .NetworkInterfaceId;
-    const make = async (name: string, vpc = 'vpc-a') =>
-      (await ec2.createSecurityGroup({ GroupName: name, Description: 'd', VpcId: vpc, Tags: [] })).GroupId;
+    const make = (name: string, vpc = 'vpc-a') => group(ec2, name, vpc);
     const groupsOf = async () =>
       (await ec2.describeNetworkInterfaces({ NetworkInterfaceIds: [eni] }))[0]!.Groups.map((g) => g.GroupId);
     return { ec2, aws, eni, make, groupsOf };

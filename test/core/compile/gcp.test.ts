@@ -16,13 +16,16 @@ const P = 'shop';
 const NET = `gcp:projects/${P}/global/networks/vpc`;
 const ctx: CompileContext = { deploymentId: 'prod' };
 
-const shop = policyOf(`  defaults: { egress: deny, unlabeled: quarantine }
+/** web → app on `ports`; everything else denied. */
+const webToApp = (ports: string) =>
+  policyOf(`  defaults: { egress: deny, unlabeled: quarantine }
   segments:
     - { name: web, selector: "tier == 'web'" }
     - { name: app, selector: "tier == 'app'" }
   rules:
-    - { name: web-to-app, from: web, to: app, ports: [tcp/8080, icmp] }
+    - { name: web-to-app, from: web, to: app, ports: [${ports}] }
 `);
+const shop = webToApp('tcp/8080, icmp');
 const web1 = gcpWorkload('web-1', '10.0.0.4', { tier: 'web' }, { ipv6: 'fd00::4' });
 const app1 = gcpWorkload('app-1', '10.0.0.10', { tier: 'app' }, { ipv6: 'fd00::10' });
 
@@ -38,99 +41,55 @@ describe('compileGcp: what the rules say', () => {
   const app = tagOf(desired, 'app-1');
   const network = `projects/${P}/global/networks/vpc`;
 
+  /** This network's rules as compiled, name and description aside. */
+  const compiled = (keep: (f: GcpFirewall) => unknown) => rules(desired).filter(keep).map(strip);
+  type Peers = Pick<GcpFirewall, 'sourceTags' | 'sourceRanges' | 'destinationRanges'>;
+  const allow = (direction: GcpFirewall['direction'], allowed: GcpFirewall['allowed'], peers: Peers, on: string) => ({
+    network,
+    priority: 100,
+    direction,
+    allowed,
+    ...peers,
+    targetTags: [on],
+  });
+  const denyAll = (direction: GcpFirewall['direction'], peers: Peers) => ({
+    network,
+    priority: 101,
+    direction,
+    denied: [{ IPProtocol: 'all' }],
+    ...peers,
+    targetTags: [app, web],
+  });
+  const TCP_8080 = { IPProtocol: 'tcp', ports: ['8080'] };
+  const ICMP = { IPProtocol: 'icmp' };
+  const ICMPV6 = { IPProtocol: '58' };
+
   it("GIVEN web → app in one network WHEN compiled THEN app's IPv4 ingress names web by its network tag", () => {
-    expect(
-      rules(desired)
-        .filter((f) => f.direction === 'INGRESS' && f.allowed)
-        .map(strip),
-    ).toContainEqual({
-      network,
-      priority: 100,
-      direction: 'INGRESS',
-      allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: 'icmp' }],
-      sourceTags: [web],
-      targetTags: [app],
-    });
+    expect(compiled((f) => f.direction === 'INGRESS' && f.allowed)).toContainEqual(
+      allow('INGRESS', [TCP_8080, ICMP], { sourceTags: [web] }, app),
+    );
   });
 
   it('GIVEN the same WHEN compiled THEN IPv6 is a separate rule by member address with ICMPv6 as protocol 58', () => {
-    expect(
-      rules(desired)
-        .filter((f) => f.direction === 'INGRESS' && f.allowed)
-        .map(strip),
-    ).toContainEqual({
-      network,
-      priority: 100,
-      direction: 'INGRESS',
-      allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: '58' }],
-      sourceRanges: ['fd00::4/128'],
-      targetTags: [app],
-    });
+    expect(compiled((f) => f.direction === 'INGRESS' && f.allowed)).toContainEqual(
+      allow('INGRESS', [TCP_8080, ICMPV6], { sourceRanges: ['fd00::4/128'] }, app),
+    );
   });
 
   it("GIVEN the same WHEN compiled THEN web's egress lists app's members by address (GCP egress has no destination tags)", () => {
-    const egress = rules(desired)
-      .filter((f) => f.direction === 'EGRESS' && f.allowed)
-      .map(strip);
-    expect(egress).toEqual([
-      {
-        network,
-        priority: 100,
-        direction: 'EGRESS',
-        allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: 'icmp' }],
-        destinationRanges: ['10.0.0.10/32'],
-        targetTags: [web],
-      },
-      {
-        network,
-        priority: 100,
-        direction: 'EGRESS',
-        allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }, { IPProtocol: '58' }],
-        destinationRanges: ['fd00::10/128'],
-        targetTags: [web],
-      },
+    expect(compiled((f) => f.direction === 'EGRESS' && f.allowed)).toEqual([
+      allow('EGRESS', [TCP_8080, ICMP], { destinationRanges: ['10.0.0.10/32'] }, web),
+      allow('EGRESS', [TCP_8080, ICMPV6], { destinationRanges: ['fd00::10/128'] }, web),
     ]);
   });
 
   it('GIVEN the same WHEN compiled THEN four catch-all denies at 101 cover both tags, IPv4 and IPv6 never mixed', () => {
-    expect(
-      rules(desired)
-        .filter((f) => f.denied)
-        .map(strip),
-    ).toEqual(
+    expect(compiled((f) => f.denied)).toEqual(
       expect.arrayContaining([
-        {
-          network,
-          priority: 101,
-          direction: 'INGRESS',
-          denied: [{ IPProtocol: 'all' }],
-          sourceRanges: ['0.0.0.0/0'],
-          targetTags: [app, web],
-        },
-        {
-          network,
-          priority: 101,
-          direction: 'INGRESS',
-          denied: [{ IPProtocol: 'all' }],
-          sourceRanges: ['::/0'],
-          targetTags: [app, web],
-        },
-        {
-          network,
-          priority: 101,
-          direction: 'EGRESS',
-          denied: [{ IPProtocol: 'all' }],
-          destinationRanges: ['0.0.0.0/0'],
-          targetTags: [app, web],
-        },
-        {
-          network,
-          priority: 101,
-          direction: 'EGRESS',
-          denied: [{ IPProtocol: 'all' }],
-          destinationRanges: ['::/0'],
-          targetTags: [app, web],
-        },
+        denyAll('INGRESS', { sourceRanges: ['0.0.0.0/0'] }),
+        denyAll('INGRESS', { sourceRanges: ['::/0'] }),
+        denyAll('EGRESS', { destinationRanges: ['0.0.0.0/0'] }),
+        denyAll('EGRESS', { destinationRanges: ['::/0'] }),
       ]),
     );
     expect(rules(desired).filter((f) => f.denied)).toHaveLength(4);
@@ -162,13 +121,7 @@ describe('compileGcp: names and ownership', () => {
   });
 
   it('GIVEN one port changes WHEN recompiled THEN only the rules carrying it get new names (content-addressed)', () => {
-    const wider = policyOf(`  defaults: { egress: deny, unlabeled: quarantine }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-  rules:
-    - { name: web-to-app, from: web, to: app, ports: [tcp/8081, icmp] }
-`);
+    const wider = webToApp('tcp/8081, icmp');
     const before = new Set(rules(desired).map((f) => f.name));
     const after = rules(compile([web1, app1], wider).desired);
     expect(after.filter((f) => !before.has(f.name)).every((f) => f.allowed?.[0]?.ports?.[0] === '8081')).toBe(true);

@@ -21,14 +21,16 @@ const APP = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Net
 const VNET = `${NET}/virtualNetworks/vnet-a`;
 const ctx: CompileContext = { deploymentId: 'prod' };
 
-const shop = policyOf(`  defaults: { egress: deny }
+/** web → db on `webToDb`, and db → web on `dbToWeb` when given; everything else denied. */
+const webAndDb = (webToDb: string, dbToWeb?: string) =>
+  policyOf(`  defaults: { egress: deny }
   segments:
     - { name: web, selector: "tier == 'web'" }
     - { name: db, selector: "tier == 'db'" }
   rules:
-    - { name: web-to-db, from: web, to: db, ports: [tcp/5432] }
-    - { name: db-to-web, from: db, to: web, ports: [tcp/8443] }
-`);
+    - { name: web-to-db, from: web, to: db, ports: [${webToDb}] }
+${dbToWeb === undefined ? '' : `    - { name: db-to-web, from: db, to: web, ports: [${dbToWeb}] }\n`}`);
+const shop = webAndDb('tcp/5432', 'tcp/8443');
 
 interface Vm {
   workload: Workload;
@@ -226,14 +228,7 @@ describe('planAzure: changes', () => {
   });
 
   it('GIVEN a new rule in the policy WHEN planned THEN existing rules keep their priorities and new ones take the lowest free slots', () => {
-    const wider = policyOf(`  defaults: { egress: deny }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
-    - { name: web-to-db, from: web, to: db, ports: [tcp/5432, udp/53] }
-    - { name: db-to-web, from: db, to: web, ports: [tcp/8443] }
-`);
+    const wider = webAndDb('tcp/5432, udp/53', 'tcp/8443');
     const { steps } = plan(estate, converged, { policy: wider });
     expect(kinds(steps)).toEqual(['put-rule', 'put-rule']);
     for (const s of steps) if (s.kind === 'put-rule') expect(s.rule.properties.priority).toBe(102);
@@ -242,13 +237,7 @@ describe('planAzure: changes', () => {
   });
 
   it('GIVEN a narrower policy WHEN planned THEN stale rules are revoked after membership and nothing else moves', () => {
-    const narrower = policyOf(`  defaults: { egress: deny }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
-    - { name: web-to-db, from: web, to: db, ports: [tcp/5432] }
-`);
+    const narrower = webAndDb('tcp/5432');
     const { steps } = plan(estate, converged, { policy: narrower });
     expect(kinds(steps)).toEqual(['delete-rule', 'delete-rule']);
     expect(steps.every((s) => s.phase === 'revoke')).toBe(true);
