@@ -3,7 +3,6 @@
  * sources: azure.ts). ARM ids and names are case-insensitive, so every map is keyed by the
  * lower-cased id while the stored objects keep the caller's spelling.
  */
-import { DEFAULT_BUDGETS, type AzureBudget } from '../../core/model/budgets.ts';
 import { compareStrings } from '../../core/model/compare.ts';
 import type {
   AzureApplicationSecurityGroup,
@@ -18,13 +17,26 @@ import { vnetOfSubnet } from '../../core/model/native/azure.ts';
 import { CloudApiError } from '../errors.ts';
 import type { Estate, EstateAzureVm, EstateNic } from './estate-types.ts';
 
-/**
- * Quotas the sandbox enforces (CLOUD-FACTS §2.1, §2.3); the defaults are Azure's documented ones,
- * the same numbers the compiler and planner budget against (core/model/budgets.ts).
- */
-export type AzureLimits = AzureBudget;
+/** Quotas the sandbox enforces (CLOUD-FACTS §2.1, §2.3); defaults are Azure's documented ones. */
+export interface AzureLimits {
+  rulesPerNsg: number;
+  prefixesPerNsgSide: number;
+  asgsPerIpConfiguration: number;
+  asgsPerNsg: number;
+  asgsPerRuleSide: number;
+  priorityMin: number;
+  priorityMax: number;
+}
 
-export const DEFAULT_AZURE_LIMITS: Readonly<AzureLimits> = DEFAULT_BUDGETS.azure;
+export const DEFAULT_AZURE_LIMITS: Readonly<AzureLimits> = {
+  rulesPerNsg: 1000,
+  prefixesPerNsgSide: 4000,
+  asgsPerIpConfiguration: 20,
+  asgsPerNsg: 100,
+  asgsPerRuleSide: 10,
+  priorityMin: 100,
+  priorityMax: 4096,
+};
 
 export interface SubscriptionState {
   readonly subscription: string;
