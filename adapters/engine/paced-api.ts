@@ -18,6 +18,7 @@ import { classifyAwsError } from '../aws/errors.ts';
 import { classifyAzureError } from '../azure/errors.ts';
 import { classifyGcpError } from '../gcp/errors.ts';
 import type { Clock } from './clock.ts';
+import type { ApiWrapper } from './clouds.ts';
 import { categoriesOf, isWrite, type RateTable } from './rates.ts';
 import { AWS_RATES } from './rates-aws.ts';
 import { AZURE_RATES } from './rates-azure.ts';
@@ -105,7 +106,7 @@ export class Pacer {
   }
 
   /** The same API object, every method paced by its category and throttles retried adaptively. */
-  wrap<T extends object>(cloud: Cloud, scope: string, api: T): T {
+  readonly wrap: ApiWrapper = <T extends object>(cloud: Cloud, scope: string, api: T): T => {
     const loc = this.location(cloud, scope);
     const { clock, onCall } = this.options;
     const throttleRetries = this.options.throttleRetries ?? 10;
@@ -147,5 +148,5 @@ export class Pacer {
         };
       },
     });
-  }
+  };
 }

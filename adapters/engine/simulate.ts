@@ -6,7 +6,7 @@
  * call that found its bucket empty is counted, so a test can assert that none did.
  */
 import type { Cloud } from '../../core/policy/labels.ts';
-import { CloudApiError } from '../errors.ts';
+import { throttleError } from '../sandbox/faults.ts';
 import type { Clock } from './clock.ts';
 import { aroundMethods, type ApiWrapper } from './clouds.ts';
 import { RATE_TABLES } from './paced-api.ts';
@@ -28,16 +28,6 @@ export interface CloudSideStats {
 }
 
 const DEFAULT_LATENCY: Record<Cloud, number> = { aws: 200, azure: 2000, gcp: 2000 };
-
-export function throttleError(cloud: Cloud, method: string): CloudApiError {
-  if (cloud === 'aws')
-    return new CloudApiError('aws', 'RequestLimitExceeded', `Request limit exceeded (${method}).`, 503);
-  if (cloud === 'gcp') return new CloudApiError('gcp', 'rateLimitExceeded', `Rate Limit Exceeded (${method})`, 403);
-  return Object.assign(
-    new CloudApiError('azure', 'TooManyRequests', `The request is being throttled (${method}).`, 429),
-    { retryAfterSeconds: 1 },
-  );
-}
 
 export class CloudSide {
   readonly stats: CloudSideStats = { calls: 0, overLimit: 0 };
