@@ -75,11 +75,11 @@ export async function runSteps(
     for (let attempt = 1; ; attempt++) {
       try {
         await execute(step);
-        state.applied += 1;
-        await options.onStep?.(step, state.applied - 1);
+        const done = ++state.applied;
+        await options.onStep?.(step, done - 1);
         options.onProgress?.({
           step,
-          done: state.applied,
+          done,
           total: steps.length,
           attempts: attempt,
           ms: clock.now() - began,

@@ -5,8 +5,8 @@
  *
  * Adaptive (AIMD): a throttling answer from the cloud means the budget is smaller than the table
  * says (another client shares it, or the table is stale), so `throttled()` halves the rate, empties
- * the bucket and optionally pauses for the cloud's Retry-After; every success then adds back 1 % of
- * the nominal rate, never above it.
+ * the bucket and optionally pauses for the cloud's Retry-After; every success then adds back 5 % of
+ * the nominal rate, never above it (never below 10 % of it).
  */
 import type { Clock } from './clock.ts';
 
@@ -32,7 +32,7 @@ export class TokenBucket {
   constructor(
     readonly spec: BucketSpec,
     private readonly clock: Clock,
-    private readonly minFraction = 0.05,
+    private readonly minFraction = 0.1,
   ) {
     this.tokens = spec.capacity;
     this.last = clock.now();
@@ -78,7 +78,7 @@ export class TokenBucket {
   succeeded(): void {
     if (this.rate >= this.spec.refillPerSecond) return;
     this.refill();
-    this.rate = Math.min(this.spec.refillPerSecond, this.rate + this.spec.refillPerSecond * 0.01);
+    this.rate = Math.min(this.spec.refillPerSecond, this.rate + this.spec.refillPerSecond * 0.05);
   }
 
   private refill(): void {
