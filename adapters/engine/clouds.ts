@@ -14,7 +14,7 @@ import type { Sandbox } from '../sandbox/index.ts';
 export type ApiWrapper = <T extends object>(cloud: Cloud, scope: string, api: T) => T;
 
 /** @example sandboxClouds(sandbox, pacer.wrap.bind(pacer)) */
-export function sandboxClouds(sandbox: Sandbox, ...wrappers: ApiWrapper[]): Clouds {
+export function sandboxClouds(sandbox: Pick<Sandbox, 'aws' | 'azure' | 'gcp'>, ...wrappers: ApiWrapper[]): Clouds {
   const wrap = <T extends object>(cloud: Cloud, scope: string, api: T): T =>
     wrappers.reduce<T>((inner, w) => w(cloud, scope, inner), api);
   return {
