@@ -26,20 +26,12 @@ export interface World {
   state: NativeState;
 }
 
+/** One read per location of every cloud (workloads and native state together), all clouds in parallel. */
 export async function readWorld(clouds: Clouds): Promise<World> {
-  const [aws, azure, gcp] = await Promise.all([
-    clouds.aws.readInventory(),
-    clouds.azure.readInventory(),
-    clouds.gcp.readInventory(),
-  ]);
-  const [awsState, azureState, gcpState] = await Promise.all([
-    clouds.aws.readState(),
-    clouds.azure.readState(),
-    clouds.gcp.readState(),
-  ]);
+  const [aws, azure, gcp] = await Promise.all([clouds.aws.read(), clouds.azure.read(), clouds.gcp.read()]);
   return {
-    inventory: { workloads: [...aws, ...azure, ...gcp] },
-    state: { aws: awsState, azure: azureState, gcp: gcpState },
+    inventory: { workloads: [...aws.workloads, ...azure.workloads, ...gcp.workloads] },
+    state: { aws: aws.state, azure: azure.state, gcp: gcp.state },
   };
 }
 

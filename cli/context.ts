@@ -3,14 +3,13 @@
  * seeded from an estate file) and the compile context. User mistakes in either file come back as
  * diagnostics on stderr and exit code 1, never a stack trace.
  */
-import { existsSync } from 'node:fs';
 import { renderDiagnostic } from '../core/diagnostics.ts';
 import { DEPLOYMENT_ID_PATTERN } from '../core/ownership.ts';
 import { loadAndValidatePolicy } from '../core/policy/load.ts';
 import type { Policy } from '../core/policy/types.ts';
 import type { CompileContext } from '../core/plan/step-base.ts';
 import type { Clouds } from '../adapters/reconcile.ts';
-import { loadEstate } from '../adapters/sandbox/estate.ts';
+import { readEstateFile, type Estate } from '../adapters/sandbox/estate.ts';
 import { Sandbox } from '../adapters/sandbox/index.ts';
 import { realClock } from '../adapters/engine/clock.ts';
 import { sandboxClouds } from '../adapters/engine/clouds.ts';
@@ -31,14 +30,17 @@ export interface Loaded {
 }
 
 export function loadPolicyOrExit(file: string, io: Io): Policy {
-  if (!existsSync(file)) {
-    io.err(`error: policy file ${file} not found\n`);
-    throw new ExitRequest(1);
-  }
   const { policy, diagnostics } = loadAndValidatePolicy(file);
   for (const d of diagnostics.filter((x) => !policy || x.severity === 'error')) io.err(`${renderDiagnostic(d)}\n`);
   if (!policy) throw new ExitRequest(1);
   return policy;
+}
+
+function loadEstateOrExit(file: string, io: Io): Estate {
+  const { estate, diagnostics } = readEstateFile(file);
+  for (const d of diagnostics) io.err(`${renderDiagnostic(d)}\n`);
+  if (!estate) throw new ExitRequest(1);
+  return estate;
 }
 
 export function loadClouds(opts: CloudOptions, io: Io): Loaded {
@@ -54,13 +56,9 @@ export function loadClouds(opts: CloudOptions, io: Io): Loaded {
     );
     throw new ExitRequest(1);
   }
-  if (!existsSync(opts.sandbox)) {
-    io.err(`error: estate file ${opts.sandbox} not found\n`);
-    throw new ExitRequest(1);
-  }
   const policy = loadPolicyOrExit(opts.policy, io);
   const faults = faultsFromEnv(io);
-  const sandbox = Sandbox.fromEstate(loadEstate(opts.sandbox));
+  const sandbox = Sandbox.fromEstate(loadEstateOrExit(opts.sandbox, io));
   const pacer = new Pacer({ clock: realClock });
   const clouds = sandboxClouds(sandbox, ...(faults ? [faults.wrap] : []), pacer.wrap);
   return { policy, sandbox, clouds, ctx: { deploymentId: opts.deployment }, pacer, ...(faults ? { faults } : {}) };

@@ -12,13 +12,16 @@ import { registerState } from './commands/state.ts';
 import { registerVerify } from './commands/verify.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerGraph } from './commands/graph.ts';
+import { registerMatrix } from './commands/matrix.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerValidate } from './commands/validate.ts';
 import { ExitRequest, type Io } from './io.ts';
+import { packageVersion } from './version.ts';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('segsync')
     .description('One label policy, enforced natively on AWS, Azure and GCP.')
+    .version(packageVersion(), '-V, --version', 'print the segsync version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError();
@@ -29,6 +32,7 @@ export function buildProgram(io: Io): Command {
   registerState(program, io);
   registerVerify(program, io);
   registerExplain(program, io);
+  registerMatrix(program, io);
   registerGraph(program, io);
   registerDemo(program, io);
   return program;

@@ -23,7 +23,16 @@ interface Probe {
   text: string;
 }
 
-export function reachabilityTable(policy: Policy, inventory: Inventory, native: NativeState): string {
+/** Who reaches whom, as the clouds enforce it: one row and column per representative point. */
+export interface ReachabilityMatrix {
+  points: Array<{ name: string; kind: 'segment' | 'external' }>;
+  /** Every port the policy's rules name, probed once each (tcp/443, udp/53, icmp…). */
+  probes: string[];
+  /** cells[from][to]: the probes that get through, or null where neither end is a workload (or from = to). */
+  cells: Array<Array<string[] | null>>;
+}
+
+export function reachabilityMatrix(policy: Policy, inventory: Inventory, native: NativeState): ReachabilityMatrix {
   const evaluators: Record<string, NativeEvaluator> = {
     aws: prepareAws(native.aws),
     azure: prepareAzure(native.azure),
@@ -31,8 +40,8 @@ export function reachabilityTable(policy: Policy, inventory: Inventory, native: 
   };
   const points = representativePoints(policy, inventory);
   const probes = policyProbes(policy);
-  const cell = (src: Point, dst: Point): string => {
-    if (!src.workload && !dst.workload) return '';
+  const cell = (src: Point, dst: Point): string[] | null => {
+    if (src === dst || (!src.workload && !dst.workload)) return null;
     const open = probes.filter((p) => {
       const flow = {
         src: { address: src.address, attachment: src.workload?.attachments[0]?.id },
@@ -43,10 +52,25 @@ export function reachabilityTable(policy: Policy, inventory: Inventory, native: 
       const out = src.workload ? evaluators[src.workload.cloud]!.egress(flow).allowed : true;
       return out && (dst.workload ? evaluators[dst.workload.cloud]!.ingress(flow).allowed : true);
     });
-    return open.length === probes.length ? 'all' : open.map((p) => p.text).join(' ') || '·';
+    return open.map((p) => p.text);
   };
-  const rows = points.map((src) => [src.name, ...points.map((dst) => (src === dst ? '' : cell(src, dst)))]);
-  const header = ['from \\ to', ...points.map((p) => p.name)];
+  return {
+    points: points.map((p) => ({ name: p.name, kind: p.workload ? 'segment' : 'external' })),
+    probes: probes.map((p) => p.text),
+    cells: points.map((src) => points.map((dst) => cell(src, dst))),
+  };
+}
+
+/** The demo's table: one column per point, the open ports spelt out ("all" when every probe passes). */
+export function reachabilityTable(policy: Policy, inventory: Inventory, native: NativeState): string {
+  return renderWide(reachabilityMatrix(policy, inventory, native));
+}
+
+export function renderWide(m: ReachabilityMatrix): string {
+  const text = (open: string[] | null) =>
+    open === null ? '' : open.length === m.probes.length ? 'all' : open.join(' ') || '·';
+  const rows = m.points.map((src, i) => [src.name, ...m.cells[i]!.map(text)]);
+  const header = ['from \\ to', ...m.points.map((p) => p.name)];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cols: string[]) =>
     cols
@@ -54,6 +78,29 @@ export function reachabilityTable(policy: Policy, inventory: Inventory, native: 
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/**
+ * One character per cell, columns numbered like the rows, so 100 segments fit in about 110
+ * columns: '#' every probed port passes, '+' some, '.' none, blank where nothing is enforced.
+ */
+export function renderCompact(m: ReachabilityMatrix): string {
+  const n = m.points.length;
+  const label = (i: number) => String(i + 1).padStart(String(n).length);
+  const nameWidth = Math.min(28, Math.max(...m.points.map((p) => p.name.length)));
+  const gutter = ' '.repeat(label(0).length + 1 + nameWidth + 1);
+  const digits = String(n).length;
+  const header = Array.from({ length: digits }, (_, d) =>
+    (gutter + m.points.map((_, j) => label(j)[d]!).join('')).trimEnd(),
+  );
+  const symbol = (open: string[] | null) =>
+    open === null ? ' ' : open.length === 0 ? '.' : open.length === m.probes.length ? '#' : '+';
+  const rows = m.points.map((p, i) => {
+    const name = p.name.length > nameWidth ? `${p.name.slice(0, nameWidth - 1)}…` : p.name.padEnd(nameWidth);
+    return `${label(i)} ${name} ${m.cells[i]!.map(symbol).join('')}`.trimEnd();
+  });
+  const legend = `# all ${m.probes.length} probed ports pass   + some   . none   (rows: from, columns: to; probes: ${m.probes.join(' ')})`;
+  return [...header, ...rows, '', legend].join('\n');
 }
 
 function representativePoints(policy: Policy, inventory: Inventory): Point[] {

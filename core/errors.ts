@@ -21,24 +21,51 @@ export class PolicyValidationError extends SegsyncError {
   }
 }
 
-/** A cloud budget the policy cannot fit into without dropping or widening a rule. Terminal. */
+/** What the compiler or planner knows when a policy does not fit a cloud budget. */
+export interface QuotaDetail {
+  segment: string;
+  cloud: 'aws' | 'azure' | 'gcp';
+  object: string;
+  limit: string;
+  allowed: number;
+  needed: number;
+  hint?: string;
+}
+
+/** What a cloud said when its own quota refused a write at apply time. */
+export interface CloudQuotaReport {
+  cloud: 'aws' | 'azure' | 'gcp';
+  /** The cloud's error code, e.g. 'RulesPerSecurityGroupLimitExceeded', 'SecurityRuleCountLimitReached', 'QUOTA_EXCEEDED'. */
+  code: string;
+  message: string;
+}
+
+/** The code of a refusal by segsync's own budgets (compile or plan time), not by a cloud. */
+export const BUDGET_CODE = 'segsync-budget';
+
+/**
+ * A quota refused the policy. Terminal: raise the quota or change the policy. Raised either by the
+ * compiler/planner before any write (`detail` says which segment needs how much of which limit;
+ * `code` is BUDGET_CODE), or by a cloud at apply time (`code` is the cloud's error code; the
+ * compiler's budgets were above what the cloud really allows, or someone else used the room).
+ */
 export class QuotaExceededError extends SegsyncError {
   readonly retryable = false;
-  constructor(
-    readonly detail: {
-      segment: string;
-      cloud: 'aws' | 'azure' | 'gcp';
-      object: string;
-      limit: string;
-      allowed: number;
-      needed: number;
-      hint?: string;
-    },
-  ) {
+  readonly cloud: 'aws' | 'azure' | 'gcp';
+  readonly code: string;
+  /** Present for the compiler's and planner's refusals. */
+  readonly detail: QuotaDetail | undefined;
+  constructor(what: QuotaDetail | CloudQuotaReport, options?: { cause?: unknown }) {
     super(
-      `${detail.cloud}: segment "${detail.segment}" needs ${detail.needed} ${detail.limit} on ${detail.object}, the limit is ${detail.allowed}` +
-        (detail.hint ? ` (${detail.hint})` : ''),
+      'code' in what
+        ? `${what.cloud} quota ${what.code}: ${what.message}`
+        : `${what.cloud}: segment "${what.segment}" needs ${what.needed} ${what.limit} on ${what.object}, the limit is ${what.allowed}` +
+            (what.hint ? ` (${what.hint})` : ''),
+      options,
     );
+    this.cloud = what.cloud;
+    this.code = 'code' in what ? what.code : BUDGET_CODE;
+    this.detail = 'code' in what ? undefined : what;
   }
 }
 

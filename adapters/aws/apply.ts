@@ -3,8 +3,10 @@
  * each idempotent, so re-running a half-done apply converges (CLOUD-FACTS §1.4, §1.5, §6.9).
  *
  * - Names → ids: steps name the owned objects they touch (some are created earlier in the same
- *   plan); ids are resolved through the cache or a describe, and ONLY to objects carrying the
- *   step's owner tag: a same-named foreign object is refused, never written.
+ *   plan); ids are resolved through the cache or ONE filtered describe (group by `vpc-id` +
+ *   `group-name`, prefix list by `prefix-list-name`; rules read back by GroupIds), never by
+ *   listing the scope, and ONLY to objects carrying the step's owner tag: a same-named foreign
+ *   object is refused, never written.
  * - Already done is success: a duplicate rule / group, a missing rule on revoke, a group or list
  *   already deleted, an ENI that no longer exists. A batch with one duplicate fails whole on EC2,
  *   so the rest is retried after reading what is there.
@@ -27,8 +29,12 @@ import type {
   AwsResizePrefixListStep,
   AwsStep,
 } from '../../core/plan/aws.ts';
-import type { Ec2Api } from './api.ts';
-import { awsErrorKind, classifyAwsError } from './errors.ts';
+import { classifyCloudError, cloudErrorKind } from '../errors.ts';
+import type { Ec2Api, Ec2PrefixList } from './api.ts';
+import { AWS_ERRORS } from './errors.ts';
+import { toPrefixList, toSecurityGroup } from './read.ts';
+
+const awsErrorKind = (e: unknown) => cloudErrorKind(e, AWS_ERRORS);
 
 export interface AwsApplyCache {
   /** `<vpc>\0<name>` → GroupId of owned groups. */
@@ -55,7 +61,7 @@ export async function applyAwsStep(
   try {
     await new StepRunner(api, step.owner, cache).run(step);
   } catch (e) {
-    throw classifyAwsError(e, step);
+    throw classifyCloudError(e, AWS_ERRORS, step);
   }
 }
 
@@ -175,9 +181,7 @@ class StepRunner {
     const name = step.prefixList.name;
     for (const key of [...this.cache.versions.keys()]) if (key.startsWith(`${name}@`)) this.cache.versions.delete(key);
     // Prefix-list names need not be unique in EC2: look first, so a retried create makes no twin.
-    const existing = (await this.api.describeManagedPrefixLists()).find(
-      (p) => p.PrefixListName === name && isOwnedAws(p.Tags, this.owner),
-    );
+    const existing = (await this.prefixListsNamed(name)).find((p) => isOwnedAws(p.Tags, this.owner));
     const created = existing
       ? { PrefixListId: existing.PrefixListId, Version: existing.Version }
       : await this.api.createManagedPrefixList({
@@ -211,7 +215,7 @@ class StepRunner {
       const kind = awsErrorKind(e);
       if (kind !== 'version-mismatch' && kind !== 'prefix-list-entries-conflict') throw e;
       // Already applied by an earlier attempt of this very step? Then it is done; else someone else wrote.
-      const list = (await this.api.describeManagedPrefixLists()).find((p) => p.PrefixListId === PrefixListId);
+      const list = await this.prefixListById(PrefixListId);
       if (!list || !alreadyApplied(step, list))
         throw new ConflictError(`prefix list ${step.prefixList.name} changed under us`, { cause: e });
       version = list.Version;
@@ -230,7 +234,7 @@ class StepRunner {
 
   /** A group's rules as units with peers by id only (how resolved step units are keyed). */
   private async described(groupId: string, direction: AwsDirection): Promise<AwsRuleUnit[]> {
-    const groups = await this.api.describeSecurityGroups({ GroupIds: [groupId] });
+    const groups = (await this.api.describeSecurityGroups({ GroupIds: [groupId] })).map(toSecurityGroup);
     const idx = new AwsActualIndex({ SecurityGroups: groups, NetworkInterfaces: [], PrefixLists: [] }, this.owner);
     return groups.flatMap((g) => idx.units(g, direction)).map((u) => ({ ...u, peer: idOnly(u.peer) }));
   }
@@ -262,11 +266,14 @@ class StepRunner {
     const key = groupCacheKey(ref.vpcId, ref.name);
     const cached = this.cache.groups.get(key);
     if (cached !== undefined) return cached;
-    const found = (await this.api.describeSecurityGroups()).find(
-      (g) => g.VpcId === ref.vpcId && g.GroupName === ref.name,
-    );
+    const [found] = await this.api.describeSecurityGroups({
+      Filters: [
+        { Name: 'vpc-id', Values: [ref.vpcId] },
+        { Name: 'group-name', Values: [ref.name] },
+      ],
+    });
     if (!found) return undefined;
-    if (!isOwnedAws(found.Tags, this.owner))
+    if (!isOwnedAws(found.Tags ?? [], this.owner))
       throw new Error(
         `refusing to use security group ${found.GroupId} (${ref.name}): it does not carry segsync's owner tag for ${this.owner}`,
       );
@@ -278,12 +285,29 @@ class StepRunner {
     if (ref.id !== undefined) return ref.id;
     const cached = this.cache.prefixLists.get(ref.name);
     if (cached !== undefined) return cached;
-    const found = (await this.api.describeManagedPrefixLists()).find(
-      (p) => p.PrefixListName === ref.name && isOwnedAws(p.Tags, this.owner),
-    );
+    const found = (await this.prefixListsNamed(ref.name)).find((p) => isOwnedAws(p.Tags, this.owner));
     if (!found) throw new Error(`prefix list ${ref.name} (owned by ${this.owner}) not found`);
     this.cache.prefixLists.set(ref.name, found.PrefixListId);
     return found.PrefixListId;
+  }
+  /** Prefix lists of that name (names need not be unique in EC2), completed. */
+  private async prefixListsNamed(name: string): Promise<AwsPrefixList[]> {
+    const found = await this.api.describeManagedPrefixLists({
+      Filters: [{ Name: 'prefix-list-name', Values: [name] }],
+    });
+    return found.filter((p) => p.PrefixListName === name).map(toPrefixList);
+  }
+
+  /** The list with that id, or undefined when it is gone. */
+  private async prefixListById(id: string): Promise<AwsPrefixList | undefined> {
+    let found: Ec2PrefixList[];
+    try {
+      found = await this.api.describeManagedPrefixLists({ PrefixListIds: [id] });
+    } catch (e) {
+      if (awsErrorKind(e) === 'prefix-list-missing') return undefined;
+      throw e;
+    }
+    return found.map(toPrefixList).find((p) => p.PrefixListId === id);
   }
 }
 

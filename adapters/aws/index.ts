@@ -1,27 +1,26 @@
 /**
  * The AWS adapter (STYLE G3): one CloudAdapter over the Ec2Api of every managed scope
- * (account + Region). Reads concatenate all scopes; each step goes to the API of its
- * `step.scope` (`<account>/<region>`), with one apply cache per scope (names → ids, prefix-list
- * versions) kept for the adapter's life. The same code runs over the sandbox and the real SDK
- * (client.ts); only the Ec2Api differs.
+ * (account + Region). A read reads each scope once and concatenates them in scope order; each
+ * step goes to the API of its `step.scope` (`<account>/<region>`), with one apply cache per
+ * scope (names → ids, prefix-list versions) kept for the adapter's life. The same code runs over
+ * the sandbox and the real SDK (client.ts); only the Ec2Api differs.
  */
 import { awsScope } from '../../core/compile/aws-names.ts';
 import { StepFailedError } from '../../core/errors.ts';
-import type { AwsState } from '../../core/model/native/aws.ts';
 import type { AwsStep } from '../../core/plan/aws.ts';
-import type { CloudAdapter } from '../adapter.ts';
+import { locationsOf, type CloudAdapter, type ReadRequest, type ReadResult } from '../adapter.ts';
 import type { Ec2Api } from './api.ts';
 import { applyAwsStep, newAwsApplyCache, type AwsApplyCache } from './apply.ts';
-import { readAwsInventory, readAwsState } from './read.ts';
+import { readAws } from './read.ts';
 
 export { applyAwsStep, newAwsApplyCache, type AwsApplyCache } from './apply.ts';
-export { AwsQuotaError, awsErrorKind, classifyAwsError, type AwsErrorKind } from './errors.ts';
-export { readAwsInventory, readAwsState } from './read.ts';
+export { AWS_ERRORS, type AwsErrorKind } from './errors.ts';
+export { readAws, toNetworkInterface, toPrefixList, toSecurityGroup } from './read.ts';
 
 /**
  * @example
  * const aws = awsAdapter(sandbox.aws.scopes().map((s) => sandbox.aws.api(s)));
- * const workloads = await aws.readInventory();
+ * const { workloads, state } = await aws.read();
  */
 export function awsAdapter(apis: Ec2Api[]): CloudAdapter<'aws'> {
   const scopes = new Map<string, { api: Ec2Api; cache: AwsApplyCache }>();
@@ -30,18 +29,19 @@ export function awsAdapter(apis: Ec2Api[]): CloudAdapter<'aws'> {
     if (scopes.has(scope)) throw new Error(`two EC2 APIs for scope ${scope}`);
     scopes.set(scope, { api, cache: newAwsApplyCache() });
   }
-  const ordered = [...scopes.keys()].sort().map((k) => scopes.get(k)!.api);
+  const locations = [...scopes.keys()].sort();
   return {
     cloud: 'aws',
-    async readInventory() {
-      return (await Promise.all(ordered.map(readAwsInventory))).flat();
-    },
-    async readState(): Promise<AwsState> {
-      const states = await Promise.all(ordered.map(readAwsState));
+    locations: () => [...locations],
+    async read(request?: ReadRequest): Promise<ReadResult<'aws'>> {
+      const parts = await Promise.all(locationsOf(locations, request).map((l) => readAws(scopes.get(l)!.api, request)));
       return {
-        SecurityGroups: states.flatMap((s) => s.SecurityGroups),
-        NetworkInterfaces: states.flatMap((s) => s.NetworkInterfaces),
-        PrefixLists: states.flatMap((s) => s.PrefixLists),
+        workloads: parts.flatMap((p) => p.workloads),
+        state: {
+          SecurityGroups: parts.flatMap((p) => p.state.SecurityGroups),
+          NetworkInterfaces: parts.flatMap((p) => p.state.NetworkInterfaces),
+          PrefixLists: parts.flatMap((p) => p.state.PrefixLists),
+        },
       };
     },
     async apply(step: AwsStep) {

@@ -15,7 +15,12 @@ import { ConflictError } from '../../core/errors.ts';
 import type { AzureStep, NicStep } from '../../core/plan/azure.ts';
 import { membershipOf, sameMembership, withMembership } from '../../core/plan/azure-nics.ts';
 import type { AzureNetworkApi } from './api.ts';
-import { classifyAzureError, isAzureGone } from './errors.ts';
+import { classifyCloudError, cloudErrorKind } from '../errors.ts';
+import { AZURE_ERRORS } from './errors.ts';
+import { toNetworkInterface } from './read.ts';
+
+const isAzureGone = (e: unknown): boolean => cloudErrorKind(e, AZURE_ERRORS) === 'gone';
+const classifyAzureError = (e: unknown, step: AzureStep): Error => classifyCloudError(e, AZURE_ERRORS, step);
 
 /** Etags of NICs this process wrote last, by lowercased id. */
 export type EtagMemo = Map<string, string>;
@@ -68,9 +73,14 @@ async function deleting(call: () => Promise<void>): Promise<void> {
   }
 }
 
-async function readNic(api: AzureNetworkApi, id: string): Promise<AzureNetworkInterface | undefined> {
-  const key = id.toLowerCase();
-  return (await api.listNetworkInterfaces()).find((n) => n.id.toLowerCase() === key);
+/** The NIC as it is now (one GET by resource group and name), or undefined when it is gone. */
+async function readNic(api: AzureNetworkApi, step: NicStep): Promise<AzureNetworkInterface | undefined> {
+  try {
+    return toNetworkInterface(await api.getNetworkInterface(step.resourceGroup, step.nicName));
+  } catch (e) {
+    if (isAzureGone(e)) return undefined;
+    throw e;
+  }
 }
 
 /** Whether the NIC already has what this step (or, for a join, the plan's final write) sets. */
@@ -87,7 +97,7 @@ async function prepareNic(
 ): Promise<{ body: AzureNetworkInterface; ifMatch: string | undefined } | undefined> {
   const remembered = step.ifMatch ?? etags.get(step.target.toLowerCase());
   if (remembered !== undefined) return { body: step.body, ifMatch: remembered };
-  const fresh = await readNic(api, step.target);
+  const fresh = await readNic(api, step);
   if (!fresh) throw new ConflictError(`NIC ${step.target} is gone; re-plan`);
   if (done(fresh, step)) return undefined;
   if (!sameMembership(membershipOf(fresh), step.expect))
@@ -113,7 +123,7 @@ async function writeNic(api: AzureNetworkApi, step: NicStep, etags: EtagMemo): P
     // A re-run of a write that already landed: the membership is what we wanted. The NIC's
     // other fields are not known to match our body, so the next write of it reads afresh.
     etags.delete(key);
-    const fresh = await readNic(api, step.target);
+    const fresh = await readNic(api, step);
     if (!fresh || !done(fresh, step)) throw classified;
   }
 }

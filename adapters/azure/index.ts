@@ -6,38 +6,38 @@
  * What it supports: VMs/NICs as workloads, NIC-level NSGs and ASGs on NIC IP configurations;
  * subnet NSGs are read (reported as findings), never written.
  */
-import type { Workload } from '../../core/model/inventory.ts';
-import type { AzureState } from '../../core/model/native/azure.ts';
 import type { AzureStep } from '../../core/plan/azure.ts';
 import { StepFailedError } from '../../core/errors.ts';
-import type { CloudAdapter } from '../adapter.ts';
+import { locationsOf, type CloudAdapter, type ReadRequest, type ReadResult } from '../adapter.ts';
 import type { AzureNetworkApi } from './api.ts';
 import { applyAzureStep, type EtagMemo } from './apply.ts';
-import { classifyAzureError } from './errors.ts';
-import { mergeAzureStates, readAzureInventory, readAzureState } from './read.ts';
+import { mergeAzureStates, readAzure } from './read.ts';
 
 export { applyAzureStep } from './apply.ts';
-export { classifyAzureError, AzureQuotaError } from './errors.ts';
-export { readAzureInventory, readAzureState } from './read.ts';
+export { AZURE_ERRORS, type AzureErrorKind } from './errors.ts';
+export { readAzure, toNetworkInterface, toNetworkSecurityGroup, toVirtualMachine } from './read.ts';
 
+/**
+ * @example
+ * const azure = azureAdapter(sandbox.azure.subscriptions().map((s) => sandbox.azure.api(s)));
+ * const { workloads, state } = await azure.read();
+ */
 export function azureAdapter(apis: readonly AzureNetworkApi[]): CloudAdapter<'azure'> {
   const bySubscription = new Map(apis.map((a) => [a.scope.subscription.toLowerCase(), a]));
+  const subscriptions = apis
+    .map((a) => a.scope.subscription)
+    .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
   const etags: EtagMemo = new Map();
-  const reading = async <T>(call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (e) {
-      throw classifyAzureError(e, { cloud: 'azure', kind: 'read', target: '' });
-    }
-  };
   return {
     cloud: 'azure',
-    async readInventory(): Promise<Workload[]> {
-      const parts = await Promise.all(apis.map((api) => reading(() => readAzureInventory(api))));
-      return parts.flat().sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
-    },
-    async readState(): Promise<AzureState> {
-      return mergeAzureStates(await Promise.all(apis.map((api) => reading(() => readAzureState(api)))));
+    locations: () => [...subscriptions],
+    async read(request?: ReadRequest): Promise<ReadResult<'azure'>> {
+      const chosen = locationsOf(subscriptions, request, (a, b) => a.toLowerCase() === b.toLowerCase());
+      const parts = await Promise.all(chosen.map((s) => readAzure(bySubscription.get(s.toLowerCase())!, request)));
+      return {
+        workloads: parts.flatMap((p) => p.workloads).sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1)),
+        state: mergeAzureStates(parts.map((p) => p.state)),
+      };
     },
     async apply(step: AzureStep): Promise<void> {
       const api = bySubscription.get(step.scope.toLowerCase());

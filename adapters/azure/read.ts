@@ -7,21 +7,38 @@
  *   primary NIC and primary configuration first; one attachment per IP configuration (ASG
  *   membership lives there, CLOUD-FACTS §2.2). Tags → labels with normalizeLabels('azure'), as
  *   VM tags never appear on NICs (§2.5).
- * - State: everything listed (NSGs owned or foreign, ASGs, NICs, subnet NSGs): the planner filters
- *   by ownership, and the evaluator needs every NSG a NIC or subnet references.
+ * - Full read (readAzure): each list (VMs, NICs, NSGs, ASGs, subnet NSGs) once per subscription;
+ *   state = everything listed (NSGs owned or foreign, ASGs, NICs, subnet NSGs): the planner
+ *   filters by ownership, and the evaluator needs every NSG a NIC or subnet references.
+ * - Scoped read: VMs by ARM id (GET), their NICs (GET each), the subnet NSGs of those NICs'
+ *   subnets, and NSGs / ASGs by ARM id (GET); a 404 is "gone": absent from the result.
+ * - ARM responses are completed into core's types here (toVirtualMachine, toNetworkInterface,
+ *   toNetworkSecurityGroup), the one place that does.
  * ARM ids are case-insensitive; they are matched lowercased and kept as the service spells them.
  */
 import type { Attachment, Workload } from '../../core/model/inventory.ts';
 import type {
+  AzureApplicationSecurityGroup,
   AzureIpConfiguration,
   AzureNetworkInterface,
+  AzureNetworkSecurityGroup,
   AzureState,
   AzureSubResource,
   AzureVirtualMachine,
 } from '../../core/model/native/azure.ts';
 import { vnetOfSubnet } from '../../core/model/native/azure.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
-import type { AzureNetworkApi } from './api.ts';
+import { isScoped, type ReadRequest } from '../adapter.ts';
+import { classifyCloudError, cloudErrorKind } from '../errors.ts';
+import {
+  nameOf,
+  resourceGroupOf,
+  type ArmNetworkInterface,
+  type ArmNetworkSecurityGroup,
+  type ArmVirtualMachine,
+  type AzureNetworkApi,
+} from './api.ts';
+import { AZURE_ERRORS } from './errors.ts';
 
 const key = (id: string): string => id.toLowerCase();
 const byId = <T extends { id: string }>(a: T, b: T): number =>
@@ -75,27 +92,126 @@ export function toWorkload(
   };
 }
 
-export async function readAzureInventory(api: AzureNetworkApi): Promise<Workload[]> {
-  const [vms, nics] = await Promise.all([api.listVirtualMachines(), api.listNetworkInterfaces()]);
+export function toVirtualMachine(vm: ArmVirtualMachine): AzureVirtualMachine {
+  return {
+    ...vm,
+    properties: { networkProfile: { networkInterfaces: vm.properties?.networkProfile?.networkInterfaces ?? [] } },
+  };
+}
+
+export function toNetworkInterface(nic: ArmNetworkInterface): AzureNetworkInterface {
+  return {
+    ...nic,
+    properties: {
+      ...nic.properties,
+      ipConfigurations: (nic.properties.ipConfigurations ?? []).map((c) => ({
+        ...c,
+        properties: { ...c.properties, privateIPAddress: c.properties.privateIPAddress ?? '' },
+      })),
+    },
+  };
+}
+
+export function toNetworkSecurityGroup(nsg: ArmNetworkSecurityGroup): AzureNetworkSecurityGroup {
+  return { ...nsg, properties: { ...nsg.properties, securityRules: nsg.properties.securityRules ?? [] } };
+}
+
+function workloadsOf(
+  subscription: string,
+  vms: readonly AzureVirtualMachine[],
+  nics: readonly AzureNetworkInterface[],
+) {
   const nicById = new Map(nics.map((n) => [key(n.id), n]));
   return vms
-    .map((vm) => toWorkload(api.scope.subscription, vm, nicById))
+    .map((vm) => toWorkload(subscription, vm, nicById))
     .filter((w): w is Workload => w !== undefined)
     .sort(byId);
 }
 
-export async function readAzureState(api: AzureNetworkApi): Promise<AzureState> {
-  const [nsgs, asgs, nics, subnets] = await Promise.all([
+/** One read of one subscription: workloads and state from one pass of list (or get) calls. */
+export async function readAzure(
+  api: AzureNetworkApi,
+  request?: ReadRequest,
+): Promise<{ workloads: Workload[]; state: AzureState }> {
+  try {
+    const raw = isScoped(request) ? await scopedAzure(api, request ?? {}) : await fullAzure(api);
+    const vms = raw.vms.map(toVirtualMachine);
+    const nics = raw.nics.map(toNetworkInterface).sort(byId);
+    return {
+      workloads: workloadsOf(api.scope.subscription, vms, nics),
+      state: {
+        networkSecurityGroups: raw.nsgs.map(toNetworkSecurityGroup).sort(byId),
+        applicationSecurityGroups: [...raw.asgs].sort(byId),
+        networkInterfaces: nics,
+        subnetNetworkSecurityGroups: raw.subnets,
+      },
+    };
+  } catch (e) {
+    throw classifyCloudError(e, AZURE_ERRORS, { cloud: 'azure', kind: 'read', target: api.scope.subscription });
+  }
+}
+
+interface RawAzure {
+  vms: ArmVirtualMachine[];
+  nics: ArmNetworkInterface[];
+  nsgs: ArmNetworkSecurityGroup[];
+  asgs: AzureApplicationSecurityGroup[];
+  subnets: Record<string, string>;
+}
+
+async function fullAzure(api: AzureNetworkApi): Promise<RawAzure> {
+  const [vms, nics, nsgs, asgs, subnets] = await Promise.all([
+    api.listVirtualMachines(),
+    api.listNetworkInterfaces(),
     api.listNetworkSecurityGroups(),
     api.listApplicationSecurityGroups(),
-    api.listNetworkInterfaces(),
     api.listSubnetNetworkSecurityGroups(),
   ]);
+  return { vms, nics, nsgs, asgs, subnets };
+}
+
+/** A GET by ARM id whose 404 means "gone": undefined. */
+async function getById<T>(id: string, get: (rg: string, name: string) => Promise<T>): Promise<T | undefined> {
+  try {
+    return await get(resourceGroupOf(id), nameOf(id));
+  } catch (e) {
+    if (cloudErrorKind(e, AZURE_ERRORS) === 'gone') return undefined;
+    throw e;
+  }
+}
+
+const present = <T>(items: readonly (T | undefined)[]): T[] => items.filter((t): t is T => t !== undefined);
+const ofType = (ids: readonly string[], type: string) => ids.filter((id) => key(id).includes(`/${type}/`));
+
+async function scopedAzure(api: AzureNetworkApi, request: ReadRequest): Promise<RawAzure> {
+  const objects = [...new Set(request.objects ?? [])];
+  const [vms, nsgs, asgs] = await Promise.all([
+    Promise.all(
+      [...new Set(request.workloads ?? [])].map((id) => getById(id, (rg, n) => api.getVirtualMachine(rg, n))),
+    ),
+    Promise.all(
+      ofType(objects, 'networksecuritygroups').map((id) => getById(id, (rg, n) => api.getNetworkSecurityGroup(rg, n))),
+    ),
+    Promise.all(
+      ofType(objects, 'applicationsecuritygroups').map((id) =>
+        getById(id, (rg, n) => api.getApplicationSecurityGroup(rg, n)),
+      ),
+    ),
+  ]);
+  const nicIds = [
+    ...new Set(present(vms).flatMap((vm) => (vm.properties?.networkProfile?.networkInterfaces ?? []).map((r) => r.id))),
+  ];
+  const nics = present(await Promise.all(nicIds.map((id) => getById(id, (rg, n) => api.getNetworkInterface(rg, n)))));
+  const subnets = new Set(
+    nics.flatMap((n) => (n.properties.ipConfigurations ?? []).map((c) => key(c.properties.subnet.id))),
+  );
+  const allSubnets = subnets.size > 0 ? await api.listSubnetNetworkSecurityGroups() : {};
   return {
-    networkSecurityGroups: nsgs.sort(byId),
-    applicationSecurityGroups: asgs.sort(byId),
-    networkInterfaces: nics.sort(byId),
-    subnetNetworkSecurityGroups: subnets,
+    vms: present(vms),
+    nics,
+    nsgs: present(nsgs),
+    asgs: present(asgs),
+    subnets: Object.fromEntries(Object.entries(allSubnets).filter(([s]) => subnets.has(key(s)))),
   };
 }
 

@@ -14,9 +14,10 @@
  */
 import { ThrottledError, TransientCloudError } from '../../core/errors.ts';
 import type { Cloud } from '../../core/policy/labels.ts';
-import { classifyAwsError } from '../aws/errors.ts';
-import { classifyAzureError } from '../azure/errors.ts';
-import { classifyGcpError } from '../gcp/errors.ts';
+import { AWS_ERRORS } from '../aws/errors.ts';
+import { AZURE_ERRORS } from '../azure/errors.ts';
+import { classifyCloudError } from '../errors.ts';
+import { GCP_ERRORS } from '../gcp/errors.ts';
 import type { Clock } from './clock.ts';
 import type { ApiWrapper } from './clouds.ts';
 import { categoriesOf, isWrite, type RateTable } from './rates.ts';
@@ -28,9 +29,9 @@ import { TokenBucket } from './token-bucket.ts';
 export const RATE_TABLES: Readonly<Record<Cloud, RateTable>> = { aws: AWS_RATES, azure: AZURE_RATES, gcp: GCP_RATES };
 
 const CLASSIFY: Record<Cloud, (e: unknown) => Error> = {
-  aws: (e) => classifyAwsError(e),
-  azure: (e) => classifyAzureError(e),
-  gcp: (e) => classifyGcpError(e),
+  aws: (e) => classifyCloudError(e, AWS_ERRORS),
+  azure: (e) => classifyCloudError(e, AZURE_ERRORS),
+  gcp: (e) => classifyCloudError(e, GCP_ERRORS),
 };
 
 export interface LocationStats {

@@ -45,16 +45,20 @@ export const AWS_RATES: RateTable = {
     },
   },
   methods: {
-    describeInstances: { categories: ['unfiltered-non-mutating'], write: false },
+    describeInstances: {
+      categories: ['unfiltered-non-mutating'],
+      write: false,
+      filtered: { args: ['InstanceIds', 'Filters'], categories: ['non-mutating'] },
+    },
     describeNetworkInterfaces: {
       categories: ['unfiltered-non-mutating'],
       write: false,
-      filtered: { arg: 'NetworkInterfaceIds', categories: ['non-mutating'] },
+      filtered: { args: ['NetworkInterfaceIds', 'Filters'], categories: ['non-mutating'] },
     },
     describeSecurityGroups: {
       categories: ['unfiltered-non-mutating'],
       write: false,
-      filtered: { arg: 'GroupIds', categories: ['non-mutating'] },
+      filtered: { args: ['GroupIds', 'Filters'], categories: ['non-mutating'] },
     },
     describeManagedPrefixLists: { categories: ['non-mutating'], write: false },
     createSecurityGroup: { categories: ['mutating'], write: true },

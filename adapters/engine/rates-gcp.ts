@@ -29,6 +29,8 @@ export const GCP_RATES: RateTable = {
   methods: {
     listInstances: { categories: ['read'], write: false },
     listFirewalls: { categories: ['read'], write: false },
+    getInstance: { categories: ['read'], write: false },
+    getFirewall: { categories: ['read'], write: false },
     insertFirewall: { categories: ['global-mutation'], write: true },
     updateFirewall: { categories: ['global-mutation'], write: true },
     deleteFirewall: { categories: ['global-mutation'], write: true },

@@ -18,8 +18,8 @@ export interface MethodRate {
   categories: readonly string[];
   /** A write may have taken effect when it fails in flight; only reads are retried call by call on a 5xx. */
   write: boolean;
-  /** When the call's first argument names ids (`GroupIds`, `NetworkInterfaceIds`), it counts against these instead. */
-  filtered?: { arg: string; categories: readonly string[] };
+  /** When the call's first argument names ids or filters (`GroupIds`, `Filters`), it counts against these instead. */
+  filtered?: { args: readonly string[]; categories: readonly string[] };
 }
 
 export interface RateTable {
@@ -41,8 +41,11 @@ export function categoriesOf(table: RateTable, method: string, args: readonly un
   const m = table.methods[method] ?? table.fallback;
   if (m.filtered) {
     const input = args[0] as Record<string, unknown> | undefined;
-    const ids = input?.[m.filtered.arg];
-    if (Array.isArray(ids) && ids.length > 0) return m.filtered.categories;
+    const named = m.filtered.args.some((a) => {
+      const v = input?.[a];
+      return Array.isArray(v) && v.length > 0;
+    });
+    if (named) return m.filtered.categories;
   }
   return m.categories;
 }

@@ -5,17 +5,40 @@
  * error). Errors are CloudApiError with the API's reason (e.g. 'alreadyExists', 'notFound',
  * 'conditionNotMet' for a stale fingerprint, 'invalid' for a bad tag) and HTTP status.
  */
-import type { GcpFirewall, GcpInstance } from '../../core/model/native/gcp.ts';
+import type { GcpFirewall } from '../../core/model/native/gcp.ts';
 
 export interface GcpScope {
   project: string;
 }
 
+/**
+ * An instance as instances.get / aggregatedList return it: the API omits empty fields (an
+ * instance without network tags has `tags: { fingerprint }` and no `items`; one without labels
+ * has no `labels`; an IPv4-only NIC has no `ipv6Address`). read.ts completes it into core's
+ * GcpInstance, the one place that does.
+ */
+export interface GcpInstanceResource {
+  id?: string;
+  name: string;
+  /** Full URL `https://…/projects/<p>/zones/<zone>`, `projects/<p>/zones/<zone>`, or the bare zone. */
+  zone: string;
+  status?: string;
+  tags?: { items?: string[]; fingerprint?: string };
+  labels?: Record<string, string>;
+  labelFingerprint?: string;
+  networkInterfaces?: { name?: string; network?: string; networkIP?: string; ipv6Address?: string }[];
+  selfLink?: string;
+}
+
 export interface GcpComputeApi {
   readonly scope: GcpScope;
   /** instances.aggregatedList flattened. */
-  listInstances(): Promise<GcpInstance[]>;
+  listInstances(): Promise<GcpInstanceResource[]>;
+  /** instances.get; 404 `notFound` when there is no such instance in that zone. */
+  getInstance(zone: string, name: string): Promise<GcpInstanceResource>;
   listFirewalls(): Promise<GcpFirewall[]>;
+  /** firewalls.get; 404 `notFound` when there is no rule of that name. */
+  getFirewall(name: string): Promise<GcpFirewall>;
   insertFirewall(firewall: GcpFirewall, requestId?: string): Promise<void>;
   /** firewalls.update: full replacement of the rule named `name`. */
   updateFirewall(name: string, firewall: GcpFirewall, requestId?: string): Promise<void>;

@@ -7,12 +7,16 @@
  * - delete-firewall: `notFound` is success.
  * - set-tags: sends the fingerprint read with the plan's state; a stale one is a ConflictError
  *   (re-read, re-plan), never a blind overwrite of someone else's tag change.
- * Every other failure is classified by errors.ts. `requestId` (a UUID) is passed through when the
+ * Every other failure is classified by adapters/errors.ts with the GCP table. `requestId` (a UUID) is passed through when the
  * caller supplies one for its own retries of the same call (CLOUD-FACTS §3.4).
  */
 import type { GcpStep } from '../../core/plan/gcp.ts';
 import type { GcpComputeApi } from './api.ts';
-import { classifyGcpError, isAlreadyExists, isNotFound } from './errors.ts';
+import { classifyCloudError, cloudErrorKind } from '../errors.ts';
+import { GCP_ERRORS } from './errors.ts';
+
+const isAlreadyExists = (e: unknown): boolean => cloudErrorKind(e, GCP_ERRORS) === 'already-exists';
+const isNotFound = (e: unknown): boolean => cloudErrorKind(e, GCP_ERRORS) === 'not-found';
 
 /**
  * @example
@@ -22,7 +26,7 @@ export async function applyGcpStep(api: GcpComputeApi, step: GcpStep, requestId?
   try {
     await run(api, step, requestId);
   } catch (e) {
-    throw classifyGcpError(e, step);
+    throw classifyCloudError(e, GCP_ERRORS, step);
   }
 }
 

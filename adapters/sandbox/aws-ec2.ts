@@ -14,7 +14,8 @@ import type {
   AwsSecurityGroup,
   AwsTag,
 } from '../../core/model/native/aws.ts';
-import type { Ec2Api, Ec2Scope } from '../aws/api.ts';
+import type { Ec2Api, Ec2Filter, Ec2Scope } from '../aws/api.ts';
+import { describeGroups, describeInstances, describeNetworkInterfaces, describePrefixLists } from './aws-describe.ts';
 import type { FaultInjector } from './faults.ts';
 import {
   createPrefixList,
@@ -28,7 +29,6 @@ import {
   checkTags,
   defaultEgress,
   ec2Error,
-  sortedCopies,
   type AwsLimits,
   type Direction,
   type GroupState,
@@ -52,30 +52,30 @@ export class SandboxEc2 implements Ec2Api {
     this.scope = { ...state.scope };
   }
 
-  async describeInstances(): Promise<AwsInstance[]> {
+  async describeInstances(input?: { InstanceIds?: string[]; Filters?: Ec2Filter[] }): Promise<AwsInstance[]> {
     this.faults.check('aws', 'DescribeInstances');
-    return sortedCopies(this.state.instances);
+    return describeInstances(this.state, input);
   }
 
-  async describeNetworkInterfaces(input?: { NetworkInterfaceIds?: string[] }): Promise<AwsNetworkInterface[]> {
+  async describeNetworkInterfaces(input?: {
+    NetworkInterfaceIds?: string[];
+    Filters?: Ec2Filter[];
+  }): Promise<AwsNetworkInterface[]> {
     this.faults.check('aws', 'DescribeNetworkInterfaces');
-    const wanted = input?.NetworkInterfaceIds;
-    for (const id of wanted ?? []) this.eni(id);
-    return sortedCopies(this.state.enis).filter((e) => !wanted || wanted.includes(e.NetworkInterfaceId));
+    return describeNetworkInterfaces(this.state, input);
   }
 
-  async describeSecurityGroups(input?: { GroupIds?: string[] }): Promise<AwsSecurityGroup[]> {
+  async describeSecurityGroups(input?: { GroupIds?: string[]; Filters?: Ec2Filter[] }): Promise<AwsSecurityGroup[]> {
     this.faults.check('aws', 'DescribeSecurityGroups');
-    const wanted = input?.GroupIds;
-    for (const id of wanted ?? []) this.group(id);
-    return sortedCopies(this.state.groups)
-      .filter((g) => !wanted || wanted.includes(g.GroupId))
-      .map(toSecurityGroup);
+    return describeGroups(this.state, input).map(toSecurityGroup);
   }
 
-  async describeManagedPrefixLists(): Promise<AwsPrefixList[]> {
+  async describeManagedPrefixLists(input?: {
+    PrefixListIds?: string[];
+    Filters?: Ec2Filter[];
+  }): Promise<AwsPrefixList[]> {
     this.faults.check('aws', 'DescribeManagedPrefixLists');
-    return sortedCopies(this.state.prefixLists);
+    return describePrefixLists(this.state, input);
   }
 
   async createSecurityGroup(raw: {

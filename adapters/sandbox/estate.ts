@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { renderDiagnostic, sortDiagnostics, type Diagnostic } from '../../core/diagnostics.ts';
 import { SegsyncError } from '../../core/errors.ts';
+import { unreadableFile } from '../../core/source/unreadable.ts';
 import { readYaml } from '../../core/source/yaml.ts';
 import { describe, zodIssuesToDiagnostics } from '../../core/source/zod-issues.ts';
 import { checkEstate } from './estate-checks.ts';
@@ -40,8 +41,10 @@ const EMPTY: Estate = { aws: [], azure: [], gcp: [], awsSecurityGroups: [], gcpF
 export function parseEstate(text: string, filename: string): { estate?: Estate; diagnostics: Diagnostic[] } {
   const { data, pos, diagnostics: yamlErrors } = readYaml(text, filename);
   if (yamlErrors.length > 0) return { diagnostics: yamlErrors };
-  // An empty file is an empty estate: a sandbox with no workloads is legitimate.
-  if (data === null || data === undefined) return { estate: structuredClone(EMPTY), diagnostics: [] };
+  // An empty file is an empty estate: a sandbox with no workloads is legitimate, if surprising.
+  if (data === null || data === undefined) {
+    return { estate: structuredClone(EMPTY), diagnostics: emptyWarning(EMPTY, filename) };
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     return {
       diagnostics: [
@@ -56,6 +59,20 @@ export function parseEstate(text: string, filename: string): { estate?: Estate; 
       ],
     };
   }
+  if ('apiVersion' in data || 'kind' in data) {
+    return {
+      diagnostics: [
+        {
+          code: 'estate-is-policy',
+          severity: 'error',
+          path: [],
+          source: { file: filename, line: 1, column: 1 },
+          message: 'this file has apiVersion/kind: it is a policy, not an estate',
+          hint: 'did you swap the files? --sandbox takes the estate (aws/azure/gcp instances), --policy the policy',
+        },
+      ],
+    };
+  }
   const parsed = EstateSchema.safeParse(data);
   const diagnostics = sortDiagnostics([
     ...(parsed.success ? [] : zodIssuesToDiagnostics(parsed.error.issues, data, pos, { root: EstateSchema })),
@@ -63,8 +80,35 @@ export function parseEstate(text: string, filename: string): { estate?: Estate; 
   ]);
   if (!parsed.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const estate: Estate = parsed.data;
-  return { estate, diagnostics };
+  return { estate, diagnostics: [...diagnostics, ...emptyWarning(estate, filename)] };
 }
+
+function emptyWarning(estate: Estate, filename: string): Diagnostic[] {
+  if (estate.aws.length + estate.azure.length + estate.gcp.length > 0) return [];
+  return [
+    {
+      code: 'estate-empty',
+      severity: 'warning',
+      path: [],
+      source: { file: filename, line: 1, column: 1 },
+      message: 'the estate has no instances: there is nothing to segment',
+      hint: 'list instances under aws, azure and gcp, as in examples/hybrid-estate.yaml',
+    },
+  ];
+}
+
+/** Reads and validates an estate file without throwing, whatever is wrong with it. */
+export function readEstateFile(path: string): { estate?: Estate; diagnostics: Diagnostic[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { diagnostics: [unreadableFile('estate', path, e, HINT)] };
+  }
+  return parseEstate(text, path);
+}
+
+const HINT = 'pass the path of an estate YAML file, e.g. examples/hybrid-estate.yaml';
 
 /**
  * Reads and validates an estate file; throws EstateError listing every error.
@@ -72,21 +116,7 @@ export function parseEstate(text: string, filename: string): { estate?: Estate; 
  * const estate = loadEstate('examples/hybrid-estate.yaml');
  */
 export function loadEstate(path: string): Estate {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    const d: Diagnostic = {
-      code: 'estate-unreadable',
-      severity: 'error',
-      path: [],
-      message: `cannot read estate file ${path}: ${reason}`,
-      hint: 'pass the path of an estate YAML file, e.g. examples/hybrid-estate.yaml',
-    };
-    throw new EstateError([d], d.message);
-  }
-  const { estate, diagnostics } = parseEstate(text, path);
+  const { estate, diagnostics } = readEstateFile(path);
   if (!estate) throw new EstateError(diagnostics);
   return estate;
 }

@@ -139,6 +139,15 @@ export class SandboxGcpCompute implements GcpComputeApi {
     );
   }
 
+  async getInstance(zone: string, name: string): Promise<GcpInstance> {
+    return structuredClone(instanceIn(this.begin('getInstance'), zone, name));
+  }
+
+  async getFirewall(name: string): Promise<GcpFirewall> {
+    const p = this.begin('getFirewall');
+    return structuredClone(this.firewall(p, name));
+  }
+
   /** In name order, as firewalls.list returns them by default (specs/gcp firewalls.list orderBy). */
   async listFirewalls(): Promise<GcpFirewall[]> {
     const p = this.begin('listFirewalls');

@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
 import { cloudOptions, type CloudOptions } from '../options.ts';
-import type { Io } from '../io.ts';
+import { ExitRequest, type Io } from '../io.ts';
 
 /**
  * `segsync apply`: plan, refuse blocking findings, apply with the engine (phases as barriers,
  * locations in parallel, paced to the clouds' budgets). Progress: a bar with ETA on a TTY, one
  * JSON line per step otherwise (`--quiet`: neither); a summary at the end.
+ * Exit 0 when nothing is left to do, 1 when steps remain after the last round (or on an error).
  */
 export function registerApply(program: Command, io: Io): void {
   cloudOptions(program.command('apply').description('apply the plan, safely ordered; re-plans on conflicts'))
     .option('--quiet', 'print only the summary')
+    .addHelpText('after', '\nExit codes: 0 applied, nothing left to do; 1 error, or steps remain after the last round.')
     .action(async (opts: CloudOptions & { quiet?: boolean }) => {
       const { loadClouds } = await import('../context.ts');
       const { reconcile } = await import('../../adapters/reconcile.ts');
@@ -33,5 +35,10 @@ export function registerApply(program: Command, io: Io): void {
           `${throttled} throttled and retried, ${progress.retries()} step retries, ` +
           `${((performance.now() - started) / 1000).toFixed(1)}s. ${summaryLine(result.last.plan.steps)}\n`,
       );
+      const left = result.last.plan.steps.length;
+      if (left > 0) {
+        io.err(`error: ${left} step(s) still to do after ${result.rounds - 1} round(s); run apply again or see plan\n`);
+        throw new ExitRequest(1);
+      }
     });
 }

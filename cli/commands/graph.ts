@@ -24,7 +24,13 @@ export function registerGraph(program: Command, io: Io): void {
       const text = opts.json ? `${JSON.stringify(graph, null, 2)}\n` : await render(graph, opts.format as Format);
       if (!opts.output) return io.out(text);
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(opts.output, text);
+      try {
+        writeFileSync(opts.output, text);
+      } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+        io.err(`error: cannot write ${opts.output}: ${reason}\n`);
+        throw new ExitRequest(1);
+      }
       io.err(`wrote ${opts.output} (${graph.nodes.length} parties, ${graph.edges.length} flows)\n`);
     });
 }

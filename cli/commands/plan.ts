@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cloudOptions, type CloudOptions } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
+import { useColor } from '../version.ts';
 
 /** `segsync plan`: exit 0 no changes, 2 changes, 1 error (STYLE G5, terraform's -detailed-exitcode). */
 export function registerPlan(program: Command, io: Io): void {
@@ -16,9 +17,7 @@ export function registerPlan(program: Command, io: Io): void {
       const { policy, clouds, ctx } = loadClouds(opts, io);
       const { plan } = await planWorld(policy, clouds, ctx);
       const estimate = estimateApply(plan.steps);
-      io.out(
-        opts.json ? planToJson(plan, estimate) : renderPlan(plan, { color: Boolean(process.stdout.isTTY), estimate }),
-      );
+      io.out(opts.json ? planToJson(plan, estimate) : renderPlan(plan, { color: useColor(), estimate }));
       if (plan.findings.some((f) => f.severity === 'error')) throw new ExitRequest(1);
       if (plan.steps.length > 0) throw new ExitRequest(2);
     });

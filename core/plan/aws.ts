@@ -46,7 +46,7 @@ export type {
 
 /**
  * @example
- * const { steps } = planAws(compileAws(reach, ctx).desired, await adapter.readState(), ctx, { exclusive: policy.exclusive });
+ * const { steps } = planAws(compileAws(reach, ctx).desired, (await adapter.read()).state, ctx, { exclusive: policy.exclusive });
  * steps.map((s) => s.summary);
  */
 export function planAws(

@@ -30,7 +30,7 @@ export type {
 
 /**
  * @example
- * const { steps } = planAzure(compileAzure(reach, ctx).desired, await readAzureState(api), ctx, { exclusive: false });
+ * const { steps } = planAzure(compileAzure(reach, ctx).desired, (await readAzure(api)).state, ctx, { exclusive: false });
  * steps.map((s) => s.kind); // ['create-asg', 'create-nsg', 'join-asgs', 'set-nic']
  */
 export function planAzure(

@@ -63,7 +63,7 @@ export type GcpStep = GcpInsertFirewallStep | GcpUpdateFirewallStep | GcpDeleteF
 
 /**
  * @example
- * const { steps } = planGcp(desired, await gcpAdapter(apis).readState(), { deploymentId: 'prod' }, { exclusive: false });
+ * const { steps } = planGcp(desired, (await gcpAdapter(apis).read()).state, { deploymentId: 'prod' }, { exclusive: false });
  * steps.map((s) => s.phase); // ['create', …, 'membership', …, 'delete']
  */
 export function planGcp(

@@ -20,7 +20,7 @@ export interface Plan {
 
 /**
  * @example
- * const p = plan(compile(policy, inventory, ctx), await readState(), ctx, { exclusive: policy.exclusive });
+ * const p = plan(compile(policy, inventory, ctx), (await adapter.read()).state, ctx, { exclusive: policy.exclusive });
  * p.steps.length === 0; // up to date
  */
 export function plan(

@@ -1,10 +1,15 @@
 /**
  * The one place in core/ that does I/O (named in the lint override): read a policy file and
- * hand its text to the pure parser.
+ * hand its text to the pure parser. A file that cannot be read is a diagnostic like any other
+ * mistake in it, never a stack trace.
  */
 import { readFileSync } from 'node:fs';
-import { parsePolicy, validatePolicy, type ValidationResult } from './parse.ts';
+import { PolicyValidationError } from '../errors.ts';
+import { unreadableFile } from '../source/unreadable.ts';
+import { validatePolicy, type ValidationResult } from './parse.ts';
 import type { Policy } from './types.ts';
+
+const HINT = 'pass the path of a policy YAML file, e.g. examples/three-tier.yaml';
 
 /**
  * Reads and parses a policy file; throws PolicyValidationError listing every error.
@@ -12,10 +17,18 @@ import type { Policy } from './types.ts';
  * const policy = loadPolicy('examples/three-tier.yaml');
  */
 export function loadPolicy(path: string): Policy {
-  return parsePolicy(readFileSync(path, 'utf8'), path);
+  const { policy, diagnostics } = loadAndValidatePolicy(path);
+  if (!policy) throw new PolicyValidationError(diagnostics);
+  return policy;
 }
 
-/** Reads and validates a policy file without throwing for its content. */
+/** Reads and validates a policy file without throwing, whatever is wrong with it. */
 export function loadAndValidatePolicy(path: string): ValidationResult {
-  return validatePolicy(readFileSync(path, 'utf8'), path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { diagnostics: [unreadableFile('policy', path, e, HINT)] };
+  }
+  return validatePolicy(text, path);
 }

@@ -45,6 +45,8 @@ export function validatePolicy(text: string, filename = 'policy.yaml'): Validati
       ],
     };
   }
+  const swapped = looksLikeEstate(data, filename);
+  if (swapped) return { diagnostics: [swapped] };
   const parsed = PolicySchema.safeParse(data);
   const diagnostics = [
     ...(parsed.success ? [] : zodIssuesToDiagnostics(parsed.error.issues, data, pos, POLICY_ISSUES)),
@@ -65,6 +67,20 @@ export function parsePolicy(text: string, filename = 'policy.yaml'): Policy {
   const { policy, diagnostics } = validatePolicy(text, filename);
   if (!policy) throw new PolicyValidationError(diagnostics);
   return policy;
+}
+
+/** An estate handed over as the policy: say so once instead of listing every missing field. */
+function looksLikeEstate(data: unknown, filename: string): Diagnostic | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || 'apiVersion' in data) return undefined;
+  if (!['aws', 'azure', 'gcp'].some((cloud) => cloud in data)) return undefined;
+  return {
+    code: 'policy-is-estate',
+    severity: 'error',
+    path: [],
+    source: { file: filename, line: 1, column: 1 },
+    message: 'this file lists aws/azure/gcp instances: it is an estate, not a policy',
+    hint: 'did you swap the files? --policy takes the policy (apiVersion: segsync/v1), --sandbox the estate',
+  };
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

@@ -8,7 +8,7 @@
 import { didYouMean, type Diagnostic, type Severity } from '../diagnostics.ts';
 import { LABEL_KEY_PATTERN } from './labels.ts';
 import type { PositionIndex } from '../source/positions.ts';
-import { selectorLabelRefs, trySelector } from './selector/index.ts';
+import { selectorAllSpellings, selectorLabelRefs, trySelector } from './selector/index.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -165,6 +165,17 @@ function checkPeer(
 function checkSelector(text: string, path: PropertyKey[], labelKeys: string[] | undefined, add: Add): void {
   const parsed = trySelector(text);
   if (!parsed.ok) return; // the schema already reported it with its column
+  for (const spelling of selectorAllSpellings(text)) {
+    const what = spelling.spelling === 'empty' ? 'an empty selector' : 'global()';
+    add(
+      'warning',
+      'selector-all-spelling',
+      path,
+      `${what} selects every workload, as all() does`,
+      'write all(), which says so',
+      spelling.column,
+    );
+  }
   const refs = selectorLabelRefs(parsed.selector);
   for (const key of new Set(refs.keys)) {
     if (key !== key.toLowerCase()) {
@@ -177,12 +188,14 @@ function checkSelector(text: string, path: PropertyKey[], labelKeys: string[] | 
         keyColumn(text, key),
       );
     } else if (labelKeys && !labelKeys.includes(key)) {
+      // A near miss of a counted key is a typo in the selector: adding it to the list would hide it.
+      const meant = didYouMean(key, labelKeys);
       add(
         'warning',
         'selector-key-not-counted',
         path,
         `selector names label key "${key}", which spec.labels.keys does not count`,
-        `add "${key}" to spec.labels.keys`,
+        meant ? `did you mean "${meant}"?` : `if "${key}" is a tag key you use, add it to spec.labels.keys`,
         keyColumn(text, key),
       );
     }

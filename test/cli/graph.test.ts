@@ -98,7 +98,8 @@ describe('segsync graph', () => {
 
   it.each([
     [['graph', 'examples/three-tier.yaml', '--format', 'png'], /--format "png" is not one of svg, html, dot, mermaid/],
-    [['graph', 'no-such-policy.yaml'], /policy file no-such-policy.yaml not found/],
+    [['graph', 'no-such-policy.yaml'], /cannot read policy file no-such-policy.yaml: no such file/],
+    [['graph', 'examples/three-tier.yaml', '-o', '/nonexistent-dir/g.svg'], /cannot write \/nonexistent-dir\/g.svg/],
   ])('GIVEN a mistake (%j) WHEN drawn THEN exit 1 with a clear message', async (argv, message) => {
     const { code, err } = await runCli(...argv);
 

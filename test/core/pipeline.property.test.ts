@@ -18,13 +18,11 @@ import { QuotaExceededError } from '../../core/errors.ts';
 import { blockingFindings } from '../../core/plan/index.ts';
 import type { CompileContext } from '../../core/plan/step-base.ts';
 import { Sandbox } from '../../adapters/sandbox/index.ts';
-import type { Inventory } from '../../core/model/inventory.ts';
-import type { NativeState } from '../../core/model/native/index.ts';
-import { allows } from '../../core/policy/intent.ts';
 import { parsePolicy } from '../../core/policy/parse.ts';
 import type { Policy } from '../../core/policy/types.ts';
-import { prepareAws, prepareAzure, prepareGcp, samplePorts, sampleAddresses, verify } from '../../core/verify/index.ts';
+import { verify } from '../../core/verify/index.ts';
 import { estateOf, instancesArb, labelsArb, policyArb } from '../helpers/arbitraries.ts';
+import { boundsViolations } from '../helpers/make-before-break.ts';
 
 const ctx = { deploymentId: 'prop' };
 
@@ -64,7 +62,9 @@ async function planOrRefuse(policy: Policy, clouds: Clouds) {
 // Each case builds three sandbox clouds and applies a full plan; 60 cases run in well under a minute.
 const RUNS = 60;
 
-describe('pipeline properties', () => {
+// Each property replays a whole estate through the sandbox per case: about 30 s on an idle 2-core
+// machine, several times that when other work shares it, so the budget is generous.
+describe('pipeline properties', { timeout: 300_000 }, () => {
   it('traffic-preserving: evaluator(apply(compile(p))) == allows(p), and a second plan is empty', async () => {
     let checked = 0;
     let refused = 0;
@@ -105,7 +105,8 @@ describe('pipeline properties', () => {
         const violations: string[] = [];
         await applySteps(next.plan.steps, clouds, {
           onStep: (step, i) => {
-            for (const v of boundsViolations(policy, old.inventory, policy, next.inventory, sandbox.snapshot()))
+            const before = { policy, inventory: old.inventory };
+            for (const v of boundsViolations(before, { policy, inventory: next.inventory }, sandbox.snapshot()))
               violations.push(`after step ${i + 1} (${step.cloud} ${step.kind} ${step.target}): ${v}`);
           },
         });
@@ -130,9 +131,9 @@ describe('pipeline properties', () => {
         const violations: string[] = [];
         await applySteps(next.plan.steps, clouds, {
           onStep: (step, i) => {
-            for (const v of boundsViolations(oldPolicy, next.inventory, newPolicy, next.inventory, sandbox.snapshot(), {
-              upperOnly: true,
-            }))
+            const before = { policy: oldPolicy, inventory: next.inventory };
+            const after = { policy: newPolicy, inventory: next.inventory };
+            for (const v of boundsViolations(before, after, sandbox.snapshot(), { upperOnly: true }))
               violations.push(`after step ${i + 1} (${step.cloud} ${step.kind} ${step.target}): ${v}`);
           },
         });
@@ -155,65 +156,4 @@ function retag(
   if (cloud === 'aws') sandbox.aws.tagInstance({ account: location.account, region: location.region }, nativeId, tags);
   if (cloud === 'azure') sandbox.azure.tagVm(location.account, nativeId, tags);
   if (cloud === 'gcp') sandbox.gcp.setLabels(location.account, 'europe-west1-b', nativeId, tags);
-}
-
-/**
- * For every side a flow is enforced on under both the old and the new intent, the native verdict
- * must lie between old ∧ new and old ∨ new (or only below old ∨ new with upperOnly).
- */
-function boundsViolations(
-  oldPolicy: Policy,
-  oldInv: Inventory,
-  newPolicy: Policy,
-  newInv: Inventory,
-  native: NativeState,
-  opts: { upperOnly?: boolean } = {},
-): string[] {
-  const ev = { aws: prepareAws(native.aws), azure: prepareAzure(native.azure), gcp: prepareGcp(native.gcp) };
-  const oldById = new Map(oldInv.workloads.map((w) => [w.id, w]));
-  const points = [
-    ...newInv.workloads.map((w) => ({ id: w.id, address: w.addresses[0]!, next: w, prev: oldById.get(w.id) ?? w })),
-    ...[...new Set([...sampleAddresses(oldPolicy, oldInv), ...sampleAddresses(newPolicy, newInv)])]
-      .filter((a) => !a.includes(':'))
-      .map((a) => ({ id: a, address: a, next: undefined, prev: undefined })),
-  ];
-  const ports = [
-    ...new Map(
-      [...samplePorts(oldPolicy), ...samplePorts(newPolicy)].map((p) => [`${p.protocol}/${p.port}`, p]),
-    ).values(),
-  ];
-  const out: string[] = [];
-  for (const s of points) {
-    for (const d of points) {
-      if (s === d || (!s.next && !d.next)) continue;
-      for (const p of ports) {
-        const flowOf = (src: typeof s.next, dst: typeof d.next) => ({
-          src: src ? { ...src, address: s.address } : s.address,
-          dst: dst ? { ...dst, address: d.address } : d.address,
-          protocol: p.protocol,
-          ...(p.port !== undefined ? { port: p.port } : {}),
-        });
-        const o = allows(oldPolicy, flowOf(s.prev, d.prev)).checks;
-        const n = allows(newPolicy, flowOf(s.next, d.next)).checks;
-        const nf = {
-          src: { address: s.address, attachment: s.next?.attachments[0]?.id },
-          dst: { address: d.address, attachment: d.next?.attachments[0]?.id },
-          protocol: p.protocol,
-          ...(p.port !== undefined ? { port: p.port } : {}),
-        };
-        for (const side of ['ingress', 'egress'] as const) {
-          const ov = o[side];
-          const nv = n[side];
-          const at = side === 'ingress' ? d.next : s.next;
-          if (ov === undefined || nv === undefined || !at) continue;
-          const actual = ev[at.cloud][side](nf).allowed;
-          if (actual && !ov && !nv)
-            out.push(`${side} ${s.id} → ${d.id} ${p.protocol}/${p.port ?? ''} opened though old and new deny`);
-          if (!opts.upperOnly && !actual && ov && nv)
-            out.push(`${side} ${s.id} → ${d.id} ${p.protocol}/${p.port ?? ''} interrupted though old and new allow`);
-        }
-      }
-    }
-  }
-  return out;
 }

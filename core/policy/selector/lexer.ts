@@ -140,6 +140,7 @@ function lexHas(text: string, i: number): Token {
   if (end === keyStart) {
     return lexError(i, { index: keyStart, expected: 'a label key inside has(...)', found: describeAt(text, keyStart) });
   }
+  if (end - keyStart > LABEL_KEY_MAX) return keyTooLong(text, keyStart, end);
   const close = skipBlanks(text, end);
   if (text[close] !== ')') {
     return lexError(i, { index: close, expected: "')' to close has(", found: describeAt(text, close) });
@@ -147,21 +148,17 @@ function lexHas(text: string, i: number): Token {
   return token('has', i, close + 1, text.slice(keyStart, end));
 }
 
-/** `all(` `)`, and `global(` `)`, which is Calico-only and rejected here. */
+/**
+ * `all(` `)` and `global(` `)`. Calico evaluates global() as true wherever it appears (its
+ * GlobalNode), so here it is all() spelt differently: the token keeps the spelling so validate
+ * can suggest all(), which says what it means.
+ */
 function lexCall(text: string, i: number, name: 'all' | 'global'): Token {
-  if (name === 'global') {
-    return lexError(i, {
-      index: i,
-      expected: "a label expression such as app == 'web', has(app) or all()",
-      found: "'global()'",
-      hint: "global() selects Calico's non-namespaced resources; segsync has no namespaces, so it is not supported",
-    });
-  }
-  const close = skipBlanks(text, i + 'all('.length);
+  const close = skipBlanks(text, i + name.length + 1);
   if (text[close] !== ')') {
-    return lexError(i, { index: close, expected: "')' to close all(", found: describeAt(text, close) });
+    return lexError(i, { index: close, expected: `')' to close ${name}(`, found: describeAt(text, close) });
   }
-  return token('all', i, close + 1);
+  return token('all', i, close + 1, name);
 }
 
 /** After a label key Calico looks only for an operator word. */
@@ -187,7 +184,19 @@ function lexWord(text: string, i: number): Token {
   if (text.startsWith('all(', i)) return lexCall(text, i, 'all');
   if (text.startsWith('global(', i)) return lexCall(text, i, 'global');
   const end = keyEnd(text, i);
+  if (end - i > LABEL_KEY_MAX) return keyTooLong(text, i, end);
   return end > i ? token('key', i, end, text.slice(i, end)) : badChar(text, i);
+}
+
+/** Calico's tokenizer reads label keys of at most 512 characters (`[a-zA-Z0-9_./-]{1,512}`). */
+const LABEL_KEY_MAX = 512;
+
+function keyTooLong(text: string, i: number, end: number): Token {
+  return lexError(i, {
+    index: i,
+    expected: `a label key of at most ${LABEL_KEY_MAX} characters`,
+    found: `a key of ${end - i} characters`,
+  });
 }
 
 function lexAt(text: string, i: number, afterKey: boolean): Token {

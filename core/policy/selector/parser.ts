@@ -10,10 +10,9 @@
  *   term := '!'* ( has(k) | all() | '(' or ')' | k op 'v' | k [not] in '{' set '}' )
  *   set  := ( 'v' (',' 'v')* ','? )?           empty sets and a trailing comma are Calico's too
  *
- * Like Calico, a run of `!` collapses to its parity (`!!has(a)` is `has(a)`). Two deliberate
- * differences, neither of which changes what a selector matches: the empty selector is an error
- * (Calico reads it as all(); a policy must say all() explicitly), and global() is rejected,
- * because segsync has no namespaces for it to mean anything.
+ * Like Calico, a run of `!` collapses to its parity (`!!has(a)` is `has(a)`), the empty selector
+ * is all(), and so is global() (Calico's GlobalNode matches everything). validate warns about
+ * both spellings (semantics.ts), because all() says what they mean.
  */
 import { OPERATOR_TEXT, SelectorSyntaxError, canonicalSet, type ComparisonOp, type Selector } from './ast.ts';
 import { tokenize, type Token } from './lexer.ts';
@@ -185,14 +184,7 @@ class Parser {
   }
 
   parseSelector(): Selector {
-    if (this.peek().kind === 'eof') {
-      throw new SelectorSyntaxError(
-        1,
-        'a selector expression',
-        'end of selector',
-        'use all() to select every workload',
-      );
-    }
+    if (this.peek().kind === 'eof') return { op: 'all' };
     const selector = this.parseOr(0);
     const end = this.next();
     if (end.kind !== 'eof') {
@@ -205,7 +197,7 @@ class Parser {
 
 /**
  * Parses a Calico selector. Throws a SelectorSyntaxError, with the column and what was expected
- * there, if the text is not a selector; the empty selector is an error (write `all()`).
+ * there, if the text is not a selector. The empty selector is all(), as in Calico.
  *
  * @example
  * parseSelector("tier == 'web' && env in {'prod', 'stage'}");

@@ -1,5 +1,5 @@
 /**
- * The AWS adapter round trip on the sandbox EC2: estate → readInventory → computeReach →
+ * The AWS adapter round trip on the sandbox EC2: estate → read → computeReach →
  * compileAws → planAws → apply every step through the adapter → read back → verify. Asserts on
  * state read back and judged by the native evaluator, not on calls.
  *
@@ -8,8 +8,8 @@
  * and O ∩ N ⊆ E, flow by flow).
  */
 import { describe, expect, it } from 'vitest';
-import { awsAdapter, classifyAwsError, AwsQuotaError } from '../../../adapters/aws/index.ts';
-import { CloudApiError } from '../../../adapters/errors.ts';
+import { AWS_ERRORS, awsAdapter } from '../../../adapters/aws/index.ts';
+import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
@@ -18,6 +18,7 @@ import { compileAws } from '../../../core/compile/aws.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
 import {
   ConflictError,
+  QuotaExceededError,
   SegsyncError,
   StepFailedError,
   ThrottledError,
@@ -26,10 +27,11 @@ import {
 import type { Workload } from '../../../core/model/inventory.ts';
 import type { AwsState } from '../../../core/model/native/aws.ts';
 import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify, type Disagreement } from '../../../core/verify/index.ts';
+import { verify } from '../../../core/verify/index.ts';
+import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
+import { sandboxShop } from '../../helpers/policies.ts';
 
 const A = { account: '111111111111', region: 'eu-west-1' };
 const B = { account: '222222222222', region: 'eu-west-1' };
@@ -74,34 +76,9 @@ const estate = (o: { secondNic?: boolean } = {}): Estate => ({
   gcpFirewalls: [],
 });
 
-const policyOf = (exclusive: boolean): Policy =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: shop }
-spec:
-  exclusive: ${exclusive}
-  defaults: { egress: deny, unlabeled: ignore }
-  externals:
-    - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
-    - { name: admin, cidrs: [192.168.10.0/24, "2001:db8:ad::/48"] }
-    - { name: mainframe, cidrs: [10.50.0.0/16] }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
-    - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
-    - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
-    - { name: app-to-db, from: app, to: db, ports: [tcp/5432, icmp] }
-    - { name: app-to-mainframe, from: app, to: { external: mainframe }, ports: [tcp/1414] }
-    - { name: admin-to-db, from: { external: admin }, to: db, ports: [tcp/22, icmp] }
-`,
-    'shop.yaml',
-  );
+const policyOf = (exclusive: boolean): Policy => sandboxShop(exclusive);
 
 const ctx = { deploymentId: 'test' };
-const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
 
 function world(options: { faults?: FaultPlan; secondNic?: boolean } = {}) {
   const sandbox = SandboxAws.fromEstate(
@@ -118,8 +95,8 @@ type World = ReturnType<typeof world>;
 const onlyAws = (w: World): Clouds => ({ aws: w.adapter }) as unknown as Clouds;
 
 async function planNow(w: World, policy: Policy) {
-  const workloads = await w.adapter.readInventory();
-  const state = await w.adapter.readState();
+  const workloads = (await w.adapter.read()).workloads;
+  const state = (await w.adapter.read()).state;
   const compiled = compileAws(computeReach(policy, workloads), ctx);
   const plan = planAws(compiled.desired, state, ctx, { exclusive: policy.exclusive });
   return { workloads, state, plan, findings: [...compiled.findings, ...plan.findings] };
@@ -128,25 +105,18 @@ async function planNow(w: World, policy: Policy) {
 const judge = (policy: Policy, workloads: Workload[], aws: AwsState) =>
   verify(policy, { workloads }, { ...emptyNative(), aws });
 
-/** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
-async function applyChecked(
-  w: World,
-  policy: Policy,
-  workloads: Workload[],
-  before: AwsState,
-  steps: AwsStep[],
-): Promise<string[]> {
-  const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
-  const violations: string[] = [];
-  for (const step of steps) {
-    await w.adapter.apply(step);
-    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter(
-      (d) => !baseline.has(flowKey(d)),
-    );
-    if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
-  }
-  return violations;
-}
+/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
+const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AwsState, steps: AwsStep[]) =>
+  applyChecked(
+    steps,
+    (step) => w.adapter.apply(step),
+    async () =>
+      boundsViolations(
+        { native: { ...emptyNative(), aws: before } },
+        { policy, inventory: { workloads } },
+        { ...emptyNative(), aws: (await w.adapter.read()).state },
+      ),
+  );
 
 const kinds = (steps: AwsStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
 
@@ -156,8 +126,8 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     expect(first.findings).toEqual([]);
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
-    const after = await w.adapter.readState();
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    const after = (await w.adapter.read()).state;
     const result = judge(policy, first.workloads, after);
     expect(result.checked).toBeGreaterThan(1000);
     expect(result.disagreements).toEqual([]);
@@ -180,8 +150,8 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
       'revoke:remove-prefix-list-entries',
     ]);
     expect(second.plan.steps.map((s) => 'cidrs' in s && s.cidrs)).toEqual([['10.0.2.21/32'], false, ['10.0.2.21/32']]);
-    expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
-    expect(judge(policy, second.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
+    expect(judge(policy, second.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
   });
 
@@ -210,7 +180,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const first = await planNow(w, policy);
     await applySteps(first.plan.steps, onlyAws(w), { sleep: async () => {} });
     expect(w.sandbox.faults.injected).toBe(12);
-    expect(judge(policy, first.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect(judge(policy, first.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
   });
 
   it('GIVEN exclusive: false WHEN applied THEN default groups stay, are reported, and verify shows exactly the access they add', async () => {
@@ -226,7 +196,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
       ['warning', '(default)'],
     ]);
     for (const s of first.plan.steps) await w.adapter.apply(s);
-    const state = await w.adapter.readState();
+    const state = (await w.adapter.read()).state;
     const defaults = state.SecurityGroups.filter((g) => g.GroupName === 'default').map((g) => g.GroupId);
     const { disagreements } = judge(policy, first.workloads, state);
     expect(disagreements.length).toBeGreaterThan(0);
@@ -243,8 +213,8 @@ describe('AWS adapter: a member with two ENIs', () => {
     const w = world({ secondNic: true });
     const policy = policyOf(true);
     const first = await planNow(w, policy);
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
-    const state = await w.adapter.readState();
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    const state = (await w.adapter.read()).state;
     expect(
       state.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === 'i-app1').map((e) => e.Groups.length),
     ).toEqual([1, 1]);
@@ -257,7 +227,7 @@ describe('AWS adapter: a member with two ENIs', () => {
 describe('AWS adapter: inventory', () => {
   it('GIVEN instances with mixed-case tags, a second ENI and a terminated one WHEN read THEN workloads follow the ID formats, addresses primary first, one attachment per ENI', async () => {
     const { adapter } = world({ secondNic: true });
-    const workloads = await adapter.readInventory();
+    const workloads = (await adapter.read()).workloads;
     expect(workloads.map((x) => x.id)).toEqual([
       'aws:111111111111:eu-west-1:i-app1',
       'aws:111111111111:eu-west-1:i-app2',
@@ -292,11 +262,11 @@ describe('AWS adapter: error classification', () => {
     ['IncorrectState', 400, TransientCloudError],
     ['PrefixListVersionMismatch', 400, ConflictError],
     ['DependencyViolation', 400, ConflictError],
-    ['RulesPerSecurityGroupLimitExceeded', 400, AwsQuotaError],
-    ['SecurityGroupsPerInterfaceLimitExceeded', 400, AwsQuotaError],
+    ['RulesPerSecurityGroupLimitExceeded', 400, QuotaExceededError],
+    ['SecurityGroupsPerInterfaceLimitExceeded', 400, QuotaExceededError],
     ['UnauthorizedOperation', 403, StepFailedError],
   ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
-    const e = classifyAwsError(err(code, status), step);
+    const e = classifyCloudError(err(code, status), AWS_ERRORS, step);
     expect(e).toBeInstanceOf(cls);
     expect(e instanceof SegsyncError && e.retryable).toBe(
       cls === ThrottledError || cls === TransientCloudError || cls === ConflictError,

@@ -1,5 +1,5 @@
 /**
- * The Azure adapter round trip on the sandbox Microsoft.Network: estate → readInventory →
+ * The Azure adapter round trip on the sandbox Microsoft.Network: estate → read →
  * computeReach → compileAzure → planAzure → apply every step through the adapter → read back →
  * verify. Asserts on state read back and judged by the native evaluator, not on calls.
  *
@@ -9,22 +9,29 @@
  * cut a flow the new intent allows" when O had no segsync objects (a first rollout).
  */
 import { describe, expect, it } from 'vitest';
-import { azureAdapter, classifyAzureError, AzureQuotaError } from '../../../adapters/azure/index.ts';
-import { CloudApiError } from '../../../adapters/errors.ts';
+import { AZURE_ERRORS, azureAdapter } from '../../../adapters/azure/index.ts';
+import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, reconcile, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAzure } from '../../../adapters/sandbox/azure.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import { FaultInjector, type FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAzure } from '../../../core/compile/azure.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
-import { ConflictError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
+import {
+  ConflictError,
+  QuotaExceededError,
+  StepFailedError,
+  ThrottledError,
+  TransientCloudError,
+} from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import type { AzureState } from '../../../core/model/native/azure.ts';
 import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { verify, type Disagreement } from '../../../core/verify/index.ts';
+import { verify } from '../../../core/verify/index.ts';
+import { applyChecked, boundsViolations } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
+import { sandboxShop } from '../../helpers/policies.ts';
 
 const SUB_A = 'sub-a';
 const SUB_B = 'sub-b';
@@ -87,34 +94,9 @@ const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
   gcpFirewalls: [],
 });
 
-const policyOf = (exclusive: boolean): Policy =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: shop }
-spec:
-  exclusive: ${exclusive}
-  defaults: { egress: deny, unlabeled: ignore }
-  externals:
-    - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
-    - { name: admin, cidrs: [192.168.10.0/24, "2001:db8:ad::/48"] }
-    - { name: mainframe, cidrs: [10.50.0.0/16] }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
-    - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
-    - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
-    - { name: app-to-db, from: app, to: db, ports: [tcp/5432, icmp] }
-    - { name: app-to-mainframe, from: app, to: { external: mainframe }, ports: [tcp/1414, udp/500-510] }
-    - { name: admin-to-db, from: { external: admin }, to: db, ports: [tcp/22, icmp] }
-`,
-    'shop.yaml',
-  );
+const policyOf = (exclusive: boolean): Policy => sandboxShop(exclusive, 'tcp/1414, udp/500-510');
 
 const ctx = { deploymentId: 'test' };
-const flowKey = (d: Disagreement) => JSON.stringify([d.flow, d.side, d.intended]);
 
 function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
@@ -126,8 +108,8 @@ function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
 type World = ReturnType<typeof world>;
 
 async function planNow(w: World, policy: Policy) {
-  const workloads = await w.adapter.readInventory();
-  const state = await w.adapter.readState();
+  const workloads = (await w.adapter.read()).workloads;
+  const state = (await w.adapter.read()).state;
   const compiled = compileAzure(computeReach(policy, workloads), ctx);
   const plan = planAzure(compiled.desired, state, ctx, { exclusive: policy.exclusive });
   return { workloads, state, desired: compiled.desired, plan, findings: [...compiled.findings, ...plan.findings] };
@@ -136,25 +118,18 @@ async function planNow(w: World, policy: Policy) {
 const judge = (policy: Policy, workloads: Workload[], azure: AzureState) =>
   verify(policy, { workloads }, { ...emptyNative(), azure });
 
-/** Applies every step; after each, no flow may leave old ∪ new or fall out of old ∩ new. Returns the violations. */
-async function applyChecked(
-  w: World,
-  policy: Policy,
-  workloads: Workload[],
-  before: AzureState,
-  steps: AzureStep[],
-): Promise<string[]> {
-  const baseline = new Set(judge(policy, workloads, before).disagreements.map(flowKey));
-  const violations: string[] = [];
-  for (const step of steps) {
-    await w.adapter.apply(step);
-    const extra = judge(policy, workloads, await w.adapter.readState()).disagreements.filter(
-      (d) => !baseline.has(flowKey(d)),
-    );
-    if (extra.length > 0) violations.push(`${step.summary}: ${extra.length} flow(s), e.g. ${flowKey(extra[0]!)}`);
-  }
-  return violations;
-}
+/** Applies every step; after each, make-before-break against the state before (test/helpers/make-before-break.ts). */
+const applyEachChecked = (w: World, policy: Policy, workloads: Workload[], before: AzureState, steps: AzureStep[]) =>
+  applyChecked(
+    steps,
+    (step) => w.adapter.apply(step),
+    async () =>
+      boundsViolations(
+        { native: { ...emptyNative(), azure: before } },
+        { policy, inventory: { workloads } },
+        { ...emptyNative(), azure: (await w.adapter.read()).state },
+      ),
+  );
 
 const kinds = (steps: AzureStep[]) => steps.map((s) => `${s.phase}:${s.kind}`);
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
@@ -171,8 +146,8 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:join-asgs': 9,
       'membership:set-nic': 9,
     });
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
-    const after = await w.adapter.readState();
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    const after = (await w.adapter.read()).state;
     const result = judge(policy, first.workloads, after);
     expect(result.checked).toBeGreaterThan(1000);
     expect(result.disagreements).toEqual([]);
@@ -210,8 +185,8 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:set-nic': 1,
       'revoke:delete-rule': 6,
     });
-    expect(await applyChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
-    expect(judge(policy, second.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
+    expect(judge(policy, second.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
     expect((await planNow(w, policy)).plan.steps).toEqual([]);
   });
 
@@ -221,7 +196,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     const first = await planNow(w, policy);
     for (const s of first.plan.steps) await w.adapter.apply(s);
     const membership = JSON.stringify(
-      (await w.adapter.readState()).networkInterfaces.map((n) => [
+      (await w.adapter.read()).state.networkInterfaces.map((n) => [
         n.properties.networkSecurityGroup,
         n.properties.ipConfigurations.map((c) => c.properties.applicationSecurityGroups),
       ]),
@@ -229,7 +204,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     const fresh = azureAdapter(w.sandbox.subscriptions().map((s) => w.sandbox.api(s))); // a restarted process: no remembered etags
     for (const s of first.plan.steps) await fresh.apply(s);
     const again = JSON.stringify(
-      (await w.adapter.readState()).networkInterfaces.map((n) => [
+      (await w.adapter.read()).state.networkInterfaces.map((n) => [
         n.properties.networkSecurityGroup,
         n.properties.ipConfigurations.map((c) => c.properties.applicationSecurityGroups),
       ]),
@@ -250,7 +225,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
     const first = await planNow(w, policy);
     await applySteps(first.plan.steps, w.clouds, { sleep: async () => {} });
     expect(w.faults!.injected).toBe(10);
-    expect(judge(policy, first.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect(judge(policy, first.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
   });
 
   it('GIVEN a NIC changed by someone else after planning WHEN its step is applied THEN ConflictError, and reconcile re-plans and converges', async () => {
@@ -270,7 +245,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       { sleep: async () => {} },
     );
     expect(result.last.plan.steps).toEqual([]);
-    expect(judge(policy, first.workloads, await w.adapter.readState()).disagreements).toEqual([]);
+    expect(judge(policy, first.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
     expect((await api.listNetworkInterfaces()).find((n) => n.name === 'app-1-nic0')!.tags).toEqual({ touched: 'yes' });
   });
 });
@@ -299,8 +274,8 @@ describe('Azure adapter: foreign NSGs on managed NICs', () => {
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     expect(first.findings.map((f) => [f.severity, f.code])).toEqual([['warning', 'foreign-nsg-replaced']]);
-    expect(await applyChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
-    const after = await w.adapter.readState();
+    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
+    const after = (await w.adapter.read()).state;
     expect(after.networkSecurityGroups.map((n) => n.name)).toContain('legacy-db');
     expect(judge(policy, first.workloads, after).disagreements).toEqual([]);
   });
@@ -309,7 +284,7 @@ describe('Azure adapter: foreign NSGs on managed NICs', () => {
 describe('Azure adapter: inventory', () => {
   it('GIVEN VMs with mixed-case tags, a second NIC and an IPv6 configuration WHEN read THEN workloads follow the ID formats, addresses primary first, one attachment per IP configuration', async () => {
     const { adapter } = world();
-    const workloads = await adapter.readInventory();
+    const workloads = (await adapter.read()).workloads;
     const web1 = workloads.find((x) => x.nativeId === 'web-1')!;
     const vnetA = `azure:/subscriptions/${SUB_A}/resourceGroups/rg-a/providers/Microsoft.Network/virtualNetworks/vnet-a`;
     expect(web1).toMatchObject({
@@ -348,12 +323,12 @@ describe('Azure adapter: error classification', () => {
     ['PreconditionFailed', 412, ConflictError],
     ['CanceledAndSupersededDueToAnotherOperation', 409, ConflictError],
     ['SecurityRuleConflict', 400, ConflictError],
-    ['SecurityRuleCountLimitReached', 400, AzureQuotaError],
-    ['NumberOfApplicationSecurityGroupsReferencedInIpConfigurationLimitReached', 400, AzureQuotaError],
+    ['SecurityRuleCountLimitReached', 400, QuotaExceededError],
+    ['NumberOfApplicationSecurityGroupsReferencedInIpConfigurationLimitReached', 400, QuotaExceededError],
     ['AuthorizationFailed', 403, StepFailedError],
     ['InUseNetworkSecurityGroupCannotBeDeleted', 400, StepFailedError],
   ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
-    const e = classifyAzureError(err(code, status), { cloud: 'azure', kind: 'put-rule', target: 'r' });
+    const e = classifyCloudError(err(code, status), AZURE_ERRORS, { cloud: 'azure', kind: 'put-rule', target: 'r' });
     expect(e).toBeInstanceOf(cls);
     expect((e as unknown as { retryable: boolean }).retryable).toBe(
       cls === ThrottledError || cls === TransientCloudError || cls === ConflictError,
@@ -381,8 +356,8 @@ function emptyAdapter(cloud: 'aws' | 'gcp') {
   const state = cloud === 'aws' ? emptyNative().aws : emptyNative().gcp;
   return {
     cloud,
-    readInventory: async () => [],
-    readState: async () => state,
+    locations: () => [],
+    read: async () => ({ workloads: [], state }),
     apply: async () => {
       throw new Error(`no ${cloud} steps expected`);
     },

@@ -9,8 +9,8 @@ import type { AwsSetMembershipStep } from '../../../core/plan/aws.ts';
 import type { Phase } from '../../../core/plan/step-base.ts';
 import type { Step } from '../../../core/plan/step.ts';
 import { renderPlan } from '../../../core/plan/render.ts';
-import { classifyAwsError } from '../../../adapters/aws/errors.ts';
-import { CloudApiError } from '../../../adapters/errors.ts';
+import { AWS_ERRORS } from '../../../adapters/aws/errors.ts';
+import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { SimulatedClock } from '../../../adapters/engine/clock.ts';
 import { estimateApply } from '../../../adapters/engine/estimate.ts';
 import { Pacer, RATE_TABLES } from '../../../adapters/engine/paced-api.ts';
@@ -77,7 +77,7 @@ function rig(
     try {
       await api(step.scope).modifyNetworkInterfaceAttribute({ NetworkInterfaceId: step.target, Groups: [] });
     } catch (e) {
-      throw classifyAwsError(e, step);
+      throw classifyCloudError(e, AWS_ERRORS, step);
     }
   };
   return { clock, cloud, pacer, sent, execute, calls };
@@ -199,7 +199,7 @@ describe('apply engine pacing (simulated clock)', () => {
     const execute = async (step: Step) => {
       await clock.sleep(100);
       if (step.target === 'eni-1' && flaky++ < 2)
-        throw classifyAwsError(new CloudApiError('aws', 'InternalError', 'oops', 500));
+        throw classifyCloudError(new CloudApiError('aws', 'InternalError', 'oops', 500), AWS_ERRORS);
       if (step.target === 'eni-5') throw new ConflictError('prefix list changed under us');
       ran.push(step.target);
     };

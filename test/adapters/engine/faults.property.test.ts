@@ -6,7 +6,7 @@
  * simulated clock (backoff and pacing cost no real time). Each case: reconcile converges (the next
  * plan is empty), verify finds 0 disagreements, and after every single step the make-before-break
  * bounds hold (for a re-tag both bounds, for a policy change the upper bound, as in
- * test/core/pipeline.property.test.ts).
+ * test/helpers/make-before-break.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,20 +17,10 @@ import { Pacer } from '../../../adapters/engine/paced-api.ts';
 import { RandomFaults } from '../../../adapters/sandbox/faults.ts';
 import { Sandbox } from '../../../adapters/sandbox/index.ts';
 import { QuotaExceededError } from '../../../core/errors.ts';
-import type { Inventory } from '../../../core/model/inventory.ts';
-import type { NativeState } from '../../../core/model/native/index.ts';
-import { allows } from '../../../core/policy/intent.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
-import type { Policy } from '../../../core/policy/types.ts';
-import {
-  prepareAws,
-  prepareAzure,
-  prepareGcp,
-  sampleAddresses,
-  samplePorts,
-  verify,
-} from '../../../core/verify/index.ts';
+import { verify } from '../../../core/verify/index.ts';
 import { estateOf, instancesArb, labelsArb, policyArb } from '../../helpers/arbitraries.ts';
+import { boundsViolations } from '../../helpers/make-before-break.ts';
 
 const ctx = { deploymentId: 'faults' };
 // Each case applies two plans on three sandbox clouds and checks the bounds after every step.
@@ -78,7 +68,9 @@ describe('apply engine under random faults (property)', () => {
                 clock,
                 maxRounds: 40,
                 onStep: (step, i) => {
-                  for (const v of boundsViolations(oldPolicy, old.inventory, newPolicy, next, sandbox.snapshot(), {
+                  const before = { policy: oldPolicy, inventory: old.inventory };
+                  const after = { policy: newPolicy, inventory: next };
+                  for (const v of boundsViolations(before, after, sandbox.snapshot(), {
                     upperOnly: newText !== undefined,
                   }))
                     violations.push(`after step ${i + 1} (${step.cloud} ${step.kind} ${step.target}): ${v}`);
@@ -119,63 +111,4 @@ function retag(
   if (cloud === 'aws') sandbox.aws.tagInstance({ account: location.account, region: location.region }, nativeId, tags);
   if (cloud === 'azure') sandbox.azure.tagVm(location.account, nativeId, tags);
   if (cloud === 'gcp') sandbox.gcp.setLabels(location.account, 'europe-west1-b', nativeId, tags);
-}
-
-// boundsViolations: as in test/core/pipeline.property.test.ts (kept in step with it).
-/** For every side a flow is enforced on under both intents, the native verdict lies between old ∧ new and old ∨ new (or below old ∨ new with upperOnly). */
-function boundsViolations(
-  oldPolicy: Policy,
-  oldInv: Inventory,
-  newPolicy: Policy,
-  newInv: Inventory,
-  native: NativeState,
-  opts: { upperOnly?: boolean } = {},
-): string[] {
-  const ev = { aws: prepareAws(native.aws), azure: prepareAzure(native.azure), gcp: prepareGcp(native.gcp) };
-  const oldById = new Map(oldInv.workloads.map((w) => [w.id, w]));
-  const points = [
-    ...newInv.workloads.map((w) => ({ id: w.id, address: w.addresses[0]!, next: w, prev: oldById.get(w.id) ?? w })),
-    ...[...new Set([...sampleAddresses(oldPolicy, oldInv), ...sampleAddresses(newPolicy, newInv)])]
-      .filter((a) => !a.includes(':'))
-      .map((a) => ({ id: a, address: a, next: undefined, prev: undefined })),
-  ];
-  const ports = [
-    ...new Map(
-      [...samplePorts(oldPolicy), ...samplePorts(newPolicy)].map((p) => [`${p.protocol}/${p.port}`, p]),
-    ).values(),
-  ];
-  const out: string[] = [];
-  for (const s of points) {
-    for (const d of points) {
-      if (s === d || (!s.next && !d.next)) continue;
-      for (const p of ports) {
-        const flowOf = (src: typeof s.next, dst: typeof d.next) => ({
-          src: src ? { ...src, address: s.address } : s.address,
-          dst: dst ? { ...dst, address: d.address } : d.address,
-          protocol: p.protocol,
-          ...(p.port !== undefined ? { port: p.port } : {}),
-        });
-        const o = allows(oldPolicy, flowOf(s.prev, d.prev)).checks;
-        const n = allows(newPolicy, flowOf(s.next, d.next)).checks;
-        const nf = {
-          src: { address: s.address, attachment: s.next?.attachments[0]?.id },
-          dst: { address: d.address, attachment: d.next?.attachments[0]?.id },
-          protocol: p.protocol,
-          ...(p.port !== undefined ? { port: p.port } : {}),
-        };
-        for (const side of ['ingress', 'egress'] as const) {
-          const ov = o[side];
-          const nv = n[side];
-          const at = side === 'ingress' ? d.next : s.next;
-          if (ov === undefined || nv === undefined || !at) continue;
-          const actual = ev[at.cloud][side](nf).allowed;
-          if (actual && !ov && !nv)
-            out.push(`${side} ${s.id} → ${d.id} ${p.protocol}/${p.port ?? ''} opened though old and new deny`);
-          if (!opts.upperOnly && !actual && ov && nv)
-            out.push(`${side} ${s.id} → ${d.id} ${p.protocol}/${p.port ?? ''} interrupted though old and new allow`);
-        }
-      }
-    }
-  }
-  return out;
 }

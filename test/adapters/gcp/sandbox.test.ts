@@ -1,53 +1,51 @@
 /**
- * GCP end to end on the sandbox: estate → SandboxGcp → readInventory → computeReach → compileGcp
+ * GCP end to end on the sandbox: estate → SandboxGcp → read → computeReach → compileGcp
  * → planGcp → apply every step through the adapter → read back → verify == intent. Then a
  * re-tag, a re-plan whose size is measured, and the make-before-break upper bound after EVERY
  * single step (no flow that both the old and the new intent deny is ever allowed).
  */
 import { describe, expect, it } from 'vitest';
-import { CloudApiError } from '../../../adapters/errors.ts';
-import { classifyGcpError, gcpAdapter, GcpQuotaExceededError } from '../../../adapters/gcp/index.ts';
+import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
+import { GCP_ERRORS, gcpAdapter } from '../../../adapters/gcp/index.ts';
 import { FaultInjector } from '../../../adapters/sandbox/faults.ts';
 import { SandboxGcp } from '../../../adapters/sandbox/gcp.ts';
 import type { Estate, EstateGcpInstance } from '../../../adapters/sandbox/estate-types.ts';
 import { compileGcp, type GcpDesired } from '../../../core/compile/gcp.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
-import type { Inventory, Workload } from '../../../core/model/inventory.ts';
+import type { Inventory } from '../../../core/model/inventory.ts';
 import type { GcpState } from '../../../core/model/native/gcp.ts';
 import type { NativeState } from '../../../core/model/native/index.ts';
 import { planGcp, type GcpStep } from '../../../core/plan/gcp.ts';
-import { ConflictError, StepFailedError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
+import {
+  ConflictError,
+  QuotaExceededError,
+  StepFailedError,
+  ThrottledError,
+  TransientCloudError,
+} from '../../../core/errors.ts';
 import type { Finding } from '../../../core/plan/step-base.ts';
-import { allows } from '../../../core/policy/intent.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { prepareGcp, sampleAddresses, samplePorts, verify } from '../../../core/verify/index.ts';
+import { verify } from '../../../core/verify/index.ts';
+import { applyChecked, boundsViolations, type Before } from '../../helpers/make-before-break.ts';
 import { emptyNative } from '../../helpers/native.ts';
+import { policyOf, TIER_SEGMENTS } from '../../helpers/policies.ts';
 
 const P = 'shop-prod';
 const ctx = { deploymentId: 'prod' };
 
-const policy = parsePolicy(
-  `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: shop }
-spec:
-  defaults: { egress: deny, unlabeled: quarantine }
+const policy = policyOf(
+  `  defaults: { egress: deny, unlabeled: quarantine }
   externals:
     - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
     - { name: office, labels: { site: office }, cidrs: [192.168.10.0/24] }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
+${TIER_SEGMENTS}  rules:
     - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
     - { name: web-to-app, from: web, to: app, ports: [tcp/8080-8090, icmp] }
     - { name: app-to-db, from: app, to: db, ports: [tcp/5432] }
     - { name: office-ssh, from: { selector: "site == 'office'" }, to: { selector: "has(tier)" }, ports: [tcp/22] }
     - { name: app-to-office, from: app, to: { external: office }, ports: [udp/514] }
 `,
-  'shop.yaml',
+  'shop',
 );
 
 const vm = (
@@ -103,9 +101,9 @@ interface Round {
 
 async function planRound(sandbox: SandboxGcp, p: Policy = policy): Promise<Round> {
   const adapter = gcpAdapter(sandbox.projects().map((x) => sandbox.api(x)));
-  const workloads = await adapter.readInventory();
+  const workloads = (await adapter.read()).workloads;
   const compiled = compileGcp(computeReach(p, workloads), ctx);
-  const planned = planGcp(compiled.desired, await adapter.readState(), ctx, { exclusive: p.exclusive });
+  const planned = planGcp(compiled.desired, (await adapter.read()).state, ctx, { exclusive: p.exclusive });
   return {
     inventory: { workloads },
     desired: compiled.desired,
@@ -133,66 +131,20 @@ const count = (steps: readonly GcpStep[]) =>
   );
 
 /**
- * What each enforced side said before the change: the old intent (a converged state enforces it),
- * or, for the first adoption of an estate, the native verdicts of the state found.
+ * Applies the steps in order; after each, make-before-break (test/helpers/make-before-break.ts)
+ * against `before`. Against the native state of a first rollout only the upper bound holds: tags
+ * go on one instance at a time, so until a source carries its tag the new catch-all deny cuts
+ * what a foreign rule (default-allow-internal) allowed before.
  */
-type Before = { intent: Inventory } | { native: GcpState };
-
-/**
- * Make-before-break at one intermediate state: flows whose enforced side is allowed though both
- * "before" and the new intent deny it (upper bound), or, against the old intent, denied though
- * both allow it (lower bound).
- */
-function boundViolations(before: Before, newInv: Inventory, state: GcpState): string[] {
-  const ev = prepareGcp(state);
-  const baseline = 'native' in before ? prepareGcp(before.native) : undefined;
-  const oldById = new Map(('intent' in before ? before.intent : newInv).workloads.map((w) => [w.id, w]));
-  type Pt = { id: string; address: string; next?: Workload; prev?: Workload };
-  const points: Pt[] = [
-    ...newInv.workloads.flatMap((w) =>
-      w.addresses.map((address) => ({ id: w.id, address, next: w, prev: oldById.get(w.id) ?? w })),
-    ),
-    ...sampleAddresses(policy, newInv).map((address) => ({ id: address, address })),
-  ];
-  const out: string[] = [];
-  for (const s of points) {
-    for (const d of points) {
-      if (s.id === d.id || (!s.next && !d.next) || s.address.includes(':') !== d.address.includes(':')) continue;
-      for (const p of samplePorts(policy)) {
-        const at = (w: Workload | undefined, address: string) => (w ? { ...w, address } : address);
-        const o = allows(policy, { src: at(s.prev, s.address), dst: at(d.prev, d.address), ...p }).checks;
-        const n = allows(policy, { src: at(s.next, s.address), dst: at(d.next, d.address), ...p }).checks;
-        const flow = {
-          src: { address: s.address, ...(s.next ? { attachment: s.next.attachments[0]!.id } : {}) },
-          dst: { address: d.address, ...(d.next ? { attachment: d.next.attachments[0]!.id } : {}) },
-          ...p,
-        };
-        for (const side of ['ingress', 'egress'] as const) {
-          const judge = (e: ReturnType<typeof prepareGcp>) => (side === 'ingress' ? e.ingress(flow) : e.egress(flow));
-          const here = side === 'ingress' ? d.next : s.next;
-          if (!here || n[side] === undefined) continue;
-          const old = baseline ? judge(baseline).allowed : o[side];
-          if (old === undefined) continue;
-          const v = judge(ev);
-          const text = `${side} ${s.id}(${s.address}) → ${d.id}(${d.address}) ${p.protocol}/${p.port ?? ''} by ${v.by}`;
-          if (v.allowed && !old && !n[side]) out.push(`opened: ${text}`);
-          // The lower bound only means something against intent a converged state enforced.
-          if (!baseline && !v.allowed && old && n[side]) out.push(`interrupted: ${text}`);
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** Applies steps in order; after each, the make-before-break bounds against `before`. */
-async function applyChecked(sandbox: SandboxGcp, before: Before, next: Round): Promise<string[]> {
-  const violations: string[] = [];
-  await applyAll(sandbox, next.steps, (step, i) => {
-    for (const v of boundViolations(before, next.inventory, sandbox.snapshot()))
-      violations.push(`after step ${i + 1} ${step.kind} ${step.target}: ${v}`);
-  });
-  return violations;
+async function applyEachChecked(sandbox: SandboxGcp, before: Before, next: Round): Promise<string[]> {
+  const adapter = gcpAdapter(sandbox.projects().map((x) => sandbox.api(x)));
+  const after = { policy, inventory: next.inventory };
+  const upperOnly = 'native' in before;
+  return applyChecked(
+    next.steps,
+    (step) => adapter.apply(step),
+    () => boundsViolations(before, after, native(sandbox.snapshot()), { upperOnly }),
+  );
 }
 
 async function converged(
@@ -211,7 +163,7 @@ describe('GCP sandbox round trip', () => {
   it('GIVEN a fresh estate WHEN planned and applied through the adapter THEN verify finds zero disagreements and a second plan is empty', async () => {
     const sandbox = SandboxGcp.fromEstate(estate);
     const first = await planRound(sandbox);
-    const violations = await applyChecked(sandbox, { native: sandbox.snapshot() }, first);
+    const violations = await applyEachChecked(sandbox, { native: native(sandbox.snapshot()) }, first);
 
     const result = verify(policy, first.inventory, native(sandbox.snapshot()));
     expect(result.disagreements).toEqual([]);
@@ -244,7 +196,7 @@ describe('GCP sandbox round trip', () => {
     const { sandbox, old } = await converged();
     sandbox.setLabels(P, 'europe-west1-b', 'web-2', { tier: 'app' });
     const next = await planRound(sandbox);
-    const violations = await applyChecked(sandbox, { intent: old.inventory }, next);
+    const violations = await applyEachChecked(sandbox, { policy, inventory: old.inventory }, next);
 
     expect(next.steps.filter((s) => s.kind === 'set-tags').map((s) => s.target)).toEqual([
       `gcp:${P}/europe-west1-b/web-2/nic0`,
@@ -269,7 +221,7 @@ describe('GCP sandbox round trip', () => {
     const { sandbox, old } = await converged();
     sandbox.setLabels(P, 'europe-west1-c', 'db-2', { tier: 'web' });
     const next = await planRound(sandbox);
-    const violations = await applyChecked(sandbox, { intent: old.inventory }, next);
+    const violations = await applyEachChecked(sandbox, { policy, inventory: old.inventory }, next);
 
     const phases = next.steps.map((s) => s.phase);
     expect(count(next.steps)).toMatchObject({ 'create insert-firewall': expect.any(Number), 'membership set-tags': 1 });
@@ -289,7 +241,7 @@ describe('GCP sandbox round trip', () => {
     const { sandbox, old } = await converged();
     sandbox.setLabels(P, 'europe-west1-c', 'app-2', { tier: null, team: 'x' });
     const next = await planRound(sandbox);
-    const violations = await applyChecked(sandbox, { intent: old.inventory }, next);
+    const violations = await applyEachChecked(sandbox, { policy, inventory: old.inventory }, next);
 
     expect(next.steps.filter((s) => s.phase === 'delete').length).toBeGreaterThan(0);
     expect(violations.slice(0, 5)).toEqual([]);
@@ -389,11 +341,11 @@ describe('GCP apply: idempotent, retried, optimistic', () => {
     ]);
   });
 
-  it('GIVEN a project at its firewall quota WHEN a rule is inserted THEN the error is terminal (GcpQuotaExceededError), not retried', async () => {
+  it('GIVEN a project at its firewall quota WHEN a rule is inserted THEN the error is terminal (QuotaExceededError), not retried', async () => {
     const sandbox = SandboxGcp.fromEstate(estate, { limits: { firewallsPerProject: 3 } });
     const error = await applyAll(sandbox, (await planRound(sandbox)).steps).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(GcpQuotaExceededError);
-    expect((error as GcpQuotaExceededError).retryable).toBe(false);
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect((error as QuotaExceededError).retryable).toBe(false);
   });
 
   it.each([
@@ -425,6 +377,8 @@ describe('GCP apply: idempotent, retried, optimistic', () => {
       StepFailedError,
     ],
   ])('GIVEN %s WHEN classified THEN it maps to its segsync error class', (_label, raw, kind) => {
-    expect(classifyGcpError(raw, { kind: 'insert-firewall', target: `${P}/firewalls/x` })).toBeInstanceOf(kind);
+    expect(
+      classifyCloudError(raw, GCP_ERRORS, { cloud: 'gcp', kind: 'insert-firewall', target: `${P}/firewalls/x` }),
+    ).toBeInstanceOf(kind);
   });
 });

@@ -64,11 +64,18 @@ describe('parseEstate: valid estates', () => {
     });
   });
 
-  it('GIVEN an empty file THEN the estate is empty', () => {
+  it('GIVEN an empty file THEN the estate is empty, with a warning that there is nothing to segment', () => {
     expect(parseEstate('', 'e.yaml')).toEqual({
       estate: { aws: [], azure: [], gcp: [], awsSecurityGroups: [], gcpFirewalls: [] },
-      diagnostics: [],
+      diagnostics: [expect.objectContaining({ code: 'estate-empty', severity: 'warning' })],
     });
+  });
+
+  it('GIVEN a policy handed over as the estate THEN one error says the files are swapped', () => {
+    const { estate, diagnostics } = parseEstate('apiVersion: segsync/v1\nkind: SegmentationPolicy\n', 'p.yaml');
+    expect(estate).toBeUndefined();
+    expect(diagnostics.map((d) => d.code)).toEqual(['estate-is-policy']);
+    expect(diagnostics[0]!.hint).toContain('did you swap the files?');
   });
 
   it('GIVEN the same IP in two different networks THEN that is fine', () => {
@@ -265,7 +272,7 @@ describe('loadEstate', () => {
     expect(() => loadEstate(file)).toThrow(
       expect.objectContaining({
         name: 'EstateError',
-        message: `cannot read estate file ${file}: no such file`,
+        message: `estate has 1 error(s):\n${file}:1:1  error  (document)  cannot read estate file ${file}: no such file [estate-unreadable]\n    hint: pass the path of an estate YAML file, e.g. examples/hybrid-estate.yaml`,
         diagnostics: [expect.objectContaining({ code: 'estate-unreadable' })],
       }),
     );

@@ -9,67 +9,12 @@ import { computeReach } from '../../../core/compile/reach.ts';
 import { QuotaExceededError } from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { DEFAULT_BUDGETS, type CompileContext } from '../../../core/plan/step-base.ts';
-import { normalizeLabels } from '../../../core/policy/labels.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
-import type { Policy } from '../../../core/policy/types.ts';
+import { policyOf, threeTierShop as shop } from '../../helpers/policies.ts';
+import { awsWorkload } from '../../helpers/workloads.ts';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
 const ctx: CompileContext = { deploymentId: 'prod' };
-
-const policyOf = (spec: string): Policy =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: t }
-spec:
-${spec}`,
-    't.yaml',
-  );
-
-/** An AWS workload as adapters/aws/read.ts builds it: one ENI `eni-<name>` unless told otherwise. */
-function awsWorkload(
-  name: string,
-  vpc: string,
-  ip: string,
-  tags: Record<string, string>,
-  o: { ipv6?: string; enis?: number } = {},
-): Workload {
-  const network = `aws:${ACCOUNT}:${REGION}:${vpc}`;
-  const addresses = [ip, ...(o.ipv6 ? [o.ipv6] : [])];
-  const attachments = Array.from({ length: o.enis ?? 1 }, (_, i) => ({
-    id: i === 0 ? `eni-${name}` : `eni-${name}-${i}`,
-    network,
-    addresses: i === 0 ? addresses : [],
-  }));
-  return {
-    id: `aws:${ACCOUNT}:${REGION}:i-${name}`,
-    nativeId: `i-${name}`,
-    cloud: 'aws',
-    location: { cloud: 'aws', account: ACCOUNT, region: REGION },
-    network,
-    labels: normalizeLabels('aws', tags).labels,
-    addresses,
-    publicAddresses: [],
-    attachments,
-    managed: true,
-    labelProblems: [],
-  };
-}
-
-const shop = policyOf(`  exclusive: true
-  defaults: { egress: deny, unlabeled: ignore }
-  externals:
-    - { name: admin, cidrs: [192.168.10.0/24] }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
-    - { name: web-to-app, from: web, to: app, ports: [tcp/8080, icmp] }
-    - { name: app-to-db, from: app, to: db, ports: [tcp/5432] }
-    - { name: admin-ssh, from: { external: admin }, to: web, ports: [tcp/22] }
-`);
 
 const web1 = awsWorkload('web1', 'vpc-a', '10.0.1.10', { tier: 'web' });
 const web2 = awsWorkload('web2', 'vpc-a', '10.0.1.11', { tier: 'web' });

@@ -10,48 +10,13 @@ import { QuotaExceededError } from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { AZURE_CLASS_TAG, AZURE_OWNER_TAG, isOwnedAzure } from '../../../core/ownership.ts';
 import type { CompileContext } from '../../../core/plan/step-base.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
+import { policyOf } from '../../helpers/policies.ts';
+import { azureWorkload as azWorkload } from '../../helpers/workloads.ts';
 
 const SUB = 's1';
 const NET = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network`;
 const vnetId = (vnet: string): string => `${NET}/virtualNetworks/${vnet}`;
 const ctx: CompileContext = { deploymentId: 'prod' };
-
-const policyOf = (spec: string) =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: t }
-spec:
-${spec}`,
-    't.yaml',
-  );
-
-/** An Azure workload as adapters/azure/read.ts builds it: one NIC, IPv4 (+ IPv6) configurations. */
-function azWorkload(
-  name: string,
-  ip: string,
-  labels: Record<string, string>,
-  o: { ipv6?: string; vnet?: string } = {},
-): Workload {
-  const network = `azure:${vnetId(o.vnet ?? 'vnet-a')}`;
-  const nic = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Network/networkInterfaces/${name}-nic0`;
-  const attachments = [{ id: `${nic}/ipConfigurations/ipconfig1`, network, addresses: [ip] }];
-  if (o.ipv6) attachments.push({ id: `${nic}/ipConfigurations/ipconfig-v6`, network, addresses: [o.ipv6] });
-  return {
-    id: `azure:/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${name}`,
-    nativeId: name,
-    cloud: 'azure',
-    location: { cloud: 'azure', account: SUB, region: 'westeurope' },
-    network,
-    labels,
-    addresses: [ip, ...(o.ipv6 ? [o.ipv6] : [])],
-    publicAddresses: [],
-    attachments,
-    managed: true,
-    labelProblems: [],
-  };
-}
 
 const shop = policyOf(`  defaults: { egress: deny, unlabeled: quarantine }
   externals:
@@ -299,7 +264,7 @@ describe('compileAzure: budgets', () => {
     try {
       run();
     } catch (e) {
-      const d = (e as QuotaExceededError).detail;
+      const d = (e as QuotaExceededError).detail!;
       expect(d).toMatchObject({ cloud: 'azure', segment: 'b', limit: 'security rules per NSG', allowed: 4 });
       expect(d.object).toMatch(/^NSG segsync-prod-vnet-a-/);
       expect(d.needed).toBeGreaterThan(4);

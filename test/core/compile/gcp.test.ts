@@ -9,46 +9,12 @@ import type { Workload } from '../../../core/model/inventory.ts';
 import type { GcpFirewall } from '../../../core/model/native/gcp.ts';
 import { isOwnedGcpFirewall } from '../../../core/ownership.ts';
 import type { CompileContext } from '../../../core/plan/step-base.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
+import { policyOf } from '../../helpers/policies.ts';
+import { gcpWorkload } from '../../helpers/workloads.ts';
 
 const P = 'shop';
 const NET = `gcp:projects/${P}/global/networks/vpc`;
 const ctx: CompileContext = { deploymentId: 'prod' };
-
-const policyOf = (spec: string) =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: t }
-spec:
-${spec}`,
-    't.yaml',
-  );
-
-/** A GCP workload as adapters/gcp/read.ts builds it (nic0 first). */
-function gcpWorkload(
-  name: string,
-  ip: string,
-  labels: Record<string, string>,
-  o: { ipv6?: string; network?: string; zone?: string } = {},
-): Workload {
-  const zone = o.zone ?? 'europe-west1-b';
-  const network = o.network ?? NET;
-  const addresses = [ip, ...(o.ipv6 ? [o.ipv6] : [])];
-  return {
-    id: `gcp:${P}:${zone}:${name}`,
-    nativeId: name,
-    cloud: 'gcp',
-    location: { cloud: 'gcp', account: P, region: 'europe-west1' },
-    network,
-    labels,
-    addresses,
-    publicAddresses: [],
-    attachments: [{ id: `gcp:${P}/${zone}/${name}/nic0`, network, addresses }],
-    managed: true,
-    labelProblems: [],
-  };
-}
 
 const shop = policyOf(`  defaults: { egress: deny, unlabeled: quarantine }
   segments:
@@ -312,7 +278,7 @@ describe('compileGcp: budgets', () => {
       allowed: 0,
       needed: 1,
     });
-    expect(['web', 'app', 'db']).toContain((error as QuotaExceededError).detail.segment);
+    expect(['web', 'app', 'db']).toContain((error as QuotaExceededError).detail?.segment);
   });
 
   it('GIVEN a per-rule budget below 1 WHEN compiled THEN it is refused as a configuration error', () => {

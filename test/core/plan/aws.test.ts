@@ -19,51 +19,10 @@ import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
 import { PHASES, type CompileContext } from '../../../core/plan/step-base.ts';
 import { normalizeLabels } from '../../../core/policy/labels.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
+import { policyOf, threeTierShop as shop } from '../../helpers/policies.ts';
+import { awsWorkload } from '../../helpers/workloads.ts';
 
 const ctx: CompileContext = { deploymentId: 'prod' };
-
-// The same small estate as test/core/compile/aws.test.ts (a test file cannot be imported without re-running it).
-const policyOf = (spec: string): Policy =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: t }
-spec:
-${spec}`,
-    't.yaml',
-  );
-
-function awsWorkload(name: string, vpc: string, ip: string, tags: Record<string, string>): Workload {
-  const network = `aws:111111111111:eu-west-1:${vpc}`;
-  return {
-    id: `aws:111111111111:eu-west-1:i-${name}`,
-    nativeId: `i-${name}`,
-    cloud: 'aws',
-    location: { cloud: 'aws', account: '111111111111', region: 'eu-west-1' },
-    network,
-    labels: normalizeLabels('aws', tags).labels,
-    addresses: [ip],
-    publicAddresses: [],
-    attachments: [{ id: `eni-${name}`, network, addresses: [ip] }],
-    managed: true,
-    labelProblems: [],
-  };
-}
-
-const shop = policyOf(`  exclusive: true
-  defaults: { egress: deny, unlabeled: ignore }
-  externals:
-    - { name: admin, cidrs: [192.168.10.0/24] }
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
-    - { name: web-to-app, from: web, to: app, ports: [tcp/8080, icmp] }
-    - { name: app-to-db, from: app, to: db, ports: [tcp/5432] }
-    - { name: admin-ssh, from: { external: admin }, to: web, ports: [tcp/22] }
-`);
 
 const web1 = awsWorkload('web1', 'vpc-a', '10.0.1.10', { tier: 'web' });
 const web2 = awsWorkload('web2', 'vpc-a', '10.0.1.11', { tier: 'web' });

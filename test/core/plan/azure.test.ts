@@ -11,24 +11,14 @@ import type { AzureNetworkInterface, AzureNetworkSecurityGroup, AzureState } fro
 import { AZURE_OWNER_TAG } from '../../../core/ownership.ts';
 import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
 import { PHASES, type CompileContext } from '../../../core/plan/step-base.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
 import type { Policy } from '../../../core/policy/types.ts';
+import { policyOf } from '../../helpers/policies.ts';
 
 const SUB = 's1';
 const NET = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network`;
 const APP = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Network`;
 const VNET = `${NET}/virtualNetworks/vnet-a`;
 const ctx: CompileContext = { deploymentId: 'prod' };
-
-const policyOf = (spec: string): Policy =>
-  parsePolicy(
-    `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: t }
-spec:
-${spec}`,
-    't.yaml',
-  );
 
 const shop = policyOf(`  defaults: { egress: deny }
   segments:

@@ -9,7 +9,8 @@ import type { Workload } from '../../../core/model/inventory.ts';
 import type { GcpFirewall, GcpInstance, GcpState } from '../../../core/model/native/gcp.ts';
 import { planGcp, type GcpStep } from '../../../core/plan/gcp.ts';
 import { PHASES } from '../../../core/plan/step-base.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
+import { policyOf, TIER_SEGMENTS } from '../../helpers/policies.ts';
+import { gcpWorkload } from '../../helpers/workloads.ts';
 
 const P = 'shop';
 const URL = 'https://www.googleapis.com/compute/v1/';
@@ -17,24 +18,13 @@ const NET = `projects/${P}/global/networks/vpc`;
 const ctx = { deploymentId: 'prod' };
 
 /** Ingress by tag only and egress open: a same-network re-tag should need no rule change. */
-const policy = parsePolicy(
-  `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: t }
-spec:
-  defaults: { egress: allow }
+const policy = policyOf(`  defaults: { egress: allow }
   externals: [{ name: internet, cidrs: [0.0.0.0/0] }]
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
+${TIER_SEGMENTS}  rules:
     - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
     - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
     - { name: app-to-db, from: app, to: db, ports: [tcp/5432] }
-`,
-  't.yaml',
-);
+`);
 
 const estate = (webTwo: 'web' | 'app' = 'web'): Workload[] => [
   gcpWorkload('web-1', '10.0.0.4', { tier: 'web' }),
@@ -42,23 +32,6 @@ const estate = (webTwo: 'web' | 'app' = 'web'): Workload[] => [
   gcpWorkload('app-1', '10.0.0.10', { tier: 'app' }),
   gcpWorkload('db-1', '10.0.0.20', { tier: 'db' }),
 ];
-/** A GCP workload as adapters/gcp/read.ts builds it. */
-function gcpWorkload(name: string, ip: string, labels: Record<string, string>): Workload {
-  const network = `gcp:${NET}`;
-  return {
-    id: `gcp:${P}:europe-west1-b:${name}`,
-    nativeId: name,
-    cloud: 'gcp',
-    location: { cloud: 'gcp', account: P, region: 'europe-west1' },
-    network,
-    labels,
-    addresses: [ip],
-    publicAddresses: [],
-    attachments: [{ id: `gcp:${P}/europe-west1-b/${name}/nic0`, network, addresses: [ip] }],
-    managed: true,
-    labelProblems: [],
-  };
-}
 const compile = (ws: Workload[]): GcpDesired => compileGcp(computeReach(policy, ws), ctx).desired;
 
 function instance(name: string, ip: string, items: string[], fingerprint = `fp-${name}`): GcpInstance {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseSelector, SelectorSyntaxError, trySelector } from '../../../../core/policy/selector/index.ts';
+import {
+  parseSelector,
+  selectorAllSpellings,
+  selectorMatches,
+  SelectorSyntaxError,
+  trySelector,
+} from '../../../../core/policy/selector/index.ts';
 
 /** Parses text that must fail, and returns the error. */
 function syntaxError(text: string): SelectorSyntaxError {
@@ -76,25 +82,35 @@ describe('GIVEN a selector with a syntax error', () => {
   });
 });
 
-describe('GIVEN a selector that is empty or only blanks', () => {
-  it.each(['', '   ', '\t'])('WHEN %j is parsed THEN it is an error that points to all()', (text) => {
-    const error = syntaxError(text);
-    expect(error.column).toBe(1);
-    expect(error.found).toBe('end of selector');
-    expect(error.message).toContain('use all() to select every workload');
+describe('GIVEN the spellings of all() Calico accepts', () => {
+  it.each(['', '   ', '\t', 'global()', ' global( ) ', "global() || app == 'web'"])(
+    'WHEN %j is parsed THEN it is all(), matching every workload as in Calico',
+    (text) => {
+      expect(selectorMatches(parseSelector(text), {})).toBe(true);
+      expect(selectorMatches(parseSelector(text), { app: 'db' })).toBe(true);
+    },
+  );
+
+  it('WHEN global() is negated THEN it matches nothing, as !all() does', () => {
+    expect(selectorMatches(parseSelector("app == 'web' && !global()"), { app: 'web' })).toBe(false);
+  });
+
+  it('WHEN validate reads them THEN it warns with the column and suggests all()', () => {
+    expect(selectorAllSpellings('')).toEqual([{ spelling: 'empty', column: 1 }]);
+    expect(selectorAllSpellings("app == 'web' && !global()")).toEqual([{ spelling: 'global', column: 18 }]);
+    expect(selectorAllSpellings("tier == 'global()'")).toEqual([]);
   });
 });
 
 describe('GIVEN things Calico rejects or segsync does not support', () => {
-  it('WHEN global() is used THEN it is rejected with a reason', () => {
-    const error = syntaxError("global() || app == 'web'");
-    expect(error.column).toBe(1);
-    expect(error.found).toBe("'global()'");
-    expect(error.message).toContain('segsync has no namespaces');
-  });
-
-  it('WHEN global() appears later THEN the column points at it', () => {
-    expect(syntaxError("app == 'web' && !global()").column).toBe(18);
+  it('WHEN a label key is longer than the 512 characters Calico reads THEN it is rejected at the key', () => {
+    const key = 'k'.repeat(513);
+    for (const text of [`app == 'web' && ${key} == 'x'`, `has(${key})`]) {
+      const error = syntaxError(text);
+      expect(error.found).toBe('a key of 513 characters');
+      expect(error.message).toContain('expected a label key of at most 512 characters');
+    }
+    expect(() => parseSelector(`${'k'.repeat(512)} == 'x'`)).not.toThrow();
   });
 
   it('WHEN a line break separates tokens THEN it is rejected, as Calico accepts only spaces and tabs', () => {

@@ -1,0 +1,118 @@
+/** The parent side: runs one case in its own node process, relays its phases, samples its RSS and kills it at the time or memory limit. */
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fmtBytes, fmtMs, type PhaseResult } from './measure.ts';
+import { HERE, ROOT, type Case, caseKey, type Args } from './cases.ts';
+import type { CaseResult } from './case-result.ts';
+
+export interface Outcome {
+  case: Case;
+  result?: CaseResult;
+  phases: PhaseResult[];
+  killedIn?: string;
+  killedWhy?: string;
+  stderr: string;
+  wallMs: number;
+  peakRssChild: number;
+}
+
+export function runChild(c: Case, args: Args): Promise<Outcome> {
+  return new Promise((resolveOutcome) => {
+    const nodeArgs = ['--expose-gc', '--max-old-space-size=7168', '--stack-size=4000'];
+    if (args.profile) {
+      const dir = join(ROOT, 'bench', 'profiles');
+      mkdirSync(dir, { recursive: true });
+      nodeArgs.push(
+        '--cpu-prof',
+        `--cpu-prof-dir=${dir}`,
+        `--cpu-prof-name=${caseKey(c).replaceAll('/', '-')}${args.coreOnly ? '-core' : ''}.cpuprofile`,
+      );
+    }
+    if (args.ticks) {
+      // V8's tick log is written as it runs, so it survives the time limit's SIGKILL (--cpu-prof does not).
+      const dir = join(ROOT, 'bench', 'profiles');
+      mkdirSync(dir, { recursive: true });
+      nodeArgs.push(
+        '--prof',
+        '--no-logfile-per-isolate',
+        `--logfile=${join(dir, `${caseKey(c).replaceAll('/', '-')}.v8.log`)}`,
+      );
+    }
+    const childArgs = [
+      ...nodeArgs,
+      '--import',
+      'tsx',
+      join(HERE, 'run.ts'),
+      `--case=${caseKey(c)}`,
+      `--seed=${args.seed}`,
+      `--max-flows=${args.maxFlows}`,
+      ...(args.coreOnly ? ['--core-only'] : []),
+      ...(args.retagAll ? ['--retag-all'] : []),
+      ...(args.monitor !== undefined ? [`--monitor=${args.monitor}`] : []),
+    ];
+    const t0 = performance.now();
+    const child = spawn(process.execPath, childArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const outcome: Outcome = { case: c, phases: [], stderr: '', wallMs: 0, peakRssChild: 0 };
+    let current: string | undefined;
+    let buffer = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        const m = /^@@(\w+) (.*)$/.exec(line);
+        if (!m) continue;
+        const value: unknown = JSON.parse(m[2]!);
+        if (m[1] === 'start') {
+          current = value as string;
+          process.stderr.write(`  ${caseKey(c)} ${current}…`);
+        } else if (m[1] === 'phase') {
+          const ph = value as PhaseResult;
+          outcome.phases.push(ph);
+          current = undefined;
+          process.stderr.write(` ${fmtMs(ph.ms)}, peak ${fmtBytes(ph.peakRss)}\n`);
+        } else if (m[1] === 'result') outcome.result = value as CaseResult;
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      outcome.stderr = (outcome.stderr + chunk).slice(-4000);
+    });
+    const kill = (why: string) => {
+      if (outcome.killedIn !== undefined || child.exitCode !== null) return;
+      outcome.killedIn = current ?? '(between phases)';
+      outcome.killedWhy = why;
+      child.kill('SIGKILL');
+    };
+    const timer = setTimeout(() => kill(`time limit ${args.timeoutSec} s`), args.timeoutSec * 1000);
+    const watch = setInterval(() => {
+      try {
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        const rss = m ? Number(m[1]) * 1024 : 0;
+        outcome.peakRssChild = Math.max(outcome.peakRssChild, rss);
+        if (rss > 7.5 * 2 ** 30) kill(`memory limit (RSS ${fmtBytes(rss)})`);
+      } catch {
+        // process gone
+      }
+    }, 200);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      clearInterval(watch);
+      outcome.wallMs = performance.now() - t0;
+      if (!outcome.result && outcome.killedIn === undefined) {
+        outcome.killedIn = current ?? '(between phases)';
+        outcome.killedWhy = `exit ${code ?? signal}: ${outcome.stderr
+          .split('\n')
+          .filter((l) => l.trim())
+          .slice(-3)
+          .join(' | ')}`;
+      }
+      if (outcome.killedIn !== undefined)
+        process.stderr.write(`\n  ${caseKey(c)} stopped in ${outcome.killedIn}: ${outcome.killedWhy}\n`);
+      resolveOutcome(outcome);
+    });
+  });
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { describeUserMistakes, ESTATE, runCli, THREE_TIER } from '../helpers/cli.ts';
+
+describe('segsync plan: exit 0 no changes, 2 changes, 1 error', () => {
+  it('GIVEN a fresh estate and the three-tier policy WHEN planned THEN exit 2 and a summary with counts per cloud', async () => {
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(
+      /Plan: \d+ to create, \d+ to authorize, \d+ membership changes, .*\(aws \d+, azure \d+, gcp \d+\)/,
+    );
+    expect(r.err).toBe('');
+  });
+
+  it('GIVEN a policy that selects no workload WHEN planned THEN exit 0 and "No changes"', async () => {
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', 'test/fixtures/policies/selects-nothing.yaml');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('No changes.');
+  });
+
+  it('GIVEN --json WHEN planned THEN the steps are data, still exit 2', async () => {
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER, '--json');
+    expect(r.code).toBe(2);
+    const plan = JSON.parse(r.out) as { steps: Array<{ cloud: string; phase: string }> };
+    expect(new Set(plan.steps.map((s) => s.cloud))).toEqual(new Set(['aws', 'azure', 'gcp']));
+  });
+
+  it('GIVEN an invalid policy WHEN planned THEN exit 1 with its diagnostics', async () => {
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', 'test/fixtures/policies/invalid/ten-mistakes.yaml');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('unknown segment "dbs"');
+    expect(r.out).toBe('');
+  });
+});
+
+describeUserMistakes('plan');
