@@ -72,19 +72,11 @@ export async function runSteps(
 
   const runOne = async (step: Step): Promise<void> => {
     const began = clock.now();
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 1;
+    for (; ; attempt++) {
       try {
         await execute(step);
-        const done = ++state.applied;
-        await options.onStep?.(step, done - 1);
-        options.onProgress?.({
-          step,
-          done,
-          total: steps.length,
-          attempts: attempt,
-          ms: clock.now() - began,
-        });
-        return;
+        break;
       } catch (e) {
         const retryable = e instanceof SegsyncError && e.retryable && !(e instanceof ConflictError);
         if (!retryable || attempt >= attempts) throw e;
@@ -93,6 +85,9 @@ export async function runSteps(
         await clock.sleep(random() * Math.min(20_000, 200 * 2 ** attempt));
       }
     }
+    const done = ++state.applied;
+    await options.onStep?.(step, done - 1);
+    options.onProgress?.({ step, done, total: steps.length, attempts: attempt, ms: clock.now() - began });
   };
 
   const runLocation = async (located: readonly Step[]): Promise<void> => {
