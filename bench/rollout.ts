@@ -150,24 +150,21 @@ async function measure(workloads: number): Promise<Row> {
 
 const sum = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
-const rows: Row[] = [];
-for (const n of sizes) {
-  rows.push(await measure(n));
-  console.error(`done ${n}`);
-}
-console.log(
+const header = [
   `First rollout on the simulated clock (seed ${seed}, ${segments} segments, ${rules} rules, 'local' shape; latency AWS 200 ms, Azure/GCP 2 s)\n`,
-);
-console.log(
   '| workloads | locations | steps | API calls | modelled wall time | lower bound | efficiency | plan estimate | over-limit calls | re-plan steps | apply CPU (engine + sandbox) | sandbox alone | engine CPU |',
-);
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows)
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+];
+console.log(header.join('\n'));
+const bounds: string[] = [];
+for (const n of sizes) {
+  const r = await measure(n);
   console.log(
     `| ${r.workloads.toLocaleString('en')} | ${r.locations} | ${r.steps.toLocaleString('en')} | ${r.calls.toLocaleString('en')} | ` +
       `${formatDuration(r.modelled)} | ${formatDuration(r.lowerBound)} | ${(r.lowerBound / r.modelled).toFixed(3)} | ` +
       `${formatDuration(r.estimate)} | ${r.overLimit} | ${r.replan} | ${r.cpuEngine.toFixed(1)} s | ${r.cpuPlain.toFixed(1)} s | ` +
       `${(r.cpuEngine - r.cpuPlain).toFixed(1)} s |`,
   );
-console.log('');
-for (const r of rows) console.log(`${r.workloads.toLocaleString('en')}: lower bound set by ${r.boundBy}`);
+  bounds.push(`${r.workloads.toLocaleString('en')}: lower bound set by ${r.boundBy}`);
+}
+console.log(`\n${bounds.join('\n')}`);
