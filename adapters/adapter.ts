@@ -13,10 +13,10 @@
  */
 import type { Workload } from '../core/model/inventory.ts';
 import type { AwsState, AzureState, GcpState } from '../core/model/native/index.ts';
-import type { Cloud } from '../core/policy/labels.ts';
-import type { AwsStep } from '../core/plan/aws.ts';
-import type { AzureStep } from '../core/plan/azure.ts';
-import type { GcpStep } from '../core/plan/gcp.ts';
+import type { Cloud } from '../core/model/cloud.ts';
+import type { AwsStep } from '../core/plan/aws-steps.ts';
+import type { AzureStep } from '../core/plan/azure-steps.ts';
+import type { GcpStep } from '../core/plan/gcp-steps.ts';
 
 export interface StateOf {
   aws: AwsState;

@@ -8,7 +8,7 @@ import { ConflictError, SegsyncError } from '../core/errors.ts';
 import type { Inventory } from '../core/model/inventory.ts';
 import type { NativeState } from '../core/model/native/index.ts';
 import { blockingFindings, plan, type Plan } from '../core/plan/index.ts';
-import type { CompileContext } from '../core/plan/step-base.ts';
+import type { CompileContext } from '../core/model/budgets.ts';
 import type { Step } from '../core/plan/step.ts';
 import type { Policy } from '../core/policy/types.ts';
 import type { CloudAdapter } from './adapter.ts';

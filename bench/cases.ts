@@ -1,7 +1,7 @@
 /** Benchmark cases (size × policy shape × AWS budget) and the command-line arguments of `npm run bench`. */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CompileContext } from '../core/plan/step-base.ts';
+import type { CompileContext } from '../core/model/budgets.ts';
 import type { Cloud } from '../core/policy/labels.ts';
 import { fmtInt } from './measure.ts';
 

@@ -1,5 +1,5 @@
 /** Report sections on size: native objects against quotas and the naive translation, the estates, what compile asks for. */
-import { DEFAULT_BUDGETS } from '../core/plan/step-base.ts';
+import { DEFAULT_BUDGETS } from '../core/model/budgets.ts';
 import { fmtInt, markdownTable } from './measure.ts';
 import { CLOUDS, caseLabel, AWS_MAX } from './cases.ts';
 import type { Outcome } from './child-process.ts';

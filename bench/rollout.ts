@@ -25,7 +25,7 @@ import { SandboxAws } from '../adapters/sandbox/aws.ts';
 import { SandboxAzure } from '../adapters/sandbox/azure.ts';
 import type { Estate } from '../adapters/sandbox/estate-types.ts';
 import { SandboxGcp } from '../adapters/sandbox/gcp.ts';
-import type { CompileContext } from '../core/plan/step-base.ts';
+import type { CompileContext } from '../core/model/budgets.ts';
 import type { Step } from '../core/plan/step.ts';
 import { formatDuration } from '../core/plan/render.ts';
 import { parsePolicy } from '../core/policy/parse.ts';

@@ -5,7 +5,7 @@ import type { Estate } from '../adapters/sandbox/estate-types.ts';
 import { compile, type Desired } from '../core/compile/index.ts';
 import type { Workload } from '../core/model/inventory.ts';
 import { plan, type Plan } from '../core/plan/index.ts';
-import type { CompileContext } from '../core/plan/step-base.ts';
+import type { CompileContext } from '../core/model/budgets.ts';
 import type { Cloud } from '../core/policy/labels.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
 import type { Policy } from '../core/policy/types.ts';

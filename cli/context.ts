@@ -7,7 +7,7 @@ import { renderDiagnostic } from '../core/diagnostics.ts';
 import { DEPLOYMENT_ID_PATTERN } from '../core/ownership.ts';
 import { loadAndValidatePolicy } from '../core/policy/load.ts';
 import type { Policy } from '../core/policy/types.ts';
-import type { CompileContext } from '../core/plan/step-base.ts';
+import type { CompileContext } from '../core/model/budgets.ts';
 import type { Clouds } from '../adapters/reconcile.ts';
 import { readEstateFile, type Estate } from '../adapters/sandbox/estate.ts';
 import { Sandbox } from '../adapters/sandbox/index.ts';

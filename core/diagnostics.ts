@@ -5,6 +5,7 @@
  * the document), what is wrong, and how to fix it, so the CLI, the CDK synth check and editors
  * can all print the same thing.
  */
+import { compareStrings } from './model/compare.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -39,10 +40,10 @@ export function toDotPath(path: ReadonlyArray<PropertyKey>): string {
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(
     (a, b) =>
-      (a.source?.file ?? '').localeCompare(b.source?.file ?? '') ||
+      compareStrings(a.source?.file ?? '', b.source?.file ?? '') ||
       (a.source?.line ?? 0) - (b.source?.line ?? 0) ||
       (a.source?.column ?? 0) - (b.source?.column ?? 0) ||
-      toDotPath(a.path).localeCompare(toDotPath(b.path)),
+      compareStrings(toDotPath(a.path), toDotPath(b.path)),
   );
 }
 

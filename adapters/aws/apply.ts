@@ -14,11 +14,12 @@
  *   own earlier writes of the same plan actually produced (a resize may or may not count as a
  *   version: the docs are silent), so only someone else's write is a conflict.
  */
-import { unitKey, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../../core/compile/aws-units.ts';
+import { unitKey, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../../core/model/native/aws-rules.ts';
 import { ConflictError } from '../../core/errors.ts';
 import type { AwsIpPermission, AwsPrefixList } from '../../core/model/native/aws.ts';
 import { isOwnedAws } from '../../core/ownership.ts';
-import { AwsActualIndex, canonicalCidr } from '../../core/plan/aws-actual.ts';
+import { AwsActualIndex } from '../../core/model/native/aws-index.ts';
+import { canonicalCidr } from '../../core/model/native/aws-rules.ts';
 import type {
   AwsAddEntriesStep,
   AwsCreateGroupStep,
@@ -28,7 +29,7 @@ import type {
   AwsRemoveEntriesStep,
   AwsResizePrefixListStep,
   AwsStep,
-} from '../../core/plan/aws.ts';
+} from '../../core/plan/aws-steps.ts';
 import { classifyCloudError, cloudErrorKind } from '../errors.ts';
 import type { Ec2Api, Ec2PrefixList } from './api.ts';
 import { AWS_ERRORS } from './errors.ts';

@@ -5,9 +5,9 @@
  * scope (names → ids, prefix-list versions) kept for the adapter's life. The same code runs over
  * the sandbox and the real SDK (client.ts); only the Ec2Api differs.
  */
-import { awsScope } from '../../core/compile/aws-names.ts';
+import { awsScope } from '../../core/model/ids.ts';
 import { StepFailedError } from '../../core/errors.ts';
-import type { AwsStep } from '../../core/plan/aws.ts';
+import type { AwsStep } from '../../core/plan/aws-steps.ts';
 import { locationsOf, type CloudAdapter, type ReadRequest, type ReadResult } from '../adapter.ts';
 import type { Ec2Api } from './api.ts';
 import { applyAwsStep, newAwsApplyCache, type AwsApplyCache } from './apply.ts';

@@ -14,7 +14,7 @@
  *   `attachment.instance-id` filters, groups and prefix lists by id or name filters. Filters, not
  *   InstanceIds/GroupIds, because an id that no longer exists must read as absent, not fail.
  */
-import { awsNetworkId } from '../../core/compile/aws-names.ts';
+import { awsNetworkId, awsScope, workloadId } from '../../core/model/ids.ts';
 import type { Attachment, Workload } from '../../core/model/inventory.ts';
 import type {
   AwsIpPermission,
@@ -80,7 +80,7 @@ export async function readAws(api: Ec2Api, request?: ReadRequest): Promise<{ wor
     throw classifyCloudError(e, AWS_ERRORS, {
       cloud: 'aws',
       kind: 'read',
-      target: `${api.scope.account}/${api.scope.region}`,
+      target: awsScope(api.scope),
     });
   }
 }
@@ -248,7 +248,7 @@ function toWorkload(api: Ec2Api, i: Ec2Instance, enis: AwsNetworkInterface[]): W
       ? [i.PrivateIpAddress, ...ipv4.filter((a) => a !== i.PrivateIpAddress)]
       : ipv4;
   return {
-    id: `aws:${account}:${region}:${i.InstanceId}`,
+    id: workloadId({ cloud: 'aws', account, region, instance: i.InstanceId }),
     nativeId: i.InstanceId,
     cloud: 'aws',
     location: { cloud: 'aws', account, region },

@@ -89,14 +89,3 @@ export interface AzureNetworkApi {
     options?: { ifMatch?: string },
   ): Promise<ArmNetworkInterface>;
 }
-
-/** `/subscriptions/<s>/resourceGroups/<rg>/providers/...` → `<rg>` */
-export function resourceGroupOf(id: string): string {
-  const m = /\/resourceGroups\/([^/]+)/i.exec(id);
-  return m ? m[1]! : '';
-}
-
-/** Last path segment of an ARM id. */
-export function nameOf(id: string): string {
-  return id.slice(id.lastIndexOf('/') + 1);
-}

@@ -12,8 +12,8 @@
  */
 import type { AzureNetworkInterface } from '../../core/model/native/azure.ts';
 import { ConflictError } from '../../core/errors.ts';
-import type { AzureStep, NicStep } from '../../core/plan/azure.ts';
-import { membershipOf, sameMembership, withMembership } from '../../core/plan/azure-nics.ts';
+import type { AzureStep, NicStep } from '../../core/plan/azure-steps.ts';
+import { membershipOf, sameMembership, withMembership } from '../../core/model/native/azure-membership.ts';
 import type { AzureNetworkApi } from './api.ts';
 import { classifyCloudError, cloudErrorKind } from '../errors.ts';
 import { AZURE_ERRORS } from './errors.ts';

@@ -6,7 +6,7 @@
  * What it supports: VMs/NICs as workloads, NIC-level NSGs and ASGs on NIC IP configurations;
  * subnet NSGs are read (reported as findings), never written.
  */
-import type { AzureStep } from '../../core/plan/azure.ts';
+import type { AzureStep } from '../../core/plan/azure-steps.ts';
 import { StepFailedError } from '../../core/errors.ts';
 import { locationsOf, type CloudAdapter, type ReadRequest, type ReadResult } from '../adapter.ts';
 import type { AzureNetworkApi } from './api.ts';

@@ -27,12 +27,11 @@ import type {
   AzureVirtualMachine,
 } from '../../core/model/native/azure.ts';
 import { vnetOfSubnet } from '../../core/model/native/azure.ts';
+import { armParts, azureNetworkId, workloadId } from '../../core/model/ids.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
 import { isScoped, type ReadRequest } from '../adapter.ts';
 import { classifyCloudError, cloudErrorKind } from '../errors.ts';
 import {
-  nameOf,
-  resourceGroupOf,
   type ArmNetworkInterface,
   type ArmNetworkSecurityGroup,
   type ArmVirtualMachine,
@@ -70,15 +69,15 @@ export function toWorkload(
   const configs = vmNics(vm, nics).flatMap(configsOf);
   const primary = configs[0];
   if (!primary) return undefined;
-  const network = `azure:${vnetOfSubnet(primary.properties.subnet.id)}`;
+  const network = azureNetworkId(vnetOfSubnet(primary.properties.subnet.id));
   const attachments: Attachment[] = configs.map((c) => ({
     id: c.id,
-    network: `azure:${vnetOfSubnet(c.properties.subnet.id)}`,
+    network: azureNetworkId(vnetOfSubnet(c.properties.subnet.id)),
     addresses: [c.properties.privateIPAddress],
   }));
   const { labels, problems } = normalizeLabels('azure', vm.tags ?? {});
   return {
-    id: `azure:${vm.id}`,
+    id: workloadId({ cloud: 'azure', vmId: vm.id }),
     nativeId: vm.name,
     cloud: 'azure',
     location: { cloud: 'azure', account: subscription, region: vm.location },
@@ -173,7 +172,8 @@ async function fullAzure(api: AzureNetworkApi): Promise<RawAzure> {
 /** A GET by ARM id whose 404 means "gone": undefined. */
 async function getById<T>(id: string, get: (rg: string, name: string) => Promise<T>): Promise<T | undefined> {
   try {
-    return await get(resourceGroupOf(id), nameOf(id));
+    const { resourceGroup, name } = armParts(id);
+    return await get(resourceGroup, name);
   } catch (e) {
     if (cloudErrorKind(e, AZURE_ERRORS) === 'gone') return undefined;
     throw e;

@@ -3,7 +3,7 @@
  * injection, simulated latency): the same adapters Sandbox.clouds() builds, where each
  * Ec2Api / AzureNetworkApi / GcpComputeApi passes through `wrappers` (first = innermost).
  */
-import { awsScope } from '../../core/compile/aws-names.ts';
+import { awsScope } from '../../core/model/ids.ts';
 import type { Cloud } from '../../core/policy/labels.ts';
 import { awsAdapter } from '../aws/index.ts';
 import { azureAdapter } from '../azure/index.ts';

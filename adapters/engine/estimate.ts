@@ -10,7 +10,7 @@
 import { PHASES, type Phase } from '../../core/plan/step-base.ts';
 import type { Step } from '../../core/plan/step.ts';
 import type { Cloud } from '../../core/policy/labels.ts';
-import type { ApplyEstimate, LocationEstimate } from '../../core/plan/render.ts';
+import type { ApplyEstimate, LocationEstimate } from '../../core/model/estimate.ts';
 import { RATE_TABLES } from './paced-api.ts';
 import type { RateTable } from './rates.ts';
 import { locationOf } from './run.ts';

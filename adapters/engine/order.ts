@@ -9,8 +9,8 @@
  * - `key`: steps with the same key run one after another in plan order (one object's writes:
  *   a prefix list's version chain, one NSG's rules, one NIC's two writes, AWS group deletions).
  */
-import type { AwsStep } from '../../core/plan/aws.ts';
-import type { AzureStep } from '../../core/plan/azure.ts';
+import type { AwsStep } from '../../core/plan/aws-steps.ts';
+import type { AzureStep } from '../../core/plan/azure-steps.ts';
 import type { Step } from '../../core/plan/step.ts';
 
 export interface StepOrder {

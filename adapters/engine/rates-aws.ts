@@ -7,7 +7,7 @@
  * action; segsync keys buckets by category, which is never faster than per action (conservative),
  * and is exact for the one that bounds a rollout, ModifyNetworkInterfaceAttribute (its own bucket).
  */
-import type { AwsStep } from '../../core/plan/aws.ts';
+import type { AwsStep } from '../../core/plan/aws-steps.ts';
 import type { Step } from '../../core/plan/step.ts';
 import type { RateTable } from './rates.ts';
 

@@ -7,7 +7,7 @@
  * refilling at r never overflows a window of N per 60 s when C + 60·r ≤ N: C = 100, r = 23 / s.
  * Waiting on the returned Operation (done by the real client) is not counted.
  */
-import type { GcpStep } from '../../core/plan/gcp.ts';
+import type { GcpStep } from '../../core/plan/gcp-steps.ts';
 import type { Step } from '../../core/plan/step.ts';
 import type { RateTable } from './rates.ts';
 

@@ -10,7 +10,7 @@
  * Every other failure is classified by adapters/errors.ts with the GCP table. `requestId` (a UUID) is passed through when the
  * caller supplies one for its own retries of the same call (CLOUD-FACTS §3.4).
  */
-import type { GcpStep } from '../../core/plan/gcp.ts';
+import type { GcpStep } from '../../core/plan/gcp-steps.ts';
 import type { GcpComputeApi } from './api.ts';
 import { classifyCloudError, cloudErrorKind } from '../errors.ts';
 import { GCP_ERRORS } from './errors.ts';

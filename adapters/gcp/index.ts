@@ -8,7 +8,7 @@
  * tags as membership. Not used: firewall policies, secure tags, service-account targets.
  */
 import { StepFailedError } from '../../core/errors.ts';
-import type { GcpStep } from '../../core/plan/gcp.ts';
+import type { GcpStep } from '../../core/plan/gcp-steps.ts';
 import { locationsOf, type CloudAdapter, type ReadRequest, type ReadResult } from '../adapter.ts';
 import type { GcpComputeApi } from './api.ts';
 import { applyGcpStep } from './apply.ts';

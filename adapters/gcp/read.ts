@@ -17,7 +17,7 @@
 import type { Workload } from '../../core/model/inventory.ts';
 import type { GcpFirewall, GcpInstance, GcpNetworkInterface, GcpState } from '../../core/model/native/gcp.ts';
 import { normalizeLabels } from '../../core/policy/labels.ts';
-import { gcpAttachmentId, gcpNetworkPath, gcpZoneName } from '../../core/verify/gcp.ts';
+import { gcpAttachmentId, gcpNetworkId, gcpZoneName, workloadId } from '../../core/model/ids.ts';
 import { isScoped, type ReadRequest } from '../adapter.ts';
 import { classifyCloudError, cloudErrorKind } from '../errors.ts';
 import type { GcpComputeApi, GcpInstanceResource } from './api.ts';
@@ -26,13 +26,6 @@ import { GCP_ERRORS } from './errors.ts';
 /** `europe-west1-b` → `europe-west1`. */
 export function regionOfZone(zone: string): string {
   return zone.replace(/-[a-z]$/, '');
-}
-
-/** A NIC's network as a cloud-qualified network id; `global/networks/n` gets the instance's project. */
-export function gcpNetworkId(network: string, project: string): string {
-  const path = gcpNetworkPath(network);
-  if (path.startsWith('projects/')) return `gcp:${path}`;
-  return `gcp:projects/${project}/global/networks/${path.slice(path.lastIndexOf('/') + 1)}`;
 }
 
 function nicAddresses(nic: GcpNetworkInterface): string[] {
@@ -51,7 +44,7 @@ export function toWorkload(instance: GcpInstance, project: string): Workload | u
     addresses: nicAddresses(nic),
   }));
   return {
-    id: `gcp:${project}:${zone}:${instance.name}`,
+    id: workloadId({ cloud: 'gcp', project, zone, instance: instance.name }),
     nativeId: instance.name,
     cloud: 'gcp',
     location: { cloud: 'gcp', account: project, region: regionOfZone(zone) },

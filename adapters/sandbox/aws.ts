@@ -33,6 +33,7 @@
  * launch/termination and ModifyInstanceAttribute; ENI tags; AWS-managed prefix lists and the
  * 5,000 references per prefix list; network interfaces per Region; per-action token buckets.
  */
+import { by } from '../../core/model/compare.ts';
 import type { AwsState, AwsTag } from '../../core/model/native/aws.ts';
 import type { Ec2Scope } from '../aws/api.ts';
 import { SandboxEc2, toSecurityGroup } from './aws-ec2.ts';
@@ -115,10 +116,7 @@ export class SandboxAws {
   /** All scopes' groups, ENIs and prefix lists in EC2 API shapes, each sorted by id (what `segsync state` prints). */
   snapshot(): AwsState {
     const all = [...this.states.values()];
-    const byId =
-      <T>(key: (t: T) => string) =>
-      (a: T, b: T): number =>
-        key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+    const byId = by;
     return structuredClone({
       SecurityGroups: all
         .flatMap((s) => [...s.groups.values()])

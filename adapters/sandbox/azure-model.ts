@@ -3,6 +3,7 @@
  * sources: azure.ts). ARM ids and names are case-insensitive, so every map is keyed by the
  * lower-cased id while the stored objects keep the caller's spelling.
  */
+import { compareStrings } from '../../core/model/compare.ts';
 import type {
   AzureApplicationSecurityGroup,
   AzureIpConfiguration,
@@ -11,6 +12,7 @@ import type {
   AzureSecurityRule,
   AzureVirtualMachine,
 } from '../../core/model/native/azure.ts';
+import { armId } from '../../core/model/ids.ts';
 import { vnetOfSubnet } from '../../core/model/native/azure.ts';
 import { CloudApiError } from '../errors.ts';
 import type { Estate, EstateAzureVm, EstateNic } from './estate-types.ts';
@@ -72,7 +74,7 @@ export class EtagClock {
 }
 
 export function resourceId(subscription: string, rg: string, provider: string, type: string, name: string): string {
-  return `/subscriptions/${subscription}/resourceGroups/${rg}/providers/${provider}/${type}/${name}`;
+  return armId(subscription, rg, type, name, provider);
 }
 
 export const networkId = (sub: string, rg: string, type: string, name: string): string =>
@@ -141,10 +143,8 @@ function defaultRules(nsg: AzureNetworkSecurityGroup): AzureSecurityRule[] {
   }));
 }
 
-const byId = <T extends { id: string }>(a: T, b: T): number =>
-  key(a.id) < key(b.id) ? -1 : key(a.id) > key(b.id) ? 1 : 0;
-const byName = <T extends { name: string }>(a: T, b: T): number =>
-  key(a.name) < key(b.name) ? -1 : key(a.name) > key(b.name) ? 1 : 0;
+const byId = <T extends { id: string }>(a: T, b: T): number => compareStrings(key(a.id), key(b.id));
+const byName = <T extends { name: string }>(a: T, b: T): number => compareStrings(key(a.name), key(b.name));
 export const sortById = <T extends { id: string }>(items: Iterable<T>): T[] => [...items].sort(byId);
 
 /**

@@ -49,6 +49,7 @@
  * The real API returns full https URLs for zone and network; the sandbox returns the partial
  * forms above (adapters normalise the real URLs to them).
  */
+import { compareStrings } from '../../core/model/compare.ts';
 import type { GcpFirewall, GcpInstance, GcpState } from '../../core/model/native/gcp.ts';
 import type { GcpComputeApi, GcpScope } from '../gcp/api.ts';
 import type { Estate } from './estate-types.ts';
@@ -78,7 +79,7 @@ interface World {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 const bySelfLink = <T extends { selfLink?: string }>(a: T, b: T): number =>
-  (a.selfLink ?? '') < (b.selfLink ?? '') ? -1 : (a.selfLink ?? '') > (b.selfLink ?? '') ? 1 : 0;
+  compareStrings(a.selfLink ?? '', b.selfLink ?? '');
 const firewallPath = (project: string, name: string): string => `projects/${project}/global/firewalls/${name}`;
 
 function insertInto(world: World, p: ProjectState, fw: GcpFirewall): void {

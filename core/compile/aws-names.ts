@@ -10,9 +10,9 @@
  *   `segsync-<dep>-<class name>-<class id>-<v4|v6>-<vpc id>[-local]`; `-local` is the set of the
  *   class's members inside that VPC (used where a port set cannot go by group reference).
  * - Tags (core/ownership.ts): segsync:owner, segsync:class, segsync:location = `<account>/<region>`.
+ * Scope and network ids are built and parsed in core/model/ids.ts.
  */
 import type { Family } from '../model/address.ts';
-import type { Location } from '../model/inventory.ts';
 import type { AwsTag } from '../model/native/aws.ts';
 import { AWS_CLASS_TAG, AWS_LOCATION_TAG, AWS_OWNER_TAG } from '../ownership.ts';
 import { AWS_NAME, boundedName } from './names.ts';
@@ -51,20 +51,4 @@ export function awsOwnedTags(deploymentId: string, classId: string, scope: strin
     { Key: AWS_CLASS_TAG, Value: classId },
     { Key: AWS_LOCATION_TAG, Value: scope },
   ];
-}
-
-/** `<account>/<region>`: the step scope and the segsync:location tag. */
-export function awsScope(location: Pick<Location, 'account' | 'region'>): string {
-  return `${location.account}/${location.region}`;
-}
-
-/** The VPC id of a network id `aws:<account>:<region>:<vpc-id>` (inventory ID FORMATS). */
-export function awsVpcId(network: string): string {
-  const parts = network.split(':');
-  if (parts.length !== 4 || parts[0] !== 'aws' || !parts[3]) throw new Error(`not an AWS network id: ${network}`);
-  return parts[3];
-}
-
-export function awsNetworkId(account: string, region: string, vpcId: string): string {
-  return `aws:${account}:${region}:${vpcId}`;
 }

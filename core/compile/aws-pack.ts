@@ -15,15 +15,9 @@
 import type { Family } from '../model/address.ts';
 import type { PortSet } from '../model/ports.ts';
 import { QuotaExceededError } from '../errors.ts';
-import type { AwsBudget } from '../plan/step-base.ts';
-import {
-  canonicalUnits,
-  ICMP_ALL,
-  unitWeight,
-  type AwsDirection,
-  type AwsPeer,
-  type AwsRuleUnit,
-} from './aws-units.ts';
+import type { AwsBudget } from '../model/budgets.ts';
+import { canonicalUnits, unitWeight } from './aws-units.ts';
+import { ICMP_ALL, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../model/native/aws-rules.ts';
 
 /** One entry's peer, already translated: a named group or prefix list, or inline CIDRs. */
 export interface UnitPeer {

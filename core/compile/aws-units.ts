@@ -16,50 +16,20 @@
  *   what the sandbox enforces; over-counting can only refuse a fit, never overflow a group.
  */
 import type { Family } from '../model/address.ts';
+import { compareStrings as cmp } from '../model/compare.ts';
+import { peerKey, unitKey, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../model/native/aws-rules.ts';
 
-export type AwsDirection = 'ingress' | 'egress';
-export const AWS_DIRECTIONS: readonly AwsDirection[] = ['ingress', 'egress'];
-
-export type AwsPeer =
-  /** Canonical CIDR text (formatCidr), IPv4 or IPv6. */
-  | { kind: 'cidr'; cidr: string }
-  /** A security group in the same VPC: by name (owned) and/or id (known once it exists). */
-  | { kind: 'group'; name?: string; id?: string }
-  /** A customer-managed prefix list in the same scope: by name (owned) and/or id. */
-  | { kind: 'prefix-list'; name?: string; id?: string };
-
-export interface AwsRuleUnit {
-  /** 'tcp' | 'udp' | 'icmp' | 'icmpv6' | '-1' (every protocol), or a protocol number. */
-  protocol: string;
-  /** tcp/udp port range; icmp type (-1 = every type) and code (-1); absent for '-1'. */
-  fromPort?: number;
-  toPort?: number;
-  peer: AwsPeer;
-  /** Only on units read back from the cloud: moto revokes a group pair only with its Description (CLOUD-FACTS §7). */
-  description?: string;
-}
+// The unit vocabulary and its keys live with the native model; re-exported for compile's callers.
+export { AWS_DIRECTIONS, ICMP_ALL, peerKey, unitKey } from '../model/native/aws-rules.ts';
+export type { AwsDirection, AwsPeer, AwsRuleUnit } from '../model/native/aws-rules.ts';
 
 export interface RuleWeight {
   ipv4: number;
   ipv6: number;
 }
 
-/** ICMP "every type, every code" (EC2 wants both -1). */
-export const ICMP_ALL = -1;
-
 export function cidrFamily(cidr: string): Family {
   return cidr.includes(':') ? 'ipv6' : 'ipv4';
-}
-
-export function peerKey(p: AwsPeer): string {
-  if (p.kind === 'cidr') return `cidr:${p.cidr}`;
-  const tag = p.kind === 'group' ? 'sg' : 'pl';
-  return p.name !== undefined ? `${tag}:${p.name}` : `${tag}id:${p.id ?? ''}`;
-}
-
-/** Semantic identity of a unit within one group and direction. */
-export function unitKey(u: AwsRuleUnit): string {
-  return `${u.protocol}|${u.fromPort ?? ''}|${u.toPort ?? ''}|${peerKey(u.peer)}`;
 }
 
 /**
@@ -87,11 +57,6 @@ export function totalWeight(units: readonly AwsRuleUnit[], maxEntriesOf: (p: Aws
     total.ipv6 += w.ipv6;
   }
   return total;
-}
-
-/** Code-unit order: deterministic whatever the locale (localeCompare is not). */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const PEER_RANK: Record<AwsPeer['kind'], number> = { group: 0, 'prefix-list': 1, cidr: 2 };

@@ -16,22 +16,17 @@
 import { formatCidr, parseAddress, AddressSet, type Family } from '../model/address.ts';
 import type { AwsTag } from '../model/native/aws.ts';
 import { QuotaExceededError } from '../errors.ts';
-import { DEFAULT_BUDGETS, type AwsBudget, type CompileContext, type Finding } from '../plan/step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import { DEFAULT_BUDGETS, type AwsBudget, type CompileContext } from '../model/budgets.ts';
 import { FAMILIES, type WorkloadClass } from './classes.ts';
-import {
-  awsGroupDescription,
-  awsGroupName,
-  awsOwnedTags,
-  awsPrefixListName,
-  awsScope,
-  awsVpcId,
-  type ClassRef,
-} from './aws-names.ts';
+import { awsGroupDescription, awsGroupName, awsOwnedTags, awsPrefixListName, type ClassRef } from './aws-names.ts';
+import { awsScope, awsVpcId } from '../model/ids.ts';
 import { entryUnits, packGroups, prefixListSize, type UnitPeer } from './aws-pack.ts';
-import { cmp, type AwsDirection, type AwsPeer, type AwsRuleUnit } from './aws-units.ts';
+import { compareStrings as cmp } from '../model/compare.ts';
+import type { AwsDirection, AwsPeer, AwsRuleUnit } from '../model/native/aws-rules.ts';
 import type { NetworkReach, Reach, ReachEntry } from './reach.ts';
 
-export type { AwsDirection, AwsPeer, AwsRuleUnit } from './aws-units.ts';
+export type { AwsDirection, AwsPeer, AwsRuleUnit } from '../model/native/aws-rules.ts';
 
 interface Placed {
   scope: string;

@@ -12,7 +12,7 @@
  * A class that does not fit a whole NSG is refused with QuotaExceededError — never dropped.
  */
 import { QuotaExceededError } from '../errors.ts';
-import type { AzureBudget } from '../plan/step-base.ts';
+import type { AzureBudget } from '../model/budgets.ts';
 import { prefixCount, ruleAsgs, type AzureDesiredRule } from './azure-model.ts';
 
 /** Share of every per-NSG budget a shared NSG may use (see the module comment). */

@@ -13,6 +13,10 @@
  */
 import { parseCidr, formatCidr } from '../model/address.ts';
 import type { AzureSecurityRule } from '../model/native/azure.ts';
+import { armKey, armParts } from '../model/ids.ts';
+
+// ARM ids compare without case; defined once in core/model/ids.ts.
+export { armKey };
 import { stableHash } from './hash.ts';
 import { AZURE_NAME, boundedName } from './names.ts';
 
@@ -68,24 +72,6 @@ export interface AzureDesired {
   asgs: AzureDesiredAsg[];
   nsgs: AzureDesiredNsg[];
   nics: AzureDesiredNic[];
-}
-
-export const AZURE_PROVIDER = 'Microsoft.Network';
-
-/** ARM ids compare without case. */
-export function armKey(id: string): string {
-  return id.toLowerCase();
-}
-
-export function armId(subscription: string, resourceGroup: string, type: string, name: string): string {
-  return `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/${AZURE_PROVIDER}/${type}/${name}`;
-}
-
-/** `/subscriptions/<s>/resourceGroups/<rg>/providers/.../<type>/<name>` → its parts. */
-export function armParts(id: string): { subscription: string; resourceGroup: string; name: string } {
-  const sub = /\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? '';
-  const rg = /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? '';
-  return { subscription: sub, resourceGroup: rg, name: id.slice(id.lastIndexOf('/') + 1) };
 }
 
 /** A NIC IP configuration id → the NIC's id. */

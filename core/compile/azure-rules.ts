@@ -18,7 +18,7 @@
  */
 import { formatCidr } from '../model/address.ts';
 import type { PortSet } from '../model/ports.ts';
-import type { Finding } from '../plan/step-base.ts';
+import type { Finding } from '../model/finding.ts';
 import type { ReachEntry } from './reach.ts';
 import { stableHash } from './hash.ts';
 import { AZURE_NAME, boundedName } from './names.ts';

@@ -15,11 +15,9 @@
  */
 import { QuotaExceededError } from '../errors.ts';
 import { AZURE_CLASS_TAG, AZURE_OWNER_TAG } from '../ownership.ts';
-import { DEFAULT_BUDGETS, type AzureBudget, type CompileContext, type Finding } from '../plan/step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import { DEFAULT_BUDGETS, type AzureBudget, type CompileContext } from '../model/budgets.ts';
 import {
-  armId,
-  armKey,
-  armParts,
   asgName,
   nicOfIpConfiguration,
   nsgName,
@@ -29,6 +27,8 @@ import {
   type AzureDesiredNsg,
   type AzureDesiredRule,
 } from './azure-model.ts';
+import { armKey } from '../model/ids.ts';
+import { armId, armParts } from '../model/ids.ts';
 import { costOf, packClasses } from './azure-fit.ts';
 import { classRules, denyRule, narrowedFinding, type ClassRuleContext } from './azure-rules.ts';
 import type { NetworkReach, Reach } from './reach.ts';

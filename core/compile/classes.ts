@@ -10,7 +10,8 @@
 import { parseAddress, type Family } from '../model/address.ts';
 import type { Workload } from '../model/inventory.ts';
 import { workloadStatus, type WorkloadStatus } from '../policy/intent.ts';
-import { restrictLabels, type Labels } from '../policy/labels.ts';
+import { restrictLabels } from '../policy/labels.ts';
+import type { Labels } from '../model/cloud.ts';
 import { selectorMatches, selectorToString, type Selector } from '../policy/selector/index.ts';
 import type { Policy } from '../policy/types.ts';
 import { stableHash } from './hash.ts';

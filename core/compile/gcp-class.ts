@@ -18,7 +18,7 @@
  */
 import { AddressSet, formatCidr, type Family } from '../model/address.ts';
 import type { GcpFirewallProtocol } from '../model/native/gcp.ts';
-import type { GcpBudget } from '../plan/step-base.ts';
+import type { GcpBudget } from '../model/budgets.ts';
 import { FAMILIES, primaryAddress, type WorkloadClass } from './classes.ts';
 import { ALLOW_PRIORITY, allowedOf, chunk, type RuleDraft } from './gcp-rules.ts';
 import type { NetworkReach, ReachEntry } from './reach.ts';

@@ -17,7 +17,7 @@
 import type { Family } from '../model/address.ts';
 import type { GcpFirewall, GcpFirewallProtocol } from '../model/native/gcp.ts';
 import type { PortSet } from '../model/ports.ts';
-import { gcpNetworkPath } from '../verify/gcp.ts';
+import { gcpNetworkPath } from '../model/ids.ts';
 import { stableHash } from './hash.ts';
 import { boundedName, GCP_NAME } from './names.ts';
 

@@ -5,7 +5,8 @@
  */
 import type { Inventory } from '../model/inventory.ts';
 import type { Policy } from '../policy/types.ts';
-import type { CompileContext, Finding } from '../plan/step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { CompileContext } from '../model/budgets.ts';
 import { compileAws, type AwsDesired } from './aws.ts';
 import { compileAzure, type AzureDesired } from './azure.ts';
 import { compileGcp, type GcpDesired } from './gcp.ts';

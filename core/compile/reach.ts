@@ -15,7 +15,7 @@
 import { AddressSet, parseAddress, type Family } from '../model/address.ts';
 import type { Location, Workload } from '../model/inventory.ts';
 import { PortSet } from '../model/ports.ts';
-import type { Cloud, Labels } from '../policy/labels.ts';
+import type { Cloud, Labels } from '../model/cloud.ts';
 import { selectorMatches } from '../policy/selector/index.ts';
 import type { Peer, Policy, Rule } from '../policy/types.ts';
 import { classify, FAMILIES, type Classification, type WorkloadClass } from './classes.ts';

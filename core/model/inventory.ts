@@ -3,9 +3,10 @@
  *
  * Labels here are canonical (normalizeLabels already ran); ids are cloud-qualified so two clouds
  * can never collide; an attachment is where a cloud hangs membership (AWS ENI, Azure NIC IP
- * configuration, GCP instance network interface).
+ * configuration, GCP instance network interface). Every id format here is built and parsed in
+ * core/model/ids.ts, nowhere else.
  */
-import type { Cloud, LabelProblem, Labels } from '../policy/labels.ts';
+import type { Cloud, LabelProblem, Labels } from './cloud.ts';
 
 export type { Cloud };
 

@@ -11,6 +11,7 @@
  * linear merge (O(|a| + |b|)). Only `normalizeRanges` sorts (O(n log n)). Returned arrays and
  * their ranges are frozen so the immutable set classes can hand them out without copying.
  */
+import { compareNumbers } from './compare.ts';
 
 /** An inclusive range [lo, hi]. */
 export type Range<T extends number | bigint> = readonly [T, T];
@@ -37,7 +38,7 @@ export function normalizeRanges<T extends number | bigint>(
   ranges: Iterable<Range<T>>,
   step: Step<T>,
 ): ReadonlyArray<Range<T>> {
-  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const sorted = [...ranges].sort((a, b) => compareNumbers(a[0], b[0]));
   return coalesceSorted(sorted, step);
 }
 

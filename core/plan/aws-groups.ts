@@ -13,24 +13,23 @@
  *   fits, the plan gets a blocking error finding (the only alternative would be revoke-first,
  *   which breaks make-before-break; STYLE G5).
  */
+import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredGroup } from '../compile/aws.ts';
+import { canonicalUnits, describeUnit, totalWeight, unitWeight } from '../compile/aws-units.ts';
 import {
-  canonicalUnits,
-  describeUnit,
-  totalWeight,
   unitKey,
-  unitWeight,
   AWS_DIRECTIONS,
   type AwsDirection,
   type AwsPeer,
   type AwsRuleUnit,
-} from '../compile/aws-units.ts';
+} from '../model/native/aws-rules.ts';
 import type { AwsSecurityGroup } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
-import { groupKey, plKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
+import { groupKey, plKey, scopeTag, type AwsActualIndex } from '../model/native/aws-index.ts';
 import type { AwsGroupRef, AwsStep } from './aws-steps.ts';
 import { interleave } from './aws-transition.ts';
-import type { AwsBudget, Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AwsBudget } from '../model/budgets.ts';
 
 export interface GroupPlan {
   create: AwsStep[];
@@ -194,7 +193,7 @@ class GroupPlanner {
     }
     const where: Where = {
       scope,
-      network: `aws:${scope.replace('/', ':')}:${have.VpcId}`,
+      network: `${awsScopeNetwork(scope)}:${have.VpcId}`,
       owner: this.idx.deploymentId,
     };
     const ref: AwsGroupRef = { vpcId: have.VpcId, name: have.GroupName, id: have.GroupId };

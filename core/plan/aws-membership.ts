@@ -17,13 +17,17 @@
  *   an otherwise empty one gets its VPC's default group (joining it earlier would let it reach
  *   managed ENIs still in that group). Other ENIs are never touched.
  */
+import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredMembership } from '../compile/aws.ts';
-import { cmp, describeUnit, AWS_DIRECTIONS } from '../compile/aws-units.ts';
+import { describeUnit } from '../compile/aws-units.ts';
+import { compareStrings } from '../model/compare.ts';
+import { AWS_DIRECTIONS } from '../model/native/aws-rules.ts';
 import { QuotaExceededError } from '../errors.ts';
 import type { AwsNetworkInterface } from '../model/native/aws.ts';
-import { DEFAULT_GROUP_NAME, groupKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
+import { DEFAULT_GROUP_NAME, groupKey, scopeTag, type AwsActualIndex } from '../model/native/aws-index.ts';
 import type { AwsGroupRef, AwsSetMembershipStep } from './aws-steps.ts';
-import type { AwsBudget, Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AwsBudget } from '../model/budgets.ts';
 
 export interface MembershipPlan {
   /** 'membership' phase: ENIs get their class's groups (widening, or a swap). */
@@ -90,7 +94,9 @@ export function planMemberships(
   for (const mv of moves) planMove(out, idx, mv, (swaps.get(mv.eni.VpcId)?.size ?? 0) <= 1, budget);
   release(out, idx, new Set(desired.memberships.map((m) => m.interfaceId)));
   out.findings.push(
-    ...[...foreignUse.entries()].sort(([a], [b]) => cmp(a, b)).map(([id, enis]) => foreignFinding(idx, id, enis)),
+    ...[...foreignUse.entries()]
+      .sort(([a], [b]) => compareStrings(a, b))
+      .map(([id, enis]) => foreignFinding(idx, id, enis)),
   );
   return out;
 }
@@ -223,7 +229,7 @@ function membershipStep(
 }
 
 function release(out: MembershipPlan, idx: AwsActualIndex, managed: ReadonlySet<string>): void {
-  const enis = [...idx.interfaces.values()].sort((a, b) => cmp(a.NetworkInterfaceId, b.NetworkInterfaceId));
+  const enis = [...idx.interfaces.values()].sort((a, b) => compareStrings(a.NetworkInterfaceId, b.NetworkInterfaceId));
   for (const eni of enis) {
     if (managed.has(eni.NetworkInterfaceId)) continue;
     const ours = eni.Groups.filter((g) => idx.isOwnedGroupId(g.GroupId));
@@ -255,7 +261,7 @@ function release(out: MembershipPlan, idx: AwsActualIndex, managed: ReadonlySet<
         eni,
         keep,
         cur,
-        { scope, network: `aws:${scope.replace('/', ':')}:${eni.VpcId}`, why: 'no longer managed' },
+        { scope, network: `${awsScopeNetwork(scope)}:${eni.VpcId}`, why: 'no longer managed' },
         'revoke',
       ),
     );

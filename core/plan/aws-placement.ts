@@ -10,18 +10,16 @@
  * stands. With an up-to-date state every unit stays where it is, so the plan is still empty.
  */
 import type { AwsDesired, AwsDesiredGroup } from '../compile/aws.ts';
+import { canonicalUnits, unitWeight, type RuleWeight } from '../compile/aws-units.ts';
 import {
-  canonicalUnits,
   unitKey,
-  unitWeight,
   AWS_DIRECTIONS,
   type AwsDirection,
   type AwsPeer,
   type AwsRuleUnit,
-  type RuleWeight,
-} from '../compile/aws-units.ts';
-import { groupKey, type AwsActualIndex } from './aws-actual.ts';
-import type { AwsBudget } from './step-base.ts';
+} from '../model/native/aws-rules.ts';
+import { groupKey, type AwsActualIndex } from '../model/native/aws-index.ts';
+import type { AwsBudget } from '../model/budgets.ts';
 
 export interface Weights {
   /** Weight while old and new coexist (prefix lists at their largest size during the apply). */

@@ -9,12 +9,14 @@
  * chained from the read version, one per write (a resize is counted too; apply tolerates a cloud
  * that does not count it, see adapters/aws/apply.ts).
  */
+import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredPrefixList } from '../compile/aws.ts';
 import { prefixListSize } from '../compile/aws-pack.ts';
-import { cmp } from '../compile/aws-units.ts';
+import { compareStrings } from '../model/compare.ts';
 import type { AwsPrefixList } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
-import { canonicalCidr, plKey, scopeTag, type AwsActualIndex } from './aws-actual.ts';
+import { plKey, scopeTag, type AwsActualIndex } from '../model/native/aws-index.ts';
+import { canonicalCidr } from '../model/native/aws-rules.ts';
 import {
   PREFIX_LIST_ENTRIES_PER_CALL,
   type AwsAddEntriesStep,
@@ -23,7 +25,8 @@ import {
   type AwsResizePrefixListStep,
   type AwsStep,
 } from './aws-steps.ts';
-import type { AwsBudget, Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AwsBudget } from '../model/budgets.ts';
 
 export interface PrefixListPlan {
   create: AwsStep[];
@@ -71,7 +74,7 @@ export function planPrefixLists(desired: AwsDesired, idx: AwsActualIndex, budget
 }
 
 function base(scope: string, owner: string, name: string, phase: AwsStep['phase'], kind: AwsStep['kind']) {
-  return { cloud: 'aws' as const, scope, network: `aws:${scope.replace('/', ':')}`, owner, target: name, phase, kind };
+  return { cloud: 'aws' as const, scope, network: awsScopeNetwork(scope), owner, target: name, phase, kind };
 }
 
 function chunks<T>(items: readonly T[]): T[][] {
@@ -122,7 +125,7 @@ function update(
   const current = new Set(have.Entries.map((e) => canonicalCidr(e.Cidr)));
   const target = new Set(want.entries);
   const adds = want.entries.filter((c) => !current.has(c));
-  const removes = [...current].filter((c) => !target.has(c)).sort(cmp);
+  const removes = [...current].filter((c) => !target.has(c)).sort(compareStrings);
   const union = current.size + adds.length;
   const transient = Math.max(
     have.MaxEntries,

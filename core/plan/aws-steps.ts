@@ -10,7 +10,7 @@
  * concurrent writer makes the step fail with a conflict instead of being overwritten
  * (CLOUD-FACTS §1.4, §6.9).
  */
-import type { AwsDirection, AwsRuleUnit } from '../compile/aws-units.ts';
+import type { AwsDirection, AwsRuleUnit } from '../model/native/aws-rules.ts';
 import type { AwsTag } from '../model/native/aws.ts';
 import type { StepBase } from './step-base.ts';
 

@@ -14,7 +14,8 @@
  * (CIDR peers) or an opaque atom (a group or prefix list: only the same peer covers it).
  */
 import { AddressSet, parseCidr } from '../model/address.ts';
-import { peerKey, unitKey, type AwsRuleUnit, type RuleWeight } from '../compile/aws-units.ts';
+import type { RuleWeight } from '../compile/aws-units.ts';
+import { peerKey, unitKey, type AwsRuleUnit } from '../model/native/aws-rules.ts';
 
 export interface TransitionRequest {
   /**

@@ -16,16 +16,18 @@
  * Only objects carrying this deployment's owner tag are written (AwsActualIndex brands them);
  * ENIs are written only for membership, keeping foreign groups unless `exclusive`.
  */
+import { orderByPhase } from './phases.ts';
 import { awsBudget, type AwsDesired } from '../compile/aws.ts';
-import type { AwsPeer } from '../compile/aws-units.ts';
-import { AwsActualIndex } from './aws-actual.ts';
+import type { AwsPeer } from '../model/native/aws-rules.ts';
+import { AwsActualIndex } from '../model/native/aws-index.ts';
 import { planGroups } from './aws-groups.ts';
 import { groupsLosingMembers, planMemberships } from './aws-membership.ts';
 import { placeUnits } from './aws-placement.ts';
 import { planPrefixLists } from './aws-prefix-lists.ts';
 import type { AwsStep } from './aws-steps.ts';
 import type { AwsState } from '../model/native/aws.ts';
-import type { CompileContext, Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { CompileContext } from '../model/budgets.ts';
 
 export type {
   AwsAddEntriesStep,
@@ -70,7 +72,9 @@ export function planAws(
   const placed = placeUnits(desired, idx, budget, { peak: sizeOf(pls.peakMaxEntries), final: sizeOf(finalSize) });
   const groups = planGroups(placed, idx, budget, pls.peakMaxEntries, groupsLosingMembers(desired, idx));
   const members = planMemberships(desired, idx, budget, options.exclusive);
-  const steps: AwsStep[] = [
+  // The order inside each phase is make-before-break within AWS (a list grows before entries are
+  // added, members move before groups are revoked); orderByPhase keeps it.
+  const steps: AwsStep[] = orderByPhase([
     ...pls.create,
     ...groups.create,
     ...groups.createAuthorize,
@@ -84,6 +88,6 @@ export function planAws(
     ...pls.shrink,
     ...groups.delete,
     ...pls.delete,
-  ];
+  ]);
   return { steps, findings: [...pls.findings, ...groups.findings, ...members.findings] };
 }

@@ -13,15 +13,12 @@
  * - While an NSG changes, old and new rules coexist; if that peak breaks a per-NSG budget the
  *   plan reports a blocking 'transient-quota' finding instead of revoking first (STYLE G5).
  */
+import { compareStrings } from '../model/compare.ts';
+import type { Phased as PhasedOf } from './phases.ts';
 import { exceeded, costOf } from '../compile/azure-fit.ts';
-import {
-  armKey,
-  armParts,
-  ruleKey,
-  type AzureDesired,
-  type AzureDesiredNsg,
-  type AzureDesiredRule,
-} from '../compile/azure-model.ts';
+import { ruleKey, type AzureDesired, type AzureDesiredNsg, type AzureDesiredRule } from '../compile/azure-model.ts';
+import { armKey } from '../model/ids.ts';
+import { armParts, azureNetworkId } from '../model/ids.ts';
 import type {
   AzureApplicationSecurityGroup,
   AzureNetworkInterface,
@@ -32,7 +29,8 @@ import type {
 import { vnetOfSubnet } from '../model/native/azure.ts';
 import { assertOwned, isOwnedAzure, type Owned } from '../ownership.ts';
 import type { AzureStep, DeleteRuleStep, PutRuleStep } from './azure-steps.ts';
-import type { AzureBudget, Finding, Phase } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
+import type { AzureBudget } from '../model/budgets.ts';
 
 export interface StateIndex {
   nsgs: Map<string, AzureNetworkSecurityGroup>;
@@ -56,11 +54,7 @@ export interface PlanContext {
   budget: AzureBudget;
 }
 
-export type Phased = Record<Phase, AzureStep[]>;
-
-export function emptyPhased(): Phased {
-  return { create: [], authorize: [], membership: [], revoke: [], delete: [] };
-}
+export type Phased = PhasedOf<AzureStep>;
 
 type Head = Pick<AzureStep, 'cloud' | 'scope' | 'network' | 'resourceGroup' | 'target' | 'summary'>;
 
@@ -70,7 +64,7 @@ function head(id: string, network: string, summary: string): Head {
 }
 
 const byName = <T extends { name: string }>(a: T, b: T): number =>
-  a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0;
+  compareStrings(a.name.toLowerCase(), b.name.toLowerCase());
 const sameTags = (a: Record<string, string> | undefined, b: Record<string, string>): boolean =>
   Object.entries(b).every(([k, v]) => a?.[k] === v);
 
@@ -93,11 +87,11 @@ function orphanNetwork(id: string, idx: StateIndex): string {
       const uses =
         armKey(nic.properties.networkSecurityGroup?.id ?? '') === key ||
         (ipc.properties.applicationSecurityGroups ?? []).some((a) => armKey(a.id) === key);
-      if (uses) return `azure:${vnetOfSubnet(ipc.properties.subnet.id)}`;
+      if (uses) return azureNetworkId(vnetOfSubnet(ipc.properties.subnet.id));
     }
   }
   const { subscription, resourceGroup } = armParts(id);
-  return `azure:/subscriptions/${subscription}/resourceGroups/${resourceGroup}`;
+  return azureNetworkId(`/subscriptions/${subscription}/resourceGroups/${resourceGroup}`);
 }
 
 export function planAsgs(

@@ -17,12 +17,21 @@
  *   briefly be judged under a mix of old and new rules.
  * - NICs no longer managed that still carry owned ASGs or an owned NSG are detached.
  */
-import { armKey, type AzureDesired, type AzureDesiredNic } from '../compile/azure-model.ts';
+import type { AzureDesired, AzureDesiredNic } from '../compile/azure-model.ts';
+import { armKey } from '../model/ids.ts';
 import type { AzureNetworkInterface } from '../model/native/azure.ts';
 import { vnetOfSubnet } from '../model/native/azure.ts';
+import { armParts, azureNetworkId } from '../model/ids.ts';
 import type { PlanContext, Phased, StateIndex } from './azure-groups.ts';
+import {
+  compareArmIds,
+  membershipOf,
+  sameMembership,
+  uniqueArmIds,
+  withMembership,
+} from '../model/native/azure-membership.ts';
 import type { NicMembership, NicStep } from './azure-steps.ts';
-import type { Finding } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
 
 interface NicContext extends PlanContext {
   exclusive: boolean;
@@ -30,45 +39,6 @@ interface NicContext extends PlanContext {
   /** Ids (lowercased) of ASGs and NSGs this deployment owns or is about to create. */
   ownedAsgs: Set<string>;
   ownedNsgs: Set<string>;
-}
-
-const byKey = (a: string, b: string): number => (armKey(a) < armKey(b) ? -1 : armKey(a) > armKey(b) ? 1 : 0);
-
-function uniqueSorted(ids: readonly string[]): string[] {
-  const seen = new Map<string, string>();
-  for (const id of ids) if (!seen.has(armKey(id))) seen.set(armKey(id), id);
-  return [...seen.values()].sort(byKey);
-}
-
-export function membershipOf(nic: AzureNetworkInterface): NicMembership {
-  const asgs = nic.properties.ipConfigurations.flatMap((c) =>
-    (c.properties.applicationSecurityGroups ?? []).map((a) => a.id),
-  );
-  return { asgs: uniqueSorted(asgs), nsg: nic.properties.networkSecurityGroup?.id ?? null };
-}
-
-export function sameMembership(a: NicMembership, b: NicMembership): boolean {
-  return (
-    armKey(a.nsg ?? '') === armKey(b.nsg ?? '') &&
-    a.asgs.length === b.asgs.length &&
-    a.asgs.every((x, i) => armKey(x) === armKey(b.asgs[i]!))
-  );
-}
-
-/** The NIC as read with `m` applied: the PUT body of a membership write. */
-export function withMembership(nic: AzureNetworkInterface, m: NicMembership): AzureNetworkInterface {
-  const { networkSecurityGroup: _old, ...props } = nic.properties;
-  return {
-    ...nic,
-    properties: {
-      ...props,
-      ...(m.nsg === null ? {} : { networkSecurityGroup: { id: m.nsg } }),
-      ipConfigurations: nic.properties.ipConfigurations.map((c) => ({
-        ...c,
-        properties: { ...c.properties, applicationSecurityGroups: m.asgs.map((id) => ({ id })) },
-      })),
-    },
-  };
 }
 
 export function planNics(desired: AzureDesired, ctx: NicContext, out: Phased, findings: Finding[]): void {
@@ -82,7 +52,7 @@ export function planNics(desired: AzureDesired, ctx: NicContext, out: Phased, fi
     subnetFindings(nic, ctx, subnets, findings);
     managedNic(d, nic, ctx, { joins, sets }, findings);
   }
-  for (const nic of [...ctx.idx.nics.values()].sort((a, b) => byKey(a.id, b.id))) {
+  for (const nic of [...ctx.idx.nics.values()].sort((a, b) => compareArmIds(a.id, b.id))) {
     if (!wanted.has(armKey(nic.id))) releasedNic(nic, ctx, sets);
   }
   out.membership.push(...joins, ...sets);
@@ -103,8 +73,7 @@ function nicStep(
   summary: string,
 ): NicStep {
   const { expect, set, then, ifMatch } = change;
-  const rg = /\/resourceGroups\/([^/]+)/i.exec(nic.id)?.[1] ?? '';
-  const sub = /\/subscriptions\/([^/]+)/i.exec(nic.id)?.[1] ?? '';
+  const { resourceGroup: rg, subscription: sub } = armParts(nic.id);
   return {
     cloud: 'azure',
     scope: sub,
@@ -144,7 +113,7 @@ function managedNic(
     return;
   }
   const foreignAsgs = current.asgs.filter((a) => !ctx.ownedAsgs.has(armKey(a)));
-  const final: NicMembership = { asgs: uniqueSorted([...foreignAsgs, d.asg]), nsg: d.nsg };
+  const final: NicMembership = { asgs: uniqueArmIds([...foreignAsgs, d.asg]), nsg: d.nsg };
   if (final.asgs.length > ctx.budget.asgsPerIpConfiguration) {
     findings.push({
       severity: 'error',
@@ -166,7 +135,7 @@ function managedNic(
       message: `NIC ${nic.name}: the foreign NSG ${current.nsg} is replaced by segsync's (exclusive: true)`,
     });
   }
-  const joined = uniqueSorted([...current.asgs, d.asg]);
+  const joined = uniqueArmIds([...current.asgs, d.asg]);
   const nsgChanges = armKey(current.nsg ?? '') !== armKey(d.nsg);
   if (nsgChanges && joined.length > current.asgs.length && joined.length <= ctx.budget.asgsPerIpConfiguration) {
     const join: NicMembership = { asgs: joined, nsg: current.nsg };
@@ -185,7 +154,7 @@ function managedNic(
         nic,
         d.network,
         { expect: join, set: final, ifMatch: undefined },
-        `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`,
+        `~ NIC ${nic.name} → ${d.className} under ${armParts(d.nsg).name}`,
       ),
     );
     return;
@@ -196,7 +165,7 @@ function managedNic(
       nic,
       d.network,
       { expect: current, set: final, ifMatch: nic.etag },
-      `~ NIC ${nic.name} → ${d.className} under ${nameOf(d.nsg)}`,
+      `~ NIC ${nic.name} → ${d.className} under ${armParts(d.nsg).name}`,
     ),
   );
 }
@@ -209,7 +178,7 @@ function releasedNic(nic: AzureNetworkInterface, ctx: NicContext, sets: NicStep[
   if (!ownsNsg && kept.length === current.asgs.length) return;
   const final: NicMembership = { asgs: kept, nsg: ownsNsg ? null : current.nsg };
   const ipc = nic.properties.ipConfigurations[0];
-  const network = ipc ? `azure:${vnetOfSubnet(ipc.properties.subnet.id)}` : 'azure:';
+  const network = azureNetworkId(ipc ? vnetOfSubnet(ipc.properties.subnet.id) : '');
   sets.push(
     nicStep(
       'set-nic',
@@ -238,5 +207,3 @@ function subnetFindings(nic: AzureNetworkInterface, ctx: NicContext, seen: Set<s
     });
   }
 }
-
-const nameOf = (id: string): string => id.slice(id.lastIndexOf('/') + 1);

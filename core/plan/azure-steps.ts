@@ -19,14 +19,10 @@
  * first write of a NIC in a plan, absent for the second (its etag is only known after the first).
  */
 import type { AzureNetworkInterface, AzureSecurityRule } from '../model/native/azure.ts';
+import type { NicMembership } from '../model/native/azure-membership.ts';
 import type { StepBase } from './step-base.ts';
 
-/** What segsync sets on a NIC: the ASGs of every IP configuration (all equal) and the NIC's NSG. */
-export interface NicMembership {
-  /** ASG ids, sorted case-insensitively. */
-  asgs: string[];
-  nsg: string | null;
-}
+export type { NicMembership };
 
 interface AzureStepBase extends StepBase {
   cloud: 'azure';

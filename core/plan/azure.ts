@@ -7,14 +7,18 @@
  * until its NSG is gone). Within a phase, steps are sorted by object id or name. Planning
  * details: azure-groups.ts (owned objects, rules, priorities), azure-nics.ts (membership).
  */
+import { compareStrings } from '../model/compare.ts';
 import { azureBudget } from '../compile/azure.ts';
-import { armKey, type AzureDesired } from '../compile/azure-model.ts';
+import type { AzureDesired } from '../compile/azure-model.ts';
+import { armKey } from '../model/ids.ts';
 import type { AzureState } from '../model/native/azure.ts';
 import { isOwnedAzure } from '../ownership.ts';
-import { emptyPhased, indexState, planAsgs, planNsgs } from './azure-groups.ts';
+import { indexState, planAsgs, planNsgs } from './azure-groups.ts';
 import { planNics } from './azure-nics.ts';
 import type { AzureStep } from './azure-steps.ts';
-import { PHASES, type CompileContext, type Finding } from './step-base.ts';
+import { emptyPhased, orderByPhase } from './phases.ts';
+import type { Finding } from '../model/finding.ts';
+import type { CompileContext } from '../model/budgets.ts';
 
 export type {
   AzureStep,
@@ -41,7 +45,7 @@ export function planAzure(
 ): { steps: AzureStep[]; findings: Finding[] } {
   const idx = indexState(actual);
   const pctx = { deploymentId: ctx.deploymentId, budget: azureBudget(ctx) };
-  const out = emptyPhased();
+  const out = emptyPhased<AzureStep>();
   const findings: Finding[] = [];
   planAsgs(desired, idx, pctx, out, findings);
   planNsgs(desired, idx, pctx, out, findings);
@@ -70,11 +74,11 @@ export function planAzure(
     ...out.delete.filter((s) => s.kind === 'delete-nsg'),
     ...out.delete.filter((s) => s.kind !== 'delete-nsg'),
   ];
-  return { steps: PHASES.flatMap((p) => out[p]), findings: findings.sort(byFinding) };
+  return { steps: orderByPhase(Object.values(out).flat()), findings: findings.sort(byFinding) };
 }
 
 function byFinding(a: Finding, b: Finding): number {
   const ka = `${a.severity}|${a.code}|${armKey(a.target)}`;
   const kb = `${b.severity}|${b.code}|${armKey(b.target)}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  return compareStrings(ka, kb);
 }

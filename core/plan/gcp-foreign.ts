@@ -11,12 +11,13 @@
  * the only lever segsync has on instances: with `exclusive` it removes foreign tags that such an
  * allow targets; a rule without targetTags (every instance) can only be reported.
  */
+import { by } from '../model/compare.ts';
 import { ALLOW_PRIORITY, DENY_PRIORITY } from '../compile/gcp-rules.ts';
 import type { GcpDesired } from '../compile/gcp.ts';
 import type { GcpFirewall, GcpInstance, GcpState } from '../model/native/gcp.ts';
 import { isOwnedGcpFirewall, isOwnedGcpTag } from '../ownership.ts';
-import { gcpInstanceProject, gcpNetworkPath, gcpZoneName } from '../verify/gcp.ts';
-import type { Finding } from './step-base.ts';
+import { gcpInstanceProject, gcpNetworkPath, gcpZoneName } from '../model/ids.ts';
+import type { Finding } from '../model/finding.ts';
 
 /** `<project>/<zone>/<name>`: how plan and desired memberships meet actual instances. */
 export function instanceKey(project: string, zone: string, name: string): string {
@@ -54,7 +55,7 @@ export function foreignRules(desired: GcpDesired, actual: GcpState): ForeignRepo
   const rules = actual.firewalls.filter(
     (fw) => fw.disabled !== true && !isOwnedGcpFirewall(fw, dep) && networks.has(gcpNetworkPath(fw.network)),
   );
-  for (const fw of [...rules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const fw of [...rules].sort(by((fw) => fw.name))) {
     const allows = (fw.allowed ?? []).length > 0;
     if (fw.priority >= (allows ? DENY_PRIORITY : ALLOW_PRIORITY + 1)) continue;
     const targets = fw.targetTags ?? [];

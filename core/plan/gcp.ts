@@ -21,45 +21,23 @@ import { gcpBudget, type GcpDesired, type GcpDesiredFirewall, type GcpMembership
 import { firewallKey } from '../compile/gcp-rules.ts';
 import { QuotaExceededError } from '../errors.ts';
 import type { GcpFirewall, GcpInstance, GcpState } from '../model/native/gcp.ts';
-import { assertOwned, isOwnedGcpFirewall, isOwnedGcpTag, type Owned } from '../ownership.ts';
-import { gcpAttachmentOf, gcpInstanceProject, gcpNetworkPath, gcpZoneName } from '../verify/gcp.ts';
+import { assertOwned, isOwnedGcpFirewall, isOwnedGcpTag } from '../ownership.ts';
+import { gcpAttachmentOf, gcpInstanceProject, gcpNetworkId, gcpZoneName } from '../model/ids.ts';
 import { actualInstanceKey, firewallProject, foreignRules, instanceKey } from './gcp-foreign.ts';
-import { PHASES, type CompileContext, type Finding, type StepBase } from './step-base.ts';
+import type { GcpSetTagsStep, GcpStep, GcpStepBase } from './gcp-steps.ts';
+import { by } from '../model/compare.ts';
+import { orderByPhase } from './phases.ts';
+import type { Finding } from '../model/finding.ts';
+import type { CompileContext } from '../model/budgets.ts';
 
-interface GcpStepBase extends StepBase {
-  cloud: 'gcp';
-}
-
-/** firewalls.insert of a complete owned rule. */
-export interface GcpInsertFirewallStep extends GcpStepBase {
-  kind: 'insert-firewall';
-  phase: 'create' | 'authorize';
-  firewall: Owned<GcpFirewall>;
-}
-/** firewalls.update: an owned rule edited by hand under its content-hashed name is put back. */
-export interface GcpUpdateFirewallStep extends GcpStepBase {
-  kind: 'update-firewall';
-  phase: 'authorize';
-  firewall: Owned<GcpFirewall>;
-}
-/** firewalls.delete of an owned rule no longer wanted. */
-export interface GcpDeleteFirewallStep extends GcpStepBase {
-  kind: 'delete-firewall';
-  phase: 'revoke' | 'delete';
-  firewall: Owned<GcpFirewall>;
-}
-/** instances.setTags with the whole new tag list and the fingerprint it was computed from. */
-export interface GcpSetTagsStep extends GcpStepBase {
-  kind: 'set-tags';
-  phase: 'membership';
-  zone: string;
-  instance: string;
-  items: string[];
-  fingerprint: string;
-  previous: string[];
-}
-
-export type GcpStep = GcpInsertFirewallStep | GcpUpdateFirewallStep | GcpDeleteFirewallStep | GcpSetTagsStep;
+export type {
+  GcpDeleteFirewallStep,
+  GcpInsertFirewallStep,
+  GcpSetTagsStep,
+  GcpStep,
+  GcpStepBase,
+  GcpUpdateFirewallStep,
+} from './gcp-steps.ts';
 
 /**
  * @example
@@ -80,9 +58,8 @@ export function planGcp(
     actual.instances.flatMap((i) => membership.itemsAfter.get(actualInstanceKey(i)) ?? i.tags.items ?? []),
   );
   const rules = firewallSteps(desired, actual, tagsBefore, tagsAfter);
-  const steps = [...rules.steps, ...membership.steps];
-  const rank = (s: GcpStep) => PHASES.indexOf(s.phase);
-  steps.sort((a, b) => rank(a) - rank(b) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  // By target inside a phase (the stable phase order keeps it).
+  const steps = orderByPhase([...rules.steps, ...membership.steps].sort(by((s) => s.target)));
   return { steps, findings: [...foreign.findings, ...rules.findings, ...membership.findings] };
 }
 
@@ -127,7 +104,7 @@ function firewallSteps(
     const owned = assertOwned(a, (f) => isOwnedGcpFirewall(f, dep), `GCP firewall ${a.name}`);
     const targets = a.targetTags ?? [];
     const phase = targets.length === 0 || targets.some((t) => tagsAfter.has(t)) ? 'revoke' : 'delete';
-    const network = `gcp:${gcpNetworkPath(a.network)}`;
+    const network = gcpNetworkId(a.network);
     steps.push({
       cloud: 'gcp',
       scope: project,
@@ -196,7 +173,7 @@ function setTags(inst: GcpInstance, m: GcpMembership | undefined, previous: stri
     scope: project,
     phase: 'membership',
     kind: 'set-tags',
-    network: m?.network ?? (nic0 ? `gcp:${gcpNetworkPath(nic0.network)}` : ''),
+    network: m?.network ?? (nic0 ? gcpNetworkId(nic0.network) : ''),
     target: nic0 ? gcpAttachmentOf(inst, nic0) : `gcp:${project}/${gcpZoneName(inst.zone)}/${inst.name}`,
     summary: `~ ${gcpZoneName(inst.zone)}/${inst.name} tags${added.length ? ` +${added.join(' +')}` : ''}${removed.length ? ` -${removed.join(' -')}` : ''}${m ? ` (segment ${m.className})` : ''}`,
     zone: gcpZoneName(inst.zone),

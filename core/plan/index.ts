@@ -10,7 +10,9 @@ import type { NativeState } from '../model/native/index.ts';
 import { planAws } from './aws.ts';
 import { planAzure } from './azure.ts';
 import { planGcp } from './gcp.ts';
-import { PHASES, type CompileContext, type Finding } from './step-base.ts';
+import { orderByPhase } from './phases.ts';
+import type { Finding } from '../model/finding.ts';
+import type { CompileContext } from '../model/budgets.ts';
 import type { Step } from './step.ts';
 
 export interface Plan {
@@ -34,12 +36,7 @@ export function plan(
     planAzure(desired.azure, actual.azure, ctx, options),
     planGcp(desired.gcp, actual.gcp, ctx, options),
   ];
-  const steps: Step[] = parts.flatMap((p) => [...p.steps]);
-  const rank = (s: Step) => PHASES.indexOf(s.phase);
-  const ordered = steps
-    .map((s, i) => [s, i] as const)
-    .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
-    .map(([s]) => s);
+  const ordered = orderByPhase(parts.flatMap((p): Step[] => [...p.steps]));
   return { steps: ordered, findings: [...desired.findings, ...parts.flatMap((p) => p.findings)] };
 }
 

@@ -2,29 +2,13 @@
  * Human-readable plans, terraform-style: grouped by cloud and network, one `+ ~ -` line per step,
  * counts at the end. Pure: returns text.
  */
-import type { Cloud } from '../policy/labels.ts';
-import type { Finding, Phase } from './step-base.ts';
+import type { ApplyEstimate } from '../model/estimate.ts';
+import { compareStrings } from '../model/compare.ts';
+import type { Phase } from './step-base.ts';
+import type { Finding } from '../model/finding.ts';
 import type { Step } from './step.ts';
 
-/** One location's share of an apply at the clouds' documented request rates. */
-export interface LocationEstimate {
-  cloud: Cloud;
-  scope: string;
-  steps: number;
-  calls: number;
-  /** Time this location spends waiting for its budgets, summed over the phases. */
-  seconds: number;
-  /** The API category whose budget bounds it, when one does. */
-  limitedBy?: string;
-}
-
-/** How long `apply` takes at the documented rates (computed by adapters/engine/estimate.ts). */
-export interface ApplyEstimate {
-  /** Total: phases are barriers, so the sum over phases of the slowest location. */
-  seconds: number;
-  phases: Array<{ phase: Phase; seconds: number }>;
-  locations: LocationEstimate[];
-}
+export type { ApplyEstimate, LocationEstimate } from '../model/estimate.ts';
 
 const SIGN: Record<Phase, string> = { create: '+', authorize: '+', membership: '~', revoke: '-', delete: '-' };
 
@@ -48,7 +32,7 @@ export function renderPlan(
     const key = `${s.cloud}  ${s.network}`;
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
-  for (const [key, steps] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, steps] of [...groups.entries()].sort(([a], [b]) => compareStrings(a, b))) {
     lines.push(c.bold(`${key}`));
     const shown = steps.slice(0, options.maxStepsPerNetwork ?? Infinity);
     for (const s of shown) lines.push(`  ${c.sign(SIGN[s.phase])} ${s.kind.padEnd(22)} ${s.summary}`);

@@ -9,7 +9,7 @@
  *   revoke     rules / address-set entries no longer wanted
  *   delete     owned objects no longer wanted, in reverse dependency order
  */
-import type { Cloud } from '../policy/labels.ts';
+import type { Cloud } from '../model/cloud.ts';
 
 export type Phase = 'create' | 'authorize' | 'membership' | 'revoke' | 'delete';
 export const PHASES: readonly Phase[] = ['create', 'authorize', 'membership', 'revoke', 'delete'];
@@ -28,62 +28,3 @@ export interface StepBase {
   /** One line for people: what changes. */
   summary: string;
 }
-
-/** Something the plan reports but does not change, e.g. a foreign security group that widens access. */
-export interface Finding {
-  severity: 'warning' | 'error';
-  code: string;
-  cloud: Cloud;
-  target: string;
-  message: string;
-  hint?: string;
-}
-
-/** Everything a compiler and planner need besides their data. */
-export interface CompileContext {
-  deploymentId: string;
-  limits?: {
-    aws?: Partial<AwsBudget>;
-    azure?: Partial<AzureBudget>;
-    gcp?: Partial<GcpBudget>;
-  };
-}
-
-export interface AwsBudget {
-  rulesPerGroupPerDirectionPerFamily: number;
-  groupsPerInterface: number;
-  prefixListMaxEntries: number;
-}
-export interface AzureBudget {
-  rulesPerNsg: number;
-  prefixesPerNsgSide: number;
-  asgsPerIpConfiguration: number;
-  asgsPerNsg: number;
-  asgsPerRuleSide: number;
-  priorityMin: number;
-  priorityMax: number;
-}
-export interface GcpBudget {
-  tagsPerInstance: number;
-  sourceTagsPerRule: number;
-  targetTagsPerRule: number;
-  rangesPerRule: number;
-}
-
-export const DEFAULT_BUDGETS = {
-  aws: {
-    rulesPerGroupPerDirectionPerFamily: 60,
-    groupsPerInterface: 5,
-    prefixListMaxEntries: 1000,
-  } satisfies AwsBudget,
-  azure: {
-    rulesPerNsg: 1000,
-    prefixesPerNsgSide: 4000,
-    asgsPerIpConfiguration: 20,
-    asgsPerNsg: 100,
-    asgsPerRuleSide: 10,
-    priorityMin: 100,
-    priorityMax: 4096,
-  } satisfies AzureBudget,
-  gcp: { tagsPerInstance: 64, sourceTagsPerRule: 30, targetTagsPerRule: 70, rangesPerRule: 5000 } satisfies GcpBudget,
-};

@@ -3,5 +3,6 @@ import type { AwsStep } from './aws.ts';
 import type { AzureStep } from './azure.ts';
 import type { GcpStep } from './gcp.ts';
 
-export type { Phase, Finding, StepBase } from './step-base.ts';
+export type { Phase, StepBase } from './step-base.ts';
+export type { Finding } from '../model/finding.ts';
 export type Step = AwsStep | AzureStep | GcpStep;

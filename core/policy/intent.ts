@@ -16,7 +16,8 @@
 import { InvalidFlowError } from '../errors.ts';
 import { cidrContains, parseAddress, type Cidr, type Family } from '../model/address.ts';
 import type { Protocol, PortSpec } from '../model/ports.ts';
-import { restrictLabels, type Labels } from './labels.ts';
+import { restrictLabels } from './labels.ts';
+import type { Labels } from '../model/cloud.ts';
 import { selectorMatches, type Selector } from './selector/index.ts';
 import type { Peer, Policy, Rule } from './types.ts';
 

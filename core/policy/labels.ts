@@ -31,14 +31,11 @@
  * behave like any other key (`labels['constructor']` is undefined unless the tag exists).
  */
 
-export type Cloud = 'aws' | 'azure' | 'gcp';
-export type Labels = Readonly<Record<string, string>>;
-export interface LabelProblem {
-  code: 'label-collision' | 'label-key-invalid' | 'label-value-invalid';
-  key: string;
-  message: string;
-  hint: string;
-}
+import { compareStrings } from '../model/compare.ts';
+import type { Cloud, LabelProblem, Labels } from '../model/cloud.ts';
+
+// Re-exported: the library entry (core/index.ts) names them next to normalizeLabels.
+export type { Cloud, LabelProblem, Labels };
 /** `ok` is false iff a collision was found (a workload error); other problems are warnings. */
 export interface NormalizedLabels {
   labels: Labels;
@@ -69,8 +66,6 @@ interface Candidate {
 }
 
 const isTagArray = (tags: Tags): tags is ReadonlyArray<{ Key?: string; Value?: string }> => Array.isArray(tags);
-/** Code-unit order: deterministic and locale-independent, unlike localeCompare. */
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const quote = (t: Tag): string => `${JSON.stringify(t.key)}=${JSON.stringify(t.value)}`;
 
 function toTags(tags: Tags): Tag[] {
@@ -142,7 +137,7 @@ export function normalizeLabels(cloud: Cloud, tags: Tags): NormalizedLabels {
   const groups = collect(cloud, toTags(tags), problems);
   const labels: Record<string, string> = Object.create(null) as Record<string, string>;
   let ok = true;
-  for (const key of [...groups.keys()].sort(byCodeUnits)) {
+  for (const key of [...groups.keys()].sort(compareStrings)) {
     const candidates = groups.get(key) ?? [];
     const values = new Set(candidates.map((c) => c.value));
     const [value] = values;
@@ -155,7 +150,7 @@ export function normalizeLabels(cloud: Cloud, tags: Tags): NormalizedLabels {
     if (value.includes("'") && value.includes('"')) problems.push(unquotableValue(key, value));
   }
   problems.sort(
-    (a, b) => byCodeUnits(a.key, b.key) || byCodeUnits(a.code, b.code) || byCodeUnits(a.message, b.message),
+    (a, b) => compareStrings(a.key, b.key) || compareStrings(a.code, b.code) || compareStrings(a.message, b.message),
   );
   return { labels: Object.freeze(labels), problems, ok };
 }

@@ -6,7 +6,7 @@
  */
 import type { Cidr } from '../model/address.ts';
 import type { PortSpec } from '../model/ports.ts';
-import type { Labels } from './labels.ts';
+import type { Labels } from '../model/cloud.ts';
 import type { Selector } from './selector/index.ts';
 
 export type Mode = 'enforce' | 'monitor';

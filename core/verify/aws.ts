@@ -31,7 +31,6 @@ import {
   PairMemo,
   addrRanges,
   inRanges,
-  portsCover,
   portText,
   type AddrRange,
   type Ip,
@@ -40,13 +39,9 @@ import {
   type NativeFlow,
   type Side,
   type Verdict,
+  protoMatches,
+  type ProtoMatch,
 } from './flow.ts';
-
-type ProtoMatch =
-  | { kind: 'all' }
-  | { kind: 'tcp' | 'udp'; ranges: ReadonlyArray<readonly [number, number]> }
-  | { kind: 'icmp'; family: Family }
-  | { kind: 'none' };
 
 type Peer = { kind: 'cidrs'; ranges: AddrRange[]; text: string } | { kind: 'group'; groupId: string; text: string };
 
@@ -199,19 +194,6 @@ function protoOf(p: AwsIpPermission): ProtoMatch {
   if (name === 'icmp' || name === '1') return { kind: 'icmp', family: 'ipv4' };
   if (name === 'icmpv6' || name === '58') return { kind: 'icmp', family: 'ipv6' };
   return { kind: 'none' };
-}
-
-function protoMatches(proto: ProtoMatch, flow: NativeFlow, family: Family): boolean {
-  switch (proto.kind) {
-    case 'all':
-      return true;
-    case 'none':
-      return false;
-    case 'icmp':
-      return flow.protocol === 'icmp' && family === proto.family;
-    default:
-      return flow.protocol === proto.kind && portsCover(proto.ranges, flow.port);
-  }
 }
 
 function protoLabel(p: AwsIpPermission, proto: ProtoMatch): string {

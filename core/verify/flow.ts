@@ -161,3 +161,27 @@ export function portText(ranges: ReadonlyArray<readonly [number, number]>): stri
   if (ranges.some(([a, b]) => a === 0 && b === MAX_PORT)) return '';
   return ` ${ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}`;
 }
+
+/**
+ * A rule's protocol, parsed once, as AWS and GCP evaluators both judge it: every protocol, a
+ * TCP/UDP port set, ICMP of one family, or a protocol no flow of the model can carry.
+ */
+export type ProtoMatch =
+  | { kind: 'all' }
+  | { kind: 'tcp' | 'udp'; ranges: ReadonlyArray<readonly [number, number]> }
+  | { kind: 'icmp'; family: Family }
+  | { kind: 'none' };
+
+/** Does the flow (of address family `family`) fall under the rule's protocol? */
+export function protoMatches(proto: ProtoMatch, flow: NativeFlow, family: Family): boolean {
+  switch (proto.kind) {
+    case 'all':
+      return true;
+    case 'none':
+      return false;
+    case 'icmp':
+      return flow.protocol === 'icmp' && family === proto.family;
+    default:
+      return flow.protocol === proto.kind && portsCover(proto.ranges, flow.port);
+  }
+}

@@ -1,7 +1,7 @@
 /**
  * GCP native evaluator: do the VPC firewall rules of an instance's network allow one side of a
  * flow, and by which rule? Pure: data in, verdict out; the state is indexed once by `prepareGcp`.
- * Also the GCP attachment id format (`gcp:<project>/<zone>/<instance>/<nic>`) and its parser.
+ * The GCP attachment id format and its helpers live in core/model/ids.ts.
  *
  * Semantics (CLOUD-FACTS.md §3.1-3.2, sources there: cloud.google.com/firewall/docs/firewalls,
  * cloud.google.com/vpc/docs/firewalls, Compute API `Firewall` field docs in specs/gcp):
@@ -23,7 +23,9 @@
  *   initiating direction is judged. Firewall policies (§3.2) are not in the model.
  * An unknown judged instance or NIC is a programming error and throws.
  */
+import { compareStrings } from '../model/compare.ts';
 import type { Family } from '../model/address.ts';
+import { gcpAttachmentOf, gcpNetworkPath } from '../model/ids.ts';
 import type { GcpFirewall, GcpInstance, GcpNetworkInterface, GcpState } from '../model/native/gcp.ts';
 import {
   IpCache,
@@ -32,7 +34,6 @@ import {
   addrRanges,
   inRanges,
   parsePortRange,
-  portsCover,
   portText,
   type AddrRange,
   type NativeEndpoint,
@@ -40,62 +41,11 @@ import {
   type NativeFlow,
   type Side,
   type Verdict,
+  protoMatches,
+  type ProtoMatch,
 } from './flow.ts';
 
-/** What a GCP attachment id names. */
-export interface GcpAttachmentRef {
-  project: string;
-  zone: string;
-  instance: string;
-  nic: string;
-}
-
-/** @example gcpAttachmentId({ project: 'p', zone: 'europe-west1-b', instance: 'web-1', nic: 'nic0' }); // 'gcp:p/europe-west1-b/web-1/nic0' */
-export function gcpAttachmentId(ref: GcpAttachmentRef): string {
-  return `gcp:${ref.project}/${ref.zone}/${ref.instance}/${ref.nic}`;
-}
-
-/** @example parseGcpAttachmentId('gcp:p/europe-west1-b/web-1/nic0'); // { project: 'p', zone: 'europe-west1-b', instance: 'web-1', nic: 'nic0' } */
-export function parseGcpAttachmentId(id: string): GcpAttachmentRef | undefined {
-  if (!id.startsWith('gcp:')) return undefined;
-  const parts = id.slice(4).split('/');
-  const [project, zone, instance, nic] = parts;
-  if (parts.length !== 4 || !project || !zone || !instance || !nic) return undefined;
-  return { project, zone, instance, nic };
-}
-
-/** @example gcpNetworkPath('https://www.googleapis.com/compute/v1/projects/p/global/networks/vpc'); // 'projects/p/global/networks/vpc' */
-export function gcpNetworkPath(network: string): string {
-  return /projects\/[^/]+\/global\/networks\/[^/]+$/.exec(network)?.[0] ?? network;
-}
-
-/** The zone name from `projects/<p>/zones/<z>`, a zone URL, or a bare zone. */
-export function gcpZoneName(zone: string): string {
-  return zone.slice(zone.lastIndexOf('/') + 1);
-}
-
-/** The instance's project: from its selfLink, else its zone path, else its primary network path. */
-export function gcpInstanceProject(instance: GcpInstance): string | undefined {
-  const from = (text: string | undefined): string | undefined =>
-    text === undefined ? undefined : /(?:^|\/)projects\/([^/]+)\//.exec(text)?.[1];
-  return from(instance.selfLink) ?? from(instance.zone) ?? from(instance.networkInterfaces[0]?.network);
-}
-
-/** The attachment id of one NIC of an instance (project unknown → ''). */
-export function gcpAttachmentOf(instance: GcpInstance, nic: GcpNetworkInterface): string {
-  return gcpAttachmentId({
-    project: gcpInstanceProject(instance) ?? '',
-    zone: gcpZoneName(instance.zone),
-    instance: instance.name,
-    nic: nic.name,
-  });
-}
-
-type Proto =
-  | { kind: 'all' }
-  | { kind: 'tcp' | 'udp'; ranges: Array<readonly [number, number]> }
-  | { kind: 'icmp'; family: Family }
-  | { kind: 'none' };
+type Proto = ProtoMatch;
 
 interface Fw {
   rule: GcpFirewall;
@@ -238,7 +188,7 @@ export function gcpEgress(state: GcpState, flow: NativeFlow): Verdict {
 function decisionOrder(a: Fw, b: Fw): number {
   if (a.rule.priority !== b.rule.priority) return a.rule.priority - b.rule.priority;
   if (a.allow !== b.allow) return a.allow ? 1 : -1;
-  return a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0;
+  return compareStrings(a.rule.name, b.rule.name);
 }
 
 function compileFirewall(rule: GcpFirewall): Fw {
@@ -271,19 +221,6 @@ function protoOf(name: string, ports: string[] | undefined): Proto {
   if (n === 'icmp' || n === '1') return { kind: 'icmp', family: 'ipv4' };
   if (n === '58' || n === 'ipv6-icmp') return { kind: 'icmp', family: 'ipv6' };
   return { kind: 'none' };
-}
-
-function protoMatches(p: Proto, flow: NativeFlow, family: Family): boolean {
-  switch (p.kind) {
-    case 'all':
-      return true;
-    case 'none':
-      return false;
-    case 'icmp':
-      return flow.protocol === 'icmp' && family === p.family;
-    default:
-      return flow.protocol === p.kind && portsCover(p.ranges, flow.port);
-  }
 }
 
 function protoLabel(p: Proto): string {

@@ -10,6 +10,7 @@
  * A difference is a Disagreement. Address-to-address flows enforce nothing and are skipped, and
  * so are flows from a workload to itself (they never cross its firewall).
  */
+import { by, compareNumbers, compareStrings } from '../model/compare.ts';
 import {
   AddressSet,
   cidrRange,
@@ -24,7 +25,7 @@ import type { Inventory, Workload } from '../model/inventory.ts';
 import type { NativeState } from '../model/native/index.ts';
 import type { Protocol } from '../model/ports.ts';
 import { allows, type Decision, type WorkloadEndpoint } from '../policy/intent.ts';
-import type { Cloud } from '../policy/labels.ts';
+import type { Cloud } from '../model/cloud.ts';
 import type { Policy } from '../policy/types.ts';
 import { prepareAws } from './aws.ts';
 import { prepareAzure } from './azure.ts';
@@ -34,16 +35,15 @@ import { prepareGcp } from './gcp.ts';
 export type { NativeEndpoint, NativeEvaluator, NativeFlow, Side, Verdict } from './flow.ts';
 export { awsEgress, awsIngress, prepareAws } from './aws.ts';
 export { AZURE_DEFAULT_RULES, azureInbound, azureOutbound, prepareAzure, type AzureOptions } from './azure.ts';
+export { gcpEgress, gcpIngress, prepareGcp } from './gcp.ts';
+// Re-exported for callers that judge by attachment id; defined once in core/model/ids.ts.
 export {
   gcpAttachmentId,
   gcpAttachmentOf,
-  gcpEgress,
-  gcpIngress,
   gcpNetworkPath,
   parseGcpAttachmentId,
-  prepareGcp,
   type GcpAttachmentRef,
-} from './gcp.ts';
+} from '../model/ids.ts';
 
 export interface SamplePort {
   protocol: Protocol;
@@ -229,7 +229,7 @@ function disagreement(
 /** Workloads by id; per attachment, its first address of each family. */
 function workloadPoints(inventory: Inventory): Point[] {
   const out: Point[] = [];
-  const workloads = [...inventory.workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const workloads = [...inventory.workloads].sort(by((w) => w.id));
   for (const w of workloads) {
     for (const att of w.attachments) {
       for (const family of ['ipv4', 'ipv6'] as const) {
@@ -266,9 +266,9 @@ function familyOf(text: string): Family | undefined {
 function compareAddresses(a: string, b: string): number {
   const x = parseAddress(a);
   const y = parseAddress(b);
-  if (!x.ok || !y.ok) return a < b ? -1 : a > b ? 1 : 0;
+  if (!x.ok || !y.ok) return compareStrings(a, b);
   if (x.value.family !== y.value.family) return x.value.family === 'ipv4' ? -1 : 1;
-  return x.value.value < y.value.value ? -1 : x.value.value > y.value.value ? 1 : 0;
+  return compareNumbers(x.value.value, y.value.value);
 }
 
 /**

@@ -16,7 +16,7 @@ import {
 } from '../../adapters/reconcile.ts';
 import { QuotaExceededError } from '../../core/errors.ts';
 import { blockingFindings } from '../../core/plan/index.ts';
-import type { CompileContext } from '../../core/plan/step-base.ts';
+import type { CompileContext } from '../../core/model/budgets.ts';
 import { Sandbox } from '../../adapters/sandbox/index.ts';
 import { parsePolicy } from '../../core/policy/parse.ts';
 import type { Policy } from '../../core/policy/types.ts';

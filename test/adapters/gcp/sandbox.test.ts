@@ -23,7 +23,7 @@ import {
   ThrottledError,
   TransientCloudError,
 } from '../../../core/errors.ts';
-import type { Finding } from '../../../core/plan/step-base.ts';
+import type { Finding } from '../../../core/model/finding.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { verify } from '../../../core/verify/index.ts';
 import { applyChecked, boundsViolations, type Before } from '../../helpers/make-before-break.ts';

@@ -8,7 +8,7 @@ import { prefixListSize } from '../../../core/compile/aws-pack.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
 import { QuotaExceededError } from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
-import { DEFAULT_BUDGETS, type CompileContext } from '../../../core/plan/step-base.ts';
+import { DEFAULT_BUDGETS, type CompileContext } from '../../../core/model/budgets.ts';
 import { policyOf, threeTierShop as shop } from '../../helpers/policies.ts';
 import { awsWorkload } from '../../helpers/workloads.ts';
 

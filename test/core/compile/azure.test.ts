@@ -9,7 +9,7 @@ import { computeReach } from '../../../core/compile/reach.ts';
 import { QuotaExceededError } from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { AZURE_CLASS_TAG, AZURE_OWNER_TAG, isOwnedAzure } from '../../../core/ownership.ts';
-import type { CompileContext } from '../../../core/plan/step-base.ts';
+import type { CompileContext } from '../../../core/model/budgets.ts';
 import { policyOf } from '../../helpers/policies.ts';
 import { azureWorkload as azWorkload } from '../../helpers/workloads.ts';
 

@@ -8,7 +8,7 @@ import { CompileError, QuotaExceededError } from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import type { GcpFirewall } from '../../../core/model/native/gcp.ts';
 import { isOwnedGcpFirewall } from '../../../core/ownership.ts';
-import type { CompileContext } from '../../../core/plan/step-base.ts';
+import type { CompileContext } from '../../../core/model/budgets.ts';
 import { policyOf } from '../../helpers/policies.ts';
 import { gcpWorkload } from '../../helpers/workloads.ts';
 

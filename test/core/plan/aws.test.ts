@@ -16,7 +16,8 @@ import type {
   AwsState,
 } from '../../../core/model/native/aws.ts';
 import { planAws, type AwsStep } from '../../../core/plan/aws.ts';
-import { PHASES, type CompileContext } from '../../../core/plan/step-base.ts';
+import { PHASES } from '../../../core/plan/step-base.ts';
+import type { CompileContext } from '../../../core/model/budgets.ts';
 import { normalizeLabels } from '../../../core/policy/labels.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { policyOf, threeTierShop as shop } from '../../helpers/policies.ts';

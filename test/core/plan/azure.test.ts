@@ -10,7 +10,8 @@ import type { Workload } from '../../../core/model/inventory.ts';
 import type { AzureNetworkInterface, AzureNetworkSecurityGroup, AzureState } from '../../../core/model/native/azure.ts';
 import { AZURE_OWNER_TAG } from '../../../core/ownership.ts';
 import { planAzure, type AzureStep } from '../../../core/plan/azure.ts';
-import { PHASES, type CompileContext } from '../../../core/plan/step-base.ts';
+import { PHASES } from '../../../core/plan/step-base.ts';
+import type { CompileContext } from '../../../core/model/budgets.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { policyOf } from '../../helpers/policies.ts';
 

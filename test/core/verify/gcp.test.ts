@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GcpFirewall, GcpInstance, GcpState } from '../../../core/model/native/gcp.ts';
 import type { NativeFlow } from '../../../core/verify/flow.ts';
-import {
-  gcpAttachmentId,
-  gcpAttachmentOf,
-  gcpEgress,
-  gcpIngress,
-  gcpNetworkPath,
-  parseGcpAttachmentId,
-  prepareGcp,
-} from '../../../core/verify/gcp.ts';
+import { gcpEgress, gcpIngress, prepareGcp } from '../../../core/verify/gcp.ts';
+import { gcpAttachmentId, gcpAttachmentOf, gcpNetworkPath, parseGcpAttachmentId } from '../../../core/model/ids.ts';
 
 const VPC_URL = 'https://www.googleapis.com/compute/v1/projects/p1/global/networks/vpc';
 const OTHER_URL = 'https://www.googleapis.com/compute/v1/projects/p1/global/networks/other';

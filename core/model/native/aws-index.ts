@@ -6,17 +6,10 @@
  * EC2 shapes vary in spelling (protocol '6' or 'tcp', an IPv6 CIDR in any notation); units are
  * normalised here so a rule written by hand in another spelling is not mistaken for drift.
  */
-import { cmp, ICMP_ALL, type AwsDirection, type AwsPeer, type AwsRuleUnit } from '../compile/aws-units.ts';
-import { formatCidr, parseCidr } from '../model/address.ts';
-import type {
-  AwsIpPermission,
-  AwsNetworkInterface,
-  AwsPrefixList,
-  AwsSecurityGroup,
-  AwsState,
-  AwsTag,
-} from '../model/native/aws.ts';
-import { AWS_LOCATION_TAG, assertOwned, isOwnedAws, type Owned } from '../ownership.ts';
+import { compareStrings } from '../compare.ts';
+import { canonicalCidr, ICMP_ALL, type AwsDirection, type AwsPeer, type AwsRuleUnit } from './aws-rules.ts';
+import type { AwsIpPermission, AwsNetworkInterface, AwsPrefixList, AwsSecurityGroup, AwsState, AwsTag } from './aws.ts';
+import { AWS_LOCATION_TAG, assertOwned, isOwnedAws, type Owned } from '../../ownership.ts';
 
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6', all: '-1' };
 
@@ -106,11 +99,11 @@ export class AwsActualIndex {
 
   /** Owned groups sorted by VPC then name (deterministic iteration). */
   sortedOwnedGroups(): Array<Owned<AwsSecurityGroup>> {
-    return [...this.ownedGroups.entries()].sort(([a], [b]) => cmp(a, b)).map(([, g]) => g);
+    return [...this.ownedGroups.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, g]) => g);
   }
 
   sortedOwnedPrefixLists(): Array<Owned<AwsPrefixList>> {
-    return [...this.ownedPrefixLists.entries()].sort(([a], [b]) => cmp(a, b)).map(([, p]) => p);
+    return [...this.ownedPrefixLists.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, p]) => p);
   }
 }
 
@@ -127,10 +120,4 @@ function portsOf(protocol: string, p: AwsIpPermission): { fromPort?: number; toP
   if (protocol === 'icmp' || protocol === 'icmpv6')
     return { fromPort: p.FromPort ?? ICMP_ALL, toPort: p.ToPort ?? ICMP_ALL };
   return {};
-}
-
-/** Canonical text; something unparseable stays as it is (it then never equals a desired CIDR). */
-export function canonicalCidr(text: string): string {
-  const parsed = parseCidr(text.trim());
-  return parsed.ok ? formatCidr(parsed.value) : text;
 }

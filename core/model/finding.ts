@@ -1,0 +1,15 @@
+/**
+ * A finding: something compile or plan reports but does not change, e.g. a foreign security
+ * group that widens access, or a quota the compiler refuses to exceed. Pure data, shared by
+ * compile and plan, so it lives below both.
+ */
+import type { Cloud } from './cloud.ts';
+
+export interface Finding {
+  severity: 'warning' | 'error';
+  code: string;
+  cloud: Cloud;
+  target: string;
+  message: string;
+  hint?: string;
+}
