@@ -12,6 +12,8 @@ import type { CompileContext } from '../core/model/budgets.ts';
 import type { Step } from '../core/plan/step.ts';
 import type { Policy } from '../core/policy/types.ts';
 import type { CloudAdapter } from './adapter.ts';
+import { realClock, type Clock } from './engine/clock.ts';
+import { runSteps, type RunOptions } from './engine/run.ts';
 
 export interface Clouds {
   aws: CloudAdapter<'aws'>;
@@ -44,23 +46,18 @@ export async function planWorld(policy: Policy, clouds: Clouds, ctx: CompileCont
   return { ...world, desired, plan: plan(desired, world.state, ctx, { exclusive: policy.exclusive }) };
 }
 
-export interface ApplyOptions {
-  /** Called after each step succeeds (progress, and the make-before-break checks in tests). */
-  onStep?: (step: Step, index: number) => void | Promise<void>;
-  /** Attempts per step for retryable errors (throttling, 5xx); default 5. */
-  attempts?: number;
-  /** Injected so tests do not wait; default: real timers with exponential backoff and jitter. */
+export interface ApplyOptions extends Omit<RunOptions, 'clock'> {
+  /** Injected so tests do not wait (backoff only); `clock` replaces it. */
   sleep?: (ms: number) => Promise<void>;
+  /** The engine's clock (backoff, pacing in paced clouds); default real time. */
+  clock?: Clock;
 }
 
+/** Applies the steps with the engine (adapters/engine/run.ts): phases as barriers, locations in parallel. */
 export async function applySteps(steps: readonly Step[], clouds: Clouds, options: ApplyOptions = {}): Promise<number> {
-  let i = 0;
-  for (const step of steps) {
-    await withRetry(() => applyOne(step, clouds), options);
-    await options.onStep?.(step, i);
-    i++;
-  }
-  return i;
+  const { sleep, clock, ...rest } = options;
+  const engineClock = clock ?? (sleep ? { now: realClock.now, sleep } : realClock);
+  return (await runSteps(steps, (step) => applyOne(step, clouds), { ...rest, clock: engineClock })).applied;
 }
 
 function applyOne(step: Step, clouds: Clouds): Promise<void> {
@@ -71,21 +68,6 @@ function applyOne(step: Step, clouds: Clouds): Promise<void> {
       return clouds.azure.apply(step);
     case 'gcp':
       return clouds.gcp.apply(step);
-  }
-}
-
-async function withRetry(fn: () => Promise<void>, options: ApplyOptions): Promise<void> {
-  const attempts = options.attempts ?? 5;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      const retryable = e instanceof SegsyncError && e.retryable && !(e instanceof ConflictError);
-      if (!retryable || attempt >= attempts) throw e;
-      // Full jitter (CLOUD-FACTS §1.6): spreads retries of many handlers hitting one bucket.
-      await sleep(Math.random() * Math.min(20_000, 200 * 2 ** attempt));
-    }
   }
 }
 

@@ -11,6 +11,10 @@ import type { CompileContext } from '../core/model/budgets.ts';
 import type { Clouds } from '../adapters/reconcile.ts';
 import { readEstateFile, type Estate } from '../adapters/sandbox/estate.ts';
 import { Sandbox } from '../adapters/sandbox/index.ts';
+import { realClock } from '../adapters/engine/clock.ts';
+import { sandboxClouds } from '../adapters/engine/clouds.ts';
+import { Pacer } from '../adapters/engine/paced-api.ts';
+import { parseFaultSpec, RandomFaults } from '../adapters/sandbox/faults.ts';
 import { ExitRequest, type Io } from './io.ts';
 import type { CloudOptions } from './options.ts';
 
@@ -19,6 +23,10 @@ export interface Loaded {
   sandbox: Sandbox;
   clouds: Clouds;
   ctx: CompileContext;
+  /** Paces every cloud call by the documented budgets (adapters/engine); its stats feed apply's summary. */
+  pacer: Pacer;
+  /** SEGSYNC_SANDBOX_FAULTS, when set. */
+  faults?: RandomFaults;
 }
 
 export function loadPolicyOrExit(file: string, io: Io): Policy {
@@ -49,6 +57,21 @@ export function loadClouds(opts: CloudOptions, io: Io): Loaded {
     throw new ExitRequest(1);
   }
   const policy = loadPolicyOrExit(opts.policy, io);
+  const faults = faultsFromEnv(io);
   const sandbox = Sandbox.fromEstate(loadEstateOrExit(opts.sandbox, io));
-  return { policy, sandbox, clouds: sandbox.clouds(), ctx: { deploymentId: opts.deployment } };
+  const pacer = new Pacer({ clock: realClock });
+  const clouds = sandboxClouds(sandbox, ...(faults ? [faults.wrap] : []), pacer.wrap);
+  return { policy, sandbox, clouds, ctx: { deploymentId: opts.deployment }, pacer, ...(faults ? { faults } : {}) };
+}
+
+/** `SEGSYNC_SANDBOX_FAULTS=throttle=0.2,transient=0.05,conflict=0.02,seed=7` (DESIGN.md §7). */
+function faultsFromEnv(io: Io): RandomFaults | undefined {
+  const spec = process.env.SEGSYNC_SANDBOX_FAULTS;
+  if (!spec) return undefined;
+  try {
+    return new RandomFaults(parseFaultSpec(spec));
+  } catch (e) {
+    io.err(`error: ${(e as Error).message}\n`);
+    throw new ExitRequest(1);
+  }
 }

@@ -3,6 +3,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   exitCode?: number;
+  /** `out` is a terminal (progress bars instead of JSON lines). */
+  tty?: boolean;
 }
 
 /** Thrown by a command to end with a specific exit code after it has printed what it needs. */

@@ -56,5 +56,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 }
 
 function processIo(): Io {
-  return { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+  return {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    tty: Boolean(process.stdout.isTTY),
+  };
 }

@@ -3,7 +3,9 @@ import { cloudOptions, type CloudOptions } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
 
 /**
- * `segsync apply`: plan, refuse blocking findings, apply in make-before-break order with progress.
+ * `segsync apply`: plan, refuse blocking findings, apply with the engine (phases as barriers,
+ * locations in parallel, paced to the clouds' budgets). Progress: a bar with ETA on a TTY, one
+ * JSON line per step otherwise (`--quiet`: neither); a summary at the end.
  * Exit 0 when nothing is left to do, 1 when steps remain after the last round (or on an error).
  */
 export function registerApply(program: Command, io: Io): void {
@@ -14,18 +16,24 @@ export function registerApply(program: Command, io: Io): void {
       const { loadClouds } = await import('../context.ts');
       const { reconcile } = await import('../../adapters/reconcile.ts');
       const { renderPlan, summaryLine } = await import('../../core/plan/render.ts');
-      const { policy, clouds, ctx } = loadClouds(opts, io);
-      const applied: string[] = [];
-      const result = await reconcile(policy, clouds, ctx, {
-        onStep: (step, i) => {
-          applied.push(`${step.cloud} ${step.kind} ${step.target}`);
-          if (!opts.quiet) io.out(`  [${i + 1}] ${step.cloud.padEnd(5)} ${step.kind.padEnd(22)} ${step.summary}\n`);
-        },
-      });
+      const { progressReporter } = await import('../../adapters/engine/progress.ts');
+      const { policy, clouds, ctx, pacer } = loadClouds(opts, io);
+      const started = performance.now();
+      const progress = progressReporter(io, { tty: Boolean(io.tty), quiet: Boolean(opts.quiet) });
+      let result;
+      try {
+        result = await reconcile(policy, clouds, ctx, { onProgress: progress.step });
+      } finally {
+        progress.stop();
+      }
       if (!opts.quiet && result.last.plan.findings.length > 0)
         io.out(renderPlan({ steps: [], findings: result.last.plan.findings }));
+      const calls = pacer.stats().reduce((n, s) => n + s.calls, 0);
+      const throttled = pacer.stats().reduce((n, s) => n + s.throttled, 0);
       io.out(
-        `Applied ${result.applied} step(s) in ${result.rounds - 1} round(s). ${summaryLine(result.last.plan.steps)}\n`,
+        `Applied ${result.applied} step(s) in ${result.rounds - 1} round(s): ${calls} API calls, ` +
+          `${throttled} throttled and retried, ${progress.retries()} step retries, ` +
+          `${((performance.now() - started) / 1000).toFixed(1)}s. ${summaryLine(result.last.plan.steps)}\n`,
       );
       const left = result.last.plan.steps.length;
       if (left > 0) {

@@ -13,9 +13,11 @@ export function registerPlan(program: Command, io: Io): void {
       const { loadClouds } = await import('../context.ts');
       const { planWorld } = await import('../../adapters/reconcile.ts');
       const { planToJson, renderPlan } = await import('../../core/plan/render.ts');
+      const { estimateApply } = await import('../../adapters/engine/estimate.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
       const { plan } = await planWorld(policy, clouds, ctx);
-      io.out(opts.json ? planToJson(plan) : renderPlan(plan, { color: useColor() }));
+      const estimate = estimateApply(plan.steps);
+      io.out(opts.json ? planToJson(plan, estimate) : renderPlan(plan, { color: useColor(), estimate }));
       if (plan.findings.some((f) => f.severity === 'error')) throw new ExitRequest(1);
       if (plan.steps.length > 0) throw new ExitRequest(2);
     });

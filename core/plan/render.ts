@@ -2,16 +2,23 @@
  * Human-readable plans, terraform-style: grouped by cloud and network, one `+ ~ -` line per step,
  * counts at the end. Pure: returns text.
  */
+import type { ApplyEstimate } from '../model/estimate.ts';
 import { compareStrings } from '../model/compare.ts';
 import type { Phase } from './step-base.ts';
 import type { Finding } from '../model/finding.ts';
 import type { Step } from './step.ts';
+
+export type { ApplyEstimate, LocationEstimate } from '../model/estimate.ts';
 
 const SIGN: Record<Phase, string> = { create: '+', authorize: '+', membership: '~', revoke: '-', delete: '-' };
 
 export interface RenderOptions {
   color?: boolean;
   maxStepsPerNetwork?: number;
+  /** Shown after the counts: apply time per location and in total. */
+  estimate?: ApplyEstimate;
+  /** Locations listed in the estimate (default 10; the slowest first). */
+  maxEstimateLocations?: number;
 }
 
 export function renderPlan(
@@ -39,7 +46,32 @@ export function renderPlan(
   }
   if (plan.findings.length > 0) lines.push('');
   lines.push(summaryLine(plan.steps));
+  if (options.estimate && plan.steps.length > 0) lines.push(...estimateLines(options.estimate, options));
   return `${lines.join('\n')}\n`;
+}
+
+/** `Estimated apply time at the clouds' documented rates: 33m 20s`, then one line per location. */
+export function estimateLines(estimate: ApplyEstimate, options: RenderOptions = {}): string[] {
+  const lines = [`Estimated apply time at the clouds' documented request rates: ${formatDuration(estimate.seconds)}`];
+  const shown = estimate.locations.slice(0, options.maxEstimateLocations ?? 10);
+  for (const l of shown)
+    lines.push(
+      `  ${l.cloud.padEnd(5)} ${l.scope.padEnd(28)} ${formatDuration(l.seconds).padStart(9)}  ${l.steps} steps, ${l.calls} calls` +
+        (l.limitedBy ? `, bounded by ${l.limitedBy}` : ''),
+    );
+  if (shown.length < estimate.locations.length)
+    lines.push(`  … and ${estimate.locations.length - shown.length} more locations`);
+  return lines;
+}
+
+/** 0.4 → `<1s`, 75 → `1m 15s`, 7384 → `2h 3m 4s`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 1) return '<1s';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const parts = [h > 0 ? `${h}h` : '', h > 0 || m > 0 ? `${m}m` : '', `${s % 60}s`].filter(Boolean);
+  return parts.join(' ');
 }
 
 /** `Plan: 3 to create, 5 to authorize, 2 membership changes, 1 to revoke, 0 to delete (aws 6, azure 3, gcp 2).` */
@@ -55,8 +87,11 @@ export function summaryLine(steps: readonly Step[]): string {
   );
 }
 
-export function planToJson(plan: { steps: readonly Step[]; findings: readonly Finding[] }): string {
-  return `${JSON.stringify({ steps: plan.steps, findings: plan.findings }, null, 2)}\n`;
+export function planToJson(
+  plan: { steps: readonly Step[]; findings: readonly Finding[] },
+  estimate?: ApplyEstimate,
+): string {
+  return `${JSON.stringify({ steps: plan.steps, findings: plan.findings, ...(estimate ? { estimate } : {}) }, null, 2)}\n`;
 }
 
 function colors(on: boolean) {

@@ -4,11 +4,11 @@ import { describeUserMistakes, ESTATE, runCli, THREE_TIER } from '../helpers/cli
 describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on error', () => {
   afterEach(() => vi.doUnmock('../../adapters/reconcile.ts'));
 
-  it('GIVEN a fresh estate WHEN applied THEN exit 0, every step printed, and nothing left to do', async () => {
+  it('GIVEN a fresh estate WHEN applied THEN exit 0, every step printed (a JSON line off a TTY), and nothing left to do', async () => {
     const r = await runCli('apply', '--sandbox', ESTATE, '--policy', THREE_TIER);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/ {2}\[1\] (aws|azure|gcp)/);
-    expect(r.out).toMatch(/Applied [1-9]\d* step\(s\) in 1 round\(s\)\. No changes\./);
+    expect(r.out).toMatch(/^\{"event":"step","done":1,"total":\d+,"cloud":"(aws|azure|gcp)"/m);
+    expect(r.out).toMatch(/Applied [1-9]\d* step\(s\) in 1 round\(s\): \d+ API calls, .*\. No changes\./);
     expect(r.err).toBe('');
   });
 
@@ -36,7 +36,7 @@ describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on 
     }));
     const r = await runCli('apply', '--sandbox', ESTATE, '--policy', THREE_TIER, '--quiet');
     expect(r.code).toBe(1);
-    expect(r.out).toContain('Applied 7 step(s) in 3 round(s).');
+    expect(r.out).toContain('Applied 7 step(s) in 3 round(s):');
     expect(r.err).toBe('error: 1 step(s) still to do after 3 round(s); run apply again or see plan\n');
   });
 
