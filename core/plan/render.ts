@@ -44,7 +44,7 @@ export function renderPlan(
 
 /** `Plan: 3 to create, 5 to authorize, 2 membership changes, 1 to revoke, 0 to delete (aws 6, azure 3, gcp 2).` */
 export function summaryLine(steps: readonly Step[]): string {
-  if (steps.length === 0) return 'No changes. Native state matches the policy.';
+  if (steps.length === 0) return "No changes. segsync's objects are as the policy compiles them.";
   const count = (p: Phase) => steps.filter((s) => s.phase === p).length;
   const clouds = (['aws', 'azure', 'gcp'] as const)
     .map((cl) => `${cl} ${steps.filter((s) => s.cloud === cl).length}`)

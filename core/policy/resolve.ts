@@ -26,7 +26,7 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
     name: doc.metadata.name,
     ...(doc.spec.labels ? { labelKeys: doc.spec.labels.keys } : {}),
     defaults: { egress: doc.spec.defaults?.egress ?? 'deny', unlabeled: doc.spec.defaults?.unlabeled ?? 'ignore' },
-    exclusive: doc.spec.exclusive ?? false,
+    exclusive: doc.spec.exclusive ?? true,
     externals: (doc.spec.externals ?? []).map((e) => ({
       name: e.name,
       labels: { ...(e.labels ?? {}) },

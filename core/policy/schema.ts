@@ -127,7 +127,7 @@ export const PolicySchema = z.strictObject({
       .boolean()
       .optional()
       .describe(
-        'remove security groups / NSGs segsync does not own from managed workloads (default false: report them)',
+        'remove security groups / NSGs segsync does not own from enforced workloads (default true); false keeps them and reports what they re-open',
       ),
     externals: z.array(ExternalSchema).optional(),
     segments: z.array(SegmentSchema).min(1),

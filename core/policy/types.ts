@@ -45,7 +45,7 @@ export interface Policy {
   /** Only these label keys count; undefined means every key. */
   labelKeys?: readonly string[];
   defaults: { egress: 'deny' | 'allow'; unlabeled: 'ignore' | 'quarantine' };
-  /** Remove foreign security groups / NSGs from managed workloads instead of only reporting them. */
+  /** Remove foreign security groups / NSGs from enforced workloads (default) instead of only reporting them. */
   exclusive: boolean;
   externals: External[];
   segments: Segment[];

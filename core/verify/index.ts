@@ -29,10 +29,12 @@ import type { Cloud } from '../model/cloud.ts';
 import type { Policy } from '../policy/types.ts';
 import { prepareAws } from './aws.ts';
 import { prepareAzure } from './azure.ts';
-import type { NativeEndpoint, NativeEvaluator, NativeFlow, Side, Verdict } from './flow.ts';
+import type { NativeEndpoint, NativeEvaluator, NativeFlow, NativeObject, Side, Verdict } from './flow.ts';
+import { groupByCause, type Cause } from './causes.ts';
 import { prepareGcp } from './gcp.ts';
 
-export type { NativeEndpoint, NativeEvaluator, NativeFlow, Side, Verdict } from './flow.ts';
+export type { NativeEndpoint, NativeEvaluator, NativeFlow, NativeObject, Side, Verdict } from './flow.ts';
+export { causeLine, flowText, groupByCause, renderVerdict, type Cause } from './causes.ts';
 export { awsEgress, awsIngress, prepareAws } from './aws.ts';
 export { AZURE_DEFAULT_RULES, azureInbound, azureOutbound, prepareAzure, type AzureOptions } from './azure.ts';
 export { gcpEgress, gcpIngress, prepareGcp } from './gcp.ts';
@@ -58,6 +60,8 @@ export interface Disagreement {
   actual: boolean;
   /** The native rule that decided (Verdict.by). */
   nativeRule: string;
+  /** The native object that rule belongs to (absent for a cloud's implied rule). */
+  nativeObject?: NativeObject;
   /** Intended allow: the policy's matching allow rules; intended deny: its matching deny rules ([] = default deny). */
   policyRules: string[];
 }
@@ -70,6 +74,8 @@ export interface VerifyResult {
   /** True when `maxFlows` stopped the run early. */
   truncated: boolean;
   disagreements: Disagreement[];
+  /** The disagreements grouped by the native object that decided them, largest first (causes.ts). */
+  causes: Cause[];
 }
 
 export interface VerifyOptions {
@@ -81,6 +87,8 @@ export interface VerifyOptions {
   maxFlows?: number;
   /** CIDRs Azure's `VirtualNetwork` tag covers beyond NIC addresses (see azure.ts). */
   azureVirtualNetworkPrefixes?: readonly string[];
+  /** This deployment's id: causes then say whether the deciding object is segsync's or foreign. */
+  deploymentId?: string;
 }
 
 /** One end of a checked flow. */
@@ -121,18 +129,22 @@ export function verify(
     ...addressPoints([...sampleAddresses(policy, inventory), ...(options.extraAddresses ?? [])]),
   ];
   const max = options.maxFlows ?? Number.POSITIVE_INFINITY;
-  const result: VerifyResult = { checked: 0, flows: 0, truncated: false, disagreements: [] };
+  const result: VerifyResult = { checked: 0, flows: 0, truncated: false, disagreements: [], causes: [] };
+  const done = (): VerifyResult => ({
+    ...result,
+    causes: groupByCause(result.disagreements, native, options.deploymentId),
+  });
   for (const src of points) {
     for (const dst of points) {
       if (!pairIsChecked(src, dst)) continue;
       for (const p of ports) {
-        if (result.flows >= max) return { ...result, truncated: true };
+        if (result.flows >= max) return { ...done(), truncated: true };
         result.flows++;
         checkFlow(policy, evaluators, src, dst, p, result);
       }
     }
   }
-  return result;
+  return done();
 }
 
 /** One native verdict, for `explain`: which rule of which cloud decides this side of a flow. */
@@ -222,6 +234,7 @@ function disagreement(
     intended,
     actual: verdict.allowed,
     nativeRule: verdict.by,
+    ...(verdict.object ? { nativeObject: verdict.object } : {}),
     policyRules: intended ? decision.allowRules : decision.denyRules,
   };
 }
