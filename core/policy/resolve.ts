@@ -20,7 +20,7 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
     if (typeof p === 'string') return { kind: 'segment', name: p, selector: byName.get(p)!.selector };
     if ('selector' in p) return { kind: 'selector', text: p.selector, selector: parseSelector(p.selector) };
     if ('external' in p) return { kind: 'external', name: p.external };
-    return { kind: 'cidrs', cidrs: p.cidrs.map(cidr) };
+    return { kind: 'cidrs', cidrs: p.cidrs.map(cidr), except: (p.except ?? []).map(cidr) };
   };
   return {
     name: doc.metadata.name,
@@ -31,6 +31,7 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
       name: e.name,
       labels: { ...(e.labels ?? {}) },
       cidrs: e.cidrs.map(cidr),
+      except: (e.except ?? []).map(cidr),
     })),
     segments,
     rules: (doc.spec.rules ?? []).map((r) => ({

@@ -16,6 +16,8 @@ export interface External {
   name: string;
   labels: Labels;
   cidrs: Cidr[];
+  /** Taken out of `cidrs`: the external is every address in `cidrs` and in none of these. */
+  except: Cidr[];
 }
 
 export interface Segment {
@@ -30,7 +32,7 @@ export type Peer =
   | { kind: 'segment'; name: string; selector: Selector }
   | { kind: 'selector'; text: string; selector: Selector }
   | { kind: 'external'; name: string }
-  | { kind: 'cidrs'; cidrs: Cidr[] };
+  | { kind: 'cidrs'; cidrs: Cidr[]; except: Cidr[] };
 
 export interface Rule {
   name: string;

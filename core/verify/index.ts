@@ -313,8 +313,8 @@ const OUTSIDE_CANDIDATES: Record<Family, string[]> = {
 };
 
 /**
- * Addresses that exercise every address peer's edges: for each CIDR of every external and `cidrs`
- * peer, its first, middle and last address and the addresses just outside it; plus, per family
+ * Addresses that exercise every address peer's edges: for each CIDR (and `except` CIDR) of every
+ * external and `cidrs` peer, its first, middle and last address and the addresses just outside it; plus, per family
  * in use, one address outside all of them. Workloads' own addresses are left out (they are
  * checked as workloads). Sorted IPv4 first, by value.
  * @example
@@ -322,8 +322,10 @@ const OUTSIDE_CANDIDATES: Record<Family, string[]> = {
  */
 export function sampleAddresses(policy: Policy, inventory: Inventory): string[] {
   const cidrs: Cidr[] = [
-    ...policy.externals.flatMap((e) => e.cidrs),
-    ...policy.rules.flatMap((r) => [r.from, r.to]).flatMap((p) => (p.kind === 'cidrs' ? p.cidrs : [])),
+    ...policy.externals.flatMap((e) => [...e.cidrs, ...e.except]),
+    ...policy.rules
+      .flatMap((r) => [r.from, r.to])
+      .flatMap((p) => (p.kind === 'cidrs' ? [...p.cidrs, ...p.except] : [])),
   ];
   const workloadKeys = new Set(inventory.workloads.flatMap((w) => w.addresses).map(keyOf));
   const out = new Map<string, string>();
