@@ -34,7 +34,7 @@ export function renderPlan(
   }
   for (const f of plan.findings) {
     lines.push(
-      `${f.severity === 'error' ? c.red('error') : c.yellow('warning')}: ${f.cloud} ${f.target}: ${f.message} [${f.code}]${f.hint ? `\n    hint: ${f.hint}` : ''}`,
+      `${f.severity === 'error' ? c.red('error') : c.yellow('warning')}: ${f.cloud ? `${f.cloud} ` : ''}${f.target}: ${f.message} [${f.code}]${f.hint ? `\n    hint: ${f.hint}` : ''}`,
     );
   }
   if (plan.findings.length > 0) lines.push('');

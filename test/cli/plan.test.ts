@@ -15,6 +15,9 @@ describe('segsync plan: exit 0 no changes, 2 changes, 1 error', () => {
     const r = await runCli('plan', '--sandbox', ESTATE, '--policy', 'test/fixtures/policies/selects-nothing.yaml');
     expect(r.code).toBe(0);
     expect(r.out).toContain('No changes.');
+    expect(r.out).toContain(
+      "warning: segment ghost: the selector app == 'no-such-app' matches no workload and no external [selector-matches-nothing]",
+    );
   });
 
   it('GIVEN --json WHEN planned THEN the steps are data, still exit 2', async () => {
