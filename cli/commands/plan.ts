@@ -8,14 +8,18 @@ export function registerPlan(program: Command, io: Io): void {
   cloudOptions(
     program.command('plan').description('show what would change in each cloud, grouped by network, with counts'),
   )
-    .option('--json', 'print the plan as JSON')
+    .option('--json', 'print the plan as JSON: steps, findings, and per monitor segment what enforcing it would cut')
     .action(async (opts: CloudOptions & { json?: boolean }) => {
       const { loadClouds } = await import('../context.ts');
       const { planWorld } = await import('../../adapters/reconcile.ts');
-      const { planToJson, renderPlan } = await import('../../core/plan/render.ts');
+      const { renderPlan } = await import('../../core/plan/render.ts');
+      const { monitorLine, monitorReports } = await import('../../core/verify/monitor.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
-      const { plan } = await planWorld(policy, clouds, ctx);
-      io.out(opts.json ? planToJson(plan) : renderPlan(plan, { color: useColor() }));
+      const { plan, inventory, state } = await planWorld(policy, clouds, ctx);
+      // The crawl step: what enforcing each monitor segment would cut of what the clouds allow today.
+      const monitor = monitorReports(policy, inventory, state);
+      if (opts.json) io.out(`${JSON.stringify({ steps: plan.steps, findings: plan.findings, monitor }, null, 2)}\n`);
+      else io.out(renderPlan(plan, { color: useColor() }) + monitor.map((m) => `${monitorLine(m)}\n`).join(''));
       if (plan.findings.some((f) => f.severity === 'error')) throw new ExitRequest(1);
       if (plan.steps.length > 0) throw new ExitRequest(2);
     });

@@ -14,9 +14,11 @@ export function registerVerify(program: Command, io: Io): void {
       const { policy, clouds, ctx } = loadClouds(opts, io);
       if (opts.apply) await reconcile(policy, clouds, ctx);
       const world = await readWorld(clouds);
+      const { monitorLine, monitorReports } = await import('../../core/verify/monitor.ts');
       const result = verify(policy, world.inventory, world.state, { deploymentId: ctx.deploymentId });
-      if (opts.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
-      else io.out(renderVerdict(result));
+      const monitor = monitorReports(policy, world.inventory, world.state);
+      if (opts.json) io.out(`${JSON.stringify({ ...result, monitor }, null, 2)}\n`);
+      else io.out(monitor.map((m) => `${monitorLine(m)}\n`).join('') + renderVerdict(result));
       if (result.disagreements.length > 0) throw new ExitRequest(1);
     });
 }
