@@ -32,6 +32,12 @@ describe('documentation examples', () => {
     ]);
   });
 
+  it('the README policy example is test/fixtures/policies/readme-shop-default.yaml (verify reports 0 disagreements on it)', () => {
+    const block = /## The policy, by example[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const fixture = readFileSync('test/fixtures/policies/readme-shop-default.yaml', 'utf8');
+    expect(fixture.replace(/^#.*\n/gm, '')).toBe(block);
+  });
+
   it('the README estate example and examples/hybrid-estate.yaml parse', () => {
     const block = yamlBlocks.find((b) => b.startsWith('aws:'))!;
     expect(parseEstate(block, 'README.md').diagnostics).toEqual([]);

@@ -40,5 +40,14 @@ export function registerApply(program: Command, io: Io): void {
         io.err(`error: ${left} step(s) still to do after ${result.rounds - 1} round(s); run apply again or see plan\n`);
         throw new ExitRequest(1);
       }
+      // "No changes" only says segsync's objects are in place; whether the clouds enforce the
+      // policy (foreign groups, subnet NSGs) is verify's question, so apply asks it too.
+      const { verify, renderVerdict } = await import('../../core/verify/index.ts');
+      const checked = verify(policy, result.last.inventory, result.last.state, { deploymentId: ctx.deploymentId });
+      if (checked.disagreements.length === 0)
+        io.out(
+          `Verified: ${checked.flows} flows, ${checked.checked} enforced sides: native state matches the policy.\n`,
+        );
+      else io.out(`Verify disagrees with the policy:\n${renderVerdict(checked, 5)}`);
     });
 }

@@ -12,6 +12,7 @@ import { compileAws, type AwsDesired } from './aws.ts';
 import { compileAzure, type AzureDesired } from './azure.ts';
 import { compileGcp, type GcpDesired } from './gcp.ts';
 import { computeReach, type Reach } from './reach.ts';
+import { policyWarnings } from '../policy/coverage.ts';
 
 export interface Desired {
   reach: Reach;
@@ -43,8 +44,25 @@ export function compile(policy: Policy, inventory: Inventory, ctx: CompileContex
   const azure = attempt(() => compileAzure(reach, ctx));
   const gcp = attempt(() => compileGcp(reach, ctx));
   if (!aws || !azure || !gcp) throw QuotaExceededError.combine(refusals);
-  const findings = [...labelFindings(inventory), ...aws.findings, ...azure.findings, ...gcp.findings];
+  const findings = [
+    ...policyFindings(policy, inventory),
+    ...labelFindings(inventory),
+    ...aws.findings,
+    ...azure.findings,
+    ...gcp.findings,
+  ];
   return { reach, aws: aws.desired, azure: azure.desired, gcp: gcp.desired, findings };
+}
+
+/** What the policy means for this estate: selectors matching nothing, address peers covering workloads. */
+function policyFindings(policy: Policy, inventory: Inventory): Finding[] {
+  return policyWarnings(policy, inventory.workloads).map((w): Finding => ({
+    severity: 'warning',
+    code: w.code,
+    target: w.target,
+    message: w.message,
+    hint: w.hint,
+  }));
 }
 
 /** Tag problems (collisions, invalid keys) are workload errors the user must see in every plan. */

@@ -365,7 +365,7 @@ class ReachContext {
 function peerMatches(peer: Peer, externals: string[], party: Party): boolean {
   switch (peer.kind) {
     case 'cidrs':
-      return party.atoms.has(cidrsAtomName(peer.cidrs));
+      return party.atoms.has(cidrsAtomName(peer.cidrs, peer.except));
     case 'external':
       return party.atoms.has(`external:${peer.name}`);
     default:

@@ -1,16 +1,18 @@
 /**
  * Address regions: the policy's CIDRs (externals and `cidrs` peers) cut each address family into
  * elementary intervals; addresses inside the same set of policy CIDRs are indistinguishable to
- * every rule, so they form one region. Pure.
+ * every rule, so they form one region. An atom's `except` CIDRs are carved out exactly here, so
+ * every region (and every cloud's translation of it) already excludes them. Pure.
  */
 import { compareStrings } from '../model/compare.ts';
 import { AddressSet, type Cidr, type Family } from '../model/address.ts';
 import type { Policy } from '../policy/types.ts';
 
-/** A named address predicate the policy uses: an external, or one rule side's `cidrs`. */
+/** A named address predicate the policy uses: an external, or one rule side's `cidrs`; `except` is carved out. */
 export interface Atom {
   name: string;
   cidrs: Cidr[];
+  except: Cidr[];
 }
 
 export interface Region {
@@ -29,21 +31,32 @@ export interface RegionMap {
 
 export function policyAtoms(policy: Policy): Atom[] {
   const atoms = new Map<string, Atom>();
-  for (const e of policy.externals) atoms.set(`external:${e.name}`, { name: `external:${e.name}`, cidrs: e.cidrs });
+  for (const e of policy.externals)
+    atoms.set(`external:${e.name}`, { name: `external:${e.name}`, cidrs: e.cidrs, except: e.except });
   for (const r of policy.rules) {
     for (const peer of [r.from, r.to]) {
-      if (peer.kind === 'cidrs')
-        atoms.set(cidrsAtomName(peer.cidrs), { name: cidrsAtomName(peer.cidrs), cidrs: peer.cidrs });
+      if (peer.kind === 'cidrs') {
+        const name = cidrsAtomName(peer.cidrs, peer.except);
+        atoms.set(name, { name, cidrs: peer.cidrs, except: peer.except });
+      }
     }
   }
   return [...atoms.values()].sort((a, b) => compareStrings(a.name, b.name));
 }
 
-export function cidrsAtomName(cidrs: readonly Cidr[]): string {
-  return `cidrs:${cidrs
-    .map((c) => `${c.family}/${c.base.toString(16)}/${c.prefix}`)
-    .sort()
-    .join(',')}`;
+/** `cidrs:<sorted cidrs>`, plus `-<sorted except>` when there is an except (so old names are unchanged). */
+export function cidrsAtomName(cidrs: readonly Cidr[], except: readonly Cidr[] = []): string {
+  const text = (list: readonly Cidr[]) =>
+    list
+      .map((c) => `${c.family}/${c.base.toString(16)}/${c.prefix}`)
+      .sort()
+      .join(',');
+  return `cidrs:${text(cidrs)}${except.length > 0 ? `-${text(except)}` : ''}`;
+}
+
+/** The exact addresses of an atom in one family: its CIDRs minus its `except` CIDRs. */
+export function atomSet(atom: Pick<Atom, 'cidrs' | 'except'>, family: Family): AddressSet {
+  return AddressSet.fromCidrs(family, atom.cidrs).subtract(AddressSet.fromCidrs(family, atom.except));
 }
 
 /** Sweep over atom boundaries: O(n log n) in the number of atom ranges. */
@@ -56,7 +69,7 @@ export function buildRegions(atoms: readonly Atom[], family: Family): RegionMap 
   };
   at(0n);
   for (const atom of atoms) {
-    for (const [lo, hi] of AddressSet.fromCidrs(family, atom.cidrs).ranges()) {
+    for (const [lo, hi] of atomSet(atom, family).ranges()) {
       at(lo).add.push(atom.name);
       at(hi + 1n).remove.push(atom.name);
     }

@@ -8,7 +8,8 @@ import type { Cloud } from './cloud.ts';
 export interface Finding {
   severity: 'warning' | 'error';
   code: string;
-  cloud: Cloud;
+  /** Absent for a finding about the policy itself (e.g. a selector that matches nothing). */
+  cloud?: Cloud;
   target: string;
   message: string;
   hint?: string;

@@ -41,7 +41,7 @@ export function renderPlan(
   }
   for (const f of plan.findings) {
     lines.push(
-      `${f.severity === 'error' ? c.red('error') : c.yellow('warning')}: ${f.cloud} ${f.target}: ${f.message} [${f.code}]${f.hint ? `\n    hint: ${f.hint}` : ''}`,
+      `${f.severity === 'error' ? c.red('error') : c.yellow('warning')}: ${f.cloud ? `${f.cloud} ` : ''}${f.target}: ${f.message} [${f.code}]${f.hint ? `\n    hint: ${f.hint}` : ''}`,
     );
   }
   if (plan.findings.length > 0) lines.push('');
@@ -76,7 +76,7 @@ export function formatDuration(seconds: number): string {
 
 /** `Plan: 3 to create, 5 to authorize, 2 membership changes, 1 to revoke, 0 to delete (aws 6, azure 3, gcp 2).` */
 export function summaryLine(steps: readonly Step[]): string {
-  if (steps.length === 0) return 'No changes. Native state matches the policy.';
+  if (steps.length === 0) return "No changes. segsync's objects are as the policy compiles them.";
   const count = (p: Phase) => steps.filter((s) => s.phase === p).length;
   const clouds = (['aws', 'azure', 'gcp'] as const)
     .map((cl) => `${cl} ${steps.filter((s) => s.cloud === cl).length}`)

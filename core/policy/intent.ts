@@ -8,7 +8,8 @@
  * - A flow is checked at its destination if that is enforced, and at its source if that is
  *   enforced; it passes a check iff some allow rule matches and no deny rule matches (deny
  *   overrides, order-free). With `defaults.egress: allow` the source check only applies denies.
- * - Address peers (`cidrs`, `external`) match every address inside them, workloads' own included;
+ * - Address peers (`cidrs`, `external`) match every address inside them and outside their
+ *   `except` CIDRs, workloads' own included;
  *   a selector matches workloads by labels and externals by theirs (and then every address inside
  *   that external). Quarantined workloads (`unlabeled: quarantine`, managed, selected by no
  *   segment) can neither send nor receive.
@@ -204,9 +205,11 @@ function portMatches(spec: PortSpec, flow: Flow): boolean {
 function peerMatches(policy: Policy, peer: Peer, ep: Resolved): boolean {
   switch (peer.kind) {
     case 'cidrs':
-      return inCidrs(peer.cidrs, ep);
-    case 'external':
-      return inCidrs(policy.externals.find((e) => e.name === peer.name)?.cidrs ?? [], ep);
+      return inAddressPeer(peer, ep);
+    case 'external': {
+      const external = policy.externals.find((e) => e.name === peer.name);
+      return external !== undefined && inAddressPeer(external, ep);
+    }
     case 'segment':
     case 'selector':
       return selectorPeerMatches(policy, peer.selector, ep);
@@ -215,7 +218,12 @@ function peerMatches(policy: Policy, peer: Peer, ep: Resolved): boolean {
 
 function selectorPeerMatches(policy: Policy, selector: Selector, ep: Resolved): boolean {
   if (ep.labels && selectorMatches(selector, ep.labels)) return true;
-  return policy.externals.some((e) => selectorMatches(selector, e.labels) && inCidrs(e.cidrs, ep));
+  return policy.externals.some((e) => selectorMatches(selector, e.labels) && inAddressPeer(e, ep));
+}
+
+/** Inside some CIDR and inside none of its `except` CIDRs (Kubernetes ipBlock semantics). */
+function inAddressPeer(peer: { cidrs: readonly Cidr[]; except: readonly Cidr[] }, ep: Resolved): boolean {
+  return inCidrs(peer.cidrs, ep) && !inCidrs(peer.except, ep);
 }
 
 function inCidrs(cidrs: readonly Cidr[], ep: Resolved): boolean {

@@ -21,6 +21,7 @@ export const POLICY_ISSUES: IssueMapping = {
   customCode: (path) => {
     const last = path.filter((p) => typeof p === 'string').pop();
     if (last === 'cidrs') return 'invalid-cidr';
+    if (last === 'except') return 'invalid-except';
     if (last === 'ports') return 'invalid-port';
     if (last === 'selector') return 'invalid-selector';
     if (last === 'name' || last === 'from' || last === 'to' || last === 'external') return 'invalid-name';

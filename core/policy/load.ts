@@ -8,6 +8,7 @@ import { PolicyValidationError } from '../errors.ts';
 import { unreadableFile } from '../source/unreadable.ts';
 import { validatePolicy, type ValidationResult } from './parse.ts';
 import type { Policy } from './types.ts';
+import type { Workload } from '../model/inventory.ts';
 
 const HINT = 'pass the path of a policy YAML file, e.g. examples/three-tier.yaml';
 
@@ -23,12 +24,15 @@ export function loadPolicy(path: string): Policy {
 }
 
 /** Reads and validates a policy file without throwing, whatever is wrong with it. */
-export function loadAndValidatePolicy(path: string): ValidationResult {
+export function loadAndValidatePolicy(
+  path: string,
+  options: { workloads?: readonly Workload[] } = {},
+): ValidationResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     return { diagnostics: [unreadableFile('policy', path, e, HINT)] };
   }
-  return validatePolicy(text, path);
+  return validatePolicy(text, path, options);
 }

@@ -14,6 +14,8 @@ import type { Policy } from './types.ts';
 import { readYaml } from '../source/yaml.ts';
 import { zodIssuesToDiagnostics } from '../source/zod-issues.ts';
 import { POLICY_ISSUES } from './issue-mapping.ts';
+import { policyWarnings } from './coverage.ts';
+import type { Workload } from '../model/inventory.ts';
 
 export interface ValidationResult {
   /** Present iff there are no errors (warnings may remain). */
@@ -28,7 +30,11 @@ export interface ValidationResult {
  * const { policy, diagnostics } = validatePolicy(text, 'policy.yaml');
  * if (!policy) diagnostics.forEach((d) => console.error(renderDiagnostic(d)));
  */
-export function validatePolicy(text: string, filename = 'policy.yaml'): ValidationResult {
+export function validatePolicy(
+  text: string,
+  filename = 'policy.yaml',
+  options: { workloads?: readonly Workload[] } = {},
+): ValidationResult {
   const { data, pos, diagnostics: yamlErrors } = readYaml(text, filename);
   if (yamlErrors.length > 0) return { diagnostics: yamlErrors };
   if (data === null || data === undefined || (typeof data === 'object' && Object.keys(data).length === 0)) {
@@ -60,7 +66,18 @@ export function validatePolicy(text: string, filename = 'policy.yaml'): Validati
     const at = pos.at(['spec', 'rules', i]);
     return at ? { ...r, source: at } : r;
   });
-  return { policy: { ...policy, rules }, diagnostics: sorted };
+  const positioned = { ...policy, rules };
+  if (options.workloads === undefined) return { policy: positioned, diagnostics: sorted };
+  // With an estate known: what the policy means for it (coverage.ts), at the position it names.
+  const estate = policyWarnings(positioned, options.workloads).map((w): Diagnostic => ({
+    code: w.code,
+    severity: 'warning',
+    path: w.path,
+    source: pos.at(w.path) ?? { file: filename, line: 1, column: 1 },
+    message: w.message,
+    hint: w.hint,
+  }));
+  return { policy: positioned, diagnostics: sortDiagnostics([...sorted, ...estate]) };
 }
 
 /**

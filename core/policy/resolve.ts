@@ -20,17 +20,18 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
     if (typeof p === 'string') return { kind: 'segment', name: p, selector: byName.get(p)!.selector };
     if ('selector' in p) return { kind: 'selector', text: p.selector, selector: parseSelector(p.selector) };
     if ('external' in p) return { kind: 'external', name: p.external };
-    return { kind: 'cidrs', cidrs: p.cidrs.map(cidr) };
+    return { kind: 'cidrs', cidrs: p.cidrs.map(cidr), except: (p.except ?? []).map(cidr) };
   };
   return {
     name: doc.metadata.name,
     ...(doc.spec.labels ? { labelKeys: doc.spec.labels.keys } : {}),
     defaults: { egress: doc.spec.defaults?.egress ?? 'deny', unlabeled: doc.spec.defaults?.unlabeled ?? 'ignore' },
-    exclusive: doc.spec.exclusive ?? false,
+    exclusive: doc.spec.exclusive ?? true,
     externals: (doc.spec.externals ?? []).map((e) => ({
       name: e.name,
       labels: { ...(e.labels ?? {}) },
       cidrs: e.cidrs.map(cidr),
+      except: (e.except ?? []).map(cidr),
     })),
     segments,
     rules: (doc.spec.rules ?? []).map((r) => ({

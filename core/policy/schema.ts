@@ -7,7 +7,7 @@
  * so `segsync schema` can publish it unchanged as JSON Schema for editors.
  */
 import { z } from 'zod';
-import { parseCidr } from '../model/address.ts';
+import { cidrContains, parseCidr, type Cidr } from '../model/address.ts';
 import { parsePortSpec } from '../model/ports.ts';
 import { trySelector } from './selector/index.ts';
 
@@ -72,19 +72,50 @@ const selector = z.string().superRefine((value, ctx) => {
 
 const labelMap = z.record(z.string().min(1), z.string());
 
+const exceptList = z
+  .array(cidr)
+  .describe("CIDRs taken out of `cidrs` (as Kubernetes' ipBlock.except); each must lie inside one of them");
+
+/**
+ * Every `except` CIDR must lie inside one of the `cidrs` it carves from: one outside removes
+ * nothing, which is almost always a typo (10.0.0.0/8 under 192.168.0.0/16).
+ */
+function exceptInside(value: { cidrs: string[]; except?: string[] | undefined }, ctx: z.RefinementCtx): void {
+  const outer = value.cidrs.map(parseCidr).flatMap((p) => (p.ok ? [p.value] : []));
+  (value.except ?? []).forEach((text, i) => {
+    const parsed = parseCidr(text);
+    if (!parsed.ok || outer.some((o) => cidrInside(parsed.value, o))) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['except', i],
+      message: `except ${text} is not inside any of the CIDRs it carves from (${value.cidrs.join(', ')}), so it would remove nothing`,
+      params: { hint: 'list a range inside one of `cidrs`, or remove this entry' },
+    });
+  });
+}
+
+function cidrInside(inner: Cidr, outer: Cidr): boolean {
+  return inner.family === outer.family && outer.prefix <= inner.prefix && cidrContains(outer, inner.family, inner.base);
+}
+
 export const PeerSchema = z.union([
   name('segment').describe('the name of a segment'),
   z.strictObject({ selector: selector.describe("a label selector, e.g. app == 'shop' && tier == 'web'") }),
   z.strictObject({ external: name('external').describe('the name of an external') }),
-  z.strictObject({ cidrs: z.array(cidr).min(1).describe('IPv4 or IPv6 CIDRs') }),
+  z
+    .strictObject({ cidrs: z.array(cidr).min(1).describe('IPv4 or IPv6 CIDRs'), except: exceptList.optional() })
+    .superRefine(exceptInside),
 ]);
 
-export const ExternalSchema = z.strictObject({
-  name: name('external'),
-  description: z.string().optional(),
-  labels: labelMap.optional().describe('labels that selectors match this external by'),
-  cidrs: z.array(cidr).min(1),
-});
+export const ExternalSchema = z
+  .strictObject({
+    name: name('external'),
+    description: z.string().optional(),
+    labels: labelMap.optional().describe('labels that selectors match this external by'),
+    cidrs: z.array(cidr).min(1),
+    except: exceptList.optional(),
+  })
+  .superRefine(exceptInside);
 
 export const SegmentSchema = z.strictObject({
   name: name('segment'),
@@ -127,7 +158,7 @@ export const PolicySchema = z.strictObject({
       .boolean()
       .optional()
       .describe(
-        'remove security groups / NSGs segsync does not own from managed workloads (default false: report them)',
+        'remove security groups / NSGs segsync does not own from enforced workloads (default true); false keeps them and reports what they re-open',
       ),
     externals: z.array(ExternalSchema).optional(),
     segments: z.array(SegmentSchema).min(1),

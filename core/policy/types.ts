@@ -17,6 +17,8 @@ export interface External {
   name: string;
   labels: Labels;
   cidrs: Cidr[];
+  /** Taken out of `cidrs`: the external is every address in `cidrs` and in none of these. */
+  except: Cidr[];
 }
 
 export interface Segment {
@@ -31,7 +33,7 @@ export type Peer =
   | { kind: 'segment'; name: string; selector: Selector }
   | { kind: 'selector'; text: string; selector: Selector }
   | { kind: 'external'; name: string }
-  | { kind: 'cidrs'; cidrs: Cidr[] };
+  | { kind: 'cidrs'; cidrs: Cidr[]; except: Cidr[] };
 
 export interface Rule {
   name: string;
@@ -48,7 +50,7 @@ export interface Policy {
   /** Only these label keys count; undefined means every key. */
   labelKeys?: readonly string[];
   defaults: { egress: 'deny' | 'allow'; unlabeled: 'ignore' | 'quarantine' };
-  /** Remove foreign security groups / NSGs from managed workloads instead of only reporting them. */
+  /** Remove foreign security groups / NSGs from enforced workloads (default) instead of only reporting them. */
   exclusive: boolean;
   externals: External[];
   segments: Segment[];

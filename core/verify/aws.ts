@@ -37,6 +37,7 @@ import {
   type NativeEndpoint,
   type NativeEvaluator,
   type NativeFlow,
+  type NativeObject,
   type Side,
   type Verdict,
   protoMatches,
@@ -56,6 +57,7 @@ interface Permission {
   peers: Peer[];
   /** `sg-0a1 (web) ingress tcp 443` */
   label: string;
+  object: NativeObject;
 }
 
 /**
@@ -104,7 +106,11 @@ class AwsEvaluator implements NativeEvaluator {
     const { family, hits } = this.memo.get(side, here, there, () => this.pairMatch(side, eni, here, there));
     for (const { perm, peer } of hits) {
       if (protoMatches(perm.proto, flow, family))
-        return { allowed: true, by: `${perm.label} ${side === 'ingress' ? 'from' : 'to'} ${peer.text}` };
+        return {
+          allowed: true,
+          by: `${perm.label} ${side === 'ingress' ? 'from' : 'to'} ${peer.text}`,
+          object: perm.object,
+        };
     }
     const ids = eni.Groups.map((g) => g.GroupId).join(', ') || 'no groups';
     return { allowed: false, by: `implied deny ${side} at ${eni.NetworkInterfaceId} (no rule of ${ids} allows it)` };
@@ -180,7 +186,12 @@ function compilePermission(
     ...p.UserIdGroupPairs.map((r): Peer => ({ kind: 'group', groupId: r.GroupId, text: r.GroupId })),
   ];
   const proto = protoOf(p);
-  return { proto, peers, label: `${sg.GroupId} (${sg.GroupName}) ${side} ${protoLabel(p, proto)}` };
+  return {
+    proto,
+    peers,
+    label: `${sg.GroupId} (${sg.GroupName}) ${side} ${protoLabel(p, proto)}`,
+    object: { kind: 'aws-security-group', id: sg.GroupId, name: sg.GroupName },
+  };
 }
 
 function protoOf(p: AwsIpPermission): ProtoMatch {

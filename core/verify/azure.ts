@@ -46,6 +46,7 @@ import {
   type NativeEndpoint,
   type NativeEvaluator,
   type NativeFlow,
+  type NativeObject,
   type Verdict,
 } from './flow.ts';
 
@@ -196,13 +197,20 @@ class AzureEvaluator implements NativeEvaluator {
       );
     const levels = this.memo.get(direction, here, there, () => this.addressMatched(direction, config, flow));
     const passed: string[] = [];
+    let last: NativeObject | undefined;
     for (const { nsg, rules } of levels) {
       const hit = rules.find((r) => ruleMatchesPort(r, flow));
       const by = `${nsg.name} rule ${hit?.label ?? '(none matched)'}`;
-      if (hit === undefined || !hit.allow) return { allowed: false, by };
+      const object: NativeObject = { kind: 'azure-nsg', id: nsg.id, name: nsg.name };
+      if (hit === undefined || !hit.allow) return { allowed: false, by, object };
       passed.push(by);
+      last = object;
     }
-    return { allowed: true, by: passed.join(' + ') || `no NSG on ${config.nic.name} or its subnet (allowed)` };
+    return {
+      allowed: true,
+      by: passed.join(' + ') || `no NSG on ${config.nic.name} or its subnet (allowed)`,
+      ...(last ? { object: last } : {}),
+    };
   }
 
   /** Per level, the rules (in priority order) whose source and destination match this pair. */

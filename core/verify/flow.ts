@@ -32,6 +32,15 @@ export interface Verdict {
   allowed: boolean;
   /** The native rule that decided, in the cloud's own terms, e.g. `sg-0a1 (web) ingress tcp 443 from pl-0b2`. */
   by: string;
+  /** The native object whose rule decided (absent for a cloud's implied rules). */
+  object?: NativeObject;
+}
+
+/** A native firewall object, by cloud: an AWS security group, an Azure NSG, a GCP firewall rule. */
+export interface NativeObject {
+  kind: 'aws-security-group' | 'azure-nsg' | 'gcp-firewall';
+  id: string;
+  name: string;
 }
 
 /** An evaluator prepared once over one cloud's native state. */

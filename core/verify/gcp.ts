@@ -135,6 +135,7 @@ class GcpEvaluator implements NativeEvaluator {
       return {
         allowed: fw.allow,
         by: `firewall ${fw.rule.name} (priority ${fw.rule.priority}, ${action} ${side} ${protoLabel(proto)})`,
+        object: { kind: 'gcp-firewall', id: fw.rule.id ?? fw.rule.name, name: fw.rule.name },
       };
     }
     return side === 'ingress'

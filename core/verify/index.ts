@@ -10,17 +10,8 @@
  * A difference is a Disagreement. Address-to-address flows enforce nothing and are skipped, and
  * so are flows from a workload to itself (they never cross its firewall).
  */
-import { by, compareNumbers, compareStrings } from '../model/compare.ts';
-import {
-  AddressSet,
-  cidrRange,
-  familyBits,
-  formatAddress,
-  parseAddress,
-  parseCidr,
-  type Cidr,
-  type Family,
-} from '../model/address.ts';
+import { by } from '../model/compare.ts';
+import { formatAddress, parseAddress, type Family } from '../model/address.ts';
 import type { Inventory, Workload } from '../model/inventory.ts';
 import type { NativeState } from '../model/native/index.ts';
 import type { Protocol } from '../model/ports.ts';
@@ -29,10 +20,13 @@ import type { Cloud } from '../model/cloud.ts';
 import type { Policy } from '../policy/types.ts';
 import { prepareAws } from './aws.ts';
 import { prepareAzure } from './azure.ts';
-import type { NativeEndpoint, NativeEvaluator, NativeFlow, Side, Verdict } from './flow.ts';
+import { compareAddresses, sampleAddresses, samplePorts, type SamplePort } from './samples.ts';
+import type { NativeEndpoint, NativeEvaluator, NativeFlow, NativeObject, Side, Verdict } from './flow.ts';
+import { groupByCause, type Cause } from './causes.ts';
 import { prepareGcp } from './gcp.ts';
 
-export type { NativeEndpoint, NativeEvaluator, NativeFlow, Side, Verdict } from './flow.ts';
+export type { NativeEndpoint, NativeEvaluator, NativeFlow, NativeObject, Side, Verdict } from './flow.ts';
+export { causeLine, flowText, groupByCause, renderVerdict, type Cause } from './causes.ts';
 export { awsEgress, awsIngress, prepareAws } from './aws.ts';
 export { AZURE_DEFAULT_RULES, azureInbound, azureOutbound, prepareAzure, type AzureOptions } from './azure.ts';
 export { gcpEgress, gcpIngress, prepareGcp } from './gcp.ts';
@@ -45,10 +39,7 @@ export {
   type GcpAttachmentRef,
 } from '../model/ids.ts';
 
-export interface SamplePort {
-  protocol: Protocol;
-  port?: number;
-}
+export { compareAddresses, sampleAddresses, samplePorts, type SamplePort } from './samples.ts';
 
 export interface Disagreement {
   /** `src`/`dst` are workload ids, or the bare address for a non-workload end. */
@@ -58,6 +49,8 @@ export interface Disagreement {
   actual: boolean;
   /** The native rule that decided (Verdict.by). */
   nativeRule: string;
+  /** The native object that rule belongs to (absent for a cloud's implied rule). */
+  nativeObject?: NativeObject;
   /** Intended allow: the policy's matching allow rules; intended deny: its matching deny rules ([] = default deny). */
   policyRules: string[];
 }
@@ -70,6 +63,8 @@ export interface VerifyResult {
   /** True when `maxFlows` stopped the run early. */
   truncated: boolean;
   disagreements: Disagreement[];
+  /** The disagreements grouped by the native object that decided them, largest first (causes.ts). */
+  causes: Cause[];
 }
 
 export interface VerifyOptions {
@@ -81,10 +76,12 @@ export interface VerifyOptions {
   maxFlows?: number;
   /** CIDRs Azure's `VirtualNetwork` tag covers beyond NIC addresses (see azure.ts). */
   azureVirtualNetworkPrefixes?: readonly string[];
+  /** This deployment's id: causes then say whether the deciding object is segsync's or foreign. */
+  deploymentId?: string;
 }
 
-/** One end of a checked flow. */
-interface Point {
+/** One end of a checked flow. @internal shared with monitor.ts */
+export interface Point {
   label: string;
   address: string;
   family: Family;
@@ -93,7 +90,8 @@ interface Point {
   oracle: WorkloadEndpoint | string;
 }
 
-type Evaluators = Record<Cloud, NativeEvaluator>;
+/** @internal shared with monitor.ts */
+export type Evaluators = Record<Cloud, NativeEvaluator>;
 
 /**
  * Compare native enforcement with policy intent over every flow of the estate.
@@ -107,6 +105,33 @@ export function verify(
   native: NativeState,
   options: VerifyOptions = {},
 ): VerifyResult {
+  const { evaluators, ports, points } = prepareVerify(policy, inventory, native, options);
+  const max = options.maxFlows ?? Number.POSITIVE_INFINITY;
+  const result: VerifyResult = { checked: 0, flows: 0, truncated: false, disagreements: [], causes: [] };
+  const done = (): VerifyResult => ({
+    ...result,
+    causes: groupByCause(result.disagreements, native, options.deploymentId),
+  });
+  for (const src of points) {
+    for (const dst of points) {
+      if (!pairIsChecked(src, dst)) continue;
+      for (const p of ports) {
+        if (result.flows >= max) return { ...done(), truncated: true };
+        result.flows++;
+        checkFlow(policy, evaluators, src, dst, p, result);
+      }
+    }
+  }
+  return done();
+}
+
+/** Evaluators, sample ports and points of one verify run. @internal shared with monitor.ts */
+export function prepareVerify(
+  policy: Policy,
+  inventory: Inventory,
+  native: NativeState,
+  options: VerifyOptions,
+): { evaluators: Evaluators; ports: SamplePort[]; points: Point[] } {
   const evaluators: Evaluators = {
     aws: prepareAws(native.aws),
     azure: prepareAzure(
@@ -120,19 +145,7 @@ export function verify(
     ...workloadPoints(inventory),
     ...addressPoints([...sampleAddresses(policy, inventory), ...(options.extraAddresses ?? [])]),
   ];
-  const max = options.maxFlows ?? Number.POSITIVE_INFINITY;
-  const result: VerifyResult = { checked: 0, flows: 0, truncated: false, disagreements: [] };
-  for (const src of points) {
-    for (const dst of points) {
-      if (!pairIsChecked(src, dst)) continue;
-      for (const p of ports) {
-        if (result.flows >= max) return { ...result, truncated: true };
-        result.flows++;
-        checkFlow(policy, evaluators, src, dst, p, result);
-      }
-    }
-  }
-  return result;
+  return { evaluators, ports, points };
 }
 
 /** One native verdict, for `explain`: which rule of which cloud decides this side of a flow. */
@@ -155,7 +168,8 @@ export function explainNative(
   return side === 'ingress' ? evaluator.ingress(flow) : evaluator.egress(flow);
 }
 
-function pairIsChecked(src: Point, dst: Point): boolean {
+/** @internal shared with monitor.ts */
+export function pairIsChecked(src: Point, dst: Point): boolean {
   if (src.workload === undefined && dst.workload === undefined) return false;
   if (src.workload !== undefined && src.workload === dst.workload) return false;
   return src.family === dst.family;
@@ -180,7 +194,8 @@ function checkFlow(
   }
 }
 
-function judge(evaluators: Evaluators, side: Side, src: Point, dst: Point, p: SamplePort): Verdict {
+/** @internal shared with monitor.ts */
+export function judge(evaluators: Evaluators, side: Side, src: Point, dst: Point, p: SamplePort): Verdict {
   const at = side === 'ingress' ? dst : src;
   const cloud = at.workload?.cloud;
   if (cloud === undefined) throw new Error(`unreachable: ${side} check at non-workload ${at.label}`);
@@ -222,6 +237,7 @@ function disagreement(
     intended,
     actual: verdict.allowed,
     nativeRule: verdict.by,
+    ...(verdict.object ? { nativeObject: verdict.object } : {}),
     policyRules: intended ? decision.allowRules : decision.denyRules,
   };
 }
@@ -261,92 +277,4 @@ function addressPoints(addresses: readonly string[]): Point[] {
 function familyOf(text: string): Family | undefined {
   const parsed = parseAddress(text);
   return parsed.ok ? parsed.value.family : undefined;
-}
-
-function compareAddresses(a: string, b: string): number {
-  const x = parseAddress(a);
-  const y = parseAddress(b);
-  if (!x.ok || !y.ok) return compareStrings(a, b);
-  if (x.value.family !== y.value.family) return x.value.family === 'ipv4' ? -1 : 1;
-  return compareNumbers(x.value.value, y.value.value);
-}
-
-/**
- * Ports that exercise every rule's edges: each tcp/udp range's endpoints and their neighbours
- * (within 1-65535), plus tcp 22, 443, 3389, udp 53 and icmp. Sorted tcp, udp, icmp; deduped.
- * @example
- * samplePorts(policyWithTcp443); // [{tcp,22}, {tcp,442}, {tcp,443}, {tcp,444}, {tcp,3389}, {udp,53}, {icmp}]
- */
-export function samplePorts(policy: Policy): SamplePort[] {
-  const ports = { tcp: new Set([22, 443, 3389]), udp: new Set([53]) };
-  for (const spec of policy.rules.flatMap((r) => r.ports)) {
-    if (spec.protocol !== 'tcp' && spec.protocol !== 'udp') continue;
-    for (const p of [spec.from - 1, spec.from, spec.from + 1, spec.to - 1, spec.to, spec.to + 1]) {
-      if (p >= 1 && p <= 65535) ports[spec.protocol].add(p);
-    }
-  }
-  const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
-  return [
-    ...sorted(ports.tcp).map((port) => ({ protocol: 'tcp' as const, port })),
-    ...sorted(ports.udp).map((port) => ({ protocol: 'udp' as const, port })),
-    { protocol: 'icmp' },
-  ];
-}
-
-/** Documentation addresses (RFC 5737 / RFC 3849) tried, in order, as "outside every CIDR". */
-const OUTSIDE_CANDIDATES: Record<Family, string[]> = {
-  ipv4: ['198.51.100.7', '203.0.113.7', '192.0.2.7'],
-  ipv6: ['2001:db8::7', '2001:db8:ffff::7'],
-};
-
-/**
- * Addresses that exercise every address peer's edges: for each CIDR of every external and `cidrs`
- * peer, its first, middle and last address and the addresses just outside it; plus, per family
- * in use, one address outside all of them. Workloads' own addresses are left out (they are
- * checked as workloads). Sorted IPv4 first, by value.
- * @example
- * sampleAddresses(policyWithCidr10_50_0_0_16, inventory); // ['10.49.255.255', '10.50.0.0', '10.50.128.0', '10.50.255.255', '10.51.0.0', '198.51.100.7']
- */
-export function sampleAddresses(policy: Policy, inventory: Inventory): string[] {
-  const cidrs: Cidr[] = [
-    ...policy.externals.flatMap((e) => e.cidrs),
-    ...policy.rules.flatMap((r) => [r.from, r.to]).flatMap((p) => (p.kind === 'cidrs' ? p.cidrs : [])),
-  ];
-  const workloadKeys = new Set(inventory.workloads.flatMap((w) => w.addresses).map(keyOf));
-  const out = new Map<string, string>();
-  const add = (family: Family, value: bigint): void => {
-    const key = `${family}:${value}`;
-    if (value >= 0n && value <= maxValue(family) && !workloadKeys.has(key)) out.set(key, formatAddress(family, value));
-  };
-  for (const c of cidrs) {
-    const [lo, hi] = cidrRange(c);
-    for (const v of [lo - 1n, lo, lo + (hi - lo) / 2n, hi, hi + 1n]) add(c.family, v);
-  }
-  const families = new Set<Family>([
-    ...cidrs.map((c) => c.family),
-    ...[...workloadKeys].map((k) => k.split(':')[0] as Family),
-  ]);
-  for (const family of ['ipv4', 'ipv6'] as const) {
-    if (!families.has(family)) continue;
-    const outside = outsideAddress(family, AddressSet.fromCidrs(family, cidrs));
-    if (outside !== undefined) add(family, outside);
-  }
-  return [...out.values()].sort(compareAddresses);
-}
-
-function outsideAddress(family: Family, covered: AddressSet): bigint | undefined {
-  for (const text of OUTSIDE_CANDIDATES[family]) {
-    const parsed = parseCidr(text);
-    if (parsed.ok && !covered.contains(parsed.value.base)) return parsed.value.base;
-  }
-  return AddressSet.all(family).subtract(covered).ranges()[0]?.[0];
-}
-
-function maxValue(family: Family): bigint {
-  return (1n << BigInt(familyBits(family))) - 1n;
-}
-
-function keyOf(text: string): string {
-  const parsed = parseAddress(text);
-  return parsed.ok ? `${parsed.value.family}:${parsed.value.value}` : text;
 }

@@ -12,10 +12,29 @@ describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on 
     expect(r.err).toBe('');
   });
 
-  it('GIVEN --quiet WHEN applied THEN only the summary line', async () => {
+  it('GIVEN --quiet WHEN applied THEN only the summary line and the verify verdict', async () => {
     const r = await runCli('apply', '--sandbox', ESTATE, '--policy', THREE_TIER, '--quiet');
     expect(r.code).toBe(0);
-    expect(r.out.trim().split('\n')).toHaveLength(1);
+    expect(r.out.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Applied \d+ steps? in 1 round.*No changes\./),
+      expect.stringMatching(/^Verified: \d+ flows, \d+ enforced sides: native state matches the policy\.$/),
+    ]);
+  });
+
+  it('GIVEN exclusive: false and the VPC default groups WHEN applied THEN apply does not say "matches": it names the foreign groups verify blames', async () => {
+    const r = await runCli(
+      'apply',
+      '--sandbox',
+      ESTATE,
+      '--policy',
+      'test/fixtures/policies/readme-shop.yaml',
+      '--quiet',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/matches the policy/);
+    expect(r.out).toContain('Verify disagrees with the policy:');
+    expect(r.out).toMatch(/sg-0+1 \(default, foreign\) re-opens [\d,]+ flows/);
+    expect(r.out).toMatch(/: [1-9]\d* disagreement\(s\)\.\n$/);
   });
 
   it('GIVEN steps that remain after the last round WHEN applied THEN exit 1 and stderr says how many', async () => {

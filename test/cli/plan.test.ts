@@ -15,6 +15,23 @@ describe('segsync plan: exit 0 no changes, 2 changes, 1 error', () => {
     const r = await runCli('plan', '--sandbox', ESTATE, '--policy', 'test/fixtures/policies/selects-nothing.yaml');
     expect(r.code).toBe(0);
     expect(r.out).toContain('No changes.');
+    expect(r.out).toContain(
+      "warning: segment ghost: the selector app == 'no-such-app' matches no workload and no external [selector-matches-nothing]",
+    );
+  });
+
+  it('GIVEN a monitor segment WHEN planned THEN per segment what enforcing it would cut, in text and in --json', async () => {
+    const policy = 'test/fixtures/policies/readme-shop-default.yaml';
+    const text = await runCli('plan', '--sandbox', ESTATE, '--policy', policy);
+    expect(text.out).toMatch(
+      /\nmonitor segment db: enforcing it would cut \d+ flows allowed today \(3 workloads\): e\.g\. /,
+    );
+    const json = JSON.parse((await runCli('plan', '--sandbox', ESTATE, '--policy', policy, '--json')).out) as {
+      monitor: Array<{ segment: string; workloads: number; cut: number; checked: number; examples: unknown[] }>;
+    };
+    expect(json.monitor.map((m) => [m.segment, m.workloads, m.examples.length])).toEqual([['db', 3, 3]]);
+    expect(json.monitor[0]!.cut).toBeGreaterThan(0);
+    expect(json.monitor[0]!.cut).toBeLessThanOrEqual(json.monitor[0]!.checked);
   });
 
   it('GIVEN --json WHEN planned THEN the steps are data, still exit 2', async () => {

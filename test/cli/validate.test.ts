@@ -21,6 +21,42 @@ describe('segsync validate', () => {
     expect(r.err).not.toMatch(STACK_FRAME);
   });
 
+  it('GIVEN --sandbox ESTATE WHEN a selector matches nothing there THEN a positioned warning with its code, still exit 0', async () => {
+    const r = await runCli(
+      'validate',
+      'test/fixtures/policies/selects-nothing.yaml',
+      '--sandbox',
+      'examples/hybrid-estate.yaml',
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      "test/fixtures/policies/selects-nothing.yaml:8:32  warning  segments[0].selector  the selector app == 'no-such-app' matches no workload and no external [selector-matches-nothing]",
+    );
+    expect(r.out).toBe(
+      'test/fixtures/policies/selects-nothing.yaml: valid (1 segments, 1 rules, 0 externals, 1 warning(s))\n',
+    );
+    const without = await runCli('validate', 'test/fixtures/policies/selects-nothing.yaml');
+    expect(without.err).not.toContain('selector-matches-nothing');
+  });
+
+  it('GIVEN --sandbox ESTATE and the README policy THEN 0.0.0.0/0 in internet-to-web is said to cover the managed workloads', async () => {
+    const r = await runCli(
+      'validate',
+      'test/fixtures/policies/readme-shop-default.yaml',
+      '--sandbox',
+      'examples/hybrid-estate.yaml',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const covers = (JSON.parse(r.out) as Array<{ code: string; path: unknown[]; message: string }>).filter(
+      (d) => d.code === 'address-peer-covers-workloads',
+    );
+    expect(covers.map((d) => d.path)).toEqual([['spec', 'rules', 0, 'from']]);
+    expect(covers[0]!.message).toMatch(
+      /^0\.0\.0\.0\/0, ::\/0 \(external internet\) in internet-to-web also covers \d+ managed workloads/,
+    );
+  });
+
   it('exits 1 for a missing file, with a plain message', async () => {
     const r = await runCli('validate', 'nope.yaml');
     expect(r.code).toBe(1);

@@ -92,6 +92,25 @@ const CIDRS = [
   '0.0.0.0/0',
   '10.11.2.0/25',
 ];
+/** Per CIDR, ranges inside it that `except` may carve out (several cover generated workloads). */
+const EXCEPTS: Record<string, string[]> = {
+  '10.0.0.0/8': ['10.10.0.0/16', '10.20.1.0/24'],
+  '10.10.0.0/16': ['10.10.1.0/24'],
+  '10.20.1.0/24': ['10.20.1.0/28'],
+  '10.30.0.0/15': ['10.30.0.0/16'],
+  '192.168.0.0/16': ['192.168.0.0/24'],
+  '0.0.0.0/0': ['10.0.0.0/8', '10.20.0.0/16'],
+  '10.11.2.0/25': ['10.11.2.0/26'],
+};
+
+/** CIDRs with, half the time, an `except` list inside them: YAML of `cidrs: [...]` and maybe `, except: [...]`. */
+const addressSetArb = fc.subarray(CIDRS, { minLength: 1, maxLength: 2 }).chain((cidrs) => {
+  const candidates = [...new Set(cidrs.flatMap((c) => EXCEPTS[c] ?? []))];
+  return fc
+    .oneof(fc.constant<string[]>([]), fc.subarray(candidates, { minLength: 1 }))
+    .map((except) => `cidrs: [${cidrs.join(', ')}]${except.length > 0 ? `, except: [${except.join(', ')}]` : ''}`);
+});
+
 const PORTS = ['tcp/443', 'tcp/22', 'tcp/8000-8100', 'udp/53', 'icmp', 'any', 'tcp', 'udp/500-510'];
 
 const peerArb = (segments: number, externals: number, side: 'from' | 'to') =>
@@ -99,9 +118,7 @@ const peerArb = (segments: number, externals: number, side: 'from' | 'to') =>
     ...(segments > 0 ? [fc.nat({ max: segments - 1 }).map((i) => `seg${i}`)] : []),
     fc.constantFrom(...SELECTORS).map((s) => `{ selector: ${JSON.stringify(s)} }`),
     ...(externals > 0 ? [fc.nat({ max: externals - 1 }).map((i) => `{ external: ext${i} }`)] : []),
-    ...(side === 'from'
-      ? [fc.subarray(CIDRS, { minLength: 1, maxLength: 2 }).map((c) => `{ cidrs: [${c.join(', ')}] }`)]
-      : []),
+    ...(side === 'from' ? [addressSetArb.map((a) => `{ ${a} }`)] : []),
   );
 
 export const policyArb = fc
@@ -110,10 +127,10 @@ export const policyArb = fc
     fc.record({
       egress: fc.constantFrom('deny', 'allow'),
       unlabeled: fc.constantFrom('ignore', 'ignore', 'quarantine'),
-      externals: fc.array(
-        fc.record({ zone: fc.constantFrom('corp', 'dmz'), cidrs: fc.subarray(CIDRS, { minLength: 1, maxLength: 2 }) }),
-        { minLength: externals, maxLength: externals },
-      ),
+      externals: fc.array(fc.record({ zone: fc.constantFrom('corp', 'dmz'), cidrs: addressSetArb }), {
+        minLength: externals,
+        maxLength: externals,
+      }),
       segments: fc.array(
         fc.record({
           selector: fc.constantFrom(...SELECTORS),
@@ -140,7 +157,7 @@ export const policyArb = fc
       'spec:',
       '  exclusive: true',
       `  defaults: { egress: ${p.egress}, unlabeled: ${p.unlabeled} }`,
-      `  externals: [${p.externals.map((e, i) => `{ name: ext${i}, labels: { zone: ${e.zone} }, cidrs: [${e.cidrs.join(', ')}] }`).join(', ')}]`,
+      `  externals: [${p.externals.map((e, i) => `{ name: ext${i}, labels: { zone: ${e.zone} }, ${e.cidrs} }`).join(', ')}]`,
       '  segments:',
       ...p.segments.map(
         (s, i) =>

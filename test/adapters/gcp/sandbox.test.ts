@@ -34,7 +34,8 @@ const P = 'shop-prod';
 const ctx = { deploymentId: 'prod' };
 
 const policy = policyOf(
-  `  defaults: { egress: deny, unlabeled: quarantine }
+  `  exclusive: false
+  defaults: { egress: deny, unlabeled: quarantine }
   externals:
     - { name: internet, cidrs: [0.0.0.0/0, "::/0"] }
     - { name: office, labels: { site: office }, cidrs: [192.168.10.0/24] }

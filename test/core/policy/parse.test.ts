@@ -112,6 +112,11 @@ describe('validatePolicy: every mistake, with its position', () => {
 });
 
 describe('parsePolicy: the resolved policy', () => {
+  it('GIVEN no exclusive line THEN exclusive is true (foreign groups are detached); an explicit false is kept', () => {
+    expect(parsePolicy(MINIMAL, 'p.yaml').exclusive).toBe(true);
+    expect(parsePolicy(MINIMAL.replace('spec:\n', 'spec:\n  exclusive: false\n'), 'p.yaml').exclusive).toBe(false);
+  });
+
   it('resolves defaults, peers, ports and modes', () => {
     const policy = parsePolicy(readFileSync('examples/three-tier.yaml', 'utf8'), 'three-tier.yaml');
     expect(policy.defaults).toEqual({ egress: 'deny', unlabeled: 'ignore' });

@@ -57,7 +57,7 @@ describe('GCP: the highest-priority matching rule decides, deny wins a tie', () 
       instances: [db],
       firewalls: [fw('allow-pg', { allowed: allowTcp('5432') }), fw('deny-all', { denied: [{ IPProtocol: 'all' }] })],
     };
-    expect(gcpIngress(s, ingress('10.2.0.9', '10.2.0.5', 5432))).toEqual({
+    expect(gcpIngress(s, ingress('10.2.0.9', '10.2.0.5', 5432))).toMatchObject({
       allowed: false,
       by: 'firewall deny-all (priority 1000, deny ingress all)',
     });
@@ -72,7 +72,7 @@ describe('GCP: the highest-priority matching rule decides, deny wins a tie', () 
       ],
     };
     const gcp = prepareGcp(s);
-    expect(gcp.ingress(ingress('10.2.0.9', '10.2.0.5', 5432))).toEqual({
+    expect(gcp.ingress(ingress('10.2.0.9', '10.2.0.5', 5432))).toMatchObject({
       allowed: true,
       by: 'firewall allow-pg (priority 100, allow ingress tcp 5432,6000-6010)',
     });
@@ -97,7 +97,7 @@ describe('GCP: implied rules deny ingress and allow egress', () => {
     ).allowed;
 
   it('no rule → implied verdicts', () => {
-    expect(gcpIngress(s, ingress('10.2.0.9', '10.2.0.5', 22))).toEqual({
+    expect(gcpIngress(s, ingress('10.2.0.9', '10.2.0.5', 22))).toMatchObject({
       allowed: false,
       by: 'implied deny ingress (no firewall rule of projects/p1/global/networks/vpc matched)',
     });
@@ -149,7 +149,7 @@ describe('GCP: target tags pick instances, source tags pick same-network senders
   const gcp = prepareGcp(s);
 
   it('a tagged sender in the same network, from its nic0 address', () => {
-    expect(gcp.ingress(ingress('10.2.0.7', '10.2.0.5', 5432, 'web'))).toEqual({
+    expect(gcp.ingress(ingress('10.2.0.7', '10.2.0.5', 5432, 'web'))).toMatchObject({
       allowed: true,
       by: 'firewall web-to-db (priority 1000, allow ingress tcp 5432)',
     });

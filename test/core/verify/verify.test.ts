@@ -243,7 +243,8 @@ describe('verify: native state against the intent oracle', () => {
   it('a GCP source range dropped → exactly that flow is reported, at ingress, with the native and policy rules', () => {
     const native = correctNative();
     native.gcp.firewalls[0]!.sourceRanges = ['10.0.1.10/32'];
-    expect(verify(policy, inventory, native).disagreements).toEqual([
+    const result = verify(policy, inventory, native, { deploymentId: 'prod' });
+    expect(result.disagreements).toEqual([
       {
         flow: {
           src: `azure:${RG}/vm/web2`,
@@ -265,7 +266,8 @@ describe('verify: native state against the intent oracle', () => {
   it('an AWS range widened by one bit → the address just outside corp is let in on 443, and nothing else', () => {
     const native = correctNative();
     native.aws.SecurityGroups[0]!.IpPermissions[0]!.IpRanges = [{ CidrIp: '192.168.10.0/23' }];
-    expect(verify(policy, inventory, native).disagreements).toEqual([
+    const result = verify(policy, inventory, native, { deploymentId: 'prod' });
+    expect(result.disagreements).toEqual([
       {
         flow: {
           src: '192.168.11.0',
@@ -279,7 +281,18 @@ describe('verify: native state against the intent oracle', () => {
         intended: false,
         actual: true,
         nativeRule: 'sg-web (segsync-web) ingress tcp 443 from 192.168.10.0/23',
+        nativeObject: { kind: 'aws-security-group', id: 'sg-web', name: 'segsync-web' },
         policyRules: [],
+      },
+    ]);
+    // The group carries no owner tag here, so for deployment 'prod' it is someone else's.
+    expect(result.causes).toEqual([
+      {
+        object: { kind: 'aws-security-group', id: 'sg-web', name: 'segsync-web' },
+        owner: 'foreign',
+        effect: 'opens',
+        count: 1,
+        examples: result.disagreements,
       },
     ]);
   });
@@ -327,7 +340,7 @@ describe('verify: native state against the intent oracle', () => {
       protocol: 'tcp' as const,
       port: 5432,
     };
-    expect(explainNative(correctNative(), 'gcp', 'ingress', flow)).toEqual({
+    expect(explainNative(correctNative(), 'gcp', 'ingress', flow)).toMatchObject({
       allowed: true,
       by: 'firewall segsync-web-to-db (priority 1000, allow ingress tcp 5432)',
     });
@@ -338,6 +351,6 @@ describe('verify: native state against the intent oracle', () => {
         protocol: 'tcp',
         port: 22,
       }),
-    ).toEqual({ allowed: false, by: 'nsg-web rule deny-out (priority 4096)' });
+    ).toMatchObject({ allowed: false, by: 'nsg-web rule deny-out (priority 4096)' });
   });
 });

@@ -1,0 +1,119 @@
+/**
+ * What a policy means for one estate, as warnings a person should see before applying it:
+ * - `selector-matches-nothing`: a segment's or a rule's selector matches no workload and no
+ *   external (a typo, or a label nobody carries yet);
+ * - `address-peer-covers-workloads`: a rule's address peer (`cidrs`, or an external) covers
+ *   managed workloads' own addresses, which it matches by design (docs/semantics.md "Address
+ *   peers match addresses"): "0.0.0.0/0 in internet-to-web also covers 21 managed workloads".
+ * Pure: policy and workloads in, warnings with document paths out; validate positions them,
+ * plan turns them into findings.
+ */
+import { AddressSet, formatCidr, parseAddress, type Cidr } from '../model/address.ts';
+import type { Workload } from '../model/inventory.ts';
+import { workloadStatus } from './intent.ts';
+import { restrictLabels } from './labels.ts';
+import { selectorMatches, type Selector } from './selector/index.ts';
+import type { Peer, Policy } from './types.ts';
+
+export interface PolicyWarning {
+  code: 'selector-matches-nothing' | 'address-peer-covers-workloads';
+  /** Where in the document, e.g. ['spec', 'rules', 2, 'from']. */
+  path: Array<string | number>;
+  /** What the path names, for a plan line: `rule internet-to-web from`. */
+  target: string;
+  message: string;
+  hint: string;
+  /** For address-peer-covers-workloads: the workload ids covered (sorted). */
+  workloads?: string[];
+}
+
+const EXAMPLES = 3;
+
+/**
+ * @example
+ * policyWarnings(policy, inventory.workloads);
+ * // [{ code: 'address-peer-covers-workloads', path: ['spec','rules',0,'from'], message: '0.0.0.0/0 in internet-to-web also covers 21 managed workloads …', … }]
+ */
+export function policyWarnings(policy: Policy, workloads: readonly Workload[]): PolicyWarning[] {
+  const labelled = workloads.map((w) => ({ w, labels: restrictLabels(w.labels, policy.labelKeys) }));
+  const matchesSomething = (s: Selector) =>
+    labelled.some((x) => selectorMatches(s, x.labels)) || policy.externals.some((e) => selectorMatches(s, e.labels));
+  const out: PolicyWarning[] = [];
+  policy.segments.forEach((seg, i) => {
+    if (!matchesSomething(seg.selector))
+      out.push(nothing(['spec', 'segments', i, 'selector'], `segment ${seg.name}`, seg.selectorText));
+  });
+  const managed = labelled.filter((x) => workloadStatus(policy, x.w) !== 'unmanaged').map((x) => x.w);
+  policy.rules.forEach((rule, i) => {
+    for (const side of ['from', 'to'] as const) {
+      const peer = rule[side];
+      const path = ['spec', 'rules', i, side];
+      if (peer.kind === 'selector' && !matchesSomething(peer.selector))
+        out.push(nothing([...path, 'selector'], `rule ${rule.name} ${side}`, peer.text));
+      const covered = coveredBy(policy, peer, managed);
+      if (covered !== undefined && covered.ids.length > 0)
+        out.push(covers(path, `rule ${rule.name} ${side}`, rule.name, covered));
+    }
+  });
+  return out;
+}
+
+function nothing(path: Array<string | number>, target: string, text: string): PolicyWarning {
+  return {
+    code: 'selector-matches-nothing',
+    path,
+    target,
+    message: `the selector ${text} matches no workload and no external`,
+    hint: 'check the label keys and values against the estate (tags are lowercased), or remove it if it is for later',
+  };
+}
+
+function covers(
+  path: Array<string | number>,
+  target: string,
+  rule: string,
+  covered: { text: string; ids: string[] },
+): PolicyWarning {
+  const n = covered.ids.length;
+  const eg = covered.ids.slice(0, EXAMPLES).join(', ') + (n > EXAMPLES ? ', …' : '');
+  return {
+    code: 'address-peer-covers-workloads',
+    path,
+    target,
+    message: `${covered.text} in ${rule} also covers ${n} managed workload${n === 1 ? '' : 's'} (${eg}): address peers match every address inside them`,
+    hint: 'add `except: [...]` with your private ranges to leave them out, or name workloads with a selector instead',
+    workloads: covered.ids,
+  };
+}
+
+/** The managed workloads with an address inside an address peer (its CIDRs minus its except). */
+function coveredBy(
+  policy: Policy,
+  peer: Peer,
+  managed: readonly Workload[],
+): { text: string; ids: string[] } | undefined {
+  let set: { cidrs: Cidr[]; except: Cidr[] } | undefined;
+  let text: string;
+  if (peer.kind === 'cidrs') {
+    set = peer;
+    text = peer.cidrs.map(formatCidr).join(', ');
+  } else if (peer.kind === 'external') {
+    set = policy.externals.find((e) => e.name === peer.name);
+    text = set ? `${set.cidrs.map(formatCidr).join(', ')} (external ${peer.name})` : '';
+  } else return undefined;
+  if (set === undefined) return undefined;
+  const sets = {
+    ipv4: AddressSet.fromCidrs('ipv4', set.cidrs).subtract(AddressSet.fromCidrs('ipv4', set.except)),
+    ipv6: AddressSet.fromCidrs('ipv6', set.cidrs).subtract(AddressSet.fromCidrs('ipv6', set.except)),
+  };
+  const ids = managed
+    .filter((w) =>
+      [...w.addresses, ...w.attachments.flatMap((a) => a.addresses)].some((a) => {
+        const p = parseAddress(a);
+        return p.ok && sets[p.value.family].contains(p.value.value);
+      }),
+    )
+    .map((w) => w.id)
+    .sort();
+  return { text, ids };
+}
