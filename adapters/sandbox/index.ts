@@ -13,6 +13,22 @@ import { SandboxAzure } from './azure.ts';
 import type { Estate } from './estate-types.ts';
 import { FaultInjector, type FaultPlan } from './faults.ts';
 import { SandboxGcp } from './gcp.ts';
+import type { CloudDump } from './persist.ts';
+
+/** The persisted form of a sandbox (`--state FILE`): plain JSON, versioned. */
+export interface SandboxDump {
+  format: typeof DUMP_FORMAT;
+  version: typeof DUMP_VERSION;
+  aws: CloudDump;
+  azure: CloudDump;
+  gcp: CloudDump;
+}
+
+const DUMP_FORMAT = 'segsync-sandbox';
+const DUMP_VERSION = 1;
+
+/** Thrown by `Sandbox.restore` for data that is not a sandbox dump this version can read. */
+export class SandboxDumpError extends Error {}
 
 export class Sandbox {
   private constructor(
@@ -27,6 +43,41 @@ export class Sandbox {
       SandboxAws.fromEstate(estate, faults ? { faults } : {}),
       SandboxAzure.fromEstate(estate, faults ? { faults } : {}),
       SandboxGcp.fromEstate(estate, faults ? { faults } : {}),
+    );
+  }
+
+  /**
+   * Everything the three sandbox clouds hold — resources, id counters, versions, etags,
+   * fingerprints, limits — as JSON data. `Sandbox.restore(JSON.parse(JSON.stringify(dump)))`
+   * gives a sandbox with the same `snapshot()` that hands out the same ids from then on.
+   */
+  dump(): SandboxDump {
+    return {
+      format: DUMP_FORMAT,
+      version: DUMP_VERSION,
+      aws: this.aws.dump(),
+      azure: this.azure.dump(),
+      gcp: this.gcp.dump(),
+    };
+  }
+
+  /** The sandbox a `dump()` saved. Faults are not part of the state: pass them again. */
+  static restore(data: unknown, options: { faults?: FaultPlan } = {}): Sandbox {
+    const d = data as Partial<SandboxDump> | null;
+    if (d === null || typeof d !== 'object' || d.format !== DUMP_FORMAT)
+      throw new SandboxDumpError(`not a segsync sandbox state (expected "format": "${DUMP_FORMAT}")`);
+    if (d.version !== DUMP_VERSION)
+      throw new SandboxDumpError(
+        `sandbox state version ${String(d.version)} is not supported (this segsync reads ${DUMP_VERSION})`,
+      );
+    for (const cloud of ['aws', 'azure', 'gcp'] as const)
+      if (d[cloud] === null || typeof d[cloud] !== 'object')
+        throw new SandboxDumpError(`sandbox state has no "${cloud}" object`);
+    const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+    return new Sandbox(
+      SandboxAws.restore(d.aws!, faults ? { faults } : {}),
+      SandboxAzure.restore(d.azure!, faults ? { faults } : {}),
+      SandboxGcp.restore(d.gcp!, faults ? { faults } : {}),
     );
   }
 
