@@ -103,9 +103,12 @@ export class SandboxAws {
   }
 
   /** The sandbox `dump()` saved: same state, same future ids. Faults are not part of the state. */
-  static restore(dump: CloudDump, options: { faults?: FaultPlan | FaultInjector } = {}): SandboxAws {
+  static restore(
+    dump: CloudDump,
+    options: { limits?: Partial<AwsLimits>; faults?: FaultPlan | FaultInjector } = {},
+  ): SandboxAws {
     const data = fromData(dump) as { limits: AwsLimits; ids: Record<string, number>; scopes: ScopeState[] };
-    const aws = new SandboxAws(data.limits, options.faults, new IdGenerator(data.ids));
+    const aws = new SandboxAws({ ...data.limits, ...options.limits }, options.faults, new IdGenerator(data.ids));
     for (const s of data.scopes) aws.states.set(scopeKey(s.scope), s);
     return aws;
   }

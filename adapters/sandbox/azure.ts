@@ -104,12 +104,15 @@ export class SandboxAzure {
   }
 
   /** The sandbox `dump()` saved: same state, same future etags. Faults are not part of the state. */
-  static restore(dump: CloudDump, options: { faults?: FaultInjector } = {}): SandboxAzure {
+  static restore(
+    dump: CloudDump,
+    options: { limits?: Partial<AzureLimits>; faults?: FaultInjector } = {},
+  ): SandboxAzure {
     const data = fromData(dump) as { limits: AzureLimits; etags: number; subs: SubscriptionState[] };
     return new SandboxAzure({
       subs: new Map(data.subs.map((s) => [key(s.subscription), s])),
       clock: new EtagClock(data.etags),
-      limits: data.limits,
+      limits: { ...data.limits, ...options.limits },
       faults: options.faults,
     });
   }

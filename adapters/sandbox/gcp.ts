@@ -255,12 +255,12 @@ export class SandboxGcp {
   }
 
   /** The sandbox `dump()` saved: same state, same future ids and fingerprints. Faults are not part of the state. */
-  static restore(dump: CloudDump, options: { faults?: FaultInjector } = {}): SandboxGcp {
+  static restore(dump: CloudDump, options: { limits?: Partial<GcpLimits>; faults?: FaultInjector } = {}): SandboxGcp {
     const data = fromData(dump) as { limits: GcpLimits; seq: number; projects: ProjectState[] };
     return new SandboxGcp({
       projects: new Map(data.projects.map((p) => [p.project, p])),
       seq: new Sequence(data.seq),
-      limits: data.limits,
+      limits: { ...data.limits, ...options.limits },
       faults: options.faults,
     });
   }

@@ -8,11 +8,11 @@ import { awsAdapter } from '../aws/index.ts';
 import { azureAdapter } from '../azure/index.ts';
 import { gcpAdapter } from '../gcp/index.ts';
 import type { Clouds } from '../reconcile.ts';
-import { SandboxAws } from './aws.ts';
-import { SandboxAzure } from './azure.ts';
+import { SandboxAws, type AwsLimits } from './aws.ts';
+import { SandboxAzure, type AzureLimits } from './azure.ts';
 import type { Estate } from './estate-types.ts';
 import { FaultInjector, type FaultPlan } from './faults.ts';
-import { SandboxGcp } from './gcp.ts';
+import { SandboxGcp, type GcpLimits } from './gcp.ts';
 import type { CloudDump } from './persist.ts';
 
 /** The persisted form of a sandbox (`--state FILE`): plain JSON, versioned. */
@@ -27,6 +27,12 @@ export interface SandboxDump {
 const DUMP_FORMAT = 'segsync-sandbox';
 const DUMP_VERSION = 1;
 
+export interface SandboxOptions {
+  faults?: FaultPlan;
+  /** Quotas to enforce instead of the defaults (a restored sandbox keeps its own unless given here). */
+  limits?: { aws?: Partial<AwsLimits>; azure?: Partial<AzureLimits>; gcp?: Partial<GcpLimits> };
+}
+
 /** Thrown by `Sandbox.restore` for data that is not a sandbox dump this version can read. */
 export class SandboxDumpError extends Error {}
 
@@ -37,12 +43,14 @@ export class Sandbox {
     readonly gcp: SandboxGcp,
   ) {}
 
-  static fromEstate(estate: Estate, options: { faults?: FaultPlan } = {}): Sandbox {
+  /** `limits`: quotas the sandbox clouds enforce instead of the clouds' defaults (raised quotas). */
+  static fromEstate(estate: Estate, options: SandboxOptions = {}): Sandbox {
     const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+    const { aws, azure, gcp } = options.limits ?? {};
     return new Sandbox(
-      SandboxAws.fromEstate(estate, faults ? { faults } : {}),
-      SandboxAzure.fromEstate(estate, faults ? { faults } : {}),
-      SandboxGcp.fromEstate(estate, faults ? { faults } : {}),
+      SandboxAws.fromEstate(estate, { ...(faults ? { faults } : {}), ...(aws ? { limits: aws } : {}) }),
+      SandboxAzure.fromEstate(estate, { ...(faults ? { faults } : {}), ...(azure ? { limits: azure } : {}) }),
+      SandboxGcp.fromEstate(estate, { ...(faults ? { faults } : {}), ...(gcp ? { limits: gcp } : {}) }),
     );
   }
 
@@ -62,7 +70,7 @@ export class Sandbox {
   }
 
   /** The sandbox a `dump()` saved. Faults are not part of the state: pass them again. */
-  static restore(data: unknown, options: { faults?: FaultPlan } = {}): Sandbox {
+  static restore(data: unknown, options: SandboxOptions = {}): Sandbox {
     const d = data as Partial<SandboxDump> | null;
     if (d === null || typeof d !== 'object' || d.format !== DUMP_FORMAT)
       throw new SandboxDumpError(`not a segsync sandbox state (expected "format": "${DUMP_FORMAT}")`);
@@ -74,10 +82,11 @@ export class Sandbox {
       if (d[cloud] === null || typeof d[cloud] !== 'object')
         throw new SandboxDumpError(`sandbox state has no "${cloud}" object`);
     const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+    const { aws, azure, gcp } = options.limits ?? {};
     return new Sandbox(
-      SandboxAws.restore(d.aws!, faults ? { faults } : {}),
-      SandboxAzure.restore(d.azure!, faults ? { faults } : {}),
-      SandboxGcp.restore(d.gcp!, faults ? { faults } : {}),
+      SandboxAws.restore(d.aws!, { ...(faults ? { faults } : {}), ...(aws ? { limits: aws } : {}) }),
+      SandboxAzure.restore(d.azure!, { ...(faults ? { faults } : {}), ...(azure ? { limits: azure } : {}) }),
+      SandboxGcp.restore(d.gcp!, { ...(faults ? { faults } : {}), ...(gcp ? { limits: gcp } : {}) }),
     );
   }
 

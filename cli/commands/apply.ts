@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cloudOptions, type CloudOptions } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
+import { plural } from '../text.ts';
 
 /**
  * `segsync apply`: plan, refuse blocking findings, apply in make-before-break order with progress.
@@ -14,10 +15,11 @@ export function registerApply(program: Command, io: Io): void {
       const { loadClouds } = await import('../context.ts');
       const { reconcile } = await import('../../adapters/reconcile.ts');
       const { renderPlan, summaryLine } = await import('../../core/plan/render.ts');
-      const { policy, clouds, ctx } = loadClouds(opts, io);
+      const { policy, clouds, ctx, save } = loadClouds(opts, io);
       const applied: string[] = [];
       const result = await reconcile(policy, clouds, ctx, {
         onStep: (step, i) => {
+          save();
           applied.push(`${step.cloud} ${step.kind} ${step.target}`);
           if (!opts.quiet) io.out(`  [${i + 1}] ${step.cloud.padEnd(5)} ${step.kind.padEnd(22)} ${step.summary}\n`);
         },
@@ -25,11 +27,13 @@ export function registerApply(program: Command, io: Io): void {
       if (!opts.quiet && result.last.plan.findings.length > 0)
         io.out(renderPlan({ steps: [], findings: result.last.plan.findings }));
       io.out(
-        `Applied ${result.applied} step(s) in ${result.rounds - 1} round(s). ${summaryLine(result.last.plan.steps)}\n`,
+        `Applied ${plural(result.applied, 'step')} in ${plural(result.rounds - 1, 'round')}. ${summaryLine(result.last.plan.steps)}\n`,
       );
       const left = result.last.plan.steps.length;
       if (left > 0) {
-        io.err(`error: ${left} step(s) still to do after ${result.rounds - 1} round(s); run apply again or see plan\n`);
+        io.err(
+          `error: ${plural(left, 'step')} still to do after ${plural(result.rounds - 1, 'round')}; run apply again or see plan\n`,
+        );
         throw new ExitRequest(1);
       }
     });

@@ -28,8 +28,8 @@ export function registerExplain(program: Command, io: Io): void {
       const { readWorld, reconcile } = await import('../../adapters/reconcile.ts');
       const { explainNative } = await import('../../core/verify/index.ts');
       const { allows } = await import('../../core/policy/intent.ts');
-      const { policy, clouds, ctx } = loadClouds(opts, io);
-      if (opts.apply) await reconcile(policy, clouds, ctx);
+      const { policy, clouds, ctx, save } = loadClouds(opts, io);
+      if (opts.apply) await reconcile(policy, clouds, ctx, { onStep: save });
       const world = await readWorld(clouds);
       const src = resolve(opts.from, world.inventory.workloads, io);
       const dst = resolve(opts.to, world.inventory.workloads, io);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cloudOptions, type CloudOptions } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
+import { plural } from '../text.ts';
 
 /** `segsync verify`: native evaluators vs. the intent oracle over every workload pair and sample ports. */
 export function registerVerify(program: Command, io: Io): void {
@@ -11,8 +12,8 @@ export function registerVerify(program: Command, io: Io): void {
       const { loadClouds } = await import('../context.ts');
       const { readWorld, reconcile } = await import('../../adapters/reconcile.ts');
       const { verify } = await import('../../core/verify/index.ts');
-      const { policy, clouds, ctx } = loadClouds(opts, io);
-      if (opts.apply) await reconcile(policy, clouds, ctx);
+      const { policy, clouds, ctx, save } = loadClouds(opts, io);
+      if (opts.apply) await reconcile(policy, clouds, ctx, { onStep: save });
       const world = await readWorld(clouds);
       const result = verify(policy, world.inventory, world.state);
       if (opts.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
@@ -25,7 +26,7 @@ export function registerVerify(program: Command, io: Io): void {
         }
         if (result.disagreements.length > 50) io.out(`  … and ${result.disagreements.length - 50} more\n`);
         io.out(
-          `${result.flows} flows, ${result.checked} enforced sides checked: ${result.disagreements.length} disagreement(s).\n`,
+          `${result.flows} flows, ${result.checked} enforced sides checked: ${plural(result.disagreements.length, 'disagreement')}.\n`,
         );
       }
       if (result.disagreements.length > 0) throw new ExitRequest(1);

@@ -8,7 +8,7 @@ describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on 
     const r = await runCli('apply', '--sandbox', ESTATE, '--policy', THREE_TIER);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ {2}\[1\] (aws|azure|gcp)/);
-    expect(r.out).toMatch(/Applied [1-9]\d* step\(s\) in 1 round\(s\)\. No changes\./);
+    expect(r.out).toMatch(/Applied [1-9]\d* steps in 1 round\. No changes\./);
     expect(r.err).toBe('');
   });
 
@@ -36,8 +36,8 @@ describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on 
     }));
     const r = await runCli('apply', '--sandbox', ESTATE, '--policy', THREE_TIER, '--quiet');
     expect(r.code).toBe(1);
-    expect(r.out).toContain('Applied 7 step(s) in 3 round(s).');
-    expect(r.err).toBe('error: 1 step(s) still to do after 3 round(s); run apply again or see plan\n');
+    expect(r.out).toContain('Applied 7 steps in 3 rounds.');
+    expect(r.err).toBe('error: 1 step still to do after 3 rounds; run apply again or see plan\n');
   });
 
   it('GIVEN --help WHEN asked THEN the exit codes are documented', async () => {

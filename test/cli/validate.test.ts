@@ -5,7 +5,7 @@ describe('segsync validate', () => {
   it('exits 0 for valid policies and says what it found', async () => {
     const r = await runCli('validate', 'examples/three-tier.yaml', 'examples/deny.yaml');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('examples/three-tier.yaml: valid (6 segments, 7 rules, 2 externals, 1 warning(s))');
+    expect(r.out).toContain('examples/three-tier.yaml: valid (6 segments, 7 rules, 2 externals, 1 warning)');
     expect(r.out).toContain('examples/deny.yaml: valid');
   });
 
