@@ -89,7 +89,7 @@ function openSandbox(opts: CloudOptions, limits: Limits, io: Io): Sandbox {
   } catch (e) {
     // AwsLimits checks the quotas it is given against each other (rules × groups per ENI ≤ 1,000).
     if (e instanceof RangeError) {
-      io.err(`error: --limit: ${e.message}\n`);
+      io.err(`error: --limit: ${e.message} (raise one, lower the other)\n`);
       throw new ExitRequest(1);
     }
     throw e;

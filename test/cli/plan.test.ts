@@ -33,3 +33,35 @@ describe('segsync plan: exit 0 no changes, 2 changes, 1 error', () => {
 });
 
 describeUserMistakes('plan');
+
+describe('segsync plan --limit: raised quotas, validated', () => {
+  it('GIVEN a lower AWS rule quota WHEN planned THEN the compiler fits within it (more groups than with the default)', async () => {
+    const creates = async (...limit: string[]) => {
+      const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER, '--json', ...limit);
+      expect(r.code, r.err).toBe(2);
+      return (JSON.parse(r.out) as { steps: Array<{ kind: string }> }).steps.filter((s) => s.kind === 'create-group')
+        .length;
+    };
+    expect(await creates('--limit', 'aws.rulesPerGroupPerDirectionPerFamily=2')).toBeGreaterThan(await creates());
+  });
+
+  it.each([
+    ['aws.groupsPerInterfac=16', 'unknown limit "aws.groupsPerInterfac"; did you mean "aws.groupsPerInterface"?'],
+    ['groupsPerInterface=16', 'did you mean "aws.groupsPerInterface"?'],
+    ['aws.groupsPerInterface=0', '"0" is not a positive integer'],
+    ['aws.groupsPerInterface=1.5', '"1.5" is not a positive integer'],
+    ['aws.groupsPerInterface', 'write KEY=VALUE'],
+    ['aws.groupsPerInterface=20', "exceeds AWS's cap of 1,000"],
+  ])('GIVEN --limit %s WHEN planned THEN exit 1 and a plain message', async (limit, message) => {
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER, '--limit', limit);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(message);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('GIVEN two bad limits WHEN planned THEN both are reported', async () => {
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER, '--limit', 'x=1', '--limit', 'y=2');
+    expect(r.code).toBe(1);
+    expect(r.err.match(/^error: --limit/gm)).toHaveLength(2);
+  });
+});
