@@ -12,6 +12,12 @@ export interface CloudOptions {
   limit: string[];
 }
 
+/**
+ * The deployment id when none is given. Not "segsync": names already start with "segsync-"
+ * (AWS, Azure) or "ss-" (GCP), and "segsync-segsync-prod-web-…" reads as a mistake.
+ */
+export const DEFAULT_DEPLOYMENT = 'main';
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Adds the options every cloud-facing command shares. */
@@ -24,7 +30,11 @@ export function cloudOptions(cmd: Command): Command {
         'without --sandbox the file is the world, with --sandbox the estate seeds it only if the file does not exist yet',
     )
     .requiredOption('--policy <policy.yaml>', 'the segmentation policy')
-    .option('--deployment <id>', 'deployment id written into every object segsync owns', 'segsync')
+    .option(
+      '--deployment <id>',
+      'deployment id written into every object name and ownership tag segsync writes (1-10 of a-z0-9)',
+      DEFAULT_DEPLOYMENT,
+    )
     .option(
       '--limit <cloud.key=N>',
       'a raised quota, e.g. aws.groupsPerInterface=16 (repeatable; keys: the budgets in core/model/budgets.ts)',

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { cloudOptions, type CloudOptions } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
-import { useColor } from '../version.ts';
+import { terminalWidth, useColor } from '../version.ts';
+
+/** Lines fit the terminal (or $COLUMNS); piped output keeps full lines (and --json has everything). */
+const widthOption = (): { width?: number } => {
+  const width = terminalWidth();
+  return width === undefined ? {} : { width };
+};
 
 /** `segsync plan`: exit 0 no changes, 2 changes, 1 error (STYLE G5, terraform's -detailed-exitcode). */
 export function registerPlan(program: Command, io: Io): void {
@@ -15,7 +21,7 @@ export function registerPlan(program: Command, io: Io): void {
       const { planToJson, renderPlan } = await import('../../core/plan/render.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
       const { plan } = await planWorld(policy, clouds, ctx);
-      io.out(opts.json ? planToJson(plan) : renderPlan(plan, { color: useColor() }));
+      io.out(opts.json ? planToJson(plan) : renderPlan(plan, { color: useColor(), ...widthOption() }));
       if (plan.findings.some((f) => f.severity === 'error')) throw new ExitRequest(1);
       if (plan.steps.length > 0) throw new ExitRequest(2);
     });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeUserMistakes, ESTATE, runCli, THREE_TIER } from '../helpers/cli.ts';
 
 describe('segsync plan: exit 0 no changes, 2 changes, 1 error', () => {
@@ -63,5 +63,35 @@ describe('segsync plan --limit: raised quotas, validated', () => {
     const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER, '--limit', 'x=1', '--limit', 'y=2');
     expect(r.code).toBe(1);
     expect(r.err.match(/^error: --limit/gm)).toHaveLength(2);
+  });
+});
+
+describe('segsync plan: output a person reads', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('GIVEN COLUMNS=100 WHEN planned THEN every line fits in 100 columns and long lists end with a count', async () => {
+    vi.stubEnv('COLUMNS', '100');
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER);
+    for (const line of r.out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(r.out).toMatch(/… and \d+ more/);
+  });
+
+  it('GIVEN no terminal and no COLUMNS WHEN planned THEN lines are whole (pipes keep everything)', async () => {
+    vi.stubEnv('COLUMNS', '');
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER);
+    expect(r.out).not.toContain('… and');
+  });
+
+  it('GIVEN the default deployment WHEN planned THEN names read segsync-main-…, never segsync-segsync-…', async () => {
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER);
+    expect(r.out).toContain('segsync-main-prod-web-');
+    expect(r.out).toContain('ss-main-');
+    expect(r.out).not.toContain('segsync-segsync');
+  });
+
+  it('GIVEN NO_COLOR or no terminal WHEN planned THEN no escape codes', async () => {
+    vi.stubEnv('NO_COLOR', '1');
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', THREE_TIER);
+    expect(r.out).not.toContain('\u001b[');
   });
 });
