@@ -18,10 +18,16 @@ export function registerPlan(program: Command, io: Io): void {
     .action(async (opts: CloudOptions & { json?: boolean }) => {
       const { loadClouds } = await import('../context.ts');
       const { planWorld } = await import('../../adapters/reconcile.ts');
-      const { planToJson, renderPlan } = await import('../../core/plan/render.ts');
+      const { planToJson, renderFindings, renderPlan } = await import('../../core/plan/render.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
       const { plan } = await planWorld(policy, clouds, ctx);
-      io.out(opts.json ? planToJson(plan) : renderPlan(plan, { color: useColor(), ...widthOption() }));
+      if (opts.json) io.out(planToJson(plan));
+      else {
+        // Data on stdout, warnings and errors on stderr.
+        if (plan.findings.length > 0)
+          io.err(`${renderFindings(plan.findings, { color: useColor(process.stderr), ...widthOption() })}\n`);
+        io.out(renderPlan(plan, { color: useColor(), findings: false, ...widthOption() }));
+      }
       if (plan.findings.some((f) => f.severity === 'error')) throw new ExitRequest(1);
       if (plan.steps.length > 0) throw new ExitRequest(2);
     });

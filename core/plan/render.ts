@@ -12,6 +12,8 @@ const SIGN: Record<Phase, string> = { create: '+', authorize: '+', membership: '
 export interface RenderOptions {
   color?: boolean;
   maxStepsPerNetwork?: number;
+  /** False: leave the findings out (the CLI prints them on stderr with `renderFindings`). */
+  findings?: boolean;
   /** Terminal width: longer lines drop list items ("… and 37 more CIDRs") or wrap; none: full lines. */
   width?: number;
 }
@@ -38,15 +40,22 @@ export function renderPlan(
     if (shown.length < steps.length) lines.push(`    … and ${steps.length - shown.length} more`);
     lines.push('');
   }
-  for (const f of plan.findings) {
+  if (options.findings !== false && plan.findings.length > 0) lines.push(renderFindings(plan.findings, options), '');
+  lines.push(wrap(summaryLine(plan.steps), options.width, '  '));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Findings as `error: …` / `warning: …` lines with their hints, wrapped to the width. */
+export function renderFindings(findings: readonly Finding[], options: RenderOptions = {}): string {
+  const c = colors(options.color ?? false);
+  const lines: string[] = [];
+  for (const f of findings) {
     const label = f.severity === 'error' ? 'error' : 'warning';
     const text = wrap(`${label}: ${f.cloud} ${f.target}: ${f.message} [${f.code}]`, options.width, '    ');
     lines.push(`${label === 'error' ? c.red(label) : c.yellow(label)}${text.slice(label.length)}`);
     if (f.hint) lines.push(wrap(`    hint: ${f.hint}`, options.width, '      '));
   }
-  if (plan.findings.length > 0) lines.push('');
-  lines.push(wrap(summaryLine(plan.steps), options.width, '  '));
-  return `${lines.join('\n')}\n`;
+  return lines.join('\n');
 }
 
 /** `Plan: 3 to create, 5 to authorize, 2 membership changes, 1 to revoke, 0 to delete (aws 6, azure 3, gcp 2).` */

@@ -50,3 +50,14 @@ describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on 
 });
 
 describeUserMistakes('apply');
+
+describe('segsync apply --json', () => {
+  it('GIVEN --json WHEN applied THEN the applied steps, rounds, steps left and findings are data, no progress lines', async () => {
+    const r = await runCli('apply', '--sandbox', ESTATE, '--policy', THREE_TIER, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { applied: Array<{ cloud: string; kind: string }>; rounds: number; left: unknown[] };
+    expect(j.applied.length).toBeGreaterThan(0);
+    expect(j.rounds).toBe(1);
+    expect(j.left).toEqual([]);
+  });
+});

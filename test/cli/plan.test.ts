@@ -95,3 +95,12 @@ describe('segsync plan: output a person reads', () => {
     expect(r.out).not.toContain('\u001b[');
   });
 });
+
+describe('segsync plan: data on stdout, warnings on stderr', () => {
+  it('GIVEN a policy whose plan has warnings WHEN planned THEN the warnings are on stderr and the steps on stdout', async () => {
+    const r = await runCli('plan', '--sandbox', ESTATE, '--policy', 'examples/deny.yaml');
+    expect(r.err).toMatch(/^warning: aws sg-\S+: security group/m);
+    expect(r.out).not.toContain('warning:');
+    expect(r.out).toMatch(/^Plan: /m);
+  });
+});
