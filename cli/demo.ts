@@ -12,6 +12,7 @@ import { loadPolicyOrExit } from './context.ts';
 import type { Io } from './io.ts';
 import { countOwned, renderCounts } from './native-summary.ts';
 import { reachabilityTable } from './reachability.ts';
+import { plural } from './text.ts';
 
 export async function runDemo(opts: { estate: string; policy: string }, io: Io): Promise<void> {
   const say = (s = '') => io.out(`${s}\n`);
@@ -61,14 +62,14 @@ export async function runDemo(opts: { estate: string; policy: string }, io: Io):
   const retag = await planWorld(policy, clouds, ctx);
   say(indent(renderPlan(retag.plan)));
   const again = await reconcile(policy, clouds, ctx);
-  say(`   Applied ${again.applied} step(s). ${summaryLine(again.last.plan.steps)}`);
+  say(`   Applied ${plural(again.applied, 'step')}. ${summaryLine(again.last.plan.steps)}`);
   await verifyAndSay(8, ' after the re-tag');
 
   async function verifyAndSay(n: number, when: string): Promise<void> {
     const w = await readWorld(clouds);
     const result = verify(policy, w.inventory, w.state);
     say(
-      `${n}. Verify${when}: ${result.flows} flows, ${result.checked} enforced sides checked against the policy: ${result.disagreements.length} disagreement(s).`,
+      `${n}. Verify${when}: ${result.flows} flows, ${result.checked} enforced sides checked against the policy: ${plural(result.disagreements.length, 'disagreement')}.`,
     );
     for (const d of result.disagreements.slice(0, 5))
       say(

@@ -14,6 +14,7 @@ import { registerExplain } from './commands/explain.ts';
 import { registerGraph } from './commands/graph.ts';
 import { registerMatrix } from './commands/matrix.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerSandbox } from './commands/sandbox.ts';
 import { registerValidate } from './commands/validate.ts';
 import { ExitRequest, type Io } from './io.ts';
 import { packageVersion } from './version.ts';
@@ -34,6 +35,7 @@ export function buildProgram(io: Io): Command {
   registerExplain(program, io);
   registerMatrix(program, io);
   registerGraph(program, io);
+  registerSandbox(program, io);
   registerDemo(program, io);
   return program;
 }

@@ -16,3 +16,10 @@ export function packageVersion(): string {
 export function useColor(stream: { isTTY?: boolean } = process.stdout): boolean {
   return Boolean(stream.isTTY) && !process.env.NO_COLOR;
 }
+
+/** The width to fit: the terminal's, else $COLUMNS when set, else none (full lines). */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number | undefined {
+  if (stream.isTTY && stream.columns) return stream.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env >= 40 ? env : undefined;
+}

@@ -80,7 +80,17 @@ export function ec2Error(code: string, message: string, status = 400): CloudApiE
  * the same estate and the same calls always produce the same ids (and snapshots).
  */
 export class IdGenerator {
-  private readonly counters = new Map<string, number>();
+  private readonly counters: Map<string, number>;
+
+  /** `counters`: what `dump()` returned, to continue a persisted sandbox with the same ids. */
+  constructor(counters: Readonly<Record<string, number>> = {}) {
+    this.counters = new Map(Object.entries(counters));
+  }
+
+  /** The counters, as data (sandbox persistence). */
+  dump(): Record<string, number> {
+    return Object.fromEntries(this.counters);
+  }
 
   next(prefix: 'sg' | 'eni' | 'pl'): string {
     const n = (this.counters.get(prefix) ?? 0) + 1;

@@ -49,6 +49,7 @@ import {
 } from './aws-state.ts';
 import type { Estate } from './estate-types.ts';
 import { FaultInjector, type FaultPlan } from './faults.ts';
+import { fromData, toData, type CloudDump } from './persist.ts';
 
 export { SandboxEc2 } from './aws-ec2.ts';
 export { DEFAULT_AWS_LIMITS, type AwsLimits } from './aws-state.ts';
@@ -59,12 +60,15 @@ const scopeKey = (s: Ec2Scope): string => `${s.account}/${s.region}`;
 export class SandboxAws {
   private readonly states = new Map<string, ScopeState>();
   private readonly apis = new Map<string, SandboxEc2>();
-  private readonly ids = new IdGenerator();
   readonly limits: Readonly<AwsLimits>;
   /** The shared fault injector (its `injected` count shows how many faults were raised). */
   readonly faults: FaultInjector;
 
-  private constructor(limits: Partial<AwsLimits>, faults: FaultPlan | FaultInjector | undefined) {
+  private constructor(
+    limits: Partial<AwsLimits>,
+    faults: FaultPlan | FaultInjector | undefined,
+    private readonly ids = new IdGenerator(),
+  ) {
     this.limits = Object.freeze({ ...DEFAULT_AWS_LIMITS, ...limits });
     const { rulesPerGroupPerDirectionPerFamily: rules, groupsPerInterface: perEni } = this.limits;
     // CLOUD-FACTS §1.2: "This quota multiplied by the quota for security groups per network interface cannot exceed 1,000."
@@ -90,6 +94,22 @@ export class SandboxAws {
   ): SandboxAws {
     const aws = new SandboxAws(options.limits ?? {}, options.faults);
     seedAws(structuredClone(estate), (scope) => aws.stateOf(scope), aws.ids, aws.limits);
+    return aws;
+  }
+
+  /** Everything this sandbox holds (scopes, id counters, limits) as JSON data; `restore` inverts it. */
+  dump(): CloudDump {
+    return toData({ limits: this.limits, ids: this.ids.dump(), scopes: [...this.states.values()] }) as CloudDump;
+  }
+
+  /** The sandbox `dump()` saved: same state, same future ids. Faults are not part of the state. */
+  static restore(
+    dump: CloudDump,
+    options: { limits?: Partial<AwsLimits>; faults?: FaultPlan | FaultInjector } = {},
+  ): SandboxAws {
+    const data = fromData(dump) as { limits: AwsLimits; ids: Record<string, number>; scopes: ScopeState[] };
+    const aws = new SandboxAws({ ...data.limits, ...options.limits }, options.faults, new IdGenerator(data.ids));
+    for (const s of data.scopes) aws.states.set(scopeKey(s.scope), s);
     return aws;
   }
 

@@ -66,7 +66,11 @@ export function azureError(code: string, message: string, status = 400): CloudAp
  * never equal for two writes, so an etag read from one resource never matches another.
  */
 export class EtagClock {
-  private n = 0;
+  /** `n`: the last etag number handed out (`count` of a persisted sandbox), 0 for a new one. */
+  constructor(private n = 0) {}
+  get count(): number {
+    return this.n;
+  }
   next(): string {
     this.n += 1;
     return `W/"${this.n}"`;

@@ -73,6 +73,7 @@ import {
 } from './azure-model.ts';
 import type { Estate } from './estate-types.ts';
 import type { FaultInjector } from './faults.ts';
+import { fromData, toData, type CloudDump } from './persist.ts';
 
 export { DEFAULT_AZURE_LIMITS, type AzureLimits } from './azure-model.ts';
 export { SandboxAzureNetwork } from './azure-network.ts';
@@ -92,6 +93,26 @@ export class SandboxAzure {
       subs: seedAzure(estate, clock),
       clock,
       limits: { ...DEFAULT_AZURE_LIMITS, ...options.limits },
+      faults: options.faults,
+    });
+  }
+
+  /** Everything this sandbox holds (subscriptions, the etag clock, limits) as JSON data; `restore` inverts it. */
+  dump(): CloudDump {
+    const { subs, clock, limits } = this.world;
+    return toData({ limits, etags: clock.count, subs: [...subs.values()] }) as CloudDump;
+  }
+
+  /** The sandbox `dump()` saved: same state, same future etags. Faults are not part of the state. */
+  static restore(
+    dump: CloudDump,
+    options: { limits?: Partial<AzureLimits>; faults?: FaultInjector } = {},
+  ): SandboxAzure {
+    const data = fromData(dump) as { limits: AzureLimits; etags: number; subs: SubscriptionState[] };
+    return new SandboxAzure({
+      subs: new Map(data.subs.map((s) => [key(s.subscription), s])),
+      clock: new EtagClock(data.etags),
+      limits: { ...data.limits, ...options.limits },
       faults: options.faults,
     });
   }

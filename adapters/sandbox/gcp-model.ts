@@ -52,7 +52,11 @@ export const firewallLink = (project: string, name: string): string =>
 
 /** Ids, fingerprint versions: one counter per sandbox, so the same calls give the same values. */
 export class Sequence {
-  private n = 0;
+  /** `n`: the last value handed out (`count` of a persisted sandbox), 0 for a new one. */
+  constructor(private n = 0) {}
+  get count(): number {
+    return this.n;
+  }
   next(): number {
     this.n += 1;
     return this.n;

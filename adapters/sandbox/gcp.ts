@@ -54,6 +54,7 @@ import type { GcpFirewall, GcpInstance, GcpState } from '../../core/model/native
 import type { GcpComputeApi, GcpScope } from '../gcp/api.ts';
 import type { Estate } from './estate-types.ts';
 import type { FaultInjector } from './faults.ts';
+import { fromData, toData, type CloudDump } from './persist.ts';
 import { checkRfc1035, invalidField, normalizeFirewall } from './gcp-firewall.ts';
 import {
   DEFAULT_GCP_LIMITS,
@@ -245,6 +246,23 @@ export class SandboxGcp {
     };
     for (const [p, fw] of firewalls) insertInto(world, p, fw);
     return new SandboxGcp(world);
+  }
+
+  /** Everything this sandbox holds (projects, the id/fingerprint sequence, limits) as JSON data; `restore` inverts it. */
+  dump(): CloudDump {
+    const { projects, seq, limits } = this.world;
+    return toData({ limits, seq: seq.count, projects: [...projects.values()] }) as CloudDump;
+  }
+
+  /** The sandbox `dump()` saved: same state, same future ids and fingerprints. Faults are not part of the state. */
+  static restore(dump: CloudDump, options: { limits?: Partial<GcpLimits>; faults?: FaultInjector } = {}): SandboxGcp {
+    const data = fromData(dump) as { limits: GcpLimits; seq: number; projects: ProjectState[] };
+    return new SandboxGcp({
+      projects: new Map(data.projects.map((p) => [p.project, p])),
+      seq: new Sequence(data.seq),
+      limits: { ...data.limits, ...options.limits },
+      faults: options.faults,
+    });
   }
 
   private project(project: string): ProjectState {

@@ -1,100 +1,146 @@
 import type { Command } from 'commander';
 import { cloudOptions, type CloudOptions } from '../options.ts';
-import type { NativeFlow } from '../../core/verify/index.ts';
-import type { Endpoint, Flow } from '../../core/policy/intent.ts';
-import type { Workload } from '../../core/model/inventory.ts';
-import { parseAddress } from '../../core/model/address.ts';
-import { parsePortSpec } from '../../core/model/ports.ts';
 import { ExitRequest, type Io } from '../io.ts';
+import type { Party } from '../explain.ts';
 
 interface ExplainOptions extends CloudOptions {
   from: string;
   to: string;
   port: string;
   apply: boolean;
+  json?: boolean;
 }
 
-/** `segsync explain --from X --to Y --port tcp/5432`: the policy's answer and each cloud's, with the rules that decided. */
+const WHAT = 'an instance (id, name or Name tag), a segment, an external, a CIDR or an IP address';
+
+/**
+ * `segsync explain --from X --to Y --port tcp/5432`: the policy's answer and each cloud's, with
+ * the rules that decided. Between segments, the policy is asked for every workload pair and the
+ * clouds for one representative pair.
+ */
 export function registerExplain(program: Command, io: Io): void {
   cloudOptions(
     program.command('explain').description('allowed or denied, by which policy rule, enforced by which native rule'),
   )
-    .requiredOption('--from <workload|ip>', 'source: an instance id/name (i-web1, vm-app1) or an IP address')
-    .requiredOption('--to <workload|ip>', 'destination: an instance id/name or an IP address')
-    .requiredOption('--port <spec>', 'tcp/5432, udp/53 or icmp')
+    .requiredOption('--from <who>', `source: ${WHAT}`)
+    .requiredOption('--to <who>', `destination: ${WHAT}`)
+    .requiredOption('--port <spec>', 'one protocol and port: tcp/5432, udp/53 or icmp')
     .option('--no-apply', 'explain the estate as seeded, without applying first')
+    .option('--json', 'print the answer as data')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  segsync explain … --from i-prod-web1 --to i-prod-app1 --port tcp/8080\n  segsync explain … --from dev --to prod --port tcp/5432     (segments)\n  segsync explain … --from internet --to 10.10.1.10 --port tcp/443',
+    )
     .action(async (opts: ExplainOptions) => {
+      const { distinctEnds, endpointOf, parseOnePort, resolveParty } = await import('../explain.ts');
+      const port = parseOnePort(opts.port);
+      if (typeof port === 'string') {
+        io.err(`error: --port ${port}\n`);
+        throw new ExitRequest(1);
+      }
       const { loadClouds } = await import('../context.ts');
       const { readWorld, reconcile } = await import('../../adapters/reconcile.ts');
       const { explainNative } = await import('../../core/verify/index.ts');
       const { allows } = await import('../../core/policy/intent.ts');
-      const { policy, clouds, ctx } = loadClouds(opts, io);
-      if (opts.apply) await reconcile(policy, clouds, ctx);
+      const { policy, clouds, ctx, save } = loadClouds(opts, io);
+      if (opts.apply) await reconcile(policy, clouds, ctx, { onStep: save });
       const world = await readWorld(clouds);
-      const src = resolve(opts.from, world.inventory.workloads, io);
-      const dst = resolve(opts.to, world.inventory.workloads, io);
-      const port = parsePortSpec(opts.port);
-      if (
-        !port.ok ||
-        port.value.protocol === 'any' ||
-        (port.value.protocol !== 'icmp' && port.value.from !== port.value.to)
-      ) {
-        io.err(`error: --port ${opts.port}: give one protocol and port, e.g. tcp/5432, udp/53 or icmp\n`);
-        throw new ExitRequest(1);
+      const parties = [opts.from, opts.to].map((text, i) => {
+        const p = resolveParty(text, policy, world.inventory.workloads);
+        if (typeof p === 'string') io.err(`error: --${i === 0 ? 'from' : 'to'} ${p}\n`);
+        return p;
+      });
+      if (parties.some((p) => typeof p === 'string')) throw new ExitRequest(1);
+      const src = parties[0] as Party;
+      const dst = distinctEnds(src, parties[1] as Party, policy);
+      const portText = port.protocol === 'icmp' ? 'icmp' : `${port.protocol}/${port.port}`;
+      const flowOf = (a: Party, b: Party) => ({ src: endpointOf(a), dst: endpointOf(b), ...port });
+      const d = allows(policy, flowOf(src, dst));
+
+      // Segment ends: the policy over every pair of their workloads (the representative is one of them).
+      const each = (p: Party): Party[] =>
+        p.members?.map((w) => ({ ...p, kind: 'instance', workload: w, address: w.addresses[0]! })) ?? [p];
+      const pairs =
+        src.members || dst.members
+          ? each(src).flatMap((a) =>
+              each(dst)
+                .filter((b) => !a.workload || a.workload !== b.workload)
+                .map((b) => ({
+                  from: a.workload?.nativeId ?? a.address,
+                  to: b.workload?.nativeId ?? b.address,
+                  allowed: allows(policy, flowOf(a, b)).allowed,
+                })),
+            )
+          : undefined;
+
+      const native = (['egress', 'ingress'] as const).flatMap((side) => {
+        const end = side === 'egress' ? src : dst;
+        if (d.checks[side] === undefined || !end.workload) return [];
+        const v = explainNative(world.state, end.workload.cloud, side, {
+          src: { address: src.address, attachment: src.workload?.attachments[0]?.id },
+          dst: { address: dst.address, attachment: dst.workload?.attachments[0]?.id },
+          ...port,
+        });
+        return [
+          {
+            side,
+            cloud: end.workload.cloud,
+            attachment: end.workload.attachments[0]?.id ?? '',
+            allowed: v.allowed,
+            by: v.by,
+          },
+        ];
+      });
+
+      if (opts.json) {
+        const party = (p: Party) => ({
+          input: p.input,
+          kind: p.kind,
+          address: p.address,
+          meaning: p.meaning,
+          ...(p.workload ? { workload: p.workload.id } : {}),
+          ...(p.members ? { members: p.members.map((w) => w.id) } : {}),
+        });
+        return io.out(
+          `${JSON.stringify(
+            {
+              from: party(src),
+              to: party(dst),
+              port: portText,
+              policy: d,
+              ...(pairs
+                ? { pairs: { total: pairs.length, allowed: pairs.filter((p) => p.allowed).length, each: pairs } }
+                : {}),
+              native,
+            },
+            null,
+            2,
+          )}\n`,
+        );
       }
-      const spec = port.value;
-      const flow: Flow = {
-        src: src.endpoint,
-        dst: dst.endpoint,
-        protocol: spec.protocol,
-        ...(spec.protocol === 'icmp' ? {} : { port: spec.from }),
-      };
-      const d = allows(policy, flow);
+      io.out(`from ${src.meaning}\n  to ${dst.meaning}\n`);
+      if (pairs) {
+        const allowed = pairs.filter((p) => p.allowed).length;
+        const verdict =
+          allowed === pairs.length ? 'ALLOWED for all' : allowed === 0 ? 'DENIED for all' : `ALLOWED for ${allowed} of`;
+        io.out(
+          `${opts.from} → ${opts.to} ${portText}: ${verdict} ${pairs.length} workload pair${pairs.length === 1 ? '' : 's'} by the policy\n`,
+        );
+        if (allowed > 0 && allowed < pairs.length)
+          for (const p of pairs.filter((x) => !x.allowed).slice(0, 5)) io.out(`  denied: ${p.from} → ${p.to}\n`);
+        io.out('representative pair, as the clouds enforce it:\n');
+      }
+      const a = src.workload?.nativeId ?? src.address;
+      const b = dst.workload?.nativeId ?? dst.address;
       io.out(
-        `${opts.from} → ${opts.to} ${opts.port}: ${d.allowed ? 'ALLOWED' : 'DENIED'} by the policy (${d.reason})\n`,
+        `${pairs ? `${a} → ${b}` : `${opts.from} → ${opts.to}`} ${portText}: ${d.allowed ? 'ALLOWED' : 'DENIED'} by the policy (${d.reason})\n`,
       );
       io.out(`  source ${d.src}, destination ${d.dst}\n`);
       if (d.allowRules.length) io.out(`  allow rules matching: ${d.allowRules.join(', ')}\n`);
       if (d.denyRules.length) io.out(`  deny rules matching:  ${d.denyRules.join(', ')}\n`);
-      const native: NativeFlow = {
-        src: src.native,
-        dst: dst.native,
-        protocol: flow.protocol,
-        ...(flow.port !== undefined ? { port: flow.port } : {}),
-      };
-      if (d.checks.egress !== undefined && src.workload) {
-        const v = explainNative(world.state, src.workload.cloud, 'egress', native);
-        io.out(
-          `  egress  at ${src.workload.cloud} ${src.native.attachment}: ${v.allowed ? 'allowed' : 'denied'} by ${v.by}\n`,
-        );
-      }
-      if (d.checks.ingress !== undefined && dst.workload) {
-        const v = explainNative(world.state, dst.workload.cloud, 'ingress', native);
-        io.out(
-          `  ingress at ${dst.workload.cloud} ${dst.native.attachment}: ${v.allowed ? 'allowed' : 'denied'} by ${v.by}\n`,
-        );
-      }
+      for (const n of native)
+        io.out(`  ${n.side.padEnd(7)} at ${n.cloud} ${n.attachment}: ${n.allowed ? 'allowed' : 'denied'} by ${n.by}\n`);
       if (d.checks.egress === undefined && d.checks.ingress === undefined)
         io.out('  neither end is enforced by segsync\n');
     });
-}
-
-function resolve(
-  text: string,
-  workloads: readonly Workload[],
-  io: Io,
-): { endpoint: Endpoint; native: NativeFlow['src']; workload?: Workload } {
-  const w = workloads.find((x) => x.nativeId === text || x.id === text || x.id.endsWith(`/${text}`));
-  if (w) {
-    const address = w.addresses[0]!;
-    return { endpoint: { ...w, address }, native: { address, attachment: w.attachments[0]?.id }, workload: w };
-  }
-  if (parseAddress(text).ok) return { endpoint: text, native: { address: text } };
-  io.err(
-    `error: "${text}" is neither a known instance (${workloads
-      .slice(0, 5)
-      .map((x) => x.nativeId)
-      .join(', ')}, …) nor an IP address\n`,
-  );
-  throw new ExitRequest(1);
 }

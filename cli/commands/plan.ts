@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { cloudOptions, type CloudOptions } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
-import { useColor } from '../version.ts';
+import { terminalWidth, useColor } from '../version.ts';
+
+/** Lines fit the terminal (or $COLUMNS); piped output keeps full lines (and --json has everything). */
+const widthOption = (): { width?: number } => {
+  const width = terminalWidth();
+  return width === undefined ? {} : { width };
+};
 
 /** `segsync plan`: exit 0 no changes, 2 changes, 1 error (STYLE G5, terraform's -detailed-exitcode). */
 export function registerPlan(program: Command, io: Io): void {
@@ -12,7 +18,7 @@ export function registerPlan(program: Command, io: Io): void {
     .action(async (opts: CloudOptions & { json?: boolean }) => {
       const { loadClouds } = await import('../context.ts');
       const { planWorld } = await import('../../adapters/reconcile.ts');
-      const { planToJson, renderPlan } = await import('../../core/plan/render.ts');
+      const { planToJson, renderFindings, renderPlan, wrap } = await import('../../core/plan/render.ts');
       const { estimateApply } = await import('../../adapters/engine/estimate.ts');
       const { monitorLine, monitorReports } = await import('../../core/verify/monitor.ts');
       const { policy, clouds, ctx } = loadClouds(opts, io);
@@ -24,7 +30,16 @@ export function registerPlan(program: Command, io: Io): void {
         const data = JSON.parse(planToJson(plan, estimate)) as Record<string, unknown>;
         io.out(`${JSON.stringify({ ...data, monitor }, null, 2)}\n`);
       } else {
-        io.out(renderPlan(plan, { color: useColor(), estimate }) + monitor.map((m) => `${monitorLine(m)}\n`).join(''));
+        // Data on stdout, warnings and errors on stderr.
+        if (plan.findings.length > 0)
+          io.err(`${renderFindings(plan.findings, { color: useColor(process.stderr), ...widthOption() })}\n`);
+        const text = renderPlan(plan, { color: useColor(), findings: false, estimate, ...widthOption() });
+        const { width } = widthOption();
+        // Examples name workloads by id, and an Azure id alone can be wider than the terminal.
+        const fit = (line: string) =>
+          width === undefined || line.length <= width ? line : `${line.slice(0, width - 1)}…`;
+        const lines = monitor.flatMap((m) => wrap(monitorLine(m), width, '    ').split('\n').map(fit));
+        io.out(text + lines.map((l) => `${l}\n`).join(''));
       }
       if (plan.findings.some((f) => f.severity === 'error')) throw new ExitRequest(1);
       if (plan.steps.length > 0) throw new ExitRequest(2);

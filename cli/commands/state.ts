@@ -16,8 +16,8 @@ export function registerState(program: Command, io: Io): void {
     .action(async (opts: CloudOptions & { apply: boolean }) => {
       const { loadClouds } = await import('../context.ts');
       const { reconcile } = await import('../../adapters/reconcile.ts');
-      const { policy, sandbox, clouds, ctx } = loadClouds(opts, io);
-      if (opts.apply) await reconcile(policy, clouds, ctx);
+      const { policy, sandbox, clouds, ctx, save } = loadClouds(opts, io);
+      if (opts.apply) await reconcile(policy, clouds, ctx, { onStep: save });
       io.out(`${JSON.stringify(sandbox.snapshot(), null, 2)}\n`);
     });
 }

@@ -4,6 +4,7 @@ import { renderDiagnostic } from '../../core/diagnostics.ts';
 import { loadAndValidatePolicy } from '../../core/policy/load.ts';
 import { ExitRequest, type Io } from '../io.ts';
 import type { Workload } from '../../core/model/inventory.ts';
+import { plural } from '../text.ts';
 
 /**
  * `segsync validate FILE... [--sandbox ESTATE]`: 0 when every file is valid (warnings allowed),
@@ -38,8 +39,8 @@ export function registerValidate(program: Command, io: Io): void {
           const warnings = diagnostics.length - errors;
           io.out(
             policy
-              ? `${file}: valid (${policy.segments.length} segments, ${policy.rules.length} rules, ${policy.externals.length} externals${warnings ? `, ${warnings} warning(s)` : ''})\n`
-              : `${file}: ${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}\n`,
+              ? `${file}: valid (${plural(policy.segments.length, 'segment')}, ${plural(policy.rules.length, 'rule')}, ${plural(policy.externals.length, 'external')}${warnings ? `, ${plural(warnings, 'warning')}` : ''})\n`
+              : `${file}: ${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}\n`,
           );
         }
       }

@@ -100,7 +100,7 @@ function create(want: AwsDesiredPrefixList, owner: string, out: PrefixListPlan):
     maxEntries: want.maxEntries,
     entries: first,
     tags: want.tags,
-    summary: `+ prefix list ${want.name} (${want.family}, max ${want.maxEntries}, ${want.entries.length} entries)`,
+    summary: `+ prefix list ${want.name} (${want.family}, max ${want.maxEntries}, ${want.entries.length} ${want.entries.length === 1 ? 'entry' : 'entries'})`,
   });
   // A new list starts at version 1; every add chunk is one more version.
   rest.forEach((cidrs, i) =>

@@ -140,7 +140,7 @@ export function planNsgs(
     const a = idx.nsgs.get(armKey(d.id));
     if (!a) {
       out.create.push({
-        ...head(d.id, d.network, `+ NSG ${d.name} (${d.rules.length} rules)`),
+        ...head(d.id, d.network, `+ NSG ${d.name} (${d.rules.length} rule${d.rules.length === 1 ? '' : 's'})`),
         kind: 'create-nsg',
         phase: 'create',
         name: d.name,

@@ -20,7 +20,7 @@ const REASONS: Readonly<Record<string, string>> = {
  * // { code: 'policy-unreadable', message: 'cannot read policy file policies/: it is a directory, not a file', … }
  */
 export function unreadableFile(
-  what: 'policy' | 'estate' | 'config',
+  what: 'policy' | 'estate' | 'config' | 'state',
   path: string,
   error: unknown,
   hint: string,

@@ -119,7 +119,7 @@ function thousands(n: number): string {
 /**
  * verify's verdict for a terminal: one line per cause (at most `limit`), then the totals.
  * @example
- * renderVerdict(result); // 'sg-1 (default, foreign) re-opens 1,328 flows …\n7828 flows, 4104 enforced sides checked: 1328 disagreement(s).\n'
+ * renderVerdict(result); // 'sg-1 (default, foreign) re-opens 1,328 flows …\n7828 flows, 4104 enforced sides checked: 1328 disagreements.\n'
  */
 export function renderVerdict(
   result: { flows: number; checked: number; disagreements: readonly unknown[]; causes: readonly Cause[] },
@@ -127,9 +127,11 @@ export function renderVerdict(
 ): string {
   const lines = result.causes.slice(0, limit).map((c) => `  ${causeLine(c)}`);
   if (result.causes.length > limit)
-    lines.push(`  … and ${result.causes.length - limit} more cause(s) (--json lists all)`);
+    lines.push(
+      `  … and ${result.causes.length - limit} more ${result.causes.length - limit === 1 ? 'cause' : 'causes'} (--json lists all)`,
+    );
   lines.push(
-    `${result.flows} flows, ${result.checked} enforced sides checked: ${result.disagreements.length} disagreement(s).`,
+    `${result.flows} flows, ${result.checked} enforced sides checked: ${result.disagreements.length} ${result.disagreements.length === 1 ? 'disagreement' : 'disagreements'}.`,
   );
   return `${lines.join('\n')}\n`;
 }

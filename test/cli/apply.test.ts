@@ -8,7 +8,7 @@ describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on 
     const r = await runCli('apply', '--sandbox', ESTATE, '--policy', THREE_TIER);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^\{"event":"step","done":1,"total":\d+,"cloud":"(aws|azure|gcp)"/m);
-    expect(r.out).toMatch(/Applied [1-9]\d* step\(s\) in 1 round\(s\): \d+ API calls, .*\. No changes\./);
+    expect(r.out).toMatch(/Applied [1-9]\d* steps in 1 round: \d+ API calls, .*\. No changes\./);
     expect(r.err).toBe('');
   });
 
@@ -34,7 +34,7 @@ describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on 
     expect(r.out).not.toMatch(/matches the policy/);
     expect(r.out).toContain('Verify disagrees with the policy:');
     expect(r.out).toMatch(/sg-0+1 \(default, foreign\) re-opens [\d,]+ flows/);
-    expect(r.out).toMatch(/: [1-9]\d* disagreement\(s\)\.\n$/);
+    expect(r.out).toMatch(/: [1-9]\d* disagreements?\.\n$/);
   });
 
   it('GIVEN steps that remain after the last round WHEN applied THEN exit 1 and stderr says how many', async () => {
@@ -55,8 +55,8 @@ describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on 
     }));
     const r = await runCli('apply', '--sandbox', ESTATE, '--policy', THREE_TIER, '--quiet');
     expect(r.code).toBe(1);
-    expect(r.out).toContain('Applied 7 step(s) in 3 round(s):');
-    expect(r.err).toBe('error: 1 step(s) still to do after 3 round(s); run apply again or see plan\n');
+    expect(r.out).toContain('Applied 7 steps in 3 rounds:');
+    expect(r.err).toBe('error: 1 step still to do after 3 rounds; run apply again or see plan\n');
   });
 
   it('GIVEN --help WHEN asked THEN the exit codes are documented', async () => {
@@ -69,3 +69,14 @@ describe('segsync apply: exit 0 when nothing is left, 1 when steps remain or on 
 });
 
 describeUserMistakes('apply');
+
+describe('segsync apply --json', () => {
+  it('GIVEN --json WHEN applied THEN the applied steps, rounds, steps left and findings are data, no progress lines', async () => {
+    const r = await runCli('apply', '--sandbox', ESTATE, '--policy', THREE_TIER, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { applied: Array<{ cloud: string; kind: string }>; rounds: number; left: unknown[] };
+    expect(j.applied.length).toBeGreaterThan(0);
+    expect(j.rounds).toBe(1);
+    expect(j.left).toEqual([]);
+  });
+});

@@ -13,7 +13,7 @@ describe('segsync state: exit 0, the native state in each cloud API shape', () =
     expect(r.code).toBe(0);
     const state = JSON.parse(r.out) as Snapshot;
     expect(Object.keys(state)).toEqual(expect.arrayContaining(['aws', 'azure', 'gcp']));
-    expect(state.aws.SecurityGroups.some((g) => g.GroupName.startsWith('segsync-segsync-'))).toBe(true);
+    expect(state.aws.SecurityGroups.some((g) => g.GroupName.startsWith('segsync-main-'))).toBe(true);
   });
 
   it('GIVEN --no-apply WHEN state is printed THEN exit 0 and nothing of segsync is there yet', async () => {

@@ -5,7 +5,7 @@ describe('segsync validate', () => {
   it('exits 0 for valid policies and says what it found', async () => {
     const r = await runCli('validate', 'examples/three-tier.yaml', 'examples/deny.yaml');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('examples/three-tier.yaml: valid (6 segments, 7 rules, 2 externals, 1 warning(s))');
+    expect(r.out).toContain('examples/three-tier.yaml: valid (6 segments, 7 rules, 2 externals, 1 warning)');
     expect(r.out).toContain('examples/deny.yaml: valid');
   });
 
@@ -33,7 +33,7 @@ describe('segsync validate', () => {
       "test/fixtures/policies/selects-nothing.yaml:8:32  warning  segments[0].selector  the selector app == 'no-such-app' matches no workload and no external [selector-matches-nothing]",
     );
     expect(r.out).toBe(
-      'test/fixtures/policies/selects-nothing.yaml: valid (1 segments, 1 rules, 0 externals, 1 warning(s))\n',
+      'test/fixtures/policies/selects-nothing.yaml: valid (1 segment, 1 rule, 0 externals, 1 warning)\n',
     );
     const without = await runCli('validate', 'test/fixtures/policies/selects-nothing.yaml');
     expect(without.err).not.toContain('selector-matches-nothing');

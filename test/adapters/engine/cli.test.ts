@@ -26,10 +26,12 @@ describe('apply engine in the CLI', () => {
     expect(events.length).toBeGreaterThan(10);
     expect(events.map((e) => e.done)).toEqual(events.map((_, i) => i + 1));
     expect(events.every((e) => e.total === events.length)).toBe(true);
-    expect(lines.at(-1)).toMatch(
+    // The summary, then apply's own verify verdict.
+    expect(lines.at(-2)).toMatch(
       new RegExp(
-        `^Applied ${events.length} step\\(s\\) in 1 round\\(s\\): \\d+ API calls, 0 throttled and retried, 0 step retries, [\\d.]+s\\. No changes\\.`,
+        `^Applied ${events.length} steps in 1 round: \\d+ API calls, 0 throttled and retried, 0 step retries, [\\d.]+s\\. No changes\\.`,
       ),
     );
+    expect(lines.at(-1)).toMatch(/^Verified: \d+ flows/);
   });
 });
