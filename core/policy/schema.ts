@@ -173,7 +173,8 @@ export type PeerDocument = z.infer<typeof PeerSchema>;
 export function policyJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(PolicySchema, { io: 'input', unrepresentable: 'any' }),
-    $id: 'https://segsync.dev/schema/segsync-v1.json',
+    // A URN, not a URL: nothing is published, and an editor must never try to fetch it.
+    $id: 'urn:segsync:schema:segsync-v1',
     title: 'segsync SegmentationPolicy (segsync/v1)',
   };
 }
