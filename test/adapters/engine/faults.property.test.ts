@@ -89,7 +89,10 @@ describe('apply engine under random faults (property)', () => {
           expect(again.plan.steps.map((s) => `${s.cloud} ${s.kind} ${s.target}`)).toEqual([]);
         },
       ),
-      { numRuns: RUNS },
+      // A fixed seed: conflicts only hit conditional writes (prefix-list versions, etags,
+      // fingerprints), which some random estates barely make, so "every kind of fault happened"
+      // below held in about 9 of 10 random seeds. Fixed, the 20 cases are the same in every run.
+      { numRuns: RUNS, seed: 20261201 },
     );
     expect(refused).toBeLessThanOrEqual(RUNS / 4);
     // The faults really happened, of every kind.
