@@ -5,7 +5,7 @@
  */
 import type { Inventory, Workload } from '../core/model/inventory.ts';
 import type { NativeState } from '../core/model/native/index.ts';
-import { formatAddress } from '../core/model/address.ts';
+import { cidrContains, cidrRange, formatAddress } from '../core/model/address.ts';
 import type { Protocol } from '../core/model/ports.ts';
 import { restrictLabels } from '../core/policy/labels.ts';
 import { selectorMatches } from '../core/policy/selector/index.ts';
@@ -112,10 +112,25 @@ function representativePoints(policy: Policy, inventory: Inventory): Point[] {
     if (w) points.push({ name: `${s.name} (${w.nativeId})`, address: w.addresses[0]!, workload: w });
   }
   for (const e of policy.externals) {
-    const c = e.cidrs.find((x) => x.family === 'ipv4');
-    if (c) points.push({ name: e.name, address: formatAddress('ipv4', c.prefix === 0 ? 0xcb00710an : c.base + 10n) });
+    const address = externalAddress(e);
+    if (address) points.push({ name: e.name, address });
   }
   return points;
+}
+
+/**
+ * An IPv4 address that stands for an external: inside its CIDRs and outside its `except`
+ * (203.0.113.10, a documentation address, for 0.0.0.0/0; else the 10th address of a CIDR).
+ */
+function externalAddress(e: Policy['externals'][number]): string | undefined {
+  const excluded = (v: bigint) => e.except.some((x) => x.family === 'ipv4' && cidrContains(x, 'ipv4', v));
+  for (const c of e.cidrs.filter((x) => x.family === 'ipv4')) {
+    const [first, last] = cidrRange(c);
+    const candidates = [c.prefix === 0 ? 0xcb00710an : first + 10n, first, last];
+    const hit = candidates.find((v) => v >= first && v <= last && !excluded(v));
+    if (hit !== undefined) return formatAddress('ipv4', hit);
+  }
+  return undefined;
 }
 
 function policyProbes(policy: Policy): Probe[] {

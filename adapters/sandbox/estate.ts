@@ -7,7 +7,7 @@
  * meant to be printed as is (no stack trace: these are the user's mistakes, not bugs).
  */
 import { readFileSync } from 'node:fs';
-import { renderDiagnostic, sortDiagnostics, type Diagnostic } from '../../core/diagnostics.ts';
+import { plural, renderDiagnostic, sortDiagnostics, type Diagnostic } from '../../core/diagnostics.ts';
 import { SegsyncError } from '../../core/errors.ts';
 import { unreadableFile } from '../../core/source/unreadable.ts';
 import { readYaml } from '../../core/source/yaml.ts';
@@ -26,7 +26,7 @@ export class EstateError extends SegsyncError {
     summary?: string,
   ) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    super(summary ?? `estate has ${errors.length} error(s):\n${errors.map(renderDiagnostic).join('\n')}`);
+    super(summary ?? `estate has ${plural(errors.length, 'error')}:\n${errors.map(renderDiagnostic).join('\n')}`);
   }
 }
 

@@ -53,7 +53,8 @@ export function policyGraph(policy: Policy): PolicyGraph {
     nodes.set(`segment:${s.name}`, { id: `segment:${s.name}`, kind: 'segment', label: s.name, detail, mode: s.mode });
   }
   for (const x of policy.externals) {
-    const detail = shorten(x.cidrs.map(formatCidr).join(', '));
+    const except = x.except.length > 0 ? ` except ${x.except.map(formatCidr).join(', ')}` : '';
+    const detail = shorten(`${x.cidrs.map(formatCidr).join(', ')}${except}`);
     nodes.set(`external:${x.name}`, { id: `external:${x.name}`, kind: 'external', label: x.name, detail });
   }
   const edges = new Map<string, GraphEdge>();
@@ -85,7 +86,8 @@ function nodeOf(peer: Peer, nodes: Map<string, GraphNode>): string {
       return id;
     }
     case 'cidrs': {
-      const text = peer.cidrs.map(formatCidr).join(', ');
+      const except = peer.except.length > 0 ? ` except ${peer.except.map(formatCidr).join(', ')}` : '';
+      const text = `${peer.cidrs.map(formatCidr).join(', ')}${except}`;
       const id = `cidrs:${text}`;
       if (!nodes.has(id)) nodes.set(id, { id, kind: 'cidrs', label: shorten(text) });
       return id;

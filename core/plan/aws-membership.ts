@@ -19,6 +19,7 @@
  *   an otherwise empty one gets its VPC's default group (joining it earlier would let it reach
  *   managed ENIs still in that group). Other ENIs are never touched.
  */
+import { plural } from '../diagnostics.ts';
 import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredMembership } from '../compile/aws.ts';
 import { describeUnit } from '../compile/aws-units.ts';
@@ -189,8 +190,8 @@ function checkFits(
       exclusive || foreign === 0
         ? 'raise the AWS quota and limits.aws.groupsPerInterface'
         : m.monitored
-          ? `a monitor-mode workload keeps its ${foreign} own group(s) and gets segsync's inert identity group beside them; remove one of its groups or raise the AWS quota (L-2AFB9258)`
-          : `${foreign} foreign group(s) are kept on it; set exclusive: true in the policy to replace them, or remove them by hand`,
+          ? `a monitor-mode workload keeps its ${plural(foreign, 'own group')} and gets segsync's inert identity group beside them; remove one of its groups or raise the AWS quota (L-2AFB9258)`
+          : `${plural(foreign, 'foreign group')} ${foreign === 1 ? 'is' : 'are'} kept on it; set exclusive: true in the policy to replace them, or remove them by hand`,
   });
 }
 
@@ -286,7 +287,7 @@ function foreignFinding(idx: AwsActualIndex, id: string, enis: readonly string[]
     code: 'foreign-group',
     cloud: 'aws',
     target: id,
-    message: `security group ${id}${g ? ` (${g.GroupName})` : ''} is not segsync's and stays on ${enis.length} managed interface(s) (${enis.join(', ')}); it adds ${shown}. Security groups are a union of allows, so it can widen what the policy allows`,
+    message: `security group ${id}${g ? ` (${g.GroupName})` : ''} is not segsync's and stays on ${plural(enis.length, 'managed interface')} (${enis.join(', ')}); it adds ${shown}. Security groups are a union of allows, so it can widen what the policy allows`,
     hint: 'set exclusive: true in the policy to have segsync remove it from managed interfaces',
   };
 }

@@ -11,6 +11,7 @@
  * the only lever segsync has on instances: with `exclusive` it removes foreign tags that such an
  * allow targets; a rule without targetTags (every instance) can only be reported.
  */
+import { plural } from '../diagnostics.ts';
 import { by } from '../model/compare.ts';
 import { ALLOW_PRIORITY, DENY_PRIORITY } from '../compile/gcp-rules.ts';
 import type { GcpDesired } from '../compile/gcp.ts';
@@ -89,7 +90,7 @@ function widens(fw: GcpFirewall, count: number): Finding {
     code: 'foreign-rule-widens',
     cloud: 'gcp',
     target: `${firewallProject(fw)}/firewalls/${fw.name}`,
-    message: `foreign ${fw.direction.toLowerCase()} allow rule "${fw.name}" at priority ${fw.priority} (targets ${targetText(fw)}) is evaluated before segsync's catch-all deny at ${DENY_PRIORITY} and can open flows the policy denies on ${count} managed instance(s)`,
+    message: `foreign ${fw.direction.toLowerCase()} allow rule "${fw.name}" at priority ${fw.priority} (targets ${targetText(fw)}) is evaluated before segsync's catch-all deny at ${DENY_PRIORITY} and can open flows the policy denies on ${plural(count, 'managed instance')}`,
     hint:
       (fw.targetTags ?? []).length === 0
         ? `raise its priority number above ${DENY_PRIORITY - 1} or give it targetTags that managed instances do not carry`
@@ -103,7 +104,7 @@ function narrows(fw: GcpFirewall, count: number): Finding {
     code: 'foreign-rule-narrows',
     cloud: 'gcp',
     target: `${firewallProject(fw)}/firewalls/${fw.name}`,
-    message: `foreign ${fw.direction.toLowerCase()} deny rule "${fw.name}" at priority ${fw.priority} (targets ${targetText(fw)}) is evaluated before segsync's allows at ${ALLOW_PRIORITY} (deny wins ties) and can block flows the policy allows on ${count} managed instance(s)`,
+    message: `foreign ${fw.direction.toLowerCase()} deny rule "${fw.name}" at priority ${fw.priority} (targets ${targetText(fw)}) is evaluated before segsync's allows at ${ALLOW_PRIORITY} (deny wins ties) and can block flows the policy allows on ${plural(count, 'managed instance')}`,
     hint: `raise its priority number above ${ALLOW_PRIORITY} if the policy should decide`,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,5 +106,32 @@ describe('segsync graph', () => {
     expect(code).toBe(1);
     expect(err).toMatch(message);
     expect(err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('segsync graph with except', () => {
+  it('GIVEN an external and a cidrs peer with except WHEN drawn THEN the carve-out is part of what the picture says', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segsync-graph-except-'));
+    const file = join(dir, 'p.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: segsync/v1
+kind: SegmentationPolicy
+metadata: { name: carve }
+spec:
+  externals:
+    - { name: internet, cidrs: [0.0.0.0/0], except: [10.0.0.0/8] }
+  segments:
+    - { name: web, selector: "tier == 'web'" }
+  rules:
+    - { name: in, from: { external: internet }, to: web, ports: [tcp/443] }
+    - { name: office, from: { cidrs: [192.168.0.0/16], except: [192.168.9.0/24] }, to: web, ports: [tcp/22] }
+`,
+    );
+
+    const graph = JSON.parse((await runCli('graph', file, '--json')).out) as ReturnType<typeof policyGraph>;
+
+    expect(graph.nodes.find((n) => n.id === 'external:internet')?.detail).toBe('0.0.0.0/0 except 10.0.0.0/8');
+    expect(graph.nodes.map((n) => n.id)).toContain('cidrs:192.168.0.0/16 except 192.168.9.0/24');
   });
 });

@@ -262,7 +262,7 @@ describe('loadEstate', () => {
     const e = error as EstateError;
     expect(e.retryable).toBe(false);
     expect(e.diagnostics).toHaveLength(2);
-    expect(e.message).toContain('estate has 2 error(s)');
+    expect(e.message).toContain('estate has 2 errors');
     expect(e.message).toContain(`${file}:2:25`);
     expect(e.message).toContain(`${file}:2:53`);
   });
@@ -272,7 +272,7 @@ describe('loadEstate', () => {
     expect(() => loadEstate(file)).toThrow(
       expect.objectContaining({
         name: 'EstateError',
-        message: `estate has 1 error(s):\n${file}:1:1  error  (document)  cannot read estate file ${file}: no such file [estate-unreadable]\n    hint: pass the path of an estate YAML file, e.g. examples/hybrid-estate.yaml`,
+        message: `estate has 1 error:\n${file}:1:1  error  (document)  cannot read estate file ${file}: no such file [estate-unreadable]\n    hint: pass the path of an estate YAML file, e.g. examples/hybrid-estate.yaml`,
         diagnostics: [expect.objectContaining({ code: 'estate-unreadable' })],
       }),
     );
