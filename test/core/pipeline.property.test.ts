@@ -21,7 +21,7 @@ import { Sandbox } from '../../adapters/sandbox/index.ts';
 import { parsePolicy } from '../../core/policy/parse.ts';
 import type { Policy } from '../../core/policy/types.ts';
 import { verify } from '../../core/verify/index.ts';
-import { estateOf, instancesArb, labelsArb, policyArb } from '../helpers/arbitraries.ts';
+import { estateOf, instancesArb, labelsArb, policyArb, retag } from '../helpers/arbitraries.ts';
 import { boundsViolations } from '../helpers/make-before-break.ts';
 
 const ctx = { deploymentId: 'prop' };
@@ -144,16 +144,3 @@ describe('pipeline properties', { timeout: 300_000 }, () => {
     expect(refused).toBeLessThanOrEqual(RUNS / 10);
   });
 });
-
-function retag(
-  sandbox: Sandbox,
-  cloud: string,
-  nativeId: string,
-  location: { account: string; region: string },
-  labels: Record<string, string>,
-): void {
-  const tags: Record<string, string | null> = { app: null, tier: null, env: null, ...labels };
-  if (cloud === 'aws') sandbox.aws.tagInstance({ account: location.account, region: location.region }, nativeId, tags);
-  if (cloud === 'azure') sandbox.azure.tagVm(location.account, nativeId, tags);
-  if (cloud === 'gcp') sandbox.gcp.setLabels(location.account, 'europe-west1-b', nativeId, tags);
-}

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { Estate } from '../../adapters/sandbox/estate-types.ts';
+import type { Sandbox } from '../../adapters/sandbox/index.ts';
 
 export const NETWORKS = [
   { cloud: 'aws', net: 'vpc-a', octet: 10 },
@@ -171,3 +172,17 @@ export const policyArb = fc
       '',
     ].join('\n'),
   );
+
+/** Re-tags one generated workload in its cloud: the generated labels replace app, tier and env (GCP instances of estateOf live in europe-west1-b). */
+export function retag(
+  sandbox: Sandbox,
+  cloud: string,
+  nativeId: string,
+  location: { account: string; region: string },
+  labels: Record<string, string>,
+): void {
+  const tags: Record<string, string | null> = { app: null, tier: null, env: null, ...labels };
+  if (cloud === 'aws') sandbox.aws.tagInstance({ account: location.account, region: location.region }, nativeId, tags);
+  if (cloud === 'azure') sandbox.azure.tagVm(location.account, nativeId, tags);
+  if (cloud === 'gcp') sandbox.gcp.setLabels(location.account, 'europe-west1-b', nativeId, tags);
+}
