@@ -14,9 +14,10 @@ export function awsWorkload(
   vpc: string,
   ip: string,
   tags: Record<string, string>,
-  o: { ipv6?: string; enis?: number } = {},
+  o: { ipv6?: string; enis?: number; region?: string } = {},
 ): Workload {
-  const network = `aws:${AWS_ACCOUNT}:${AWS_REGION}:${vpc}`;
+  const region = o.region ?? AWS_REGION;
+  const network = `aws:${AWS_ACCOUNT}:${region}:${vpc}`;
   const addresses = [ip, ...(o.ipv6 ? [o.ipv6] : [])];
   const attachments = Array.from({ length: o.enis ?? 1 }, (_, i) => ({
     id: i === 0 ? `eni-${name}` : `eni-${name}-${i}`,
@@ -24,10 +25,10 @@ export function awsWorkload(
     addresses: i === 0 ? addresses : [],
   }));
   return {
-    id: `aws:${AWS_ACCOUNT}:${AWS_REGION}:i-${name}`,
+    id: `aws:${AWS_ACCOUNT}:${region}:i-${name}`,
     nativeId: `i-${name}`,
     cloud: 'aws',
-    location: { cloud: 'aws', account: AWS_ACCOUNT, region: AWS_REGION },
+    location: { cloud: 'aws', account: AWS_ACCOUNT, region },
     network,
     labels: normalizeLabels('aws', tags).labels,
     addresses,

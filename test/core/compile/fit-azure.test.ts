@@ -5,30 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { compileAzure } from '../../../core/compile/azure.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
-import type { Workload } from '../../../core/model/inventory.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
+import { azureWorkload } from '../../helpers/workloads.ts';
 
-const SUB = 's1';
-const vnetId = (vnet: string) =>
-  `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${vnet}`;
-
-function az(name: string, ip: string, labels: Record<string, string>, vnet: string): Workload {
-  const network = `azure:${vnetId(vnet)}`;
-  const nic = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Network/networkInterfaces/${name}-nic0`;
-  return {
-    id: `azure:/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${name}`,
-    nativeId: name,
-    cloud: 'azure',
-    location: { cloud: 'azure', account: SUB, region: 'westeurope' },
-    network,
-    labels,
-    addresses: [ip],
-    publicAddresses: [],
-    attachments: [{ id: `${nic}/ipConfigurations/ipconfig1`, network, addresses: [ip] }],
-    managed: true,
-    labelProblems: [],
-  };
-}
+const az = (name: string, ip: string, labels: Record<string, string>, vnet: string) =>
+  azureWorkload(name, ip, labels, { vnet });
 
 const policy = parsePolicy(
   `apiVersion: segsync/v1

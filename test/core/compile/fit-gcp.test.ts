@@ -5,28 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileGcp } from '../../../core/compile/gcp.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
-import type { Workload } from '../../../core/model/inventory.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
+import { gcpWorkload } from '../../helpers/workloads.ts';
 
-const P = 'shop';
-const NET = `gcp:projects/${P}/global/networks/vpc`;
-
-function gcp(name: string, ip: string, labels: Record<string, string>): Workload {
-  const zone = 'europe-west1-b';
-  return {
-    id: `gcp:${P}:${zone}:${name}`,
-    nativeId: name,
-    cloud: 'gcp',
-    location: { cloud: 'gcp', account: P, region: 'europe-west1' },
-    network: NET,
-    labels,
-    addresses: [ip],
-    publicAddresses: [],
-    attachments: [{ id: `gcp:${P}/${zone}/${name}/nic0`, network: NET, addresses: [ip] }],
-    managed: true,
-    labelProblems: [],
-  };
-}
+const gcp = gcpWorkload;
 
 const policy = parsePolicy(
   `apiVersion: segsync/v1

@@ -19,27 +19,12 @@ import { computeReach } from '../../../core/compile/reach.ts';
 import { QuotaExceededError } from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { DEFAULT_BUDGETS, type CompileContext } from '../../../core/model/budgets.ts';
-import { normalizeLabels } from '../../../core/policy/labels.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
+import { AWS_ACCOUNT, awsWorkload } from '../../helpers/workloads.ts';
 
-const ACCOUNT = '111111111111';
-
-function aws(name: string, vpc: string, ip: string, tags: Record<string, string>, region = 'eu-west-1'): Workload {
-  const network = `aws:${ACCOUNT}:${region}:${vpc}`;
-  return {
-    id: `aws:${ACCOUNT}:${region}:i-${name}`,
-    nativeId: `i-${name}`,
-    cloud: 'aws',
-    location: { cloud: 'aws', account: ACCOUNT, region },
-    network,
-    labels: normalizeLabels('aws', tags).labels,
-    addresses: [ip],
-    publicAddresses: [],
-    attachments: [{ id: `eni-${name}`, network, addresses: [ip] }],
-    managed: true,
-    labelProblems: [],
-  };
-}
+/** Workloads as adapters/aws/read.ts builds them, in eu-west-1 unless another Region is named. */
+const aws = (name: string, vpc: string, ip: string, tags: Record<string, string>, region?: string) =>
+  awsWorkload(name, vpc, ip, tags, region ? { region } : {});
 
 /** dns is reached on tcp/53 + udp/53 by every app tier; apps live in another VPC. */
 const policy = parsePolicy(
@@ -166,8 +151,8 @@ describe('fit: refusals name every violation, what brings it and the fixes', () 
     }
     expect(error!.violations).toHaveLength(2);
     expect(error!.violations.map((v) => v.network)).toEqual([
-      `aws:${ACCOUNT}:eu-west-1:vpc-other`,
-      `aws:${ACCOUNT}:eu-west-1:vpc-shared`,
+      `aws:${AWS_ACCOUNT}:eu-west-1:vpc-other`,
+      `aws:${AWS_ACCOUNT}:eu-west-1:vpc-shared`,
     ]);
     for (const v of error!.violations) {
       expect(v).toMatchObject({
