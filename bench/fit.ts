@@ -18,29 +18,9 @@ import { compile, type Desired } from '../core/compile/index.ts';
 import { totalWeight } from '../core/compile/aws-units.ts';
 import { prefixCount } from '../core/compile/azure-model.ts';
 import { QuotaExceededError } from '../core/errors.ts';
-import type { CompileContext } from '../core/model/budgets.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
+import { AWS_MAX, BIG, parseSize, UNBOUNDED } from './cases.ts';
 import { generateEstate, generatePolicy } from './generate.ts';
-
-const BIG = 1_000_000_000;
-const UNBOUNDED: NonNullable<CompileContext['limits']> = {
-  aws: { rulesPerGroupPerDirectionPerFamily: BIG, groupsPerInterface: BIG, prefixListMaxEntries: BIG },
-  azure: {
-    rulesPerNsg: BIG,
-    prefixesPerNsgSide: BIG,
-    asgsPerIpConfiguration: BIG,
-    asgsPerNsg: BIG,
-    asgsPerRuleSide: BIG,
-  },
-  gcp: { tagsPerInstance: BIG, sourceTagsPerRule: BIG, targetTagsPerRule: BIG, rangesPerRule: BIG },
-};
-const AWS_MAX = { rulesPerGroupPerDirectionPerFamily: 200, groupsPerInterface: 5 };
-
-function parseSize(s: string): number {
-  const m = /^(\d+)([kK]?)$/.exec(s);
-  if (!m) throw new Error(`bad size ${s}`);
-  return Number(m[1]) * (m[2] ? 1000 : 1);
-}
 
 export interface FitRow {
   seed: number;
