@@ -27,8 +27,7 @@ export function registerPlan(program: Command, io: Io): void {
       // The crawl step: what enforcing each monitor segment would cut of what the clouds allow today.
       const monitor = monitorReports(policy, inventory, state);
       if (opts.json) {
-        const data = JSON.parse(planToJson(plan, estimate)) as Record<string, unknown>;
-        io.out(`${JSON.stringify({ ...data, monitor }, null, 2)}\n`);
+        io.out(planToJson(plan, estimate, { monitor }));
       } else {
         // Data on stdout, warnings and errors on stderr.
         if (plan.findings.length > 0)

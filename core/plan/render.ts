@@ -157,11 +157,14 @@ export function wrap(text: string, width: number | undefined, indent: string): s
   return out.join('\n');
 }
 
+/** The plan as data; `more` adds what the caller knows beside it (e.g. the monitor report). */
 export function planToJson(
   plan: { steps: readonly Step[]; findings: readonly Finding[] },
   estimate?: ApplyEstimate,
+  more: Readonly<Record<string, unknown>> = {},
 ): string {
-  return `${JSON.stringify({ steps: plan.steps, findings: plan.findings, ...(estimate ? { estimate } : {}) }, null, 2)}\n`;
+  const data = { steps: plan.steps, findings: plan.findings, ...(estimate ? { estimate } : {}), ...more };
+  return `${JSON.stringify(data, null, 2)}\n`;
 }
 
 function colors(on: boolean) {
