@@ -43,14 +43,21 @@ export function policyWarnings(policy: Policy, workloads: readonly Workload[]): 
     if (!matchesSomething(seg.selector))
       out.push(nothing(['spec', 'segments', i, 'selector'], `segment ${seg.name}`, seg.selectorText));
   });
-  const managed = labelled.filter((x) => workloadStatus(policy, x.w) !== 'unmanaged').map((x) => x.w);
+  // Compile runs this on every plan: parse each managed address once, and look each distinct
+  // address peer up once (most rules name the same few externals).
+  const managed = labelled
+    .filter((x) => workloadStatus(policy, x.w) !== 'unmanaged')
+    .map((x) => ({ id: x.w.id, addresses: parsedAddresses(x.w) }));
+  const cache = new Map<string, { text: string; ids: string[] } | undefined>();
   policy.rules.forEach((rule, i) => {
     for (const side of ['from', 'to'] as const) {
       const peer = rule[side];
       const path = ['spec', 'rules', i, side];
       if (peer.kind === 'selector' && !matchesSomething(peer.selector))
         out.push(nothing([...path, 'selector'], `rule ${rule.name} ${side}`, peer.text));
-      const covered = coveredBy(policy, peer, managed);
+      const key = peer.kind === 'external' ? `external:${peer.name}` : peer.kind === 'cidrs' ? peerKey(peer) : '';
+      if (key !== '' && !cache.has(key)) cache.set(key, coveredBy(policy, peer, managed));
+      const covered = key === '' ? undefined : cache.get(key);
       if (covered !== undefined && covered.ids.length > 0)
         out.push(covers(path, `rule ${rule.name} ${side}`, rule.name, covered));
     }
@@ -86,11 +93,29 @@ function covers(
   };
 }
 
+function peerKey(peer: { cidrs: Cidr[]; except: Cidr[] }): string {
+  return `cidrs:${peer.cidrs.map(formatCidr).join(',')}-${peer.except.map(formatCidr).join(',')}`;
+}
+
+interface ParsedWorkload {
+  id: string;
+  addresses: Array<{ family: 'ipv4' | 'ipv6'; value: bigint }>;
+}
+
+function parsedAddresses(w: Workload): ParsedWorkload['addresses'] {
+  const out: ParsedWorkload['addresses'] = [];
+  for (const a of new Set([...w.addresses, ...w.attachments.flatMap((x) => x.addresses)])) {
+    const p = parseAddress(a);
+    if (p.ok) out.push(p.value);
+  }
+  return out;
+}
+
 /** The managed workloads with an address inside an address peer (its CIDRs minus its except). */
 function coveredBy(
   policy: Policy,
   peer: Peer,
-  managed: readonly Workload[],
+  managed: readonly ParsedWorkload[],
 ): { text: string; ids: string[] } | undefined {
   let set: { cidrs: Cidr[]; except: Cidr[] } | undefined;
   let text: string;
@@ -107,12 +132,7 @@ function coveredBy(
     ipv6: AddressSet.fromCidrs('ipv6', set.cidrs).subtract(AddressSet.fromCidrs('ipv6', set.except)),
   };
   const ids = managed
-    .filter((w) =>
-      [...w.addresses, ...w.attachments.flatMap((a) => a.addresses)].some((a) => {
-        const p = parseAddress(a);
-        return p.ok && sets[p.value.family].contains(p.value.value);
-      }),
-    )
+    .filter((w) => w.addresses.some((a) => sets[a.family].contains(a.value)))
     .map((w) => w.id)
     .sort();
   return { text, ids };
