@@ -17,7 +17,11 @@ import { vnetOfSubnet } from '../../core/model/native/azure.ts';
 import { CloudApiError } from '../errors.ts';
 import type { Estate, EstateAzureVm, EstateNic } from './estate-types.ts';
 
-/** Quotas the sandbox enforces (CLOUD-FACTS §2.1, §2.3); defaults are Azure's documented ones. */
+/**
+ * Quotas the sandbox enforces (CLOUD-FACTS §2.1, §2.3); defaults are Azure's documented ones.
+ * They repeat core/model/budgets.ts on purpose: the sandbox stands for Azure, so a wrong compiler
+ * budget must fail against it instead of being trusted by it.
+ */
 export interface AzureLimits {
   rulesPerNsg: number;
   prefixesPerNsgSide: number;
