@@ -7,7 +7,8 @@
  *   the ASGs they name, security groups before the prefix lists they reference);
  * - `key`: steps with the same key run one after another in plan order (one object's writes:
  *   a prefix list's version chain, one NSG's rules, one NIC's two writes, AWS group deletions,
- *   one security group's authorizations and early revokes, interleaved as the planner made room).
+ *   one security group's authorizations and early revokes, interleaved as the planner made room;
+ *   a class's transition across its groups, which shares one `sequence`).
  */
 import type { AwsStep } from '../../core/plan/aws-steps.ts';
 import type { AzureStep } from '../../core/plan/azure-steps.ts';
@@ -30,11 +31,11 @@ function awsOrder(step: AwsStep): StepOrder {
     case 'create-prefix-list':
       return { rank: 0, key: step.target };
     case 'authorize':
-      return { rank: 1, key: `group ${step.group.vpcId}/${step.group.name}` };
+      return { rank: 1, key: step.sequence ?? `group ${step.group.vpcId}/${step.group.name}` };
     case 'revoke':
       // An early revoke (authorize phase) makes room in its group for the authorizations after it,
       // and is covered by those before it (aws-transition.ts): plan order within the group's key.
-      return { rank: 1, key: `group ${step.group.vpcId}/${step.group.name}` };
+      return { rank: 1, key: step.sequence ?? `group ${step.group.vpcId}/${step.group.name}` };
     case 'add-prefix-list-entries':
     case 'remove-prefix-list-entries':
     case 'resize-prefix-list':

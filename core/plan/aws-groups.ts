@@ -27,7 +27,7 @@ import type { AwsSecurityGroup } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
 import { groupKey, plKey, scopeTag, type AwsActualIndex } from '../model/native/aws-index.ts';
 import type { AwsGroupRef, AwsStep } from './aws-steps.ts';
-import { interleave } from './aws-transition.ts';
+import { interleave, interleaveClass } from './aws-transition.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AwsBudget } from '../model/budgets.ts';
 
@@ -70,6 +70,13 @@ export function planGroups(
     (g, d) => byClass.get(`${g.vpcId}\u0000${g.classId}`)?.[d] ?? [],
     out,
   );
+  const classes = new Map<string, AwsDesiredGroup[]>();
+  for (const g of desired.groups) {
+    const key = `${g.vpcId}\u0000${g.classId}`;
+    classes.set(key, [...(classes.get(key) ?? []), g]);
+  }
+  for (const groups of classes.values())
+    if (groups.length > 1) for (const d of AWS_DIRECTIONS) planner.classTransition(groups, d);
   const wanted = new Set<string>();
   for (const g of desired.groups) {
     wanted.add(groupKey(g.vpcId, g.name));
@@ -81,7 +88,21 @@ export function planGroups(
   return out;
 }
 
+interface GroupDirection {
+  g: AwsDesiredGroup;
+  ref: AwsGroupRef;
+  where: Where;
+  want: AwsRuleUnit[];
+  actual: AwsRuleUnit[];
+  keep: AwsRuleUnit[];
+  missing: AwsRuleUnit[];
+  extra: AwsRuleUnit[];
+}
+
 class GroupPlanner {
+  /** `groupKey|direction` already planned as part of their class's transition. */
+  private readonly planned = new Set<string>();
+
   constructor(
     private readonly idx: AwsActualIndex,
     private readonly budget: AwsBudget,
@@ -107,7 +128,94 @@ class GroupPlanner {
         summary: `+ security group ${g.name} in ${g.vpcId} (${g.ingress.length} ingress, ${g.egress.length} egress rules; default egress revoked)`,
       });
     }
-    for (const direction of AWS_DIRECTIONS) this.direction(g, have, ref, where, direction);
+    for (const direction of AWS_DIRECTIONS)
+      if (!this.planned.has(`${groupKey(g.vpcId, g.name)}|${direction}`))
+        this.direction(g, have, ref, where, direction);
+  }
+
+  /**
+   * When a class's existing groups cannot each hold old ∪ new, orders the rule changes of all of
+   * them together (aws-transition.ts interleaveClass): units can then move between full groups.
+   * The ops share one sequence key, so the engine runs them in this order. Nothing is planned here
+   * (the per-group path and its findings take over) when the class has fewer than two existing
+   * groups, when every group fits anyway, or when no order fits.
+   */
+  classTransition(groups: readonly AwsDesiredGroup[], direction: AwsDirection): void {
+    const leaving = groups.some((g) => this.leaving.has(groupKey(g.vpcId, g.name)));
+    const existing = groups.flatMap((g) => {
+      const have = this.idx.ownedGroups.get(groupKey(g.vpcId, g.name));
+      return have ? [{ g, have }] : [];
+    });
+    if (existing.length < 2) return;
+    const all = existing.map(({ g, have }) => this.groupDirection(g, have, direction));
+    if (all.every((p) => this.fits([...p.actual, ...p.want]))) return;
+    // One group standing in for another is only true on ENIs that carry both: after an interrupted
+    // apply some members may still lack a rule holder, so only groups every carrier has take part.
+    const carriers = existing.map(({ have }) => this.carriersOf(have.GroupId));
+    const everyone = new Set(carriers.flatMap((c) => [...c]));
+    const parts = all.filter((_, i) => carriers[i]!.size === everyone.size);
+    if (parts.length < 2) return;
+    const order = interleaveClass({
+      wanted: leaving ? 'all' : this.classUnits(groups[0]!, direction),
+      groups: parts.map((p) => ({ keep: p.keep, add: p.missing, remove: p.extra })),
+      limit: this.budget.rulesPerGroupPerDirectionPerFamily,
+      weight: (u) => unitWeight(u, (peer) => this.peakWeight(peer)),
+    });
+    if (!order) return;
+    const sequence = `class ${groups[0]!.vpcId}/${groups[0]!.classId} ${direction}`;
+    for (const op of order.early)
+      this.out.authorize.push(this.ruleStep(parts[op.group]!, direction, op.op, 'authorize', op.units, sequence));
+    order.late.forEach((late, i) => {
+      if (late.length > 0) this.out.revoke.push(this.ruleStep(parts[i]!, direction, 'revoke', 'revoke', late));
+    });
+    for (const p of parts) this.planned.add(`${groupKey(p.g.vpcId, p.g.name)}|${direction}`);
+  }
+
+  /** ENIs carrying each group, built once. */
+  private carriers?: Map<string, Set<string>>;
+
+  private carriersOf(groupId: string): ReadonlySet<string> {
+    if (!this.carriers) {
+      this.carriers = new Map();
+      for (const eni of this.idx.interfaces.values())
+        for (const id of eni.Groups.map((x) => x.GroupId)) {
+          const set = this.carriers.get(id) ?? new Set<string>();
+          set.add(eni.NetworkInterfaceId);
+          this.carriers.set(id, set);
+        }
+    }
+    return this.carriers.get(groupId) ?? new Set();
+  }
+
+  private groupDirection(g: AwsDesiredGroup, have: Owned<AwsSecurityGroup>, direction: AwsDirection): GroupDirection {
+    const want = canonicalUnits(g[direction]).map((u) => this.withIds(u, g));
+    const actual = this.idx.units(have, direction);
+    const wantKeys = new Set(want.map(unitKey));
+    const haveKeys = new Set(actual.map(unitKey));
+    return {
+      g,
+      ref: { vpcId: g.vpcId, name: g.name, id: have.GroupId },
+      where: { scope: g.scope, network: g.network, owner: this.idx.deploymentId },
+      want,
+      actual,
+      keep: want.filter((u) => haveKeys.has(unitKey(u))),
+      missing: want.filter((u) => !haveKeys.has(unitKey(u))),
+      extra: canonicalUnits(actual.filter((u) => !wantKeys.has(unitKey(u)))),
+    };
+  }
+
+  private ruleStep(
+    p: Pick<GroupDirection, 'g' | 'ref' | 'where'>,
+    direction: AwsDirection,
+    kind: 'authorize' | 'revoke',
+    phase: 'create' | 'authorize' | 'revoke',
+    units: AwsRuleUnit[],
+    sequence?: string,
+  ): AwsStep {
+    const base = { ...common(p.where, p.g.name), group: p.ref, direction, units, ...(sequence ? { sequence } : {}) };
+    return kind === 'authorize'
+      ? { ...base, phase: phase as 'create' | 'authorize', kind, summary: summary('+', p.g.name, direction, units) }
+      : { ...base, phase: phase as 'authorize' | 'revoke', kind, summary: summary('-', p.g.name, direction, units) };
   }
 
   private direction(
@@ -117,58 +225,32 @@ class GroupPlanner {
     where: Where,
     direction: AwsDirection,
   ): void {
-    const want = canonicalUnits(g[direction]).map((u) => this.withIds(u, g));
-    const actual = have ? this.idx.units(have, direction) : [];
-    const wantKeys = new Set(want.map(unitKey));
-    const haveKeys = new Set(actual.map(unitKey));
-    const missing = want.filter((u) => !haveKeys.has(unitKey(u)));
-    const extra = canonicalUnits(actual.filter((u) => !wantKeys.has(unitKey(u))));
-    const step = (
-      kind: 'authorize' | 'revoke',
-      phase: 'create' | 'authorize' | 'revoke',
-      units: AwsRuleUnit[],
-    ): AwsStep =>
-      kind === 'authorize'
-        ? {
-            ...common(where, g.name),
-            phase: phase as 'create' | 'authorize',
-            kind,
-            group: ref,
-            direction,
-            units,
-            summary: summary('+', g.name, direction, units),
-          }
-        : {
-            ...common(where, g.name),
-            phase: phase as 'authorize' | 'revoke',
-            kind,
-            group: ref,
-            direction,
-            units,
-            summary: summary('-', g.name, direction, units),
-          };
     if (!have) {
-      if (missing.length > 0) this.out.createAuthorize.push(step('authorize', 'create', missing));
+      const want = canonicalUnits(g[direction]).map((u) => this.withIds(u, g));
+      if (want.length > 0)
+        this.out.createAuthorize.push(this.ruleStep({ g, ref, where }, direction, 'authorize', 'create', want));
       return this.checkPeak(g.name, `class ${g.className}`, direction, want);
     }
-    if (!this.fits([...actual, ...want]) && !this.leaving.has(groupKey(g.vpcId, g.name))) {
-      const keep = want.filter((u) => haveKeys.has(unitKey(u)));
+    const p = this.groupDirection(g, have, direction);
+    const { actual, want, keep, missing, extra } = p;
+    if (!this.fits([...actual, ...want])) {
       const order = interleave({
-        wanted: this.classUnits(g, direction),
+        wanted: this.leaving.has(groupKey(g.vpcId, g.name)) ? 'all' : this.classUnits(g, direction),
         keep,
         add: missing,
         remove: extra,
         limit: this.budget.rulesPerGroupPerDirectionPerFamily,
-        weight: (u) => unitWeight(u, (p) => this.peakWeight(p)),
+        weight: (u) => unitWeight(u, (peer) => this.peakWeight(peer)),
       });
       if (order) {
-        for (const op of order.early) this.out.authorize.push(step(op.op, 'authorize', op.units));
-        if (order.late.length > 0) this.out.revoke.push(step('revoke', 'revoke', order.late));
+        for (const op of order.early)
+          this.out.authorize.push(this.ruleStep(p, direction, op.op, 'authorize', op.units));
+        if (order.late.length > 0) this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', order.late));
         return;
       }
     }
-    if (missing.length > 0) this.out.authorize.push(step('authorize', 'authorize', missing));
-    if (extra.length > 0) this.out.revoke.push(step('revoke', 'revoke', extra));
+    if (missing.length > 0) this.out.authorize.push(this.ruleStep(p, direction, 'authorize', 'authorize', missing));
+    if (extra.length > 0) this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', extra));
     this.checkPeak(g.name, `class ${g.className}`, direction, [...actual, ...want]);
   }
 

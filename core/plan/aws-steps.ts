@@ -53,6 +53,8 @@ export interface AwsAuthorizeStep extends Common {
   group: AwsGroupRef;
   direction: AwsDirection;
   units: AwsRuleUnit[];
+  /** Steps with the same sequence run in plan order, across groups (a class's transition, aws-transition.ts). */
+  sequence?: string;
 }
 /** 'authorize' phase only for units whose flows the new rules keep allowed anyway (core/plan/aws-transition.ts). */
 export interface AwsRevokeStep extends Common {
@@ -61,6 +63,7 @@ export interface AwsRevokeStep extends Common {
   group: AwsGroupRef;
   direction: AwsDirection;
   units: AwsRuleUnit[];
+  sequence?: string;
 }
 /** ModifyNetworkInterfaceAttribute: replaces the ENI's whole group set (foreign groups by id); 'revoke' phase when it only takes foreign groups off. */
 export interface AwsSetMembershipStep extends Common {

@@ -21,9 +21,9 @@ export interface TransitionRequest {
   /**
    * What the members will be allowed at the end: the new units of EVERY group of the class in
    * this direction (units may move between a class's groups, and a new rule holder only joins
-   * the ENIs in the membership phase).
+   * the ENIs in the membership phase). 'all': see ClassTransitionRequest.
    */
-  wanted: readonly AwsRuleUnit[];
+  wanted: readonly AwsRuleUnit[] | 'all';
   keep: readonly AwsRuleUnit[];
   add: readonly AwsRuleUnit[];
   remove: readonly AwsRuleUnit[];
@@ -38,43 +38,98 @@ export interface TransitionOp {
 
 /** Ops for the authorize phase (the rest of `remove` waits for the revoke phase), or undefined if no order fits. */
 export function interleave(req: TransitionRequest): { early: TransitionOp[]; late: AwsRuleUnit[] } | undefined {
-  const target = req.wanted.flatMap(rects);
-  const current = new Map<string, AwsRuleUnit>([...req.keep, ...req.remove].map((u) => [unitKey(u), u]));
-  const used = { ipv4: 0, ipv6: 0 };
-  for (const u of current.values()) addWeight(used, req.weight(u), 1);
-  if (!fits(used, { ipv4: 0, ipv6: 0 }, req.limit)) return undefined;
-  const pendingRemove = [...req.remove];
-  const pendingAdd = orderAdds(req.add, req.remove);
-  const early: TransitionOp[] = [];
-  const emit = (op: TransitionOp['op'], u: AwsRuleUnit) => {
+  const { wanted, limit, weight, ...group } = req;
+  const order = interleaveClass({ wanted, limit, weight, groups: [group] });
+  return order && { early: order.early.map(({ op, units }) => ({ op, units })), late: order.late[0]! };
+}
+
+/** The groups of one class (and direction) that its members carry during the authorize phase. */
+export interface ClassTransitionRequest {
+  /**
+   * As in TransitionRequest; 'all' when some member leaves the class in this plan: its new flows
+   * come from other classes' groups it joins only later, so an old unit may then go early only if
+   * the units left allow everything it allows (a unit that moved between groups, or one subsumed).
+   */
+  wanted: readonly AwsRuleUnit[] | 'all';
+  groups: ReadonlyArray<{ keep: readonly AwsRuleUnit[]; add: readonly AwsRuleUnit[]; remove: readonly AwsRuleUnit[] }>;
+  limit: number;
+  weight: (u: AwsRuleUnit) => RuleWeight;
+}
+
+export interface ClassTransitionOp extends TransitionOp {
+  /** Index into `groups`. */
+  group: number;
+}
+
+/**
+ * The one-group rule, for all groups of a class at once: every member ENI carries all of them, so
+ * an old unit may go early when the units left in ANY of the class's groups still allow what the
+ * new rules want of it. That lets a unit move between full groups (authorized where there is room,
+ * then revoked where it was) and one group's new rules make room in another. The ops must run in
+ * the order given, across the groups (the steps carry a shared sequence key for the engine).
+ */
+export function interleaveClass(
+  req: ClassTransitionRequest,
+): { early: ClassTransitionOp[]; late: AwsRuleUnit[][] } | undefined {
+  const rectsOf = memoRects();
+  const wanted = req.wanted === 'all' ? undefined : req.wanted.flatMap(rects);
+  const current = req.groups.map(
+    (g) => new Map<string, AwsRuleUnit>([...g.keep, ...g.remove].map((u) => [unitKey(u), u])),
+  );
+  const used = current.map((units) => {
+    const w = { ipv4: 0, ipv6: 0 };
+    for (const u of units.values()) addWeight(w, req.weight(u), 1);
+    return w;
+  });
+  if (used.some((w) => !fits(w, { ipv4: 0, ipv6: 0 }, req.limit))) return undefined;
+  const pendingRemove = req.groups.map((g) => [...g.remove]);
+  const pendingAdd = req.groups.map((g) => orderAdds(g.add, g.remove));
+  const early: ClassTransitionOp[] = [];
+  const emit = (group: number, op: TransitionOp['op'], u: AwsRuleUnit) => {
     const last = early[early.length - 1];
-    if (last?.op === op) last.units.push(u);
-    else early.push({ op, units: [u] });
+    if (last?.op === op && last.group === group) last.units.push(u);
+    else early.push({ group, op, units: [u] });
   };
-  while (pendingAdd.length > 0) {
-    for (let i = 0; i < pendingRemove.length;) {
-      const r = pendingRemove[i]!;
-      current.delete(unitKey(r));
-      if (covered(r, [...current.values()].flatMap(rects), target)) {
-        pendingRemove.splice(i, 1);
-        addWeight(used, req.weight(r), -1);
-        emit('revoke', r);
-      } else {
-        current.set(unitKey(r), r);
-        i++;
+  const others = () => current.flatMap((units) => [...units.values()].flatMap(rectsOf));
+  while (pendingAdd.some((p) => p.length > 0)) {
+    current.forEach((units, g) => {
+      const pending = pendingRemove[g]!;
+      for (let i = 0; i < pending.length;) {
+        const r = pending[i]!;
+        units.delete(unitKey(r));
+        if (covered(r, others(), wanted ?? rectsOf(r))) {
+          pending.splice(i, 1);
+          addWeight(used[g]!, req.weight(r), -1);
+          emit(g, 'revoke', r);
+        } else {
+          units.set(unitKey(r), r);
+          i++;
+        }
       }
-    }
+    });
     let progressed = false;
-    while (pendingAdd.length > 0 && fits(used, req.weight(pendingAdd[0]!), req.limit)) {
-      const a = pendingAdd.shift()!;
-      current.set(unitKey(a), a);
-      addWeight(used, req.weight(a), 1);
-      emit('authorize', a);
-      progressed = true;
-    }
+    pendingAdd.forEach((pending, g) => {
+      while (pending.length > 0 && fits(used[g]!, req.weight(pending[0]!), req.limit)) {
+        const a = pending.shift()!;
+        current[g]!.set(unitKey(a), a);
+        addWeight(used[g]!, req.weight(a), 1);
+        emit(g, 'authorize', a);
+        progressed = true;
+      }
+    });
     if (!progressed) return undefined;
   }
   return { early, late: pendingRemove };
+}
+
+function memoRects(): (u: AwsRuleUnit) => Rect[] {
+  const cache = new Map<string, Rect[]>();
+  return (u) => {
+    const key = unitKey(u);
+    let r = cache.get(key);
+    if (!r) cache.set(key, (r = rects(u)));
+    return r;
+  };
 }
 
 function addWeight(used: RuleWeight, w: RuleWeight, sign: 1 | -1): void {
