@@ -72,10 +72,14 @@ export function toCloudError(e: unknown): unknown {
     response?: { headers?: { get(n: string): string | undefined } };
   };
   if (err?.name === 'RestError' && typeof err.statusCode === 'number') {
-    const cloudError = new CloudApiError('azure', err.code ?? `Http${err.statusCode}`, err.message ?? '', err.statusCode);
+    const cloudError = new CloudApiError(
+      'azure',
+      err.code ?? `Http${err.statusCode}`,
+      err.message ?? '',
+      err.statusCode,
+    );
     const retryAfter = Number(err.response?.headers?.get('retry-after'));
-    if (Number.isFinite(retryAfter) && retryAfter >= 0)
-      Object.assign(cloudError, { retryAfterSeconds: retryAfter });
+    if (Number.isFinite(retryAfter) && retryAfter >= 0) Object.assign(cloudError, { retryAfterSeconds: retryAfter });
     return cloudError;
   }
   // @azure/core-lro reports a Failed Azure-AsyncOperation as a plain Error: "…has failed. <code>. <message>".
@@ -212,7 +216,11 @@ export function sdkAzureNetworkApi(o: SdkAzureOptions): AzureNetworkApi {
 
     createOrUpdateNetworkSecurityGroup: (rg, name, nsg, options): Promise<ArmNetworkSecurityGroup> =>
       call(async () => {
-        const body = { location: nsg.location, tags: nsg.tags, securityRules: nsg.properties.securityRules.map(ruleToSdk) };
+        const body = {
+          location: nsg.location,
+          tags: nsg.tags,
+          securityRules: nsg.properties.securityRules.map(ruleToSdk),
+        };
         const written = await network.networkSecurityGroups.beginCreateOrUpdateAndWait(rg, name, body, {
           ...lro,
           ...ifMatch(options?.ifMatch),

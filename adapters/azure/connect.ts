@@ -37,7 +37,9 @@ function endpointOf(env: NodeJS.ProcessEnv): string | undefined {
   try {
     url = new URL(raw);
   } catch {
-    throw new AzureConnectError(`SEGSYNC_AZURE_ENDPOINT "${raw}" is not a URL: give a base URL like https://127.0.0.1:8443`);
+    throw new AzureConnectError(
+      `SEGSYNC_AZURE_ENDPOINT "${raw}" is not a URL: give a base URL like https://127.0.0.1:8443`,
+    );
   }
   if (url.protocol !== 'https:')
     throw new AzureConnectError(

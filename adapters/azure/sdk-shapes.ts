@@ -175,7 +175,10 @@ export function vmFromSdk(vm: SdkVm): ArmVirtualMachine {
             networkProfile: {
               networkInterfaces: nics
                 .filter((r) => r.id !== undefined)
-                .map((r) => ({ id: r.id!, ...(r.primary === undefined ? {} : { properties: { primary: r.primary } }) })),
+                .map((r) => ({
+                  id: r.id!,
+                  ...(r.primary === undefined ? {} : { properties: { primary: r.primary } }),
+                })),
             },
           },
   });

@@ -17,7 +17,8 @@ import addFormatsModule from 'ajv-formats';
 export const SPEC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'azure-specs');
 const BASE = 'https://specs.segsync.test/';
 
-type SchemaFile = 'networkSecurityGroup.json' | 'applicationSecurityGroup.json' | 'networkInterface.json' | 'network.json';
+type SchemaFile =
+  'networkSecurityGroup.json' | 'applicationSecurityGroup.json' | 'networkInterface.json' | 'network.json';
 
 function externalRefs(value: unknown, out: Map<string, Set<string>>): void {
   if (Array.isArray(value)) return value.forEach((v) => externalRefs(v, out));

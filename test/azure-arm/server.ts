@@ -32,7 +32,17 @@ import type { Estate } from '../../adapters/sandbox/estate-types.ts';
 import type { AzureNetworkInterface, AzureSecurityRule } from '../../core/model/native/azure.ts';
 import { makeCertificate, type TestCertificate } from './certificate.ts';
 import { SpecValidator } from './schemas.ts';
-import { extrasFromPut, seedNicExtras, wireAsg, wireNic, wireNsg, wireRule, wireVm, wireVnets, type NicExtras } from './wire.ts';
+import {
+  extrasFromPut,
+  seedNicExtras,
+  wireAsg,
+  wireNic,
+  wireNsg,
+  wireRule,
+  wireVm,
+  wireVnets,
+  type NicExtras,
+} from './wire.ts';
 
 export const NETWORK_API = '2025-05-01';
 export const COMPUTE_API = '2026-03-01';
@@ -81,6 +91,8 @@ class HttpError extends Error {
 interface Operation {
   resource: string;
   pollsLeft: number;
+  /** The ARM error the operation ends with, when it fails. */
+  error?: { code: string; message: string };
 }
 
 const ROUTE =
@@ -96,6 +108,7 @@ export class LocalArmServer {
   private readonly extras = new Map<string, NicExtras>();
   private readonly operations = new Map<string, Operation>();
   private readonly busy = new Map<string, string>();
+  private readonly failing: { code: string; message: string }[] = [];
   private readonly validator = new SpecValidator();
   private server: Server | undefined;
   private nextOp = 0;
@@ -111,12 +124,15 @@ export class LocalArmServer {
         const vm = key(nic.properties.virtualMachine?.id ?? nic.id);
         const index = byVm.get(vm) ?? 0;
         byVm.set(vm, index + 1);
-        if (key(nic.id).includes(`/subscriptions/${key(sub)}/`)) this.extras.set(key(nic.id), seedNicExtras(nic, index));
+        if (key(nic.id).includes(`/subscriptions/${key(sub)}/`))
+          this.extras.set(key(nic.id), seedNicExtras(nic, index));
       }
     }
   }
 
-  static async start(options: ArmServerOptions & { port?: number; certificate?: TestCertificate }): Promise<LocalArmServer> {
+  static async start(
+    options: ArmServerOptions & { port?: number; certificate?: TestCertificate },
+  ): Promise<LocalArmServer> {
     const arm = new LocalArmServer(options, options.certificate ?? makeCertificate());
     const server = createServer({ key: arm.certificate.key, cert: arm.certificate.cert }, (req, res) => {
       void arm.handle(req, res);
@@ -137,6 +153,11 @@ export class LocalArmServer {
   /** The next `times` requests matching `method`/`path` fail with this ARM error. */
   inject(fault: Fault): void {
     this.faults.push({ ...fault });
+  }
+
+  /** The next long-running operation ends Failed with this ARM error (its write already took effect). */
+  failNextOperation(code: string, message = `Injected failure ${code}.`): void {
+    this.failing.push({ code, message });
   }
 
   /** A subnet's NSG (set by someone else: segsync never writes subnets). */
@@ -182,11 +203,19 @@ export class LocalArmServer {
         try {
           body = JSON.parse(raw) as Json;
         } catch {
-          throw new HttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+          throw new HttpError(
+            400,
+            'InvalidRequestContent',
+            'The request content was invalid and could not be deserialized.',
+          );
         }
       }
       if (!(req.headers.authorization ?? '').startsWith('Bearer '))
-        throw new HttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+        throw new HttpError(
+          401,
+          'AuthenticationFailed',
+          "Authentication failed. The 'Authorization' header is missing.",
+        );
       this.fault(method, url.pathname);
       const { status, json, headers, schema } = await this.route(method, url, body, req.headers['if-match']);
       if (schema && json !== undefined) this.checkResponse(schema, json, `${method} ${url.pathname}`);
@@ -200,7 +229,9 @@ export class LocalArmServer {
   }
 
   private fault(method: string, path: string): void {
-    const f = this.faults.find((x) => x.times > 0 && (!x.method || x.method === method) && (!x.path || x.path.test(path)));
+    const f = this.faults.find(
+      (x) => x.times > 0 && (!x.method || x.method === method) && (!x.path || x.path.test(path)),
+    );
     if (!f) return;
     f.times -= 1;
     throw new HttpError(
@@ -221,7 +252,12 @@ export class LocalArmServer {
     for (const p of this.validator.check(schema[0], schema[1], json)) this.schemaProblems.push(`${what}: ${p}`);
   }
 
-  private async route(method: string, url: URL, body: Json | undefined, ifMatch: string | string[] | undefined): Promise<Reply> {
+  private async route(
+    method: string,
+    url: URL,
+    body: Json | undefined,
+    ifMatch: string | string[] | undefined,
+  ): Promise<Reply> {
     const m = ROUTE.exec(url.pathname);
     if (!m) throw new HttpError(404, 'InvalidResourceType', `No route for ${method} ${url.pathname}.`);
     const [, sub, rg, provider, type, name, child, childName] = m as unknown as string[];
@@ -249,14 +285,19 @@ export class LocalArmServer {
     const loc = this.locationOf(sub!);
     switch (`${method} ${t} ${name === undefined ? 'list' : 'one'}`) {
       case 'GET virtualnetworks list':
-        return ok({ value: inGroup(wireVnets(await api.listNetworkInterfaces(), this.subnetNsgs) as { id: string }[], rg) });
+        return ok({
+          value: inGroup(wireVnets(await api.listNetworkInterfaces(), this.subnetNsgs) as { id: string }[], rg),
+        });
       case 'GET networkinterfaces list':
         return ok({ value: inGroup(await api.listNetworkInterfaces(), rg).map((n) => this.wireNic(n)) }, [
           'networkInterface.json',
           'NetworkInterfaceListResult',
         ]);
       case 'GET networkinterfaces one':
-        return ok(this.wireNic(await api.getNetworkInterface(rg!, name!)), ['networkInterface.json', 'NetworkInterface']);
+        return ok(this.wireNic(await api.getNetworkInterface(rg!, name!)), [
+          'networkInterface.json',
+          'NetworkInterface',
+        ]);
       case 'PUT networkinterfaces one': {
         this.checkRequest('networkInterface.json', 'NetworkInterface', body);
         const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/networkInterfaces/${name}`;
@@ -303,8 +344,11 @@ export class LocalArmServer {
         ]);
       }
       case 'DELETE networksecuritygroups one':
-        return this.deleting(sub!, loc, () => api.getNetworkSecurityGroup(rg!, name!), () =>
-          api.deleteNetworkSecurityGroup(rg!, name!),
+        return this.deleting(
+          sub!,
+          loc,
+          () => api.getNetworkSecurityGroup(rg!, name!),
+          () => api.deleteNetworkSecurityGroup(rg!, name!),
         );
       case 'GET applicationsecuritygroups list':
         return ok({ value: inGroup(await api.listApplicationSecurityGroups(), rg).map((a) => wireAsg(a)) }, [
@@ -331,20 +375,34 @@ export class LocalArmServer {
         ]);
       }
       case 'DELETE applicationsecuritygroups one':
-        return this.deleting(sub!, loc, () => api.getApplicationSecurityGroup(rg!, name!), () =>
-          api.deleteApplicationSecurityGroup(rg!, name!),
+        return this.deleting(
+          sub!,
+          loc,
+          () => api.getApplicationSecurityGroup(rg!, name!),
+          () => api.deleteApplicationSecurityGroup(rg!, name!),
         );
       default:
         throw unsupported(method, url.pathname);
     }
   }
 
-  private async securityRule(method: string, sub: string, rg: string, nsgName: string, ruleName: string, body?: Json): Promise<Reply> {
+  private async securityRule(
+    method: string,
+    sub: string,
+    rg: string,
+    nsgName: string,
+    ruleName: string,
+    body?: Json,
+  ): Promise<Reply> {
     const api = this.sandbox.api(sub);
     const nsg = await api.getNetworkSecurityGroup(rg, nsgName).catch((e: unknown) => {
       if (method === 'DELETE' && e instanceof CloudApiError && e.status === 404) return undefined;
       throw e instanceof CloudApiError && e.status === 404
-        ? new HttpError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${nsgName}' not found.`)
+        ? new HttpError(
+            404,
+            'ParentResourceNotFound',
+            `Can not perform requested operation on nested resource. Parent resource '${nsgName}' not found.`,
+          )
         : e;
     });
     const existing = nsg?.properties.securityRules.find((r) => key(r.name) === key(ruleName));
@@ -366,13 +424,23 @@ export class LocalArmServer {
       ...(body as unknown as AzureSecurityRule),
       name: ruleName,
     });
-    return this.accepted(existing ? 200 : 201, { ...wireRule(written), properties: { ...written.properties, provisioningState: 'Updating' } }, nsg!.id, sub, nsg!.location, schema);
+    return this.accepted(
+      existing ? 200 : 201,
+      { ...wireRule(written), properties: { ...written.properties, provisioningState: 'Updating' } },
+      nsg!.id,
+      sub,
+      nsg!.location,
+      schema,
+    );
   }
 
   // ---- long-running operations -----------------------------------------------------------------
 
   private locationOf(sub: string): string {
-    return this.sandbox.snapshot().networkInterfaces.find((n) => key(n.id).includes(`/subscriptions/${key(sub)}/`))?.location ?? 'westeurope';
+    return (
+      this.sandbox.snapshot().networkInterfaces.find((n) => key(n.id).includes(`/subscriptions/${key(sub)}/`))
+        ?.location ?? 'westeurope'
+    );
   }
 
   /** One write at a time per resource (ARM serialises them; the next gets 409 until it finishes). */
@@ -388,7 +456,12 @@ export class LocalArmServer {
 
   private begin(resourceId: string, sub: string, loc: string): Record<string, string> {
     const id = `op-${++this.nextOp}`;
-    this.operations.set(id, { resource: key(resourceId), pollsLeft: this.options.operationPolls ?? 0 });
+    const error = this.failing.shift();
+    this.operations.set(id, {
+      resource: key(resourceId),
+      pollsLeft: this.options.operationPolls ?? 0,
+      ...(error ? { error } : {}),
+    });
     this.busy.set(key(resourceId), id);
     const base = `${this.endpoint}/subscriptions/${sub}/providers/Microsoft.Network/locations/${loc}`;
     return {
@@ -398,7 +471,14 @@ export class LocalArmServer {
     };
   }
 
-  private accepted(status: number, json: Json, resourceId: string, sub: string, loc: string, schema: [SchemaFile, string]): Reply {
+  private accepted(
+    status: number,
+    json: Json,
+    resourceId: string,
+    sub: string,
+    loc: string,
+    schema: [SchemaFile, string],
+  ): Reply {
     const { location: _final, ...headers } = this.begin(resourceId, sub, loc);
     return { status, json, headers, schema };
   }
@@ -407,7 +487,12 @@ export class LocalArmServer {
     return { status: 202, json: undefined, headers: this.begin(resourceId, sub, loc) };
   }
 
-  private async deleting(sub: string, loc: string, get: () => Promise<{ id: string; location: string }>, del: () => Promise<void>): Promise<Reply> {
+  private async deleting(
+    sub: string,
+    loc: string,
+    get: () => Promise<{ id: string; location: string }>,
+    del: () => Promise<void>,
+  ): Promise<Reply> {
     let current: { id: string; location: string };
     try {
       current = await get();
@@ -426,10 +511,13 @@ export class LocalArmServer {
     if (op.pollsLeft > 0) {
       op.pollsLeft -= 1;
       if (kind === 'operationresults') return { status: 202, json: undefined, headers: { 'retry-after': '0' } };
-      return ok({ status: 'InProgress' }, ['network.json', 'AzureAsyncOperationResult'], { 'retry-after': String(this.options.lroRetryAfterSeconds ?? 0) });
+      return ok({ status: 'InProgress' }, ['network.json', 'AzureAsyncOperationResult'], {
+        'retry-after': String(this.options.lroRetryAfterSeconds ?? 0),
+      });
     }
     if (this.busy.get(op.resource) === id) this.busy.delete(op.resource);
     if (kind === 'operationresults') return { status: 204, json: undefined };
+    if (op.error) return ok({ status: 'Failed', error: op.error }, ['network.json', 'AzureAsyncOperationResult']);
     return ok({ status: 'Succeeded' }, ['network.json', 'AzureAsyncOperationResult']);
   }
 
@@ -438,7 +526,8 @@ export class LocalArmServer {
   }
 }
 
-type SchemaFile = 'networkSecurityGroup.json' | 'applicationSecurityGroup.json' | 'networkInterface.json' | 'network.json';
+type SchemaFile =
+  'networkSecurityGroup.json' | 'applicationSecurityGroup.json' | 'networkInterface.json' | 'network.json';
 
 interface Reply {
   status: number;

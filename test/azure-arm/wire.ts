@@ -52,15 +52,25 @@ export interface NicExtras {
 }
 
 export function seedNicExtras(nic: AzureNetworkInterface, index: number): NicExtras {
-  const hex = [...key(nic.id)].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0');
+  const hex = [...key(nic.id)]
+    .reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)
+    .toString(16)
+    .padStart(8, '0');
   return {
-    writable: { enableAcceleratedNetworking: false, enableIPForwarding: false, dnsSettings: { dnsServers: [] }, nicType: 'Standard' },
+    writable: {
+      enableAcceleratedNetworking: false,
+      enableIPForwarding: false,
+      dnsSettings: { dnsServers: [] },
+      nicType: 'Standard',
+    },
     readOnly: {
       macAddress: `00-0D-3A-${hex.slice(0, 2)}-${hex.slice(2, 4)}-${hex.slice(4, 6)}`.toUpperCase(),
       primary: index === 0,
       resourceGuid: `${hex}-0000-4000-8000-${hex}${hex.slice(0, 4)}`,
     },
-    ipConfigurations: new Map(nic.properties.ipConfigurations.map((c) => [key(c.name), { privateIPAllocationMethod: 'Dynamic' }])),
+    ipConfigurations: new Map(
+      nic.properties.ipConfigurations.map((c) => [key(c.name), { privateIPAllocationMethod: 'Dynamic' }]),
+    ),
   };
 }
 

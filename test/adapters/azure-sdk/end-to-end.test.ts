@@ -16,6 +16,7 @@ import type { LocalArmServer } from '../../azure-arm/server.ts';
 import { connect, countRequests, DEPLOYMENT, nicId, startServer, SUB_A, SUB_B, type SdkWorld } from './helpers.ts';
 
 const ctx = { deploymentId: DEPLOYMENT };
+const PUBLIC_IP = `/subscriptions/${SUB_A}/resourceGroups/rg-a/providers/Microsoft.Network/publicIPAddresses/web-2-pip`;
 const policy = sandboxShop(true, 'tcp/1414, udp/500-510');
 
 let server: LocalArmServer;
@@ -28,15 +29,21 @@ afterAll(() => server.stop());
 
 describe('Azure over the real SDKs: seed → reconcile → verify → re-tag', () => {
   it('GIVEN the shop in two subscriptions WHEN reconciled THEN verify agrees with intent on every flow, the plan is then empty, and nothing else on the NICs changed', async () => {
-    server.setNicFields(nicId(SUB_A, 'rg-a', 'web-2-nic0'), {
-      enableAcceleratedNetworking: true,
-      dnsSettings: { dnsServers: ['10.0.0.4'] },
-    });
+    server.setNicFields(
+      nicId(SUB_A, 'rg-a', 'web-2-nic0'),
+      {
+        enableAcceleratedNetworking: true,
+        dnsSettings: { dnsServers: ['10.0.0.4'] },
+      },
+      { name: 'ipconfig1', fields: { publicIPAddress: { id: PUBLIC_IP } } },
+    );
     const before = server.nic(nicId(SUB_A, 'rg-a', 'web-2-nic0'));
     const start = server.requests().length;
     const result = await reconcile(policy, w.clouds, ctx);
     const applyCalls = countRequests(server, start);
-    console.log(`full apply: ${result.applied} steps in ${result.rounds} round(s); ARM requests ${JSON.stringify(applyCalls)}`);
+    console.log(
+      `full apply: ${result.applied} steps in ${result.rounds} round(s); ARM requests ${JSON.stringify(applyCalls)}`,
+    );
 
     const after = await planWorld(policy, w.clouds, ctx);
     expect(after.plan.steps).toEqual([]);
@@ -54,6 +61,9 @@ describe('Azure over the real SDKs: seed → reconcile → verify → re-tag', (
     expect(nic.properties.dnsSettings).toEqual({ dnsServers: ['10.0.0.4'] });
     expect(nic.properties.enableAcceleratedNetworking).toBe(true);
     expect(nic.properties.macAddress).toEqual(was.properties.macAddress);
+    const ipc = (nic.properties.ipConfigurations as { properties: Record<string, unknown> }[])[0]!;
+    expect(ipc.properties.publicIPAddress).toEqual({ id: PUBLIC_IP });
+    expect(ipc.properties.applicationSecurityGroups).toHaveLength(1);
     expect(server.schemaProblems).toEqual([]);
   });
 
@@ -63,11 +73,14 @@ describe('Azure over the real SDKs: seed → reconcile → verify → re-tag', (
     const nicWrites = planned.plan.steps.filter((s) => s.phase === 'membership');
     expect(nicWrites.map((s) => [s.kind, s.target.split('/').at(-1)])).toEqual([['set-nic', 'app-2-nic0']]);
     const start = server.requests().length;
-    const nicPuts = () => server.requests().filter((c) => c.method === 'PUT' && /networkInterfaces/i.test(c.path)).length;
+    const nicPuts = () =>
+      server.requests().filter((c) => c.method === 'PUT' && /networkInterfaces/i.test(c.path)).length;
     const putsBefore = nicPuts();
     const result = await reconcile(policy, w.clouds, ctx);
     const calls = countRequests(server, start);
-    console.log(`re-tag: ${result.applied} steps; ARM requests ${JSON.stringify(calls)} (NIC PUTs ${nicPuts() - putsBefore})`);
+    console.log(
+      `re-tag: ${result.applied} steps; ARM requests ${JSON.stringify(calls)} (NIC PUTs ${nicPuts() - putsBefore})`,
+    );
     expect(nicPuts() - putsBefore).toBe(1);
     const after = await planWorld(policy, w.clouds, ctx);
     expect(after.plan.steps).toEqual([]);

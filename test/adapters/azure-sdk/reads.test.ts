@@ -10,7 +10,18 @@ import { azureAdapter } from '../../../adapters/azure/index.ts';
 import { reconcile } from '../../../adapters/reconcile.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
 import type { LocalArmServer } from '../../azure-arm/server.ts';
-import { connect, countRequests, DEPLOYMENT, nicId, startServer, SUB_A, SUB_B, TOKEN, vmId, type SdkWorld } from './helpers.ts';
+import {
+  connect,
+  countRequests,
+  DEPLOYMENT,
+  nicId,
+  startServer,
+  SUB_A,
+  SUB_B,
+  TOKEN,
+  vmId,
+  type SdkWorld,
+} from './helpers.ts';
 
 let server: LocalArmServer;
 let w: SdkWorld;
@@ -53,7 +64,9 @@ describe('Azure reads over the real SDKs', () => {
       legacyDb,
     );
     expect(state.subnetNetworkSecurityGroups).toEqual({ [`${vnetA}/subnets/default`]: legacySsh });
-    expect(state.networkSecurityGroups.find((n) => n.name === 'legacy-ssh')!.properties.defaultSecurityRules).toHaveLength(6);
+    expect(
+      state.networkSecurityGroups.find((n) => n.name === 'legacy-ssh')!.properties.defaultSecurityRules,
+    ).toHaveLength(6);
     expect(server.schemaProblems).toEqual([]);
   });
 
@@ -65,7 +78,9 @@ describe('Azure reads over the real SDKs', () => {
     const asgs = web2.properties.ipConfigurations[0]!.properties.applicationSecurityGroups ?? [];
     expect(asgs).toHaveLength(1);
     expect(state.applicationSecurityGroups.map((a) => a.id.toLowerCase())).toContain(asgs[0]!.id.toLowerCase());
-    expect(state.networkSecurityGroups.filter((n) => n.tags && Object.keys(n.tags).length > 0).length).toBeGreaterThan(0);
+    expect(state.networkSecurityGroups.filter((n) => n.tags && Object.keys(n.tags).length > 0).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('GIVEN a VM id and an NSG id WHEN read scoped THEN only that VM (with its NICs and subnet NSG) and that NSG are read; a deleted one is absent', async () => {
@@ -88,7 +103,12 @@ describe('Azure reads over the real SDKs', () => {
     const start = server.requests().length;
     const { workloads } = await byGroup.clouds.azure.read();
     expect(workloads.map((x) => x.nativeId).sort()).toEqual(['db-1', 'db-2']);
-    expect(server.requests().slice(start).every((c) => /\/resourceGroups\/rg-b\//i.test(c.path))).toBe(true);
+    expect(
+      server
+        .requests()
+        .slice(start)
+        .every((c) => /\/resourceGroups\/rg-b\//i.test(c.path)),
+    ).toBe(true);
     const byVnet = await connect(server, [{ id: SUB_A, vnets: [vnetA] }]);
     expect((await byVnet.clouds.azure.read()).workloads.map((x) => x.nativeId).sort()).toEqual([
       'app-1',
@@ -102,7 +122,11 @@ describe('Azure reads over the real SDKs', () => {
   it('GIVEN a bad endpoint, an unreadable certificate or no credentials WHEN connecting THEN one clear error says what to fix', async () => {
     const targets = { subscriptions: [{ id: SUB_A }] };
     await expect(
-      connectAzure(targets, { deploymentId: DEPLOYMENT, env: { SEGSYNC_AZURE_ENDPOINT: 'http://127.0.0.1:1' }, credential: TOKEN }),
+      connectAzure(targets, {
+        deploymentId: DEPLOYMENT,
+        env: { SEGSYNC_AZURE_ENDPOINT: 'http://127.0.0.1:1' },
+        credential: TOKEN,
+      }),
     ).rejects.toThrow(/must be https/);
     await expect(
       connectAzure(targets, {
