@@ -10,6 +10,7 @@ import { azureAdapter } from '../../../adapters/azure/index.ts';
 import { reconcile } from '../../../adapters/reconcile.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
 import type { LocalArmServer } from '../../azure-arm/server.ts';
+import { startTokenEndpoint } from '../../azure-arm/token-endpoint.ts';
 import {
   connect,
   countRequests,
@@ -140,6 +141,21 @@ describe('Azure reads over the real SDKs', () => {
       /az login/,
     );
     expect(await connectAzure(undefined, { deploymentId: DEPLOYMENT })).toEqual([]);
+  });
+
+  it('GIVEN no credential passed WHEN connecting THEN DefaultAzureCredential gets a token through its managed-identity path from the local token endpoint and reads work', async () => {
+    const token = await startTokenEndpoint();
+    const saved = { ...process.env };
+    try {
+      for (const k of ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_FEDERATED_TOKEN_FILE'])
+        delete process.env[k];
+      process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = token.url;
+      const apis = await connectAzure({ subscriptions: [{ id: SUB_B }] }, { deploymentId: DEPLOYMENT, env: w.env });
+      expect((await azureAdapter(apis).read()).workloads.map((x) => x.nativeId)).toEqual(['db-3']);
+    } finally {
+      process.env = saved;
+      token.close();
+    }
   });
 
   it('GIVEN a subscription the server does not know WHEN read THEN the read fails naming the subscription', async () => {

@@ -35,28 +35,30 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 function arm(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; json: { error?: { code: string } } & Record<string, unknown> }>(
-    (resolve, reject) => {
-      const url = new URL(path, server.endpoint);
-      const req = request(
-        url,
-        {
-          method,
-          ca: server.certificate.cert,
-          headers: { authorization: 'Bearer t', 'content-type': 'application/json', ...headers },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {}, headers: res.headers }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
-    },
-  );
+  return new Promise<{
+    status: number;
+    json: { error?: { code: string }; status?: string } & Record<string, unknown>;
+    headers: Record<string, unknown>;
+  }>((resolve, reject) => {
+    const url = new URL(path, server.endpoint);
+    const req = request(
+      url,
+      {
+        method,
+        ca: server.certificate.cert,
+        headers: { authorization: 'Bearer t', 'content-type': 'application/json', ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {}, headers: res.headers }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
 }
 
 /** A write, then its Azure-AsyncOperation polled to the end (ARM takes the next write only after). */

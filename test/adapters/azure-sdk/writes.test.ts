@@ -135,7 +135,7 @@ describe('Azure writes over the real SDKs', () => {
       properties: { securityRules: [rule('r1', 100)] },
     });
     expect(created.properties.provisioningState).toBe('Succeeded');
-    expect(created.properties.securityRules.map((r) => r.name)).toEqual(['r1']);
+    expect(created.properties.securityRules?.map((r) => r.name)).toEqual(['r1']);
     const conflict = sdk!
       .createOrUpdateNetworkSecurityGroup(
         'rg-a',
