@@ -99,6 +99,15 @@ describe('Azure reads over the real SDKs', () => {
     expect(countRequests(server, start).total).toBe(5);
   });
 
+  it('GIVEN a NIC id (an event on a NIC) WHEN read scoped THEN the VM it is attached to is read with all its NICs', async () => {
+    const { workloads, state } = await w.clouds.azure.read({
+      location: SUB_A,
+      objects: [nicId(SUB_A, 'rg-a', 'app-1-nic1')],
+    });
+    expect(workloads.map((x) => x.nativeId)).toEqual(['app-1']);
+    expect(state.networkInterfaces.map((n) => n.name)).toEqual(['app-1-nic0', 'app-1-nic1']);
+  });
+
   it('GIVEN resource-group and VNet filters WHEN read THEN only what is in them is read, with per-group list calls', async () => {
     const byGroup = await connect(server, [{ id: SUB_A, resourceGroups: ['rg-b'] }]);
     const start = server.requests().length;
