@@ -11,7 +11,8 @@
  *   state = everything listed (NSGs owned or foreign, ASGs, NICs, subnet NSGs): the planner
  *   filters by ownership, and the evaluator needs every NSG a NIC or subnet references.
  * - Scoped read: VMs by ARM id (GET), their NICs (GET each), the subnet NSGs of those NICs'
- *   subnets, and NSGs / ASGs by ARM id (GET); a 404 is "gone": absent from the result.
+ *   subnets, and NSGs / ASGs by ARM id (GET); a NIC id among the objects reads the VM it is
+ *   attached to; a 404 is "gone": absent from the result.
  * - ARM responses are completed into core's types here (toVirtualMachine, toNetworkInterface,
  *   toNetworkSecurityGroup), the one place that does.
  * ARM ids are case-insensitive; they are matched lowercased and kept as the service spells them.
@@ -185,9 +186,21 @@ const ofType = (ids: readonly string[], type: string) => ids.filter((id) => key(
 
 async function scopedAzure(api: AzureNetworkApi, request: ReadRequest): Promise<RawAzure> {
   const objects = [...new Set(request.objects ?? [])];
+  // A NIC named as an object (an Event Grid event on a NIC) stands for the VM it is attached to.
+  const namedNics = present(
+    await Promise.all(
+      ofType(objects, 'networkinterfaces').map((id) => getById(id, (rg, n) => api.getNetworkInterface(rg, n))),
+    ),
+  );
+  const vmIds = [
+    ...(request.workloads ?? []),
+    ...namedNics.flatMap((n) => (n.properties.virtualMachine ? [n.properties.virtualMachine.id] : [])),
+  ];
   const [vms, nsgs, asgs] = await Promise.all([
     Promise.all(
-      [...new Set(request.workloads ?? [])].map((id) => getById(id, (rg, n) => api.getVirtualMachine(rg, n))),
+      [...new Map(vmIds.map((id) => [key(id), id])).values()].map((id) =>
+        getById(id, (rg, n) => api.getVirtualMachine(rg, n)),
+      ),
     ),
     Promise.all(
       ofType(objects, 'networksecuritygroups').map((id) => getById(id, (rg, n) => api.getNetworkSecurityGroup(rg, n))),
