@@ -48,8 +48,10 @@ const roleArn = matching(
   'an IAM role ARN',
   'e.g. arn:aws:iam::111111111111:role/segsync-member',
 );
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const subscriptionId = matching(GUID, 'an Azure subscription id', 'a subscription id is a GUID');
+/** A GUID in Azure; a plain lowercase name is accepted too, for the local ARM server's sandbox subscriptions. */
+const SUBSCRIPTION =
+  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9-]{0,62})$/;
+const subscriptionId = matching(SUBSCRIPTION, 'an Azure subscription id', 'a subscription id is a GUID');
 const vnetId = matching(
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i,
   'a virtual network ARM id',
