@@ -18,9 +18,12 @@ import { prefixCount, ruleAsgs, type AzureDesiredRule } from './azure-model.ts';
 /** Share of every per-NSG budget a shared NSG may use (see the module comment). */
 export const SHARED_NSG_SHARE = 0.5;
 
-/** The catch-all denies: 2 rules, each with a singular '*' on both sides (counted as 1 prefix). */
-const DENY_RULES = 2;
-const DENY_PREFIXES_PER_SIDE = 2;
+/**
+ * The catch-all denies and the load-balancer probe allow (counted whether or not the policy keeps
+ * it, so switching it on never breaks a fit): 3 rules, each with one prefix or tag per side.
+ */
+const DENY_RULES = 3;
+const DENY_PREFIXES_PER_SIDE = 3;
 
 export interface NsgCost {
   inbound: number;
@@ -70,7 +73,8 @@ export function addCost(a: NsgCost, b: NsgCost): NsgCost {
  */
 export function exceeded(cost: NsgCost, budget: AzureBudget, share = 1, withDenies = true): Exceeded | undefined {
   const cap = (n: number): number => Math.floor(n * share);
-  const slots = budget.priorityMax - budget.priorityMin;
+  // The deny takes priorityMax and the probe allow the slot above it.
+  const slots = budget.priorityMax - budget.priorityMin - 1;
   const rules = withDenies ? DENY_RULES : 0;
   const prefixes = withDenies ? DENY_PREFIXES_PER_SIDE : 0;
   const checks: Array<[string, number, number]> = [

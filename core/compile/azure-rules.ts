@@ -183,6 +183,29 @@ export function denyRule(deploymentId: string, direction: Direction, priority: n
   };
 }
 
+/**
+ * Azure Load Balancer health probes come from 168.63.129.16 (the AzureLoadBalancer service tag);
+ * the catch-all deny would fail every probe and take the VMs out of their load balancer's pool.
+ * So by default they are allowed, in the slot just above the inbound deny (CLOUD-FACTS §2.1);
+ * the policy's `azureLoadBalancerProbes: deny` leaves this rule out.
+ */
+export function loadBalancerProbeRule(deploymentId: string, priority: number): AzureDesiredRule {
+  return {
+    name: 'segsync-allow-lb-probes-inbound',
+    fixedPriority: priority,
+    properties: {
+      description: `segsync ${deploymentId}: Azure Load Balancer health probes (168.63.129.16)`,
+      protocol: '*',
+      access: 'Allow',
+      direction: 'Inbound',
+      sourcePortRange: '*',
+      destinationPortRange: '*',
+      sourceAddressPrefix: 'AzureLoadBalancer',
+      destinationAddressPrefix: '*',
+    },
+  };
+}
+
 export function narrowedFinding(asgId: string, className: string): Finding {
   return {
     severity: 'warning',

@@ -13,6 +13,7 @@
  * - Per managed NIC: its class's ASG on every IP configuration, and its bucket's NSG. The planner
  *   keeps foreign ASG memberships and decides what to do about foreign NSGs.
  */
+import type { Policy } from '../policy/types.ts';
 import { QuotaExceededError } from '../errors.ts';
 import { AZURE_CLASS_TAG, AZURE_OWNER_TAG } from '../ownership.ts';
 import type { Finding } from '../model/finding.ts';
@@ -30,7 +31,7 @@ import {
 import { armKey } from '../model/ids.ts';
 import { armId, armParts } from '../model/ids.ts';
 import { costOf, packClasses } from './azure-fit.ts';
-import { classRules, denyRule, narrowedFinding, type ClassRuleContext } from './azure-rules.ts';
+import { classRules, denyRule, loadBalancerProbeRule, narrowedFinding, type ClassRuleContext } from './azure-rules.ts';
 import type { NetworkReach, Reach } from './reach.ts';
 
 export type {
@@ -53,12 +54,18 @@ export function azureBudget(ctx: CompileContext): AzureBudget {
  * const { desired } = compileAzure(computeReach(policy, workloads), { deploymentId: 'prod' });
  * desired.nsgs[0].rules.at(-1).name; // 'segsync-deny-all-outbound'
  */
-export function compileAzure(reach: Reach, ctx: CompileContext): { desired: AzureDesired; findings: Finding[] } {
+export function compileAzure(
+  reach: Reach,
+  ctx: CompileContext,
+  policy?: Pick<Policy, 'azureLoadBalancerProbes'>,
+): { desired: AzureDesired; findings: Finding[] } {
   const budget = azureBudget(ctx);
+  const probes = policy?.azureLoadBalancerProbes !== 'deny';
   const out: AzureDesired = { asgs: [], nsgs: [], nics: [] };
   const findings: Finding[] = [];
   for (const net of reach.networks) {
-    if (net.cloud === 'azure') compileNetwork({ reach, net, deploymentId: ctx.deploymentId, budget }, out, findings);
+    if (net.cloud === 'azure')
+      compileNetwork({ reach, net, deploymentId: ctx.deploymentId, budget, probes }, out, findings);
   }
   const byId = <T extends { id: string }>(a: T, b: T): number =>
     armKey(a.id) < armKey(b.id) ? -1 : armKey(a.id) > armKey(b.id) ? 1 : 0;
@@ -70,6 +77,8 @@ interface NetworkInput {
   net: NetworkReach;
   deploymentId: string;
   budget: AzureBudget;
+  /** Allow Azure Load Balancer health probes above the inbound deny (policy spec.azureLoadBalancerProbes). */
+  probes: boolean;
 }
 
 interface Place {
@@ -176,7 +185,12 @@ function bucketNsg(
     network: place.network,
     tags: { [AZURE_OWNER_TAG]: input.deploymentId },
     classIds: [...classIds].sort(),
-    rules: [...allows, denyRule(input.deploymentId, 'Inbound', max), denyRule(input.deploymentId, 'Outbound', max)],
+    rules: [
+      ...allows,
+      ...(input.probes ? [loadBalancerProbeRule(input.deploymentId, max - 1)] : []),
+      denyRule(input.deploymentId, 'Inbound', max),
+      denyRule(input.deploymentId, 'Outbound', max),
+    ],
   };
 }
 

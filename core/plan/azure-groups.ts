@@ -191,6 +191,10 @@ class Slots {
   ) {
     for (const r of rules) this.used[r.properties.direction]?.add(r.properties.priority);
   }
+  /** A slot a fixed rule (the probe allow, the deny) will take: no allow may be given it. */
+  reserve(direction: 'Inbound' | 'Outbound', priority: number): void {
+    this.used[direction].add(priority);
+  }
   /** Lowest slot no current rule holds, below the deny's. */
   take(direction: 'Inbound' | 'Outbound'): number | undefined {
     for (let p = this.budget.priorityMin; p < this.budget.priorityMax; p++) {
@@ -215,6 +219,7 @@ function ruleDiff(d: AzureDesiredNsg, rules: readonly AzureSecurityRule[], budge
   const current = new Map(rules.map((r) => [r.name.toLowerCase(), r]));
   const wanted = new Set(d.rules.map((r) => r.name.toLowerCase()));
   const slots = new Slots(rules, budget);
+  for (const r of d.rules) if (r.fixedPriority !== undefined) slots.reserve(r.properties.direction, r.fixedPriority);
   const diff: RuleDiff = {
     allowPuts: [],
     denyNow: [],

@@ -160,6 +160,12 @@ export const PolicySchema = z.strictObject({
       .describe(
         'remove security groups / NSGs segsync does not own from enforced workloads (default true); false keeps them and reports what they re-open',
       ),
+    azureLoadBalancerProbes: z
+      .enum(['allow', 'deny'])
+      .optional()
+      .describe(
+        'Azure Load Balancer health probes (168.63.129.16) to managed VMs: allowed above the catch-all deny (default allow)',
+      ),
     externals: z.array(ExternalSchema).optional(),
     segments: z.array(SegmentSchema).min(1),
     rules: z.array(RuleSchema).optional(),

@@ -52,6 +52,8 @@ export interface Policy {
   defaults: { egress: 'deny' | 'allow'; unlabeled: 'ignore' | 'quarantine' };
   /** Remove foreign security groups / NSGs from enforced workloads (default) instead of only reporting them. */
   exclusive: boolean;
+  /** Whether Azure Load Balancer health probes reach managed VMs (the NSG rule above the catch-all deny). */
+  azureLoadBalancerProbes: 'allow' | 'deny';
   externals: External[];
   segments: Segment[];
   rules: Rule[];

@@ -2,6 +2,7 @@
  * compileAzure: reach → ASGs per (VNet, class), NSGs per VNet (bucketed), NIC memberships.
  * Small estates, exact expectations on the translation rules of core/compile/azure*.ts.
  */
+import type { Policy } from '../../../core/policy/types.ts';
 import { describe, expect, it } from 'vitest';
 import { compileAzure, type AzureDesired, type AzureDesiredRule } from '../../../core/compile/azure.ts';
 import { ruleKey } from '../../../core/compile/azure-model.ts';
@@ -35,10 +36,11 @@ const db1 = azWorkload('db-1', '10.0.1.4', { tier: 'db' });
 const dbFar = azWorkload('db-9', '10.9.0.4', { tier: 'db' }, { vnet: 'vnet-b' });
 
 const compile = (workloads: Workload[], policy = shop, c: CompileContext = ctx) =>
-  compileAzure(computeReach(policy, workloads), c);
+  compileAzure(computeReach(policy, workloads), c, policy);
 const asgOf = (d: AzureDesired, vm: string): string => d.nics.find((n) => n.id.endsWith(`/${vm}-nic0`))!.asg;
+/** The classes' allow rules (not the fixed-slot load-balancer probe allow). */
 const allows = (d: AzureDesired): AzureDesiredRule[] =>
-  d.nsgs.flatMap((n) => n.rules).filter((r) => r.properties.access === 'Allow');
+  d.nsgs.flatMap((n) => n.rules).filter((r) => r.properties.access === 'Allow' && r.fixedPriority === undefined);
 const semantic = (r: AzureDesiredRule) => {
   const { description: _d, ...rest } = r.properties;
   return rest;
@@ -198,10 +200,14 @@ describe('compileAzure: networks', () => {
     expect(new Set(names).size).toBe(2);
   });
 
-  it('GIVEN a quarantined workload WHEN compiled THEN its class gets only the denies', () => {
+  it('GIVEN a quarantined workload WHEN compiled THEN its class gets only the denies (and the load-balancer probe allow)', () => {
     const stray = azWorkload('stray', '10.0.0.99', { role: 'unknown' });
     const { desired } = compile([stray]);
-    expect(desired.nsgs[0]!.rules.map((r) => r.properties.access)).toEqual(['Deny', 'Deny']);
+    expect(desired.nsgs[0]!.rules.map((r) => [r.name, r.properties.access])).toEqual([
+      ['segsync-allow-lb-probes-inbound', 'Allow'],
+      ['segsync-deny-all-inbound', 'Deny'],
+      ['segsync-deny-all-outbound', 'Deny'],
+    ]);
     expect(desired.nics.map((n) => n.className)).toEqual(['quarantine']);
   });
 });
@@ -247,7 +253,7 @@ describe('compileAzure: budgets', () => {
       expect(nsg.rules.length).toBeLessThanOrEqual(12);
       const own = new Set(desired.asgs.filter((a) => nsg.classIds.includes(a.classId)).map((a) => a.id));
       // Every allow in a bucket protects a class of that bucket.
-      for (const r of nsg.rules.filter((x) => x.properties.access === 'Allow')) {
+      for (const r of nsg.rules.filter((x) => x.properties.access === 'Allow' && x.fixedPriority === undefined)) {
         const target =
           r.properties.direction === 'Inbound'
             ? r.properties.destinationApplicationSecurityGroups
@@ -259,15 +265,16 @@ describe('compileAzure: budgets', () => {
   });
 
   it('GIVEN one class that alone exceeds the rules budget WHEN compiled THEN QuotaExceededError names the segment, the NSG and the limit', () => {
-    const run = () => compile(abc, many, { deploymentId: 'prod', limits: { azure: { rulesPerNsg: 4 } } });
+    // 3 rules of every NSG are the fixed ones (two denies, the probe allow): b needs 3 more, a 2, c 1.
+    const run = () => compile(abc, many, { deploymentId: 'prod', limits: { azure: { rulesPerNsg: 5 } } });
     expect(run).toThrow(QuotaExceededError);
     try {
       run();
     } catch (e) {
       const d = (e as QuotaExceededError).detail!;
-      expect(d).toMatchObject({ cloud: 'azure', segment: 'b', limit: 'security rules per NSG', allowed: 4 });
+      expect(d).toMatchObject({ cloud: 'azure', segment: 'b', limit: 'security rules per NSG', allowed: 5 });
       expect(d.object).toMatch(/^NSG segsync-prod-vnet-a-/);
-      expect(d.needed).toBeGreaterThan(4);
+      expect(d.needed).toBeGreaterThan(5);
     }
   });
 
@@ -280,7 +287,16 @@ describe('compileAzure: budgets', () => {
 `);
     expect(() =>
       compile([abc[0]!], wide, { deploymentId: 'prod', limits: { azure: { prefixesPerNsgSide: 4 } } }),
-    ).toThrow(/segment "a" needs 6 source address prefixes per NSG .* limit is 4/);
+    ).toThrow(/segment "a" needs 7 source address prefixes per NSG .* limit is 4/);
+  });
+
+  it('GIVEN the default WHEN compiled THEN load-balancer probes are allowed just above the inbound deny; the policy can turn that off', () => {
+    const probe = (p: Policy) =>
+      compile(abc, p).desired.nsgs[0]!.rules.filter((r) => r.properties.sourceAddressPrefix === 'AzureLoadBalancer');
+    expect(probe(many).map((r) => [r.properties.direction, r.properties.access, r.fixedPriority])).toEqual([
+      ['Inbound', 'Allow', 4095],
+    ]);
+    expect(probe({ ...many, azureLoadBalancerProbes: 'deny' })).toEqual([]);
   });
 
   it('GIVEN any budget WHEN compiled THEN the owner tag is the deployment id', () => {

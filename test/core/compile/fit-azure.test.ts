@@ -39,7 +39,9 @@ describe('fit: Azure member sets merged per protocol and ports', () => {
     ];
     const { desired } = compileAzure(computeReach(policy, workloads), { deploymentId: 'prod' });
     const nsg = desired.nsgs.find((n) => n.network.endsWith('vnet-shared'))!;
-    const inbound = nsg.rules.filter((r) => r.properties.direction === 'Inbound' && r.properties.access === 'Allow');
+    const inbound = nsg.rules.filter(
+      (r) => r.properties.direction === 'Inbound' && r.properties.access === 'Allow' && r.fixedPriority === undefined,
+    );
     expect(inbound).toHaveLength(1);
     // 10.1.0.4-7 from two classes is exactly one /30: adjacent ranges merged, never widened.
     expect(inbound[0]!.properties.sourceAddressPrefixes).toEqual(['10.1.0.4/30']);

@@ -184,12 +184,12 @@ describe('planAzure: a first rollout', () => {
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
-  it('GIVEN a new NSG WHEN created THEN it carries every allow (priorities from 100 per direction) and both denies at 4096', () => {
+  it('GIVEN a new NSG WHEN created THEN it carries every allow (priorities from 100 per direction), the load-balancer probe allow at 4095 and both denies at 4096', () => {
     const create = steps.find((s) => s.kind === 'create-nsg')!;
     if (create.kind !== 'create-nsg') throw new Error('unreachable');
     const prio = (dir: string) =>
       create.securityRules.filter((r) => r.properties.direction === dir).map((r) => r.properties.priority);
-    expect(prio('Inbound')).toEqual([100, 101, 4096]);
+    expect(prio('Inbound')).toEqual([100, 101, 4095, 4096]);
     expect(prio('Outbound')).toEqual([100, 101, 4096]);
   });
 
@@ -377,7 +377,8 @@ describe('planAzure: budgets during a change', () => {
   const a1 = vm('a-1', '10.0.0.4', 'a');
 
   it('GIVEN an NSG that needs its whole rules budget WHEN every rule changes THEN the plan refuses with a blocking transient-quota finding', () => {
-    const c: CompileContext = { deploymentId: 'prod', limits: { azure: { rulesPerNsg: 6 } } };
+    // 3 allows, the probe allow and 2 denies: 6 of 7; old and new allows together would need 9.
+    const c: CompileContext = { deploymentId: 'prod', limits: { azure: { rulesPerNsg: 7 } } };
     const before = converge([a1], state([a1]), { policy: one('tcp/1, udp/1, icmp'), c });
     const { findings } = plan([a1], before, { policy: one('tcp/2, udp/2, icmp'), c });
     expect(findings).toEqual([expect.objectContaining({ severity: 'error', code: 'transient-quota' })]);
