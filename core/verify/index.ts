@@ -19,7 +19,7 @@ import { allows, type Decision, type WorkloadEndpoint } from '../policy/intent.t
 import type { Cloud } from '../model/cloud.ts';
 import type { Policy } from '../policy/types.ts';
 import { prepareAws } from './aws.ts';
-import { prepareAzure } from './azure.ts';
+import { AZURE_LOAD_BALANCER_ADDRESS, prepareAzure } from './azure.ts';
 import { compareAddresses, sampleAddresses, samplePorts, type SamplePort } from './samples.ts';
 import type { NativeEndpoint, NativeEvaluator, NativeFlow, NativeObject, Side, Verdict } from './flow.ts';
 import { groupByCause, type Cause } from './causes.ts';
@@ -143,7 +143,12 @@ export function prepareVerify(
   const ports = options.ports ?? samplePorts(policy);
   const points = [
     ...workloadPoints(inventory),
-    ...addressPoints([...sampleAddresses(policy, inventory), ...(options.extraAddresses ?? [])]),
+    ...addressPoints(
+      [...sampleAddresses(policy, inventory), ...(options.extraAddresses ?? [])].filter(
+        // Health probes are a platform flow the policy lets through on Azure (docs/semantics.md).
+        (a) => policy.azureLoadBalancerProbes === 'deny' || a !== AZURE_LOAD_BALANCER_ADDRESS,
+      ),
+    ),
   ];
   return { evaluators, ports, points };
 }
