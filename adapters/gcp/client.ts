@@ -49,12 +49,27 @@ export interface ComputeClients {
   zoneOperations: ZoneOperationsClient;
 }
 
+/**
+ * The clients are built on first use: each loads the whole Compute proto description (hundreds
+ * of ms), and a read never needs the operations clients.
+ */
 export function computeClients(options: ComputeClientOptions): ComputeClients {
+  const made: Partial<ComputeClients> = {};
+  const lazy = <K extends keyof ComputeClients>(key: K, make: () => ComputeClients[K]): ComputeClients[K] =>
+    (made[key] ??= make());
   return {
-    firewalls: new FirewallsClient(options),
-    instances: new InstancesClient(options),
-    globalOperations: new GlobalOperationsClient(options),
-    zoneOperations: new ZoneOperationsClient(options),
+    get firewalls() {
+      return lazy('firewalls', () => new FirewallsClient(options));
+    },
+    get instances() {
+      return lazy('instances', () => new InstancesClient(options));
+    },
+    get globalOperations() {
+      return lazy('globalOperations', () => new GlobalOperationsClient(options));
+    },
+    get zoneOperations() {
+      return lazy('zoneOperations', () => new ZoneOperationsClient(options));
+    },
   };
 }
 

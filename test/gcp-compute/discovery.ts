@@ -12,7 +12,8 @@
  *   Maps (`additionalProperties: {schema}`) stay maps.
  * - `format` int32/uint32 → integer with its range; int64/uint64 → a decimal string (JSON
  *   encoding of 64-bit integers in Google APIs); `byte` → base64 text.
- * - `pattern` is a whole-value match in discovery documents: anchored as `^(?:…)$`.
+ * - `pattern` is a whole-value match in discovery documents: anchored as `^(?:…)$`; on an array
+ *   (Tags.items) it applies to every element.
  * - `annotations.required: [method ids]` → `required` only when validating that method's request.
  */
 import { readFileSync } from 'node:fs';
@@ -58,9 +59,13 @@ function convert(node: Json, method?: string): Json {
     [out.minimum, out.maximum] = INTEGER_RANGES[format];
   }
   if (format === 'byte') out.pattern = '^[A-Za-z0-9+/_-]*={0,2}$';
-  if (typeof node.pattern === 'string') out.pattern = anchored(node.pattern);
   if (Array.isArray(node.enum)) out.enum = node.enum;
   if (node.items) out.items = convert(node.items as Json, method);
+  if (typeof node.pattern === 'string') {
+    // Tags.items carries its pattern on the array: it applies to each element.
+    if (type === 'array') out.items = { ...(out.items as Json), pattern: anchored(node.pattern) };
+    else out.pattern = anchored(node.pattern);
+  }
   if (node.properties) {
     const props = node.properties as Record<string, Json>;
     out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, convert(v, method)]));

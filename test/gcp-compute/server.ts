@@ -62,8 +62,11 @@ export interface ComputeWorld {
   takeOperationFault(method: string): OperationFault | undefined;
 }
 
+/** One per process: compiling the schemas is the slow part of starting a server. */
+const DISCOVERY = new ComputeDiscovery();
+
 export class LocalCompute implements ComputeWorld {
-  readonly discovery = new ComputeDiscovery();
+  readonly discovery = DISCOVERY;
   readonly operations = new Map<string, OperationRecord>();
   readonly requests = new Map<string, OperationRecord>();
   /** Method ids of every request answered (errors included), in order. */
@@ -75,6 +78,7 @@ export class LocalCompute implements ComputeWorld {
   private readonly throttles: ThrottleFault[] = [];
   private readonly opFaults: OperationFault[] = [];
   private readonly hooks: { method: string; run: () => void | Promise<void> }[] = [];
+  private readonly lost: string[] = [];
 
   private constructor(
     readonly sandbox: SandboxGcp,
@@ -122,6 +126,14 @@ export class LocalCompute implements ComputeWorld {
   /** The next request of `method` is accepted, changes nothing, and its Operation ends with this error. */
   failNextOperation(fault: OperationFault): void {
     this.opFaults.push(fault);
+  }
+
+  /**
+   * The next request of `method` is carried out, but its answer is lost: the client gets a 503
+   * backendError (a write that landed although the caller saw a failure).
+   */
+  loseNextResponse(method: string): void {
+    this.lost.push(method);
   }
 
   /** Runs `run` once, just before the next request of `method` is handled (another writer). */
@@ -173,6 +185,11 @@ export class LocalCompute implements ComputeWorld {
     if (hook >= 0) await this.hooks.splice(hook, 1)[0]!.run();
     try {
       const out: Handled = await handle(this, method.id, params, url.searchParams, body as Record<string, unknown>);
+      const lost = this.lost.indexOf(method.id);
+      if (lost >= 0) {
+        this.lost.splice(lost, 1);
+        return send(503, errorJson(503, 'backendError', 'Backend Error'));
+      }
       send(200, out, method);
     } catch (e) {
       if (e instanceof CloudApiError) return send(e.status, errorJson(e.status, e.code, stripCode(e)));
