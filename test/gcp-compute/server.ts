@@ -85,12 +85,16 @@ export class LocalCompute implements ComputeWorld {
     private readonly server: Server,
   ) {}
 
-  static async start(estate: Estate, options: { limits?: Partial<GcpLimits> } = {}): Promise<LocalCompute> {
+  /** Port 0 (default): any free port. */
+  static async start(
+    estate: Estate,
+    options: { limits?: Partial<GcpLimits>; port?: number } = {},
+  ): Promise<LocalCompute> {
     const sandbox = SandboxGcp.fromEstate(estate, options);
     const server = createServer();
     const compute = new LocalCompute(sandbox, server);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void compute.serve(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     return compute;
   }
 
