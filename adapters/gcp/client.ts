@@ -209,14 +209,22 @@ export class GcpComputeClient implements GcpComputeApi {
     }
   }
 
+  /** One operations.wait; a transient failure (it is a read) is retried. */
   private async wait(op: SdkOperation, zone: string | undefined): Promise<SdkOperation> {
     const operation = op.name ?? '';
-    const [done] = await sdkCall(() =>
-      zone === undefined
-        ? this.sdk.globalOperations.wait({ project: this.project, operation })
-        : this.sdk.zoneOperations.wait({ project: this.project, zone, operation }),
-    );
-    return done;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [done] = await sdkCall(() =>
+          zone === undefined
+            ? this.sdk.globalOperations.wait({ project: this.project, operation })
+            : this.sdk.zoneOperations.wait({ project: this.project, zone, operation }),
+        );
+        return done;
+      } catch (e) {
+        if (!(classifyCloudError(e, GCP_ERRORS) instanceof TransientCloudError) || attempt > MUTATION_RETRIES) throw e;
+        await this.sleep(200 * 2 ** attempt);
+      }
+    }
   }
 }
 

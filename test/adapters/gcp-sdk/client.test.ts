@@ -237,6 +237,16 @@ describe('failures', () => {
     expect(after.tags.items).toEqual(['ss-prod-web']);
   });
 
+  it('GIVEN an Operation wait that fails with a 503 WHEN a rule is inserted THEN the wait is retried and the step succeeds once', async () => {
+    world = await startWorld(estate);
+    world.server.loseNextResponse('compute.globalOperations.wait');
+
+    await world.clouds.gcp.apply(step('insert-firewall', { phase: 'create', firewall: owned('web-https') }));
+
+    expect(world.server.counts()).toMatchObject({ 'compute.firewalls.insert': 1, 'compute.globalOperations.wait': 2 });
+    expect((await world.clouds.gcp.read({ objects: ['ss-prod-web-https'] })).state.firewalls).toHaveLength(1);
+  });
+
   it('GIVEN a rule GCP refuses WHEN inserted THEN the error names the field and is terminal', async () => {
     world = await startWorld(estate);
     const bad = owned('egress-tags', { direction: 'EGRESS', sourceTags: ['ss-prod-app'], sourceRanges: undefined });
