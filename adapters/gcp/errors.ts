@@ -14,6 +14,9 @@
  * - `alreadyExists` (409) on insert and `notFound` (404) on delete/get mean "already done" /
  *   "already gone": success in an idempotent apply, absence in a read.
  * - Everything else (`invalid`, `badRequest`, `forbidden`, …) is terminal.
+ * - A failed Operation (client.ts) carries its error code in upper case instead of a reason
+ *   (`QUOTA_EXCEEDED`, `RESOURCE_NOT_READY`, `RESOURCE_NOT_FOUND`, `RESOURCE_ALREADY_EXISTS`,
+ *   `CONDITION_NOT_MET`; Operation.error.errors[].code in the Compute reference): the same meanings.
  */
 import type { CloudErrorTable } from '../errors.ts';
 
@@ -22,8 +25,20 @@ export type GcpErrorKind = 'already-exists' | 'not-found';
 export const GCP_ERRORS: CloudErrorTable<GcpErrorKind> = {
   cloud: 'gcp',
   throttled: ['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED', 'RESOURCE_EXHAUSTED'],
-  transient: ['resourceNotReady', 'backendError', 'internalError', 'serviceUnavailable'],
-  conflict: ['conditionNotMet', 'FINGERPRINT_MISMATCH'],
+  transient: [
+    'resourceNotReady',
+    'RESOURCE_NOT_READY',
+    'backendError',
+    'internalError',
+    'INTERNAL_ERROR',
+    'serviceUnavailable',
+  ],
+  conflict: ['conditionNotMet', 'CONDITION_NOT_MET', 'FINGERPRINT_MISMATCH'],
   quota: ['quotaExceeded', 'QUOTA_EXCEEDED', 'limitExceeded'],
-  kinds: { alreadyExists: 'already-exists', notFound: 'not-found' },
+  kinds: {
+    alreadyExists: 'already-exists',
+    RESOURCE_ALREADY_EXISTS: 'already-exists',
+    notFound: 'not-found',
+    RESOURCE_NOT_FOUND: 'not-found',
+  },
 };
