@@ -3,11 +3,11 @@
  * sequential order that is make-before-break step by step; the engine keeps exactly the parts of
  * that order that matter and parallelises the rest:
  * - `rank`: every step of a lower rank finishes before any step of a higher rank starts (objects
- *   before what references them; all Azure 'join-asgs' before any 'set-nic'; AWS revokes of the
- *   authorize phase after the authorizations that keep their flows allowed; NSGs deleted before
+ *   before what references them; all Azure 'join-asgs' before any 'set-nic'; NSGs deleted before
  *   the ASGs they name, security groups before the prefix lists they reference);
  * - `key`: steps with the same key run one after another in plan order (one object's writes:
- *   a prefix list's version chain, one NSG's rules, one NIC's two writes, AWS group deletions).
+ *   a prefix list's version chain, one NSG's rules, one NIC's two writes, AWS group deletions,
+ *   one security group's authorizations and early revokes, interleaved as the planner made room).
  */
 import type { AwsStep } from '../../core/plan/aws-steps.ts';
 import type { AzureStep } from '../../core/plan/azure-steps.ts';
@@ -32,7 +32,9 @@ function awsOrder(step: AwsStep): StepOrder {
     case 'authorize':
       return { rank: 1, key: `group ${step.group.vpcId}/${step.group.name}` };
     case 'revoke':
-      return { rank: step.phase === 'authorize' ? 2 : 1, key: `group ${step.group.vpcId}/${step.group.name}` };
+      // An early revoke (authorize phase) makes room in its group for the authorizations after it,
+      // and is covered by those before it (aws-transition.ts): plan order within the group's key.
+      return { rank: 1, key: `group ${step.group.vpcId}/${step.group.name}` };
     case 'add-prefix-list-entries':
     case 'remove-prefix-list-entries':
     case 'resize-prefix-list':
