@@ -27,6 +27,9 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
     ...(doc.spec.labels ? { labelKeys: doc.spec.labels.keys } : {}),
     defaults: { egress: doc.spec.defaults?.egress ?? 'deny', unlabeled: doc.spec.defaults?.unlabeled ?? 'ignore' },
     exclusive: doc.spec.exclusive ?? true,
+    ...(doc.spec.labelTrust
+      ? { labelTrust: { ...doc.spec.labelTrust, onUntrusted: doc.spec.labelTrust.onUntrusted ?? 'keep' } }
+      : {}),
     externals: (doc.spec.externals ?? []).map((e) => ({
       name: e.name,
       labels: { ...(e.labels ?? {}) },

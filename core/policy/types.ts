@@ -50,9 +50,19 @@ export interface Policy {
   /** Only these label keys count; undefined means every key. */
   labelKeys?: readonly string[];
   defaults: { egress: 'deny' | 'allow'; unlabeled: 'ignore' | 'quarantine' };
+  /** Who may change labels; absent: every change counts (docs/semantics.md "Label trust"). */
+  labelTrust?: LabelTrust;
   /** Remove foreign security groups / NSGs from enforced workloads (default) instead of only reporting them. */
   exclusive: boolean;
   externals: External[];
   segments: Segment[];
   rules: Rule[];
+}
+
+/** Principal patterns per cloud (`*` matches any run of characters); a cloud without a list trusts everyone. */
+export interface LabelTrust {
+  onUntrusted: 'keep' | 'quarantine';
+  aws?: readonly string[];
+  azure?: readonly string[];
+  gcp?: readonly string[];
 }
