@@ -41,12 +41,13 @@ const isError = (d: Diagnostic) => d.severity === 'error';
 
 /** Loads and validates the configuration and the policy it names; throws DeploymentInvalidError. */
 export function loadDeployment(configPath: string): Deployment {
+  // Loaded by the path as given, so messages name the files as `segsync validate` does.
   const configFile = resolve(configPath);
-  const loaded = loadConfig(configFile);
+  const loaded = loadConfig(configPath);
   if (!loaded.config || hasErrors(loaded.diagnostics)) throw new DeploymentInvalidError(loaded.diagnostics);
   const config = loaded.config;
-  const policyFile = resolve(dirname(configFile), config.policy);
-  const policy = loadAndValidatePolicy(policyFile);
+  const policy = loadAndValidatePolicy(config.policy);
+  const policyFile = resolve(config.policy);
   if (!policy.policy || hasErrors(policy.diagnostics)) throw new DeploymentInvalidError(policy.diagnostics);
   const policyInBundle = relative(dirname(configFile), policyFile);
   if (policyInBundle.startsWith('..') || isAbsolute(policyInBundle))

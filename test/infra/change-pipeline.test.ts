@@ -26,7 +26,8 @@ beforeAll(() => {
 
 const busRules = () => rules.filter((r) => r.Properties.EventBusName !== undefined);
 const homeRule = () => rules.find((r) => r.Properties.EventBusName === undefined)!;
-const matching = (sample: string) => busRules().filter((r) => matchesPattern(r.Properties.EventPattern, eventSample(sample)));
+const matching = (sample: string) =>
+  busRules().filter((r) => matchesPattern(r.Properties.EventPattern, eventSample(sample)));
 
 describe('rules on the segsync bus (forwarded hints)', () => {
   it('one rule per configured location, each with its own message group <account>/<region>', () => {
@@ -104,7 +105,9 @@ describe('queues', () => {
 
   it('only this deployment’s rules may send, and only over TLS', () => {
     const policies = Object.values(synth.homeTemplate.findResources('AWS::SQS::QueuePolicy'));
-    const statements = policies.flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument.Statement);
+    const statements = policies.flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument.Statement,
+    );
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: 'sqs:SendMessage',
@@ -126,7 +129,8 @@ describe('queues', () => {
 
   it('alarms fire on a message in any dead-letter queue', () => {
     const alarms = Object.values(synth.homeTemplate.findResources('AWS::CloudWatch::Alarm')).filter(
-      (a) => (a as { Properties: { MetricName?: string } }).Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+      (a) =>
+        (a as { Properties: { MetricName?: string } }).Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
     );
     expect(alarms).toHaveLength(3);
   });

@@ -67,7 +67,9 @@ describe('drift schedule', () => {
 
   it('the state machine lists the locations, then runs one child execution per location', () => {
     const [machine] = Object.values(synth.homeTemplate.findResources('AWS::StepFunctions::StateMachine'));
-    const definition = JSON.parse(resolveJoin((machine as { Properties: { DefinitionString: unknown } }).Properties.DefinitionString)) as {
+    const definition = JSON.parse(
+      resolveJoin((machine as { Properties: { DefinitionString: unknown } }).Properties.DefinitionString),
+    ) as {
       StartAt: string;
       States: Record<string, Record<string, never>>;
     };
@@ -80,7 +82,12 @@ describe('drift schedule', () => {
       ToleratedFailurePercentage: number;
       ItemProcessor: { ProcessorConfig: { Mode: string; ExecutionType: string }; StartAt: string };
     };
-    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.locations', ResultPath: null, ToleratedFailurePercentage: 100 });
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.locations',
+      ResultPath: null,
+      ToleratedFailurePercentage: 100,
+    });
     expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
     expect(map.ItemProcessor.StartAt).toBe('Drift');
   });
@@ -135,7 +142,9 @@ describe('IAM', () => {
         expect(JSON.stringify(s.Resource)).toContain(':vpc/vpc-0a1b2c3d4e5f67890');
         continue;
       }
-      const owner = s.Condition?.StringEquals?.['aws:ResourceTag/segsync:owner'] ?? s.Condition?.StringEquals?.['aws:RequestTag/segsync:owner'];
+      const owner =
+        s.Condition?.StringEquals?.['aws:ResourceTag/segsync:owner'] ??
+        s.Condition?.StringEquals?.['aws:RequestTag/segsync:owner'];
       expect(owner, `${s.Sid} ${actions.join(',')}`).toBe('shop');
     }
   });

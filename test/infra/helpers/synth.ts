@@ -25,7 +25,8 @@ export function synthFixture(config = 'segsync.yaml', context: Record<string, un
   const built = buildApp(app, { configFile: join(FIXTURES, config), projectRoot: ROOT });
   // One synth for every stack (Template.fromStack would synthesize, and run cdk-nag, per stack).
   const assembly = app.synth();
-  const template = (stack: { artifactId: string }) => Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
+  const template = (stack: { artifactId: string }) =>
+    Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
   return {
     ...built,
     homeTemplate: template(built.home),
