@@ -32,6 +32,8 @@ function cdkSynth(config: string, out: string) {
 describe('npx cdk synth (bundling included)', () => {
   const out = mkdtempSync(join(tmpdir(), 'segsync-cdk-'));
   let run: ReturnType<typeof cdkSynth>;
+  /** Function logical id → its asset folder. */
+  const assets: Record<string, string> = {};
   beforeAll(() => {
     run = cdkSynth('test/fixtures/infra/segsync.yaml', out);
   }, SYNTH_TIMEOUT_MS);
@@ -52,6 +54,7 @@ describe('npx cdk synth (bundling included)', () => {
     for (const [id, r] of Object.entries(template.Resources)) {
       if (r.Type !== 'AWS::Lambda::Function') continue;
       const asset = join(out, `asset.${r.Properties.Code!.S3Key!.replace(/\.zip$/, '')}`);
+      assets[id] = asset;
       expect(readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map', 'policy.yaml', 'segsync.yaml']);
       sizes[id] = statSync(join(asset, 'index.mjs')).size;
     }
