@@ -63,15 +63,9 @@ describe('npx cdk synth (bundling included)', () => {
   });
 
   it('the bundled drift-locations handler reads the bundled configuration', async () => {
-    const template = readFileSync(join(out, 'Segsync-shop.template.json'), 'utf8');
-    const key = /"S3Key":"([0-9a-f]+)\.zip"/g;
-    const assets = [...template.matchAll(key)].map((m) => join(out, `asset.${m[1]}`));
-    // drift-locations is the smallest bundle: it imports the configuration loader only.
-    const smallest = assets.sort(
-      (a, b) => statSync(join(a, 'index.mjs')).size - statSync(join(b, 'index.mjs')).size,
-    )[0]!;
-    process.env.SEGSYNC_CONFIG = join(smallest, 'segsync.yaml');
-    const mod = (await import(pathToFileURL(join(smallest, 'index.mjs')).href)) as {
+    const asset = Object.entries(assets).find(([id]) => id.startsWith('HandlersdriftLocations'))![1];
+    process.env.SEGSYNC_CONFIG = join(asset, 'segsync.yaml');
+    const mod = (await import(pathToFileURL(join(asset, 'index.mjs')).href)) as {
       handler: (e: object) => Promise<{ locations: { cloud: string; location: string }[] }>;
     };
     const result = await mod.handler({});
