@@ -19,9 +19,9 @@ import {
   sqsRecord,
   type World,
 } from '../helpers/events.ts';
+import { quietHandlers } from '../helpers/events.ts';
 
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+await quietHandlers();
 const context = { functionName: 'segsync-aws-events', awsRequestId: 'r' } as Context;
 const config = { deploymentId: 'main', drift: { mode: 'apply' as const, schedule: 'rate(15 minutes)' } };
 
@@ -83,6 +83,7 @@ describe('aws-events handler', () => {
     const failing: SnapshotStore = {
       where: 'test',
       get: (d, c, l) => world.store.get(d, c, l),
+      etag: (d, c, l) => world.store.etag(d, c, l),
       put: async () => {
         throw new Error('S3 is unavailable');
       },

@@ -159,3 +159,10 @@ export async function segmentsOf(world: Pick<World, 'sandbox'>, nativeId: string
   const inst = snap.gcp.instances.find((i) => i.name === nativeId);
   return [...(inst?.tags.items ?? [])].sort();
 }
+
+/** Silences the handlers' Powertools logger and metrics in tests that do not look at them. */
+export async function quietHandlers(): Promise<void> {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const { logger } = await import('../../functions/shared/observe.ts');
+  logger.setLogLevel('SILENT');
+}
