@@ -34,7 +34,7 @@ export interface UseCaseDeps {
   /** A snapshot whose last full read is older is replaced by a full read (default 24 h). */
   maxSnapshotAgeMs?: number;
   apply?: ApplyOptions;
-  /** Tries when someone else wrote first (a cloud conflict or a snapshot conflict), default 4. */
+  /** Tries when someone else wrote first (a cloud conflict or a snapshot conflict), default 6. */
   maxAttempts?: number;
 }
 
@@ -86,8 +86,13 @@ export async function planFresh(
   }
 }
 
-/** Applies the steps, then reads back everything they wrote so the snapshot holds the result. */
+/**
+ * Claims the working set (WorkingSet.claim: the inventory is published, or someone else's newer
+ * one makes this run start again), applies the steps, then reads back everything they wrote so
+ * the snapshot holds the result.
+ */
 export async function applyAndReadBack(ws: WorkingSet, steps: readonly Step[], deps: UseCaseDeps): Promise<number> {
+  await ws.claim();
   if (steps.length === 0) return 0;
   const inventory = ws.inventory();
   const applied = await applySteps(steps, deps.clouds, deps.apply);
@@ -166,3 +171,8 @@ export function judgeFullReads(ws: WorkingSet, deps: UseCaseDeps, notes: TrustNo
 }
 
 export { locationKey };
+
+/** Before another try: a short random pause, longer each time, so racing handlers fall out of step. */
+export function backoff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.random() * 25 * attempt));
+}

@@ -11,6 +11,7 @@ import { ConflictError } from '../../core/errors.ts';
 import { summaryLine } from '../../core/plan/render.ts';
 import {
   applyAndReadBack,
+  backoff,
   judgeFullReads,
   keepHonoured,
   planFresh,
@@ -41,13 +42,14 @@ export async function driftLocation(
   deps: UseCaseDeps,
 ): Promise<DriftResult> {
   const started = performance.now();
-  const max = deps.maxAttempts ?? 4;
+  const max = deps.maxAttempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     try {
       const r = await driftOnce(target, mode, deps);
       return { ...r, attempts: attempt, durationMs: Math.round(performance.now() - started) };
     } catch (e) {
       if (!(e instanceof ConflictError) || attempt >= max) throw e;
+      await backoff(attempt);
     }
   }
 }

@@ -15,6 +15,7 @@ import { ConflictError } from '../../core/errors.ts';
 import { summaryLine } from '../../core/plan/render.ts';
 import {
   applyAndReadBack,
+  backoff,
   judgeFullReads,
   keepHonoured,
   planFresh,
@@ -45,13 +46,14 @@ export interface HandleResult {
 
 export async function handleHints(hints: readonly Hint[], deps: UseCaseDeps): Promise<HandleResult> {
   const started = performance.now();
-  const max = deps.maxAttempts ?? 4;
+  const max = deps.maxAttempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await handleOnce(hints, deps);
       return { ...result, attempts: attempt, durationMs: Math.round(performance.now() - started) };
     } catch (e) {
       if (!(e instanceof ConflictError) || attempt >= max) throw e;
+      await backoff(attempt);
     }
   }
 }

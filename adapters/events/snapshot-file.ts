@@ -44,6 +44,11 @@ export class FileSnapshotStore implements SnapshotStore {
     return { snapshot: parseSnapshot(text, key, cloud), etag: hash(text) };
   }
 
+  async etag(deploymentId: string, cloud: Cloud, location: string): Promise<string | undefined> {
+    const text = readIfExists(join(this.root, snapshotKey(deploymentId, cloud, location)));
+    return text === undefined ? undefined : hash(text);
+  }
+
   async put(snapshot: LocationSnapshot, etag: string | undefined): Promise<string> {
     const key = snapshotKey(snapshot.deploymentId, snapshot.cloud, snapshot.location);
     const path = join(this.root, key);

@@ -5,7 +5,7 @@
  * conditional writes race), both a SnapshotConflictError here. moto 5 honours both headers
  * (CLOUD-FACTS.md §7).
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Cloud } from '../../core/model/cloud.ts';
 import {
   parseSnapshot,
@@ -38,6 +38,16 @@ export class S3SnapshotStore implements SnapshotStore {
       return { snapshot: parseSnapshot(text, key, cloud), etag: out.ETag! };
     } catch (e) {
       if (errorName(e) === 'NoSuchKey' || statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async etag(deploymentId: string, cloud: Cloud, location: string): Promise<string | undefined> {
+    const key = snapshotKey(deploymentId, cloud, location);
+    try {
+      return (await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).ETag;
+    } catch (e) {
+      if (errorName(e) === 'NotFound' || errorName(e) === 'NoSuchKey' || statusOf(e) === 404) return undefined;
       throw e;
     }
   }

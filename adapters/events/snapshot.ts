@@ -48,6 +48,8 @@ export interface SnapshotStore {
    * Returns the new etag; throws SnapshotConflictError when someone wrote first.
    */
   put(snapshot: LocationSnapshot, etag: string | undefined): Promise<string>;
+  /** The stored version now, without reading the content (undefined: none). */
+  etag(deploymentId: string, cloud: Cloud, location: string): Promise<string | undefined>;
 }
 
 /** The store's key (S3) or relative path (file store) of one location's snapshot. */

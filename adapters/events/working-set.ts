@@ -12,7 +12,14 @@ import type { StateOf } from '../adapter.ts';
 import type { Clouds } from '../reconcile.ts';
 import { refLocation, refReadId } from './hint.ts';
 import { mergeScoped, type LocationView } from './merge.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotFormatError, type SnapshotStore } from './snapshot.ts';
+import {
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  snapshotKey,
+  SnapshotConflictError,
+  SnapshotFormatError,
+  type SnapshotStore,
+} from './snapshot.ts';
 import { locationKey } from './touched.ts';
 
 export const CLOUDS: readonly Cloud[] = ['aws', 'azure', 'gcp'];
@@ -115,6 +122,24 @@ export class WorkingSet {
     const request = { workloadIds: what.workloads.map(workloadId), readIds, objects: what.objects };
     entry.view = mergeScoped(cloud, entry.view, request, { ...fresh, workloads: adjust(fresh.workloads) });
     entry.dirty = true;
+  }
+
+  /**
+   * Publishes the inventory this plan is made from before anything is applied: writes every
+   * changed location (conditional writes), then checks that no other location changed since it
+   * was loaded. Two handlers that would compile from different views of the same workloads
+   * cannot both pass: the later one sees the earlier one's write and starts again (a
+   * SnapshotConflictError). Handlers that pass compile from the same inventory, so they want the
+   * same native state and cannot undo each other's work.
+   */
+  async claim(): Promise<void> {
+    await this.save();
+    await Promise.all(
+      [...this.entries.values()].map(async (e) => {
+        const now = await this.opts.store.etag(this.opts.deploymentId, e.cloud, e.location);
+        if (now !== e.etag) throw new SnapshotConflictError(snapshotKey(this.opts.deploymentId, e.cloud, e.location));
+      }),
+    );
   }
 
   /** Writes every changed location back (conditional writes); a SnapshotConflictError means re-load. */

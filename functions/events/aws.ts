@@ -14,8 +14,9 @@ import type { Hint } from '../../adapters/events/hint.ts';
 
 /** The EC2 user guide's own state-change sample has no `version`; every event EventBridge delivers does. */
 const Envelope = EventBridgeSchema.extend({ version: z.string().optional() });
-const INSTANCE_ID = /^i-[0-9a-z]+$/;
-const INSTANCE_ARN = /^arn:aws[a-z-]*:ec2:([a-z0-9-]+):(\d{12}):instance\/(i-[0-9a-z]+)$/;
+// AWS ids are i- and 8 or 17 hex digits; the sandbox's readable ids (i-prod-web1) are accepted too.
+const INSTANCE_ID = /^i-[0-9a-z-]+$/;
+const INSTANCE_ARN = /^arn:aws[a-z-]*:ec2:([a-z0-9-]+):(\d{12}):instance\/(i-[0-9a-z-]+)$/;
 
 export const TagChangeSchema = Envelope.extend({
   source: z.literal('aws.tag'),
