@@ -4,10 +4,16 @@
  * and the event forwarder (the same hints, to the home account's segsync bus).
  */
 import { Match } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matchesPattern } from './helpers/event-pattern.ts';
 import { allStatements } from './helpers/iam.ts';
-import { eventSample, synthFixture, type Synthesized } from './helpers/synth.ts';
+import { eventSample, ROOT, synthFixture, type Synthesized } from './helpers/synth.ts';
+
+/** The functions' own samples (test/fixtures/events/aws, see SOURCES.md there). */
+const functionsSample = (name: string) =>
+  JSON.parse(readFileSync(join(ROOT, 'test/fixtures/events/aws', `${name}.json`), 'utf8')) as Record<string, never>;
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -68,5 +74,14 @@ describe('event forwarder stack', () => {
         }),
       ],
     });
+  });
+
+  it("matches the functions' samples: tag and state changes yes; a bucket's tags and CloudTrail CreateTags no", () => {
+    const [rule] = Object.values(synth.forwarderTemplate.findResources('AWS::Events::Rule'));
+    const pattern = (rule as { Properties: { EventPattern: Record<string, never> } }).Properties.EventPattern;
+    expect(matchesPattern(pattern, functionsSample('tag-change'))).toBe(true);
+    expect(matchesPattern(pattern, functionsSample('ec2-state-change'))).toBe(true);
+    expect(matchesPattern(pattern, functionsSample('invalid-tag-change-bucket'))).toBe(false);
+    expect(matchesPattern(pattern, functionsSample('cloudtrail-create-tags'))).toBe(false);
   });
 });
