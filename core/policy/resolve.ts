@@ -28,6 +28,9 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
     defaults: { egress: doc.spec.defaults?.egress ?? 'deny', unlabeled: doc.spec.defaults?.unlabeled ?? 'ignore' },
     exclusive: doc.spec.exclusive ?? true,
     azureLoadBalancerProbes: doc.spec.azureLoadBalancerProbes ?? 'allow',
+    ...(doc.spec.labelTrust
+      ? { labelTrust: { ...doc.spec.labelTrust, onUntrusted: doc.spec.labelTrust.onUntrusted ?? 'keep' } }
+      : {}),
     externals: (doc.spec.externals ?? []).map((e) => ({
       name: e.name,
       labels: { ...(e.labels ?? {}) },

@@ -136,6 +136,22 @@ export const RuleSchema = z.strictObject({
   ports: z.array(portSpec).min(1).describe('tcp/443, udp/53, tcp/8000-8100, tcp, udp, icmp or any'),
 });
 
+const principals = (what: string) =>
+  z.array(z.string().min(1)).min(1).optional().describe(`${what}; * matches any run of characters`);
+
+/** Who may change labels (docs/semantics.md "Label trust"); a cloud not listed trusts every change. */
+export const LabelTrustSchema = z.strictObject({
+  onUntrusted: z
+    .enum(['keep', 'quarantine'])
+    .optional()
+    .describe('keep the labels segsync honoured before (default), or quarantine the workload'),
+  aws: principals('CloudTrail userIdentity ARNs, e.g. arn:aws:sts::111111111111:assumed-role/Provisioner/*'),
+  azure: principals('Event Grid data.claims as claim=value (upn, appid, oid, name or the claim URI), or a principalId'),
+  gcp: principals(
+    'audit log protoPayload.authenticationInfo.principalEmail, e.g. *@my-project.iam.gserviceaccount.com',
+  ),
+});
+
 export const PolicySchema = z.strictObject({
   apiVersion: z.literal('segsync/v1'),
   kind: z.literal('SegmentationPolicy'),
@@ -166,6 +182,7 @@ export const PolicySchema = z.strictObject({
       .describe(
         'Azure Load Balancer health probes (168.63.129.16) to managed VMs: allowed above the catch-all deny (default allow)',
       ),
+    labelTrust: LabelTrustSchema.optional(),
     externals: z.array(ExternalSchema).optional(),
     segments: z.array(SegmentSchema).min(1),
     rules: z.array(RuleSchema).optional(),

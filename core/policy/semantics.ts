@@ -52,6 +52,15 @@ export function checkSemantics(data: unknown, pos: PositionIndex): Diagnostic[] 
       );
     }
   });
+  const defaults = isObj(spec.defaults) ? spec.defaults : {};
+  if (isObj(spec.labelTrust) && spec.labelTrust.onUntrusted === 'quarantine' && defaults.unlabeled !== 'quarantine')
+    add(
+      'error',
+      'trust-quarantine-needs-unlabeled',
+      ['spec', 'labelTrust', 'onUntrusted'],
+      'labelTrust.onUntrusted: quarantine quarantines a workload by taking its labels away, which only quarantines it when unlabeled workloads are quarantined',
+      'add `defaults: { unlabeled: quarantine }`, or use onUntrusted: keep',
+    );
   list(spec.segments).forEach((seg, i) => {
     if (isObj(seg) && typeof seg.selector === 'string')
       checkSelector(seg.selector, ['spec', 'segments', i, 'selector'], labelKeys, add);

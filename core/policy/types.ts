@@ -50,6 +50,8 @@ export interface Policy {
   /** Only these label keys count; undefined means every key. */
   labelKeys?: readonly string[];
   defaults: { egress: 'deny' | 'allow'; unlabeled: 'ignore' | 'quarantine' };
+  /** Who may change labels; absent: every change counts (docs/semantics.md "Label trust"). */
+  labelTrust?: LabelTrust;
   /** Remove foreign security groups / NSGs from enforced workloads (default) instead of only reporting them. */
   exclusive: boolean;
   /** Whether Azure Load Balancer health probes reach managed VMs (the NSG rule above the catch-all deny). */
@@ -57,4 +59,12 @@ export interface Policy {
   externals: External[];
   segments: Segment[];
   rules: Rule[];
+}
+
+/** Principal patterns per cloud (`*` matches any run of characters); a cloud without a list trusts everyone. */
+export interface LabelTrust {
+  onUntrusted: 'keep' | 'quarantine';
+  aws?: readonly string[];
+  azure?: readonly string[];
+  gcp?: readonly string[];
 }
