@@ -22,6 +22,8 @@ import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsAccountTarget, AwsTargets } from '../../core/config/types.ts';
 import { SegsyncError } from '../../core/errors.ts';
+import { awsScope } from '../../core/model/ids.ts';
+import type { ApiWrapper } from '../engine/clouds.ts';
 import type { Ec2Api, Ec2Scope } from './api.ts';
 import { sdkEc2Api } from './client.ts';
 
@@ -44,6 +46,8 @@ export interface ConnectAwsOptions {
   deploymentId: string;
   /** Where SEGSYNC_AWS_ENDPOINT (and static AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) are read; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Wraps each location's API (the apply engine's Pacer: `pacer.wrap`), as sandboxClouds does. */
+  wrap?: ApiWrapper;
   /** Called with every EC2 client made (tests add middleware that counts calls). */
   instrument?: (client: EC2Client, scope: Ec2Scope) => void;
 }
@@ -84,10 +88,8 @@ export async function connectAws(targets: AwsTargets | undefined, opts: ConnectA
           ...(endpoint ? { endpoint } : {}),
         });
         opts.instrument?.(client, scope);
-        return sdkEc2Api(client, scope, {
-          ...(account.vpcs ? { vpcs: account.vpcs } : {}),
-          endpoint: endpoint ?? `ec2.${region}.amazonaws.com`,
-        });
+        const api = sdkEc2Api(client, scope, account.vpcs ? { vpcs: account.vpcs } : {});
+        return opts.wrap ? opts.wrap('aws', awsScope(scope), api) : api;
       });
     }),
   );

@@ -25,6 +25,7 @@ import type { AwsRuleUnit } from '../../../core/model/native/aws-rules.ts';
 import { AWS_OWNER_TAG } from '../../../core/ownership.ts';
 import type { AwsStep } from '../../../core/plan/aws-steps.ts';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../../helpers/moto.ts';
+import { ec2ErrorXml } from './proxy.ts';
 import { CallCounter, ec2In, foreignGroup, launch, MOTO_ACCOUNT, seedVpc } from './moto-estate.ts';
 
 const region = 'eu-west-1';
@@ -263,10 +264,6 @@ describe('every AWS step kind over the SDK against moto', () => {
     expect(read!.PrefixListName).toBe('sized');
   });
 });
-
-/** EC2's XML error document, as EC2 sends it. */
-const ec2ErrorXml = (code: string, message: string) =>
-  `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>req-1</RequestID></Response>`;
 
 describe('AWS error answers over the SDK, as the apply engine sees them', () => {
   let server: Server;

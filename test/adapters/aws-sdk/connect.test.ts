@@ -8,50 +8,33 @@
  * role ARN puts the caller in that account), so "cannot assume" is not reproducible here; the
  * request itself is asserted instead.
  */
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectAws } from '../../../adapters/aws/connect.ts';
 import { readAws } from '../../../adapters/aws/read.ts';
 import type { AwsTargets } from '../../../core/config/types.ts';
 import { startMoto, type Moto } from '../../helpers/moto.ts';
+import { startProxy, type Proxy } from './proxy.ts';
 import { ec2In, launch, MOTO_ACCOUNT, motoEnv, seedVpc, SEGSYNC_ROLE } from './moto-estate.ts';
 
 let moto: Moto;
-let proxy: Server;
+let proxy: Proxy;
 let proxyUrl: string;
 /** Form bodies of every request that went through the proxy. */
 let seen: URLSearchParams[];
 
 beforeAll(async () => {
   moto = await startMoto();
-  const target = new URL(moto.endpoint);
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      seen.push(new URLSearchParams(body.toString()));
-      const out = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      out.end(body);
-    });
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startProxy(moto.endpoint);
+  proxyUrl = proxy.url;
 });
 afterAll(async () => {
-  await new Promise<void>((r) => proxy?.close(() => r()));
+  await proxy?.close();
   await moto?.stop();
 });
 beforeEach(async () => {
   await moto.reset();
-  seen = [];
+  proxy.seen.length = 0;
+  seen = proxy.seen;
 });
 
 const targets = (accounts: AwsTargets['accounts']): AwsTargets => ({ accounts, connectivity: [] });
@@ -61,7 +44,7 @@ describe('connectAws against moto', () => {
     const seedB = await ec2In(moto.endpoint, '222222222222', 'eu-west-1');
     const vpcB = await seedVpc(seedB, '10.11.0.0/16', '10.11.1.0/24');
     const inB = await launch(seedB, vpcB, '10.11.1.10', { tier: 'web' });
-    seen = [];
+    seen.length = 0;
     const apis = await connectAws(
       targets([
         { id: '111111111111', role: SEGSYNC_ROLE, regions: ['eu-west-1', 'us-east-1'] },
@@ -112,7 +95,7 @@ describe('connectAws against moto', () => {
   });
 
   it('GIVEN a role ARN in another account WHEN connected THEN the mismatch is refused before any EC2 call', async () => {
-    seen = [];
+    seen.length = 0;
     const err = await connectAws(
       targets([{ id: '222222222222', role: `arn:aws:iam::333333333333:role/${SEGSYNC_ROLE}`, regions: ['eu-west-1'] }]),
       { deploymentId: 'prod', env: motoEnv(proxyUrl) },
