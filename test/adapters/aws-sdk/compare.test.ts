@@ -29,7 +29,7 @@ import type { AwsIpPermission, AwsState } from '../../../core/model/native/aws.t
 import type { Workload } from '../../../core/model/inventory.ts';
 import { loadPolicy } from '../../../core/policy/load.ts';
 import { startMoto, type Moto } from '../../helpers/moto.ts';
-import { motoEnv } from './moto-estate.ts';
+import { ec2In, motoEnv, retag } from './moto-estate.ts';
 import { DEV, PROD, seedShop, SHOP_TARGETS, type ShopEstate } from './shop-estate.ts';
 
 const policy = loadPolicy('examples/three-tier.yaml');
@@ -160,7 +160,7 @@ function differences(sandbox: Map<string, string>, motoSide: Map<string, string>
 }
 
 describe('the sandbox EC2 and moto agree', () => {
-  it('GIVEN the same shop estate on both WHEN reconciled with the same policy THEN groups, ENIs and prefix lists read back the same, except the listed known differences', async () => {
+  it('GIVEN the same shop estate on both WHEN reconciled with the same policy, and again after the same re-tag, THEN groups, ENIs and prefix lists read back the same, except the listed known differences', async () => {
     await moto.reset();
     estate = await seedShop(moto.endpoint);
     // The VPC filter keeps moto's default VPCs (which the sandbox does not have) out of the comparison.
@@ -194,5 +194,18 @@ describe('the sandbox EC2 and moto agree', () => {
     );
     console.log(`sandbox vs moto, ${diff.length} difference(s):\n  ${diff.join('\n  ')}`);
     expect(diff).toEqual(KNOWN_DIFFERENCES(estate.vpcs));
+
+    // The same re-tag on both (dev-app2 → web), reconciled again: still only the known differences.
+    const moved = estate.instances['dev-app2']!.instanceId;
+    await retag(await ec2In(moto.endpoint, DEV, 'eu-west-1'), moved, { tier: 'web' });
+    sandbox.tagInstance({ account: DEV, region: 'eu-west-1' }, moved, { tier: 'web' });
+    const [again, againSandbox] = [
+      await reconcile(policy, motoClouds, ctx),
+      await reconcile(policy, sandboxClouds, ctx),
+    ];
+    expect(again.applied).toBe(againSandbox.applied);
+    expect(
+      differences(normalise((await sandboxClouds.aws.read()).state), normalise((await motoClouds.aws.read()).state)),
+    ).toEqual(KNOWN_DIFFERENCES(estate.vpcs));
   });
 });
