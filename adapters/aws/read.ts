@@ -3,8 +3,9 @@
  * Workloads (the ID FORMATS of core/model/inventory.ts), and the native state is returned in the
  * EC2 shapes the planner and verify read.
  *
- * - Terminated instances are skipped; every other state is inventory (a stopped instance keeps
- *   its ENIs, and its segment must already be in place when it starts).
+ * - Terminated and shutting-down instances are gone (their ENIs are being deleted); every other
+ *   state is inventory (pending, running, stopping, stopped: a stopped instance keeps its ENIs,
+ *   and its segment must already be in place when it starts).
  * - Attachments are ENIs in device order; groups hang there, not on the instance, and only the
  *   ENI reflects group changes (CLOUD-FACTS §1.1, §7). Addresses: every private IPv4 of every ENI,
  *   primary first, then every IPv6.
@@ -46,6 +47,9 @@ const FILTER_VALUES_PER_CALL = 200;
 const GROUP_ID = /^sg-/;
 /** Prefix-list ids; segsync's own list names never take this form (core/compile/aws-names.ts). */
 const PREFIX_LIST_ID = /^pl-[0-9a-f]+$/;
+
+/** Instance states whose instance no longer counts (issue 11: terminated / shutting-down are gone). */
+const GONE: ReadonlySet<Ec2Instance['State']['Name']> = new Set(['terminated', 'shutting-down']);
 
 /** One read of one scope: each list call once, feeding both the workloads and the state. */
 export async function readAws(api: Ec2Api, request?: ReadRequest): Promise<{ workloads: Workload[]; state: AwsState }> {
@@ -141,7 +145,7 @@ function uniqueBy<T>(items: readonly T[], key: (t: T) => string): T[] {
 function toWorkloads(api: Ec2Api, instances: readonly Ec2Instance[], enis: readonly AwsNetworkInterface[]): Workload[] {
   const byId = new Map(enis.map((e) => [e.NetworkInterfaceId, e]));
   return instances
-    .filter((i) => i.State.Name !== 'terminated')
+    .filter((i) => !GONE.has(i.State.Name))
     .map((i) => toWorkload(api, i, interfacesOf(i, byId, enis)))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

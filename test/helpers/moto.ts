@@ -35,8 +35,14 @@ export async function startMoto(options: { python?: string; timeoutMs?: number }
   child.stderr!.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  child.once('error', () => {});
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', resolve);
+    // A missing interpreter emits 'error' and never 'exit': fail at once, not at the timeout.
+    child.once('error', (e) => {
+      stderr += `${e.message}\n`;
+      resolve(null);
+    });
+  });
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {
     const code = await Promise.race([exited, sleep(100).then(() => 'running' as const)]);
