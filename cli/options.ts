@@ -7,8 +7,12 @@ import type { Command } from 'commander';
 export interface CloudOptions {
   sandbox?: string;
   state?: string;
-  policy: string;
-  deployment: string;
+  /** segsync.yaml: the real clouds it names (DESIGN.md §7). */
+  config?: string;
+  /** Required without --config; with it, overrides the configuration's policy (try a change before shipping it). */
+  policy?: string;
+  /** Default: the configuration's metadata.name, else DEFAULT_DEPLOYMENT. */
+  deployment?: string;
   limit: string[];
 }
 
@@ -23,17 +27,21 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 /** Adds the options every cloud-facing command shares. */
 export function cloudOptions(cmd: Command): Command {
   return cmd
+    .option(
+      '--config <segsync.yaml>',
+      "run against the real clouds this deployment configuration names (credentials: each cloud's standard chain)",
+    )
     .option('--sandbox <estate.yaml>', 'run against the embedded sandbox clouds seeded from this estate file')
     .option(
       '--state <file>',
       'keep the sandbox clouds in this JSON file between commands, saved after every applied step; ' +
         'without --sandbox the file is the world, with --sandbox the estate seeds it only if the file does not exist yet',
     )
-    .requiredOption('--policy <policy.yaml>', 'the segmentation policy')
+    .option('--policy <policy.yaml>', "the segmentation policy (with --config: instead of the configuration's)")
     .option(
       '--deployment <id>',
-      'deployment id written into every object name and ownership tag segsync writes (1-10 of a-z0-9)',
-      DEFAULT_DEPLOYMENT,
+      'deployment id written into every object name and ownership tag segsync writes (1-10 of a-z0-9; ' +
+        `default: metadata.name of --config, else "${DEFAULT_DEPLOYMENT}")`,
     )
     .option(
       '--limit <cloud.key=N>',

@@ -15,13 +15,18 @@ export type ApiWrapper = <T extends object>(cloud: Cloud, scope: string, api: T)
 
 /** @example sandboxClouds(sandbox, pacer.wrap.bind(pacer)) */
 export function sandboxClouds(sandbox: Pick<Sandbox, 'aws' | 'azure' | 'gcp'>, ...wrappers: ApiWrapper[]): Clouds {
-  const wrap = <T extends object>(cloud: Cloud, scope: string, api: T): T =>
-    wrappers.reduce<T>((inner, w) => w(cloud, scope, inner), api);
+  const wrap = wrapWith(wrappers);
   return {
     aws: awsAdapter(sandbox.aws.scopes().map((s) => wrap('aws', awsScope(s), sandbox.aws.api(s)))),
     azure: azureAdapter(sandbox.azure.subscriptions().map((s) => wrap('azure', s, sandbox.azure.api(s)))),
     gcp: gcpAdapter(sandbox.gcp.projects().map((p) => wrap('gcp', p, sandbox.gcp.api(p)))),
   };
+}
+
+/** The wrappers as one, first = innermost. */
+export function wrapWith(wrappers: readonly ApiWrapper[]): ApiWrapper {
+  return <T extends object>(cloud: Cloud, scope: string, api: T): T =>
+    wrappers.reduce<T>((inner, w) => w(cloud, scope, inner), api);
 }
 
 /** Wraps every method of `api` (a Proxy; non-function properties such as `scope` pass through). */

@@ -19,7 +19,7 @@ export function registerApply(program: Command, io: Io): void {
       const { reconcile } = await import('../../adapters/reconcile.ts');
       const { renderPlan, summaryLine } = await import('../../core/plan/render.ts');
       const { progressReporter } = await import('../../adapters/engine/progress.ts');
-      const { policy, clouds, ctx, pacer, save } = loadClouds(opts, io);
+      const { policy, clouds, ctx, pacer, save } = await loadClouds(opts, io);
       const started = performance.now();
       const progress = progressReporter(io, { tty: Boolean(io.tty), quiet: Boolean(opts.quiet || opts.json) });
       const applied: Array<{ cloud: string; kind: string; target: string; summary: string }> = [];

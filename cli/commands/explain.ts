@@ -42,7 +42,7 @@ export function registerExplain(program: Command, io: Io): void {
       const { readWorld, reconcile } = await import('../../adapters/reconcile.ts');
       const { explainNative } = await import('../../core/verify/index.ts');
       const { allows } = await import('../../core/policy/intent.ts');
-      const { policy, clouds, ctx, save } = loadClouds(opts, io);
+      const { policy, clouds, ctx, save } = await loadClouds(opts, io);
       if (opts.apply) await reconcile(policy, clouds, ctx, { onStep: save });
       const world = await readWorld(clouds);
       const parties = [opts.from, opts.to].map((text, i) => {

@@ -20,7 +20,7 @@ export function registerMatrix(program: Command, io: Io): void {
       const { loadClouds } = await import('../context.ts');
       const { readWorld, reconcile } = await import('../../adapters/reconcile.ts');
       const { reachabilityMatrix, renderCompact, renderWide } = await import('../reachability.ts');
-      const { policy, clouds, ctx, save } = loadClouds(opts, io);
+      const { policy, clouds, ctx, save } = await loadClouds(opts, io);
       if (opts.apply) await reconcile(policy, clouds, ctx, { onStep: save });
       const world = await readWorld(clouds);
       const m = reachabilityMatrix(policy, world.inventory, world.state);

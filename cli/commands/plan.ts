@@ -21,7 +21,7 @@ export function registerPlan(program: Command, io: Io): void {
       const { planToJson, renderFindings, renderPlan, wrap } = await import('../../core/plan/render.ts');
       const { estimateApply } = await import('../../adapters/engine/estimate.ts');
       const { monitorLine, monitorReports } = await import('../../core/verify/monitor.ts');
-      const { policy, clouds, ctx } = loadClouds(opts, io);
+      const { policy, clouds, ctx } = await loadClouds(opts, io);
       const { plan, inventory, state } = await planWorld(policy, clouds, ctx);
       const estimate = estimateApply(plan.steps);
       // The crawl step: what enforcing each monitor segment would cut of what the clouds allow today.

@@ -8,16 +8,16 @@ import type { Io } from '../io.ts';
  */
 export function registerState(program: Command, io: Io): void {
   cloudOptions(
-    program
-      .command('state')
-      .description("apply to the sandbox and print the native state in each cloud's API shapes (JSON)"),
+    program.command('state').description("apply, then print the native state in each cloud's API shapes (JSON)"),
   )
     .option('--no-apply', 'print the estate as seeded, before segsync applies anything')
     .action(async (opts: CloudOptions & { apply: boolean }) => {
       const { loadClouds } = await import('../context.ts');
-      const { reconcile } = await import('../../adapters/reconcile.ts');
-      const { policy, sandbox, clouds, ctx, save } = loadClouds(opts, io);
+      const { readWorld, reconcile } = await import('../../adapters/reconcile.ts');
+      const { policy, sandbox, clouds, ctx, save } = await loadClouds(opts, io);
       if (opts.apply) await reconcile(policy, clouds, ctx, { onStep: save });
-      io.out(`${JSON.stringify(sandbox.snapshot(), null, 2)}\n`);
+      // The sandbox shows everything it holds; real clouds show what segsync reads of them.
+      const state = sandbox ? sandbox.snapshot() : (await readWorld(clouds)).state;
+      io.out(`${JSON.stringify(state, null, 2)}\n`);
     });
 }

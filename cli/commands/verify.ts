@@ -11,7 +11,7 @@ export function registerVerify(program: Command, io: Io): void {
       const { loadClouds } = await import('../context.ts');
       const { readWorld, reconcile } = await import('../../adapters/reconcile.ts');
       const { verify, renderVerdict } = await import('../../core/verify/index.ts');
-      const { policy, clouds, ctx, save } = loadClouds(opts, io);
+      const { policy, clouds, ctx, save } = await loadClouds(opts, io);
       if (opts.apply) await reconcile(policy, clouds, ctx, { onStep: save });
       const world = await readWorld(clouds);
       const { monitorLine, monitorReports } = await import('../../core/verify/monitor.ts');

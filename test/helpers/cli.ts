@@ -39,14 +39,30 @@ export function describeUserMistakes(command: string, args: readonly string[] = 
         ['--sandbox', 'examples', '--policy', THREE_TIER],
         'cannot read estate file examples: it is a directory, not a file',
       ],
-      ['no --sandbox', ['--policy', THREE_TIER], 'error: this version drives the embedded sandbox only'],
+      ['no clouds named', ['--policy', THREE_TIER], 'error: say which clouds: --config segsync.yaml'],
+      [
+        '--config together with --sandbox',
+        ['--config', 'examples/segsync.yaml', '--sandbox', ESTATE],
+        'error: --config runs against the real clouds; --sandbox',
+      ],
+      ['a missing configuration', ['--config', 'nope.yaml'], 'cannot read config file nope.yaml: no such file'],
+      [
+        'a policy as the configuration',
+        ['--config', THREE_TIER],
+        'this file is a policy (kind: SegmentationPolicy), not a deployment configuration',
+      ],
+      [
+        'a --deployment that disagrees with the configuration',
+        ['--config', 'examples/segsync.yaml', '--deployment', 'other'],
+        'disagrees with examples/segsync.yaml (metadata.name: main)',
+      ],
       [
         'a bad --deployment',
         ['--sandbox', ESTATE, '--policy', THREE_TIER, '--deployment', 'Prod_1'],
         'error: --deployment',
       ],
       ['an unknown flag', ['--sandbox', ESTATE, '--policy', THREE_TIER, '--bogus'], "error: unknown option '--bogus'"],
-      ['no --policy', ['--sandbox', ESTATE], "error: required option '--policy <policy.yaml>' not specified"],
+      ['no --policy', ['--sandbox', ESTATE], 'error: pass --policy <policy.yaml> (or --config segsync.yaml'],
     ])('GIVEN %s WHEN run THEN exit 1, the message on stderr, no stack trace', async (_, options, message) => {
       const r = await runCli(command, ...options, ...args);
       expect(r.code).toBe(1);

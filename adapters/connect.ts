@@ -1,0 +1,40 @@
+/**
+ * The real clouds of a deployment configuration (DESIGN.md §7) as one Clouds object: one API object
+ * per managed location (AWS account+Region, Azure subscription, GCP project), each passed through
+ * the same wrappers the sandbox's are (pacing, fault injection), so the engine paces real calls by
+ * each cloud's documented budgets. A cloud the configuration does not name gets an adapter with no
+ * locations: it reads nothing and is given no steps.
+ */
+import type { DeploymentConfig } from '../core/config/types.ts';
+import { awsScope } from '../core/model/ids.ts';
+import { awsAdapter } from './aws/index.ts';
+import { connectAws } from './aws/connect.ts';
+import { azureAdapter } from './azure/index.ts';
+import { connectAzure } from './azure/connect.ts';
+import { gcpAdapter } from './gcp/index.ts';
+import { connectGcp } from './gcp/connect.ts';
+import { wrapWith, type ApiWrapper } from './engine/clouds.ts';
+import type { Clouds } from './reconcile.ts';
+
+export interface ConnectOptions {
+  /** Where SEGSYNC_<CLOUD>_ENDPOINT and the SDKs' credential variables are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** First = innermost, as in sandboxClouds. */
+  wrappers?: ApiWrapper[];
+}
+
+/** @example const clouds = await cloudsFromConfig(config, { wrappers: [pacer.wrap] }); */
+export async function cloudsFromConfig(config: DeploymentConfig, options: ConnectOptions = {}): Promise<Clouds> {
+  const opts = { deploymentId: config.deploymentId, env: options.env ?? process.env };
+  const wrap = wrapWith(options.wrappers ?? []);
+  const [aws, azure, gcp] = await Promise.all([
+    connectAws(config.aws, opts),
+    connectAzure(config.azure, opts),
+    connectGcp(config.gcp, opts),
+  ]);
+  return {
+    aws: awsAdapter(aws.map((api) => wrap('aws', awsScope(api.scope), api))),
+    azure: azureAdapter(azure.map((api) => wrap('azure', api.scope.subscription, api))),
+    gcp: gcpAdapter(gcp.map((api) => wrap('gcp', api.scope.project, api))),
+  };
+}
