@@ -44,9 +44,9 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const region = matching(REGION, 'an AWS Region', 'write the Region code, e.g. eu-west-1');
 const vpcId = matching(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id', 'e.g. vpc-0a1b2c3d4e5f67890');
 const roleArn = matching(
-  /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
-  'an IAM role ARN',
-  'e.g. arn:aws:iam::111111111111:role/segsync-member',
+  /^(arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}|[\w+=,.@-][\w+=,.@/-]{0,511})$/,
+  'an IAM role ARN or role name',
+  'e.g. arn:aws:iam::111111111111:role/segsync-member, or segsync-member (a role in that account)',
 );
 /** A GUID in Azure; a plain lowercase name is accepted too, for the local ARM server's sandbox subscriptions. */
 const SUBSCRIPTION =
