@@ -1,7 +1,9 @@
 /**
- * `segsync plan|apply|verify --config segsync.yaml` against the real SDKs: here AWS, with
- * SEGSYNC_AWS_ENDPOINT pointing at a moto server seeded with the shop estate (two accounts reached
- * by STS AssumeRole, two Regions). The same commands a user runs against their accounts.
+ * `segsync plan|apply|verify --config segsync.yaml` against the real SDKs of all three clouds, the
+ * same commands a user runs against their accounts: AWS through moto seeded with the shop estate
+ * (two accounts reached by STS AssumeRole, two Regions), Azure through the local ARM server (https,
+ * a token from its managed-identity endpoint), GCP through the local Compute server — both serving
+ * the Azure and GCP parts of examples/hybrid-estate.yaml.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,14 +11,31 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../helpers/moto.ts';
 import { seedShop } from '../adapters/aws-sdk/shop-estate.ts';
-import { runCli, STACK_FRAME } from '../helpers/cli.ts';
+import { ESTATE, runCli, STACK_FRAME } from '../helpers/cli.ts';
+import { loadEstate } from '../../adapters/sandbox/estate.ts';
+import { LocalArmServer } from '../azure-arm/server.ts';
+import { startTokenEndpoint } from '../azure-arm/token-endpoint.ts';
+import { LocalCompute, TEST_TOKEN } from '../gcp-compute/server.ts';
 
-const ENV = ['SEGSYNC_AWS_ENDPOINT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
+const ENV = [
+  'SEGSYNC_AWS_ENDPOINT',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
+  'SEGSYNC_AZURE_ENDPOINT',
+  'NODE_EXTRA_CA_CERTS',
+  'AZURE_POD_IDENTITY_AUTHORITY_HOST',
+  'SEGSYNC_GCP_ENDPOINT',
+  'SEGSYNC_GCP_ACCESS_TOKEN',
+] as const;
 let moto: Moto;
+let arm: LocalArmServer;
+let token: { url: string; close(): void };
+let compute: LocalCompute;
 let dir: string;
 const saved: Partial<Record<(typeof ENV)[number], string>> = {};
 
-function config(name: string, accounts: string): string {
+function config(name: string, accounts: string, others = ''): string {
   const file = join(dir, name);
   writeFileSync(
     file,
@@ -28,7 +47,7 @@ spec:
   aws:
     accounts:
 ${accounts}
-`,
+${others}`,
   );
   return file;
 }
@@ -36,6 +55,10 @@ ${accounts}
 beforeAll(async () => {
   moto = await startMoto();
   await seedShop(moto.endpoint);
+  const estate = loadEstate(ESTATE);
+  arm = await LocalArmServer.start({ estate });
+  token = await startTokenEndpoint();
+  compute = await LocalCompute.start(estate);
   dir = mkdtempSync(join(tmpdir(), 'segsync-config-'));
   for (const k of ENV) saved[k] = process.env[k];
   Object.assign(process.env, {
@@ -43,6 +66,11 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: 'eu-west-1',
+    SEGSYNC_AZURE_ENDPOINT: arm.endpoint,
+    NODE_EXTRA_CA_CERTS: arm.certificate.certFile,
+    AZURE_POD_IDENTITY_AUTHORITY_HOST: token.url,
+    SEGSYNC_GCP_ENDPOINT: compute.url,
+    SEGSYNC_GCP_ACCESS_TOKEN: TEST_TOKEN,
   });
 }, 120_000);
 
@@ -50,19 +78,25 @@ afterAll(async () => {
   for (const k of ENV)
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
-  await moto?.stop();
+  token?.close();
+  await Promise.all([moto?.stop(), arm?.stop(), compute?.close()]);
 });
 
-describe('segsync --config against moto', () => {
+describe('segsync --config against the three clouds through their SDKs', () => {
   it('GIVEN a seeded estate WHEN plan, apply, verify, plan THEN changes, converged, 0 disagreements, no changes', async () => {
     const file = config(
       'segsync.yaml',
       `      - { id: "111111111111", role: segsync, regions: [eu-west-1, us-east-1] }
       - { id: "222222222222", role: "arn:aws:iam::222222222222:role/segsync", externalId: shop-dev, regions: [eu-west-1] }`,
+      `  azure: { subscriptions: [{ id: sub-shop }] }
+  gcp: { projects: [{ id: proj-shop }] }
+`,
     );
     const before = await runCli('plan', '--config', file);
     expect(before.code).toBe(2);
     expect(before.out).toMatch(/security group segsync-shop-/);
+    expect(before.out).toMatch(/NSG segsync-shop-/i);
+    expect(before.out).toMatch(/insert-firewall +\+ .*ss-shop-/);
     const applied = await runCli('apply', '--config', file, '--quiet');
     expect(applied.err).toBe('');
     expect(applied.code).toBe(0);
