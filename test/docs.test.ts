@@ -6,12 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validatePolicy } from '../core/policy/parse.ts';
 import { parseEstate } from '../adapters/sandbox/estate.ts';
+import { validateConfig } from '../core/config/parse.ts';
+import { loadConfig } from '../core/config/load.ts';
 
 const readme = readFileSync('README.md', 'utf8');
 const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 describe('documentation examples', () => {
-  it.each(readdirSync('examples').filter((f) => f.endsWith('.yaml') && !f.includes('estate')))(
+  it.each(readdirSync('examples').filter((f) => f.endsWith('.yaml') && !f.includes('estate') && f !== 'segsync.yaml'))(
     'examples/%s validates without errors',
     (file) => {
       const { policy, diagnostics } = validatePolicy(readFileSync(`examples/${file}`, 'utf8'), file);
@@ -36,6 +38,14 @@ describe('documentation examples', () => {
     const block = /## The policy, by example[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
     const fixture = readFileSync('test/fixtures/policies/readme-shop-default.yaml', 'utf8');
     expect(fixture.replace(/^#.*\n/gm, '')).toBe(block);
+  });
+
+  it('examples/segsync.yaml and the README configuration example validate', () => {
+    expect(loadConfig('examples/segsync.yaml').diagnostics).toEqual([]);
+    const block = yamlBlocks.find((b) => b.includes('kind: Deployment'))!;
+    const { config, diagnostics } = validateConfig(block, 'README.md');
+    expect(diagnostics).toEqual([]);
+    expect(config!.aws!.accounts[0]!.regions).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('the README estate example and examples/hybrid-estate.yaml parse', () => {
