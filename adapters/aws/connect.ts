@@ -21,13 +21,12 @@
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsAccountTarget, AwsTargets } from '../../core/config/types.ts';
-import { SegsyncError } from '../../core/errors.ts';
+import { ConnectError, endpointFromEnv } from '../endpoint.ts';
 import { awsScope } from '../../core/model/ids.ts';
 import type { ApiWrapper } from '../engine/clouds.ts';
 import type { Ec2Api, Ec2Scope } from './api.ts';
 import { sdkEc2Api } from './client.ts';
 
-export const AWS_ENDPOINT_ENV = 'SEGSYNC_AWS_ENDPOINT';
 /** What an SDK client takes as `credentials` (static keys or a provider). */
 type Credentials = NonNullable<EC2ClientConfig['credentials']>;
 interface AwsCredentialIdentity {
@@ -52,11 +51,6 @@ export interface ConnectAwsOptions {
   instrument?: (client: EC2Client, scope: Ec2Scope) => void;
 }
 
-/** A wrong account, role or endpoint in the configuration: terminal, with what to fix. */
-export class AwsConnectError extends SegsyncError {
-  readonly retryable = false;
-}
-
 /**
  * @example
  * const apis = await connectAws(config.aws, { deploymentId: config.deploymentId });
@@ -70,7 +64,7 @@ export async function connectAws(targets: AwsTargets | undefined, opts: ConnectA
   const perAccount = await Promise.all(
     targets.accounts.map(async (account) => {
       const home = account.regions[0];
-      if (home === undefined) throw new AwsConnectError(`aws account ${account.id}: no regions configured`);
+      if (home === undefined) throw new ConnectError('aws', `aws account ${account.id}: no regions configured`);
       const sts = new STSClient({
         region: home,
         ...(endpoint ? { endpoint } : {}),
@@ -97,19 +91,8 @@ export async function connectAws(targets: AwsTargets | undefined, opts: ConnectA
 }
 
 function endpointOf(env: NodeJS.ProcessEnv): string | undefined {
-  const raw = env[AWS_ENDPOINT_ENV]?.trim();
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new AwsConnectError(
-      `${AWS_ENDPOINT_ENV}="${raw}" is not a URL; expected a base URL such as http://127.0.0.1:5000`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new AwsConnectError(`${AWS_ENDPOINT_ENV}="${raw}" must be an http:// or https:// URL`);
-  return raw.replace(/\/+$/, '');
+  const url = endpointFromEnv('aws', env, { protocols: ['http:', 'https:'], example: '127.0.0.1:5000' });
+  return url && url.href.replace(/\/+$/, '');
 }
 
 /** Static keys from `env` when the caller passed its own env; otherwise the SDK's default chain (undefined). */
@@ -154,7 +137,8 @@ async function assumedRole(
         }),
       );
     } catch (e) {
-      throw new AwsConnectError(
+      throw new ConnectError(
+        'aws',
         `aws account ${account.id}: cannot assume role ${RoleArn}${account.externalId ? ' (with the configured externalId)' : ''}: ${reason(e)}. ` +
           `Check that the role exists, trusts the caller's identity${account.externalId ? ' with that external id' : ''}, and that the caller may sts:AssumeRole it.`,
         { cause: e },
@@ -163,11 +147,12 @@ async function assumedRole(
     const c = res.Credentials;
     const assumedAccount = /^arn:[^:]+:sts::(\d{12}):/.exec(res.AssumedRoleUser?.Arn ?? '')?.[1];
     if (assumedAccount !== undefined && assumedAccount !== account.id)
-      throw new AwsConnectError(
+      throw new ConnectError(
+        'aws',
         `aws account ${account.id}: role ${RoleArn} belongs to account ${assumedAccount}, not ${account.id}; fix the role in segsync.yaml`,
       );
     if (!c?.AccessKeyId || !c.SecretAccessKey)
-      throw new AwsConnectError(`aws account ${account.id}: AssumeRole ${RoleArn} returned no credentials`);
+      throw new ConnectError('aws', `aws account ${account.id}: AssumeRole ${RoleArn} returned no credentials`);
     return {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,
@@ -191,14 +176,16 @@ async function callerIs(
   try {
     caller = (await sts.send(new GetCallerIdentityCommand({}))).Account;
   } catch (e) {
-    throw new AwsConnectError(
+    throw new ConnectError(
+      'aws',
       `aws account ${account.id}: no usable AWS credentials (STS GetCallerIdentity failed: ${reason(e)}). ` +
         'Configure the default credential chain (AWS_PROFILE, environment variables, SSO, or an instance/task role).',
       { cause: e },
     );
   }
   if (caller !== account.id)
-    throw new AwsConnectError(
+    throw new ConnectError(
+      'aws',
       `aws account ${account.id} has no role in segsync.yaml, so the caller's own credentials must be for it, ` +
         `but they are for account ${caller ?? 'unknown'}. Add \`role: <role name or ARN>\` to that account, or run with credentials of account ${account.id}.`,
     );

@@ -11,14 +11,9 @@ import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AzureTargets } from '../../core/config/types.ts';
-import { SegsyncError } from '../../core/errors.ts';
+import { ConnectError, endpointFromEnv } from '../endpoint.ts';
 import type { AzureNetworkApi } from './api.ts';
 import { sdkAzureNetworkApi } from './client.ts';
-
-/** The Azure part of the configuration cannot be used as given (bad endpoint, unreadable CA, no credentials). */
-export class AzureConnectError extends SegsyncError {
-  readonly retryable = false;
-}
 
 export interface ConnectAzureOptions {
   deploymentId: string;
@@ -31,21 +26,12 @@ export interface ConnectAzureOptions {
 const ARM_SCOPE = 'https://management.azure.com/.default';
 
 function endpointOf(env: NodeJS.ProcessEnv): string | undefined {
-  const raw = env.SEGSYNC_AZURE_ENDPOINT?.trim();
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new AzureConnectError(
-      `SEGSYNC_AZURE_ENDPOINT "${raw}" is not a URL: give a base URL like https://127.0.0.1:8443`,
-    );
-  }
-  if (url.protocol !== 'https:')
-    throw new AzureConnectError(
-      `SEGSYNC_AZURE_ENDPOINT "${raw}" must be https: the Azure SDK refuses to send a bearer token over http (start the local ARM server with its test certificate and set NODE_EXTRA_CA_CERTS)`,
-    );
-  return raw.replace(/\/+$/, '');
+  const url = endpointFromEnv('azure', env, {
+    protocols: ['https:'],
+    example: '127.0.0.1:8443',
+    why: 'the Azure SDK refuses to send a bearer token over http (start the local ARM server with its test certificate and set NODE_EXTRA_CA_CERTS)',
+  });
+  return url && url.href.replace(/\/+$/, '');
 }
 
 function caOf(env: NodeJS.ProcessEnv, endpoint: string | undefined): string | undefined {
@@ -54,7 +40,8 @@ function caOf(env: NodeJS.ProcessEnv, endpoint: string | undefined): string | un
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new AzureConnectError(
+    throw new ConnectError(
+      'azure',
       `NODE_EXTRA_CA_CERTS "${file}" cannot be read (${(e as Error).message}): point it at the local ARM server's certificate`,
     );
   }
@@ -66,7 +53,8 @@ async function checkCredential(credential: TokenCredential): Promise<void> {
     const token = await credential.getToken(ARM_SCOPE);
     if (!token) throw new Error('no token');
   } catch (e) {
-    throw new AzureConnectError(
+    throw new ConnectError(
+      'azure',
       `Azure credentials: no token for Azure Resource Manager (${(e as Error).message.split('\n')[0]}). Sign in with "az login", or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_FEDERATED_TOKEN_FILE for workload identity), or run where a managed identity is assigned.`,
       { cause: e },
     );

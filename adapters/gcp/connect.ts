@@ -13,17 +13,13 @@
  *   with that project's networks filter.
  */
 import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
-import { SegsyncError } from '../../core/errors.ts';
+import { ConnectError, endpointFromEnv } from '../endpoint.ts';
 import type { GcpTargets } from '../../core/config/types.ts';
 import type { GcpComputeApi } from './api.ts';
 import { computeClients, GcpComputeClient, type ComputeClientOptions } from './client.ts';
 
 /** The narrowest scope Compute accepts for reads and firewall / tag writes. */
 export const COMPUTE_SCOPE = 'https://www.googleapis.com/auth/compute';
-
-export class GcpConnectError extends SegsyncError {
-  readonly retryable = false;
-}
 
 export interface ConnectGcpOptions {
   deploymentId: string;
@@ -49,7 +45,7 @@ export async function connectGcp(targets: GcpTargets | undefined, opts: ConnectG
   const authClient = opts.authClient ?? (await credentials(env, opts.deploymentId));
   // google-gax bundles its own google-auth-library typings; the client object is the same at run time.
   const sdkAuth = authClient as unknown as NonNullable<ComputeClientOptions>['authClient'];
-  const sdk = computeClients({ ...endpointOptions(env.SEGSYNC_GCP_ENDPOINT), authClient: sdkAuth });
+  const sdk = computeClients({ ...endpointOptions(env), authClient: sdkAuth });
   return projects.map((p) => {
     const api = new GcpComputeClient(sdk, {
       project: p.id,
@@ -61,22 +57,13 @@ export async function connectGcp(targets: GcpTargets | undefined, opts: ConnectG
 }
 
 /** `http://127.0.0.1:8123` → `{ apiEndpoint, port, protocol }`; unset → the SDK's default (compute.googleapis.com). */
-export function endpointOptions(endpoint: string | undefined): ComputeClientOptions {
-  if (endpoint === undefined || endpoint === '') return {};
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new GcpConnectError(
-      `SEGSYNC_GCP_ENDPOINT="${endpoint}" is not a URL; give a base URL such as http://127.0.0.1:8123`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new GcpConnectError(`SEGSYNC_GCP_ENDPOINT="${endpoint}" must be an http:// or https:// URL`);
-  if (url.pathname !== '/' && url.pathname !== '')
-    throw new GcpConnectError(
-      `SEGSYNC_GCP_ENDPOINT="${endpoint}" must be a base URL without a path (the SDK adds /compute/v1/…)`,
-    );
+export function endpointOptions(env: NodeJS.ProcessEnv): ComputeClientOptions {
+  const url = endpointFromEnv('gcp', env, {
+    protocols: ['http:', 'https:'],
+    example: '127.0.0.1:8123',
+    pathless: true,
+  });
+  if (!url) return {};
   const protocol = url.protocol.slice(0, -1);
   const port = url.port === '' ? (protocol === 'http' ? 80 : 443) : Number(url.port);
   return { apiEndpoint: url.hostname, port, protocol };
@@ -94,7 +81,8 @@ async function credentials(env: NodeJS.ProcessEnv, deploymentId: string): Promis
     await client.getAccessToken();
     return client;
   } catch (e) {
-    throw new GcpConnectError(
+    throw new ConnectError(
+      'gcp',
       `deployment ${deploymentId}: no Google credentials for the GCP projects (${e instanceof Error ? e.message : String(e)}). ` +
         'Run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key or ' +
         'a workload identity federation config (see docs/gcp.md).',

@@ -137,7 +137,7 @@ describe('Azure reads over the real SDKs', () => {
         env: { SEGSYNC_AZURE_ENDPOINT: 'http://127.0.0.1:1' },
         credential: TOKEN,
       }),
-    ).rejects.toThrow(/must be https/);
+    ).rejects.toThrow(/must be an https:\/\/ URL/);
     await expect(
       connectAzure(targets, {
         deploymentId: DEPLOYMENT,

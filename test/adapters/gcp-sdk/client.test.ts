@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromFirewall } from '../../../adapters/gcp/client.ts';
-import { connectGcp, endpointOptions, GcpConnectError } from '../../../adapters/gcp/connect.ts';
+import { connectGcp, endpointOptions } from '../../../adapters/gcp/connect.ts';
+import { ConnectError } from '../../../adapters/endpoint.ts';
 import { gcpAdapter } from '../../../adapters/gcp/index.ts';
 import { Pacer } from '../../../adapters/engine/paced-api.ts';
 import { ConflictError, QuotaExceededError, ThrottledError } from '../../../core/errors.ts';
@@ -264,10 +265,12 @@ describe('connectGcp', () => {
   });
 
   it('GIVEN a bad SEGSYNC_GCP_ENDPOINT THEN the error says what to give', () => {
-    expect(() => endpointOptions('127.0.0.1:8123')).toThrow(GcpConnectError);
-    expect(() => endpointOptions('ftp://x')).toThrow(/http:\/\/ or https:\/\//);
-    expect(() => endpointOptions('http://127.0.0.1:8123/compute/v1')).toThrow(/without a path/);
-    expect(endpointOptions('http://127.0.0.1:8123')).toEqual({
+    expect(() => endpointOptions({ SEGSYNC_GCP_ENDPOINT: '127.0.0.1:8123' })).toThrow(ConnectError);
+    expect(() => endpointOptions({ SEGSYNC_GCP_ENDPOINT: 'ftp://x' })).toThrow(/http:\/\/ or https:\/\//);
+    expect(() => endpointOptions({ SEGSYNC_GCP_ENDPOINT: 'http://127.0.0.1:8123/compute/v1' })).toThrow(
+      /without a path/,
+    );
+    expect(endpointOptions({ SEGSYNC_GCP_ENDPOINT: 'http://127.0.0.1:8123' })).toEqual({
       apiEndpoint: '127.0.0.1',
       port: 8123,
       protocol: 'http',

@@ -59,7 +59,10 @@ export async function startWorld(
       ...(options.wrap ? { wrap: options.wrap } : {}),
     },
   );
-  const sdk = computeClients({ ...endpointOptions(server.url), authClient: testAuth() as never });
+  const sdk = computeClients({
+    ...endpointOptions({ SEGSYNC_GCP_ENDPOINT: server.url }),
+    authClient: testAuth() as never,
+  });
   return {
     server,
     apis,
