@@ -9,9 +9,24 @@ import type { HandleResult } from '../../adapters/events/handle.ts';
 import type { Hint } from '../../adapters/events/hint.ts';
 
 export const logger = new Logger({ serviceName: 'segsync' });
-export const metrics = new Metrics({ namespace: 'segsync', serviceName: 'segsync' });
+// Metrics' own warnings (e.g. nothing to publish) go through the logger, so they are JSON and share its level.
+export const metrics = new Metrics({ namespace: 'segsync', serviceName: 'segsync', logger });
+
+/** What the reports said, for a caller in the same process (the CLI prints it; Lambda has the logs). */
+export type Report =
+  | { kind: 'handled'; source: string; result: HandleResult }
+  | { kind: 'rejected'; source: string; reason: string; eventId?: string };
+
+const listeners = new Set<(r: Report) => void>();
+
+/** Calls `listener` with every report until the returned function is called. */
+export function onReport(listener: (r: Report) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
 
 export function reportHandled(source: string, hints: readonly Hint[], result: HandleResult): void {
+  for (const l of listeners) l({ kind: 'handled', source, result });
   logger.info('event handled', {
     source,
     eventIds: [...new Set(hints.map((h) => h.eventId))],
@@ -33,6 +48,7 @@ export function reportHandled(source: string, hints: readonly Hint[], result: Ha
 }
 
 export function reportRejected(source: string, reason: string, eventId?: string): void {
+  for (const l of listeners) l({ kind: 'rejected', source, reason, ...(eventId ? { eventId } : {}) });
   logger.warn('event rejected', { source, reason, ...(eventId ? { eventId } : {}) });
   metrics.addMetric('EventsRejected', MetricUnit.Count, 1);
 }
