@@ -60,13 +60,16 @@ export async function planFresh(
   refreshed: Map<string, Set<string>>,
   adjust: Adjust,
 ): Promise<Converged> {
+  let desired: Desired | undefined;
   for (let round = 1; ; round++) {
     const inventory = ws.inventory();
-    const desired = compile(deps.policy, inventory, deps.ctx);
+    // A round that re-read only native objects leaves the inventory as it was: re-plan, not re-compile.
+    desired ??= compile(deps.policy, inventory, deps.ctx);
     const planned = plan(desired, ws.state(), deps.ctx, { exclusive: deps.policy.exclusive });
     const blocking = blockingFindings(planned);
     if (blocking.length > 0) throw new PlanBlockedError(blocking.map((f) => `${f.cloud} ${f.target}: ${f.message}`));
     const reads: Promise<void>[] = [];
+    let rereadWorkloads = false;
     for (const [key, t] of touchedBy(planned.steps, inventory)) {
       const entry = ws.entry(t.cloud, t.location);
       if (!entry || entry.fullRead) continue; // read in full during this run: already fresh
@@ -76,6 +79,7 @@ export async function planFresh(
       const workloads = [...t.workloads].filter((w) => !seen.has(`w:${armKey(w)}`));
       objects.forEach((o) => seen.add(`o:${o}`));
       workloads.forEach((w) => seen.add(`w:${armKey(w)}`));
+      rereadWorkloads ||= workloads.length > 0;
       if (objects.length || workloads.length)
         reads.push(
           ws.readScoped(t.cloud, t.location, { workloads: workloads.map((w) => refOf(w)!), objects }, adjust(t.cloud)),
@@ -83,6 +87,7 @@ export async function planFresh(
     }
     if (reads.length === 0 || round >= MAX_PLAN_ROUNDS) return { desired, plan: planned };
     await Promise.all(reads);
+    if (rereadWorkloads) desired = undefined;
   }
 }
 
