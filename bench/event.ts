@@ -31,6 +31,7 @@ import { parseWorkloadId } from '../core/model/ids.ts';
 import type { Workload } from '../core/model/inventory.ts';
 import type { Step } from '../core/plan/step.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
+import { summaryLine } from '../core/plan/render.ts';
 import type { Cloud } from '../core/policy/labels.ts';
 import { generateEstate, generatePolicy, TIERS } from './generate.ts';
 
@@ -43,19 +44,33 @@ const rules = Number(arg('rules') ?? 1000);
 const seed = Number(arg('seed') ?? 42);
 
 // The rollout benchmark's *local* estate (bench/rollout.ts): every app in one network.
-const LOCAL_ESTATE = { multiCloudApps: 0, otherRegion: 0, singleNetworkApps: true, cloudShares: { aws: 0.55, azure: 0.15, gcp: 0.3 } };
-const ctx: CompileContext = { deploymentId: 'bench', limits: { aws: { rulesPerGroupPerDirectionPerFamily: 200, groupsPerInterface: 5 } } };
+const LOCAL_ESTATE = {
+  multiCloudApps: 0,
+  otherRegion: 0,
+  singleNetworkApps: true,
+  cloudShares: { aws: 0.55, azure: 0.15, gcp: 0.3 },
+};
+const ctx: CompileContext = {
+  deploymentId: 'bench',
+  limits: { aws: { rulesPerGroupPerDirectionPerFamily: 200, groupsPerInterface: 5 } },
+};
 
 function sandbox(estate: Estate) {
   return {
-    aws: SandboxAws.fromEstate(estate, { limits: { groupsPerRegion: 20_000, prefixListsPerRegion: 10_000, rulesPerGroupPerDirectionPerFamily: 200 } }),
+    aws: SandboxAws.fromEstate(estate, {
+      limits: { groupsPerRegion: 20_000, prefixListsPerRegion: 10_000, rulesPerGroupPerDirectionPerFamily: 200 },
+    }),
     azure: SandboxAzure.fromEstate(estate),
     gcp: SandboxGcp.fromEstate(estate, { limits: { firewallsPerProject: 50_000 } }),
   };
 }
 
 type Calls = Record<Cloud, { reads: number; writes: number }>;
-const zero = (): Calls => ({ aws: { reads: 0, writes: 0 }, azure: { reads: 0, writes: 0 }, gcp: { reads: 0, writes: 0 } });
+const zero = (): Calls => ({
+  aws: { reads: 0, writes: 0 },
+  azure: { reads: 0, writes: 0 },
+  gcp: { reads: 0, writes: 0 },
+});
 
 async function plainApply(steps: readonly Step[], clouds: Clouds): Promise<void> {
   for (const s of steps) {
@@ -70,7 +85,9 @@ function retagsOf(workloads: readonly Workload[]): { w: Workload; tier: string }
   return (['aws', 'azure', 'gcp'] as const).flatMap((cloud) => {
     const w = workloads.find((x) => x.cloud === cloud && x.labels.app && x.labels.tier && x.managed);
     if (!w) return [];
-    const others = workloads.filter((x) => x.labels.app === w.labels.app && x.labels.tier !== w.labels.tier && x.network === w.network);
+    const others = workloads.filter(
+      (x) => x.labels.app === w.labels.app && x.labels.tier !== w.labels.tier && x.network === w.network,
+    );
     const tier = others[0]?.labels.tier ?? TIERS.find((t) => t !== w.labels.tier)!;
     return [{ w, tier }];
   });
@@ -94,8 +111,12 @@ async function measure(workloads: number): Promise<void> {
   const ws = await WorkingSet.load({ deploymentId: ctx.deploymentId, clouds, store, now: () => new Date() });
   await ws.save();
   const setup = (performance.now() - t0) / 1000;
-  console.log(`\n${workloads.toLocaleString('en')} workloads: rollout of ${first.plan.steps.length} steps and ${ws.entries.size} snapshots in ${setup.toFixed(1)} s`);
-  console.log('| cloud | workload | event → applied | plan | steps applied | API reads | API writes | snapshot writes |');
+  console.log(
+    `\n${workloads.toLocaleString('en')} workloads: rollout of ${first.plan.steps.length} steps and ${ws.entries.size} snapshots in ${setup.toFixed(1)} s`,
+  );
+  console.log(
+    '| cloud | workload | event → applied | plan | steps applied | API reads | API writes | snapshot writes |',
+  );
   console.log('|---|---|---:|---|---:|---:|---:|---:|');
   for (const { w, tier } of retagsOf(first.inventory.workloads)) {
     const ref = parseWorkloadId(w.id)!;
@@ -110,7 +131,7 @@ async function measure(workloads: number): Promise<void> {
     const ms = performance.now() - started;
     const c = calls;
     console.log(
-      `| ${w.cloud} | ${w.nativeId} | ${ms.toFixed(0)} ms | ${r.summary} | ${r.applied} | ` +
+      `| ${w.cloud} | ${w.nativeId} | ${ms.toFixed(0)} ms | ${summaryLine(r.planned)} | ${r.applied} | ` +
         `aws ${c.aws.reads} / azure ${c.azure.reads} / gcp ${c.gcp.reads} | aws ${c.aws.writes} / azure ${c.azure.writes} / gcp ${c.gcp.writes} | ${r.snapshotsWritten} |`,
     );
   }

@@ -16,7 +16,7 @@ import type { Workload } from '../../core/model/inventory.ts';
 import { blockingFindings, plan, type Plan } from '../../core/plan/index.ts';
 import type { Step } from '../../core/plan/step.ts';
 import type { Policy } from '../../core/policy/types.ts';
-import { judgeLabels, type Actor } from '../../core/policy/trust.ts';
+import { judgeLabels, type Actor } from '../../core/model/trust.ts';
 import { applySteps, PlanBlockedError, type ApplyOptions, type Clouds } from '../reconcile.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import { locationKey, touchedBy } from './touched.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ExitRequest, type Io } from '../io.ts';
 import { plural } from '../text.ts';
+import { summaryLine } from '../../core/plan/render.ts';
 import { eventOptions, localRuntime, type EventCliOptions } from './handle-event.ts';
 
 /**
@@ -46,13 +47,13 @@ export function registerDrift(program: Command, io: Io): void {
       if (opts.json) continue;
       io.out(
         `${r.cloud} ${r.location}: ${plural(r.driftFound, 'drifted object')} found, ${r.driftCorrected} corrected, ` +
-          `${plural(r.objectsChecked, 'object')} checked (${r.durationMs} ms)${r.driftFound ? `; ${r.summary}` : ''}\n`,
+          `${plural(r.objectsChecked, 'object')} checked (${r.durationMs} ms)${r.driftFound ? `; ${summaryLine(r.planned)}` : ''}\n`,
       );
       for (const f of r.findings.filter((x) => x.cloud !== undefined))
         io.out(`  ${f.severity} ${f.code} ${f.target}: ${f.message}\n`);
       for (const t of r.trust) io.out(`  label change ${t.kind} for ${t.workload}: ${t.reason}\n`);
     }
-    if (opts.json) io.out(`${JSON.stringify(results)}\n`);
+    if (opts.json) io.out(`${JSON.stringify(results.map(({ planned, ...r }) => ({ ...r, steps: planned.length })))}\n`);
     if (mode === 'report' && results.some((r) => r.driftFound > 0)) io.exitCode = 2;
   });
 }

@@ -5,6 +5,7 @@ import type { Report } from '../../functions/shared/observe.ts';
 import { DEFAULT_DEPLOYMENT } from '../options.ts';
 import { ExitRequest, type Io } from '../io.ts';
 import { plural } from '../text.ts';
+import { summaryLine } from '../../core/plan/render.ts';
 
 /** Where an event-path command gets its clouds: the persisted sandbox, or a deployment configuration. */
 export interface EventCliOptions {
@@ -99,7 +100,7 @@ export function renderReport(r: Report): string {
   const x = r.result;
   const lines = [
     `${r.source}: ${x.outcome}: ${plural(x.workloads.length, 'workload')} re-read (${x.workloads.join(', ') || 'none'}); ` +
-      `${x.summary.replace(/\.$/, '')}; ${plural(x.applied, 'step')} applied in ${x.durationMs} ms` +
+      `${summaryLine(x.planned).replace(/\.$/, '')}; ${plural(x.applied, 'step')} applied in ${x.durationMs} ms` +
       (x.attempts > 1 ? ` (${x.attempts} attempts)` : ''),
   ];
   for (const i of x.ignored) lines.push(`  ignored ${i.eventId}: ${i.reason}`);

@@ -6,6 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { HandleResult } from '../../adapters/events/handle.ts';
+import { summaryLine } from '../../core/plan/render.ts';
 import type { Hint } from '../../adapters/events/hint.ts';
 
 export const logger = new Logger({ serviceName: 'segsync' });
@@ -32,7 +33,7 @@ export function reportHandled(source: string, hints: readonly Hint[], result: Ha
     eventIds: [...new Set(hints.map((h) => h.eventId))],
     workloads: result.workloads,
     outcome: result.outcome,
-    plan: result.summary,
+    plan: summaryLine(result.planned),
     steps: result.steps,
     applied: result.applied,
     attempts: result.attempts,
