@@ -170,11 +170,14 @@ export class WorkingSet {
 async function loadEntry(opts: WorkingSetOptions, cloud: Cloud, location: string): Promise<Entry> {
   let stored;
   let why: Entry['fullRead'];
+  let unreadableEtag: string | undefined;
   try {
     stored = await opts.store.get(opts.deploymentId, cloud, location);
   } catch (e) {
     if (!(e instanceof SnapshotFormatError)) throw e;
     why = 'unreadable';
+    // Replaced by the full read below, with If-Match on what is there (If-None-Match would fail forever).
+    unreadableEtag = await opts.store.etag(opts.deploymentId, cloud, location);
   }
   const now = opts.now();
   const key = locationKey(cloud, location);
@@ -201,7 +204,7 @@ async function loadEntry(opts: WorkingSetOptions, cloud: Cloud, location: string
     cloud,
     location,
     view: { workloads: full.workloads, state: full.state },
-    etag: stored?.etag,
+    etag: stored?.etag ?? unreadableEtag,
     loaded,
     fullReadAt: now.toISOString(),
     dirty: true,
