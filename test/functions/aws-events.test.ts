@@ -4,6 +4,7 @@
  * agrees with the policy. A malformed record among good ones is acknowledged (not a batch item
  * failure) and the good ones are applied; a retryable failure is a batch item failure.
  */
+import '../helpers/quiet-env.ts';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { handler } from '../../functions/aws-events.ts';

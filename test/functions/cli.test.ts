@@ -3,6 +3,7 @@
  * cloud's own event to the handlers, `handle-event` feeds a sample file, `drift` runs the schedule
  * once. User mistakes exit 1 with a plain message.
  */
+import '../helpers/quiet-env.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
