@@ -68,7 +68,7 @@ export async function planFresh(
     const planned = plan(desired, ws.state(), deps.ctx, { exclusive: deps.policy.exclusive });
     const blocking = blockingFindings(planned);
     if (blocking.length > 0) throw new PlanBlockedError(blocking.map((f) => `${f.cloud} ${f.target}: ${f.message}`));
-    const reads: Promise<void>[] = [];
+    const reads: Promise<boolean>[] = [];
     let rereadWorkloads = false;
     for (const [key, t] of touchedBy(planned.steps, inventory)) {
       const entry = ws.entry(t.cloud, t.location);
@@ -86,7 +86,8 @@ export async function planFresh(
         );
     }
     if (reads.length === 0 || round >= MAX_PLAN_ROUNDS) return { desired, plan: planned };
-    await Promise.all(reads);
+    // The cloud holds what the snapshot said: this plan stands (no re-plan).
+    if (!(await Promise.all(reads)).some(Boolean)) return { desired, plan: planned };
     if (rereadWorkloads) desired = undefined;
   }
 }
