@@ -72,7 +72,7 @@ describe('segsync sandbox tag --policy / handle-event / drift', () => {
     [['handle-event', '--cloud', 'oracle', 'test/fixtures/events/aws/tag-change.json'], '--cloud "oracle"'],
     [['drift', '--policy', THREE_TIER], 'pass --state'],
     [['drift', '--state', 'missing.json', '--policy', THREE_TIER], 'missing.json'],
-    [['drift', '--config', 'examples/segsync.yaml'], 'no cloud connectors'],
+    [['drift', '--config', 'nope.yaml'], 'nope.yaml'],
   ])('GIVEN %j THEN exit 1 with a plain message', async (argv, message) => {
     const r = await runCli(...argv);
     expect(r.code).toBe(1);
