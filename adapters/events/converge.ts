@@ -11,7 +11,8 @@
 import { compile, type Desired } from '../../core/compile/index.ts';
 import type { CompileContext } from '../../core/model/budgets.ts';
 import type { Cloud } from '../../core/model/cloud.ts';
-import { armKey } from '../../core/model/ids.ts';
+import { armKey, parseWorkloadId } from '../../core/model/ids.ts';
+import type { Finding } from '../../core/model/finding.ts';
 import type { Workload } from '../../core/model/inventory.ts';
 import { blockingFindings, plan, type Plan } from '../../core/plan/index.ts';
 import type { Step } from '../../core/plan/step.ts';
@@ -181,4 +182,16 @@ export { locationKey };
 /** Before another try: a short random pause, longer each time, so racing handlers fall out of step. */
 export function backoff(attempt: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.random() * 25 * attempt));
+}
+
+/** Label-trust notes as plan findings, so every report of the plan carries them. */
+export function trustFindings(notes: readonly TrustNote[]): Finding[] {
+  return notes.map((n) => ({
+    severity: 'warning' as const,
+    code: n.kind === 'refused' ? 'label-change-refused' : 'label-change-deferred',
+    cloud: parseWorkloadId(n.workload)?.cloud ?? 'aws',
+    target: n.workload,
+    message: `labels ${JSON.stringify(n.wanted)}${n.actor ? ` set by ${n.actor}` : ''} not honoured: ${n.reason}; segsync keeps ${JSON.stringify(n.honoured)}`,
+    hint: 'add the principal to spec.labelTrust if the change is legitimate',
+  }));
 }

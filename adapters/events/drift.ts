@@ -11,6 +11,7 @@ import { ConflictError } from '../../core/errors.ts';
 import type { Step } from '../../core/plan/step.ts';
 import {
   applyAndReadBack,
+  trustFindings,
   backoff,
   judgeFullReads,
   keepHonoured,
@@ -88,7 +89,10 @@ async function driftOnce(
     objectsChecked,
     mode,
     planned: plan.steps,
-    findings: plan.findings.filter((f) => f.cloud === undefined || f.cloud === target.cloud),
+    findings: [
+      ...plan.findings.filter((f) => f.cloud === undefined || f.cloud === target.cloud),
+      ...trustFindings(notes),
+    ],
     trust: notes,
   };
 }

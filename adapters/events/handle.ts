@@ -15,6 +15,7 @@ import { ConflictError } from '../../core/errors.ts';
 import type { Step } from '../../core/plan/step.ts';
 import {
   applyAndReadBack,
+  trustFindings,
   backoff,
   judgeFullReads,
   keepHonoured,
@@ -98,7 +99,7 @@ async function handleOnce(
     steps: plan.steps.length,
     applied,
     planned: plan.steps,
-    findings: plan.findings,
+    findings: [...plan.findings, ...trustFindings(notes)],
     trust: notes,
     fullReads: [...ws.entries.values()].filter((e) => e.fullRead).map((e) => `${e.cloud}:${e.location}`),
     snapshotsWritten,

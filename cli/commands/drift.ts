@@ -51,7 +51,6 @@ export function registerDrift(program: Command, io: Io): void {
       );
       for (const f of r.findings.filter((x) => x.cloud !== undefined))
         io.out(`  ${f.severity} ${f.code} ${f.target}: ${f.message}\n`);
-      for (const t of r.trust) io.out(`  label change ${t.kind} for ${t.workload}: ${t.reason}\n`);
     }
     if (opts.json) io.out(`${JSON.stringify(results.map(({ planned, ...r }) => ({ ...r, steps: planned.length })))}\n`);
     if (mode === 'report' && results.some((r) => r.driftFound > 0)) io.exitCode = 2;
