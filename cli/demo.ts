@@ -1,12 +1,22 @@
 /**
  * `segsync demo` (npm start): the whole loop on the embedded sandbox clouds, readable by a
- * person: inventory → plan → apply → verify → reachability → re-tag → small plan → apply.
+ * person: inventory → plan → apply → verify → reachability → snapshot → a re-tag in each cloud
+ * delivered as that cloud's event to the handlers → verify → a rule deleted by hand → drift run.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { planWorld, readWorld, reconcile } from '../adapters/reconcile.ts';
+import { driftLocation } from '../adapters/events/drift.ts';
+import { FileSnapshotStore } from '../adapters/events/snapshot-file.ts';
+import { deliverLocally } from '../functions/local.ts';
+import type { Runtime } from '../functions/shared/runtime.ts';
+import { renderReport } from './commands/handle-event.ts';
+import { demoRetags, editOwnedRuleByHand } from './demo-events.ts';
 import { loadEstate } from '../adapters/sandbox/estate.ts';
 import { Sandbox } from '../adapters/sandbox/index.ts';
 import { workloadStatus } from '../core/policy/intent.ts';
-import { renderPlan, summaryLine } from '../core/plan/render.ts';
+import { renderPlan } from '../core/plan/render.ts';
 import { verify } from '../core/verify/index.ts';
 import { loadPolicyOrExit } from './context.ts';
 import type { Io } from './io.ts';
@@ -50,20 +60,42 @@ export async function runDemo(opts: { estate: string; policy: string }, io: Io):
   const world = await readWorld(clouds);
   say(indent(reachabilityTable(policy, world.inventory, world.state)));
 
-  const moved = world.inventory.workloads.find(
-    (w) => w.cloud === 'aws' && w.labels.tier === 'web' && w.labels.env === 'prod' && w.nativeId !== 'i-prod-web1',
+  // 7-10: the deployed loop (DESIGN.md §4), in-process: events through the handlers, then a drift run.
+  const store = new FileSnapshotStore(mkdtempSync(join(tmpdir(), 'segsync-demo-')));
+  const runtime: Runtime = {
+    config: { deploymentId: ctx.deploymentId, drift: { mode: 'apply', schedule: 'demo' } },
+    deps: { policy, clouds, ctx, store },
+  };
+  const targets = (['aws', 'azure', 'gcp'] as const).flatMap((cloud) =>
+    clouds[cloud].locations().map((location) => ({ cloud, location })),
   );
-  if (!moved) return;
-  say(`\n7. Someone re-tags ${moved.nativeId} from Tier=web to Tier=app (same VPC, another segment):`);
-  sandbox.aws.tagInstance({ account: moved.location.account, region: moved.location.region }, moved.nativeId, {
-    Tier: 'app',
-    tier: null,
-  });
-  const retag = await planWorld(policy, clouds, ctx);
-  say(indent(renderPlan(retag.plan)));
-  const again = await reconcile(policy, clouds, ctx);
-  say(`   Applied ${plural(again.applied, 'step')}. ${summaryLine(again.last.plan.steps)}`);
-  await verifyAndSay(8, ' after the re-tag');
+  let checked = 0;
+  for (const t of targets) checked += (await driftLocation(t, 'report', runtime.deps)).objectsChecked;
+  say(
+    `\n7. Snapshot: a first drift run read ${plural(targets.length, 'location')} (${checked} objects and workloads) and stored them, so an event re-reads one instance, not the estate.`,
+  );
+
+  say('\n8. Someone re-tags one instance in each cloud; each cloud sends its own event to its handler:');
+  for (const change of demoRetags(world.inventory.workloads)) {
+    change.apply(sandbox);
+    const delivered = await deliverLocally(change.ref.cloud, change.event(), runtime);
+    say(`   ${change.what} → ${change.via}`);
+    for (const r of delivered.reports) say(indent(renderReport(r).replace(/^/gm, '  ')));
+  }
+  await verifyAndSay(9, ' after the events');
+
+  const edited = await editOwnedRuleByHand(sandbox, ctx.deploymentId);
+  if (!edited) return;
+  const broken = await readWorld(clouds);
+  const wrong = verify(policy, broken.inventory, broken.state).disagreements.length;
+  say(
+    `\n10. Someone deletes a rule of ${edited.group} by hand in the console: verify now finds ${plural(wrong, 'disagreement')}.`,
+  );
+  const drift = await driftLocation(edited.location, 'apply', runtime.deps);
+  say(
+    `    The scheduled drift run of ${drift.cloud} ${drift.location}: ${plural(drift.driftFound, 'drifted object')} found, ${drift.driftCorrected} corrected (${drift.durationMs} ms).`,
+  );
+  await verifyAndSay(11, ' after the drift run');
 
   async function verifyAndSay(n: number, when: string): Promise<void> {
     const w = await readWorld(clouds);

@@ -14,6 +14,8 @@ import { registerExplain } from './commands/explain.ts';
 import { registerGraph } from './commands/graph.ts';
 import { registerMatrix } from './commands/matrix.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerDrift } from './commands/drift.ts';
+import { registerHandleEvent } from './commands/handle-event.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerValidate } from './commands/validate.ts';
 import { ExitRequest, type Io } from './io.ts';
@@ -37,6 +39,8 @@ export function buildProgram(io: Io): Command {
   registerGraph(program, io);
   registerSandbox(program, io);
   registerDemo(program, io);
+  registerHandleEvent(program, io);
+  registerDrift(program, io);
   return program;
 }
 

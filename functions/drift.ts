@@ -5,6 +5,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { driftLocation } from '../adapters/events/drift.ts';
+import { summaryLine } from '../core/plan/render.ts';
 import { logger, metrics } from './shared/observe.ts';
 import { runtime } from './shared/runtime.ts';
 
@@ -30,7 +31,12 @@ export const handler = async (input: unknown): Promise<DriftOutput> => {
     metrics.addMetric('DriftCorrected', MetricUnit.Count, r.driftCorrected);
     metrics.addMetric('ObjectsChecked', MetricUnit.Count, r.objectsChecked);
     metrics.addMetric('DriftDurationMs', MetricUnit.Milliseconds, r.durationMs);
-    logger.info('drift run', { ...r, findings: r.findings.map((f) => `${f.code} ${f.target}`) });
+    const { planned, ...rest } = r;
+    logger.info('drift run', {
+      ...rest,
+      plan: summaryLine(planned),
+      findings: r.findings.map((f) => `${f.code} ${f.target}`),
+    });
     for (const note of r.trust) logger.warn('label change not honoured', { ...note });
     const { cloud, location, driftFound, driftCorrected, objectsChecked, durationMs, mode } = r;
     return { cloud, location, driftFound, driftCorrected, objectsChecked, durationMs, mode };

@@ -41,7 +41,12 @@ async function azure(event: APIGatewayProxyEventV2): Promise<HttpReply> {
     reportRejected('azure', auth.azureSecret ? 'wrong or missing shared secret' : 'Azure events are not enabled');
     return reply(401);
   }
-  const parsed = EventGridBatchSchema.safeParse(parseJson(bodyText(event)));
+  return handleEventGrid(parseJson(bodyText(event)));
+}
+
+/** An authenticated Event Grid request body (also what `segsync handle-event --cloud azure` feeds). */
+export async function handleEventGrid(body: unknown): Promise<HttpReply> {
+  const parsed = EventGridBatchSchema.safeParse(body);
   if (!parsed.success) {
     reportRejected('azure', `malformed Event Grid request: ${zodReason(parsed.error)}`);
     return reply(400, { error: 'expected an array of Event Grid events' });
@@ -73,7 +78,12 @@ async function gcp(event: APIGatewayProxyEventV2): Promise<HttpReply> {
     reportRejected('gcp', verdict.reason);
     return reply(401);
   }
-  const parsed = PushedAuditLogSchema.safeParse(parseJson(bodyText(event)));
+  return handlePubSubPush(parseJson(bodyText(event)));
+}
+
+/** An authenticated Pub/Sub push body (also what `segsync handle-event --cloud gcp` feeds). */
+export async function handlePubSubPush(body: unknown): Promise<HttpReply> {
+  const parsed = PushedAuditLogSchema.safeParse(body);
   if (!parsed.success) {
     reportRejected('gcp', `malformed push: ${zodReason(parsed.error)}`);
     return reply(200, { acknowledged: 'malformed' });

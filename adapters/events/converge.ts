@@ -11,12 +11,13 @@
 import { compile, type Desired } from '../../core/compile/index.ts';
 import type { CompileContext } from '../../core/model/budgets.ts';
 import type { Cloud } from '../../core/model/cloud.ts';
-import { armKey } from '../../core/model/ids.ts';
+import { armKey, parseWorkloadId } from '../../core/model/ids.ts';
+import type { Finding } from '../../core/model/finding.ts';
 import type { Workload } from '../../core/model/inventory.ts';
 import { blockingFindings, plan, type Plan } from '../../core/plan/index.ts';
 import type { Step } from '../../core/plan/step.ts';
 import type { Policy } from '../../core/policy/types.ts';
-import { judgeLabels, type Actor } from '../../core/policy/trust.ts';
+import { judgeLabels, type Actor } from '../../core/model/trust.ts';
 import { applySteps, PlanBlockedError, type ApplyOptions, type Clouds } from '../reconcile.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import { locationKey, touchedBy } from './touched.ts';
@@ -60,13 +61,16 @@ export async function planFresh(
   refreshed: Map<string, Set<string>>,
   adjust: Adjust,
 ): Promise<Converged> {
+  let desired: Desired | undefined;
   for (let round = 1; ; round++) {
     const inventory = ws.inventory();
-    const desired = compile(deps.policy, inventory, deps.ctx);
+    // A round that re-read only native objects leaves the inventory as it was: re-plan, not re-compile.
+    desired ??= compile(deps.policy, inventory, deps.ctx);
     const planned = plan(desired, ws.state(), deps.ctx, { exclusive: deps.policy.exclusive });
     const blocking = blockingFindings(planned);
     if (blocking.length > 0) throw new PlanBlockedError(blocking.map((f) => `${f.cloud} ${f.target}: ${f.message}`));
-    const reads: Promise<void>[] = [];
+    const reads: Promise<boolean>[] = [];
+    let rereadWorkloads = false;
     for (const [key, t] of touchedBy(planned.steps, inventory)) {
       const entry = ws.entry(t.cloud, t.location);
       if (!entry || entry.fullRead) continue; // read in full during this run: already fresh
@@ -76,13 +80,16 @@ export async function planFresh(
       const workloads = [...t.workloads].filter((w) => !seen.has(`w:${armKey(w)}`));
       objects.forEach((o) => seen.add(`o:${o}`));
       workloads.forEach((w) => seen.add(`w:${armKey(w)}`));
+      rereadWorkloads ||= workloads.length > 0;
       if (objects.length || workloads.length)
         reads.push(
           ws.readScoped(t.cloud, t.location, { workloads: workloads.map((w) => refOf(w)!), objects }, adjust(t.cloud)),
         );
     }
     if (reads.length === 0 || round >= MAX_PLAN_ROUNDS) return { desired, plan: planned };
-    await Promise.all(reads);
+    // The cloud holds what the snapshot said: this plan stands (no re-plan).
+    if (!(await Promise.all(reads)).some(Boolean)) return { desired, plan: planned };
+    if (rereadWorkloads) desired = undefined;
   }
 }
 
@@ -175,4 +182,16 @@ export { locationKey };
 /** Before another try: a short random pause, longer each time, so racing handlers fall out of step. */
 export function backoff(attempt: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.random() * 25 * attempt));
+}
+
+/** Label-trust notes as plan findings, so every report of the plan carries them. */
+export function trustFindings(notes: readonly TrustNote[]): Finding[] {
+  return notes.map((n) => ({
+    severity: 'warning' as const,
+    code: n.kind === 'refused' ? 'label-change-refused' : 'label-change-deferred',
+    cloud: parseWorkloadId(n.workload)?.cloud ?? 'aws',
+    target: n.workload,
+    message: `labels ${JSON.stringify(n.wanted)}${n.actor ? ` set by ${n.actor}` : ''} not honoured: ${n.reason}; segsync keeps ${JSON.stringify(n.honoured)}`,
+    hint: 'add the principal to spec.labelTrust if the change is legitimate',
+  }));
 }

@@ -8,9 +8,10 @@ import type { Cloud } from '../../core/model/cloud.ts';
 import type { Finding } from '../../core/model/finding.ts';
 import type { AwsState, AzureState, GcpState } from '../../core/model/native/index.ts';
 import { ConflictError } from '../../core/errors.ts';
-import { summaryLine } from '../../core/plan/render.ts';
+import type { Step } from '../../core/plan/step.ts';
 import {
   applyAndReadBack,
+  trustFindings,
   backoff,
   judgeFullReads,
   keepHonoured,
@@ -29,7 +30,8 @@ export interface DriftResult {
   objectsChecked: number;
   durationMs: number;
   mode: 'apply' | 'report';
-  summary: string;
+  /** The steps planned (applied in apply mode); render with core/plan/render.ts summaryLine. */
+  planned: readonly Step[];
   /** What the plan reports and does not change (foreign objects that widen access, …). */
   findings: Finding[];
   trust: TrustNote[];
@@ -86,8 +88,11 @@ async function driftOnce(
     driftCorrected: corrected,
     objectsChecked,
     mode,
-    summary: summaryLine(plan.steps),
-    findings: plan.findings.filter((f) => f.cloud === undefined || f.cloud === target.cloud),
+    planned: plan.steps,
+    findings: [
+      ...plan.findings.filter((f) => f.cloud === undefined || f.cloud === target.cloud),
+      ...trustFindings(notes),
+    ],
     trust: notes,
   };
 }

@@ -9,12 +9,13 @@
  */
 import type { Finding } from '../../core/model/finding.ts';
 import { armKey, workloadId, type WorkloadRef } from '../../core/model/ids.ts';
-import type { Actor } from '../../core/policy/trust.ts';
-import { trusted } from '../../core/policy/trust.ts';
+import type { Actor } from '../../core/model/trust.ts';
+import { trusted } from '../../core/model/trust.ts';
 import { ConflictError } from '../../core/errors.ts';
-import { summaryLine } from '../../core/plan/render.ts';
+import type { Step } from '../../core/plan/step.ts';
 import {
   applyAndReadBack,
+  trustFindings,
   backoff,
   judgeFullReads,
   keepHonoured,
@@ -33,8 +34,8 @@ export interface HandleResult {
   ignored: { eventId: string; reason: string }[];
   steps: number;
   applied: number;
-  /** One line: the plan's counts. */
-  summary: string;
+  /** The steps planned (and applied unless something failed); render with core/plan/render.ts summaryLine. */
+  planned: readonly Step[];
   findings: Finding[];
   trust: TrustNote[];
   attempts: number;
@@ -97,8 +98,8 @@ async function handleOnce(
     ignored,
     steps: plan.steps.length,
     applied,
-    summary: summaryLine(plan.steps),
-    findings: plan.findings,
+    planned: plan.steps,
+    findings: [...plan.findings, ...trustFindings(notes)],
     trust: notes,
     fullReads: [...ws.entries.values()].filter((e) => e.fullRead).map((e) => `${e.cloud}:${e.location}`),
     snapshotsWritten,

@@ -5,7 +5,7 @@
  */
 import { armKey, armParts, workloadId, type WorkloadRef } from '../../core/model/ids.ts';
 import type { Cloud } from '../../core/model/cloud.ts';
-import type { Actor } from '../../core/policy/trust.ts';
+import type { Actor } from '../../core/model/trust.ts';
 
 export type Hint = {
   /** The event's own id (EventBridge id, Event Grid id, audit log insertId), for logs. */

@@ -103,16 +103,17 @@ export class WorkingSet {
 
   /**
    * Re-reads the named workloads and objects of one location and folds them in. `adjust` may
-   * change the fresh workloads before they are folded (label trust).
+   * change the fresh workloads before they are folded (label trust). True when the read found
+   * something other than what the working set held.
    */
   async readScoped(
     cloud: Cloud,
     location: string,
     what: { workloads: readonly WorkloadRef[]; objects: readonly string[] },
     adjust: (fresh: Workload[]) => Workload[] = (w) => w,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const entry = this.entry(cloud, location);
-    if (!entry || (what.workloads.length === 0 && what.objects.length === 0)) return;
+    if (!entry || (what.workloads.length === 0 && what.objects.length === 0)) return false;
     const readIds = what.workloads.map(refReadId);
     const fresh = await this.opts.clouds[cloud].read({
       location: entry.location,
@@ -120,8 +121,12 @@ export class WorkingSet {
       ...(what.objects.length ? { objects: [...what.objects] } : {}),
     });
     const request = { workloadIds: what.workloads.map(workloadId), readIds, objects: what.objects };
-    entry.view = mergeScoped(cloud, entry.view, request, { ...fresh, workloads: adjust(fresh.workloads) });
-    entry.dirty = true;
+    const merged = mergeScoped(cloud, entry.view, request, { ...fresh, workloads: adjust(fresh.workloads) });
+    // Compared whole: a few MB per location at 100k workloads, far cheaper than a needless re-plan.
+    const changed = JSON.stringify(merged) !== JSON.stringify(entry.view);
+    entry.view = merged;
+    entry.dirty ||= changed;
+    return changed;
   }
 
   /**
@@ -170,11 +175,14 @@ export class WorkingSet {
 async function loadEntry(opts: WorkingSetOptions, cloud: Cloud, location: string): Promise<Entry> {
   let stored;
   let why: Entry['fullRead'];
+  let unreadableEtag: string | undefined;
   try {
     stored = await opts.store.get(opts.deploymentId, cloud, location);
   } catch (e) {
     if (!(e instanceof SnapshotFormatError)) throw e;
     why = 'unreadable';
+    // Replaced by the full read below, with If-Match on what is there (If-None-Match would fail forever).
+    unreadableEtag = await opts.store.etag(opts.deploymentId, cloud, location);
   }
   const now = opts.now();
   const key = locationKey(cloud, location);
@@ -201,7 +209,7 @@ async function loadEntry(opts: WorkingSetOptions, cloud: Cloud, location: string
     cloud,
     location,
     view: { workloads: full.workloads, state: full.state },
-    etag: stored?.etag,
+    etag: stored?.etag ?? unreadableEtag,
     loaded,
     fullReadAt: now.toISOString(),
     dirty: true,

@@ -15,5 +15,8 @@ export function registerDemo(program: Command, io: Io): void {
     .description('run the whole loop on the embedded sandbox clouds (what npm start does)')
     .option('--estate <file>', 'estate file', example('hybrid-estate.yaml'))
     .option('--policy <file>', 'policy file', example('three-tier.yaml'))
-    .action(async (opts: { estate: string; policy: string }) => (await import('../demo.ts')).runDemo(opts, io));
+    .action(async (opts: { estate: string; policy: string }) => {
+      process.env.POWERTOOLS_METRICS_DISABLED ??= 'true'; // before the handlers load: EMF lines are for CloudWatch
+      await (await import('../demo.ts')).runDemo(opts, io);
+    });
 }

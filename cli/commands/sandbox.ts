@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import type { WorkloadRef } from '../../core/model/ids.ts';
+import type { Runtime } from '../../functions/shared/runtime.ts';
 import { ExitRequest, type Io } from '../io.ts';
+import { DEFAULT_DEPLOYMENT } from '../options.ts';
 import { plural } from '../text.ts';
 
 /**
@@ -45,11 +48,20 @@ export function registerSandbox(program: Command, io: Io): void {
     .argument('<tags...>', 'Key=Value to set, Key- to remove')
     .requiredOption('--state <file>', 'the sandbox state file to change')
     .option('--json', 'print the instance and its new tags as data')
+    .option(
+      '--policy <policy.yaml>',
+      'deliver the event this cloud would send to the change handlers, which segment the instance',
+    )
+    .option('--deployment <id>', 'deployment id (with --policy)', DEFAULT_DEPLOYMENT)
+    .option('--snapshots <dir>', 'where the handlers keep their snapshots (default <state>.snapshots)')
+    .option('--as <principal>', 'who made the change, as the event names it (label trust): an ARN, a UPN, an email')
     .addHelpText(
       'after',
-      '\nOnly the tag changes: the event that would make segsync react comes with the functions.\nRun `segsync plan --state FILE …` to see what segsync would do about it.',
+      '\nWithout --policy only the tag changes (run `segsync plan --state FILE …` to see what segsync would do).\n' +
+        'With --policy the event that cloud sends (EventBridge Tag Change via SQS, Event Grid tags/write,\n' +
+        'a Pub/Sub push of the setLabels audit log entry) goes through the same handler code as in the cloud.',
     )
-    .action(async (instance: string, pairs: string[], opts: { state: string; json?: boolean }) => {
+    .action(async (instance: string, pairs: string[], opts: TagOptions) => {
       const tags = parseTags(pairs, io);
       const { readStateFile, writeStateFile } = await import('../../adapters/sandbox/state-file.ts');
       const { readWorld } = await import('../../adapters/reconcile.ts');
@@ -83,12 +95,61 @@ export function registerSandbox(program: Command, io: Io): void {
       }
       writeStateFile(opts.state, sandbox);
       const after = (await readWorld(sandbox.clouds())).inventory.workloads.find((x) => x.id === w.id)!;
-      if (opts.json) return io.out(`${JSON.stringify({ instance: w.id, cloud: w.cloud, labels: after.labels })}\n`);
+      const handled = opts.policy ? await deliverTagEvent(ref, tags, opts, io) : undefined;
+      if (opts.json)
+        return io.out(
+          `${JSON.stringify({ instance: w.id, cloud: w.cloud, labels: after.labels, ...(handled ? { handled } : {}) })}\n`,
+        );
       const what = Object.entries(tags)
         .map(([k, v]) => (v === null ? `${k} removed` : `${k}=${v}`))
         .join(', ');
       io.out(`${w.nativeId} (${w.cloud}): ${what}; saved ${opts.state}\n`);
+      if (handled) for (const line of handled) io.out(`  → ${line}\n`);
     });
+}
+
+interface TagOptions {
+  state: string;
+  json?: boolean;
+  policy?: string;
+  deployment: string;
+  snapshots?: string;
+  as?: string;
+}
+
+/**
+ * The event the instance's cloud sends for this change, in its own format, through the handlers
+ * (functions/local.ts); the state file is saved again after they applied. Returns what they said.
+ */
+async function deliverTagEvent(
+  ref: WorkloadRef,
+  tags: Record<string, string | null>,
+  opts: TagOptions,
+  io: Io,
+): Promise<string[]> {
+  const { localRuntime, renderReport } = await import('./handle-event.ts');
+  const { runtime, save } = await localRuntime(opts, io); // first: it turns EMF metrics off before the handlers load
+  const { deliverLocally } = await import('../../functions/local.ts');
+  const emit = await import('../../functions/events/emit.ts');
+  const instanceTags = await currentTags(runtime, ref);
+  const user = process.env.USER ?? 'sandbox-user';
+  let body: unknown;
+  if (ref.cloud === 'aws') {
+    const events: { id: string; account: string; region: string }[] = [emit.awsTagChange(ref, instanceTags, tags)];
+    if (opts.as) events.push(emit.awsCloudTrailTags(ref, tags, opts.as));
+    body = emit.sqsBatch(events);
+  } else if (ref.cloud === 'azure') body = emit.azureTagsWrite(ref.vmId, opts.as ?? `${user}@sandbox.example`);
+  else body = emit.gcpSetLabelsPush(ref, instanceTags, opts.as ?? `${user}@sandbox.example`);
+  const delivered = await deliverLocally(ref.cloud, body, runtime);
+  save();
+  return delivered.reports.map(renderReport);
+}
+
+/** The instance's tags now (what the AWS event carries in full, and GCP's setLabels request sets). */
+async function currentTags(runtime: Runtime, ref: WorkloadRef): Promise<Record<string, string>> {
+  const { refReadId, refLocation } = await import('../../adapters/events/hint.ts');
+  const read = await runtime.deps.clouds[ref.cloud].read({ location: refLocation(ref), workloads: [refReadId(ref)] });
+  return { ...(read.workloads[0]?.labels ?? {}) };
 }
 
 function parseTags(pairs: readonly string[], io: Io): Record<string, string | null> {

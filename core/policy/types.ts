@@ -8,6 +8,9 @@ import type { Cidr } from '../model/address.ts';
 import type { PortSpec } from '../model/ports.ts';
 import type { SourcePosition } from '../diagnostics.ts';
 import type { Labels } from '../model/cloud.ts';
+import type { LabelTrust } from '../model/trust.ts';
+
+export type { LabelTrust };
 import type { Selector } from './selector/index.ts';
 
 export type Mode = 'enforce' | 'monitor';
@@ -59,12 +62,4 @@ export interface Policy {
   externals: External[];
   segments: Segment[];
   rules: Rule[];
-}
-
-/** Principal patterns per cloud (`*` matches any run of characters); a cloud without a list trusts everyone. */
-export interface LabelTrust {
-  onUntrusted: 'keep' | 'quarantine';
-  aws?: readonly string[];
-  azure?: readonly string[];
-  gcp?: readonly string[];
 }

@@ -52,7 +52,12 @@ export const CloudTrailTagsSchema = Envelope.extend({
   }),
 });
 
-export const AwsEventSchema = z.union([TagChangeSchema, StateChangeSchema, CloudTrailTagsSchema]);
+// Discriminated on detail-type, so a refusal names the field that is wrong in that kind of event.
+export const AwsEventSchema = z.discriminatedUnion('detail-type', [
+  TagChangeSchema,
+  StateChangeSchema,
+  CloudTrailTagsSchema,
+]);
 export type AwsEvent = z.infer<typeof AwsEventSchema>;
 
 export function toRefs(event: AwsEvent): Hint[] {

@@ -4,7 +4,8 @@
  * agrees with the policy. A malformed record among good ones is acknowledged (not a batch item
  * failure) and the good ones are applied; a retryable failure is a batch item failure.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import '../helpers/quiet-env.ts';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { handler } from '../../functions/aws-events.ts';
 import { useRuntime } from '../../functions/shared/runtime.ts';
@@ -102,5 +103,40 @@ describe('aws-events handler', () => {
     );
 
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+  });
+});
+
+describe('structured logs', () => {
+  it('GIVEN an event handled THEN one JSON line with event id, workload, plan summary, outcome and duration', async () => {
+    const { logger } = await import('../../functions/shared/observe.ts');
+    useRuntime({ config, deps: world.deps });
+    world.sandbox.aws.tagInstance({ account: '111111111111', region: 'eu-west-1' }, 'i-prod-web2', { tier: 'db' });
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    logger.setLogLevel('INFO');
+    try {
+      await handler({ Records: [sqsRecord(tagEvent(), 'm9', '111111111111/eu-west-1')] } as SQSEvent, context);
+    } finally {
+      logger.setLogLevel('SILENT');
+      spy.mockRestore();
+    }
+    const handled = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('"event handled"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(handled).toHaveLength(1);
+    expect(handled[0]).toMatchObject({
+      level: 'INFO',
+      service: 'segsync',
+      source: 'aws',
+      eventIds: ['bddcf1d6-0251-35a1-aab0-adc1fb47c11c'],
+      workloads: ['aws:111111111111:eu-west-1:i-prod-web2'],
+      outcome: 'applied',
+      plan: expect.stringMatching(/^Plan: /),
+      durationMs: expect.any(Number),
+    });
   });
 });

@@ -4,6 +4,7 @@
  * points give the contract's output (docs/events.md), and drift-locations lists the
  * configuration's locations.
  */
+import '../helpers/quiet-env.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { driftLocation } from '../../adapters/events/drift.ts';
 import { handler as driftHandler } from '../../functions/drift.ts';

@@ -8,6 +8,7 @@
  * Difference from the real services: the certificate endpoint serves a public key PEM where
  * Google serves X.509 certificates (google-auth-library verifies with either).
  */
+import '../helpers/quiet-env.ts';
 import { createServer, type Server } from 'node:http';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -11,7 +11,7 @@ import { AwsEventSchema, toRefs as awsRefs } from '../../functions/events/aws.ts
 import { EventGridBatchSchema, isResourceEvent, toRefs as azureRefs } from '../../functions/events/azure.ts';
 import { AuditLogEntrySchema, toRefs as gcpRefs } from '../../functions/events/gcp.ts';
 import { validatePolicy } from '../../core/policy/parse.ts';
-import { glob, judgeLabels, trusted } from '../../core/policy/trust.ts';
+import { glob, judgeLabels, trusted } from '../../core/model/trust.ts';
 import type { Policy } from '../../core/policy/types.ts';
 import { readFileSync } from 'node:fs';
 import {

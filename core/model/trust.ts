@@ -9,8 +9,19 @@
  *   no principal in the event → deferred: the old labels are kept until an event that names the
  *                               principal arrives (AWS `Tag Change on Resource` names none).
  */
-import type { Cloud, Labels } from '../model/cloud.ts';
-import type { LabelTrust } from './types.ts';
+import type { Cloud, Labels } from './cloud.ts';
+
+/**
+ * `spec.labelTrust` as the policy resolves it (core/policy/types.ts re-exports it): principal
+ * patterns per cloud (`*` matches any run of characters); a cloud without a list trusts everyone.
+ * Here, below the policy stage, so the adapters' event use case may judge label changes.
+ */
+export interface LabelTrust {
+  onUntrusted: 'keep' | 'quarantine';
+  aws?: readonly string[];
+  azure?: readonly string[];
+  gcp?: readonly string[];
+}
 
 /** Who made a change: `id` is the ARN, email or principal id; Azure events add their claims. */
 export interface Actor {
