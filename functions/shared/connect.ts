@@ -1,22 +1,15 @@
 /**
- * THE plug point for the real clouds: the functions build their Clouds object here. The three
- * cloud connectors (adapters/<cloud>/connect.ts) and adapters/connect.ts `cloudsFromConfig` are
- * written in parallel; when they land, this file becomes
- *
- *   export { cloudsFromConfig } from '../../adapters/connect.ts';
- *
- * Until then the functions run only with injected clouds (tests, `segsync handle-event --state`).
+ * The clouds a deployed function (and `segsync handle-event|drift --config`) works on: the real
+ * ones its configuration names (adapters/connect.ts), every call paced by each cloud's documented
+ * request budget like the CLI's, so one busy location slows down instead of being throttled.
  */
 import type { DeploymentConfig } from '../../core/config/types.ts';
-import { SegsyncError } from '../../core/errors.ts';
 import type { Clouds } from '../../adapters/reconcile.ts';
+import { cloudsFromConfig as connect } from '../../adapters/connect.ts';
+import { realClock } from '../../adapters/engine/clock.ts';
+import { Pacer } from '../../adapters/engine/paced-api.ts';
 
-export class CloudsNotWiredError extends SegsyncError {
-  readonly retryable = false;
-}
-
-export async function cloudsFromConfig(config: DeploymentConfig): Promise<Clouds> {
-  throw new CloudsNotWiredError(
-    `no cloud connectors in this build for deployment "${config.deploymentId}" (functions/shared/connect.ts)`,
-  );
+export function cloudsFromConfig(config: DeploymentConfig): Promise<Clouds> {
+  const pacer = new Pacer({ clock: realClock });
+  return connect(config, { wrappers: [pacer.wrap] });
 }
