@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../helpers/moto.ts';
-import { seedShop } from '../adapters/aws-sdk/shop-estate.ts';
+import { DEV, seedShop, type ShopEstate } from '../adapters/aws-sdk/shop-estate.ts';
+import { ec2In } from '../adapters/aws-sdk/moto-estate.ts';
+import { CreateTagsCommand, DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
+import { readFileSync } from 'node:fs';
 import { ESTATE, runCli, STACK_FRAME } from '../helpers/cli.ts';
 import { loadEstate } from '../../adapters/sandbox/estate.ts';
 import { LocalArmServer } from '../azure-arm/server.ts';
@@ -29,6 +32,7 @@ const ENV = [
   'SEGSYNC_GCP_ACCESS_TOKEN',
 ] as const;
 let moto: Moto;
+let shop: ShopEstate;
 let arm: LocalArmServer;
 let token: { url: string; close(): void };
 let compute: LocalCompute;
@@ -54,7 +58,7 @@ ${others}`,
 
 beforeAll(async () => {
   moto = await startMoto();
-  await seedShop(moto.endpoint);
+  shop = await seedShop(moto.endpoint);
   const estate = loadEstate(ESTATE);
   arm = await LocalArmServer.start({ estate });
   token = await startTokenEndpoint();
@@ -106,6 +110,56 @@ describe('segsync --config against the three clouds through their SDKs', () => {
     const after = await runCli('plan', '--config', file);
     expect(after.out).toContain('No changes');
     expect(after.code).toBe(0);
+  }, 120_000);
+
+  it('GIVEN the converged estate WHEN an instance is re-tagged in EC2 and its Tag Change event is handled THEN it is segmented: one AWS membership write, verify agrees', async () => {
+    const file = join(dir, 'segsync.yaml');
+    const { instanceId, enis } = shop.instances['dev-app2']!;
+    const ec2 = await ec2In(moto.endpoint, DEV, 'eu-west-1');
+    await ec2.send(new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: 'tier', Value: 'web' }] }));
+    // The documented sample (test/fixtures/events/aws), naming this instance.
+    const sample = JSON.parse(readFileSync('test/fixtures/events/aws/tag-change.json', 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const event = join(dir, 'tag-change.json');
+    writeFileSync(
+      event,
+      JSON.stringify({
+        ...sample,
+        account: DEV,
+        region: 'eu-west-1',
+        resources: [`arn:aws:ec2:eu-west-1:${DEV}:instance/${instanceId}`],
+        detail: {
+          ...(sample.detail as object),
+          'changed-tag-keys': ['tier'],
+          tags: { app: 'shop', tier: 'web', env: 'dev' },
+        },
+      }),
+    );
+    const groupsOf = async () =>
+      (
+        await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [enis[0]!] }))
+      ).NetworkInterfaces![0]!.Groups!.map((g) => g.GroupName);
+    expect(await groupsOf()).toEqual([expect.stringMatching(/^segsync-shop-dev-app-/)]);
+    const handled = await runCli(
+      'handle-event',
+      '--cloud',
+      'aws',
+      event,
+      '--config',
+      file,
+      '--snapshots',
+      join(dir, 'snapshots'),
+    );
+    expect(handled.err).toBe('');
+    // One ENI membership write in AWS; GCP's egress rule that lists dev-app's addresses drops this one.
+    expect(handled.out).toMatch(/1 workload re-read .*1 membership change.*\(aws 1, azure 0, gcp 2\)/);
+    expect(handled.code).toBe(0);
+    expect(await groupsOf()).toEqual([expect.stringMatching(/^segsync-shop-dev-web-/)]);
+    const verified = await runCli('verify', '--config', file);
+    expect(verified.out).toContain(' 0 disagreements');
+    expect((await runCli('plan', '--config', file)).code).toBe(0);
   }, 120_000);
 
   it("GIVEN an account without a role whose credentials are another account's WHEN planned THEN exit 1 naming both accounts, no stack trace", async () => {
