@@ -8,11 +8,8 @@
 import type { DeploymentConfig } from '../core/config/types.ts';
 import { awsScope } from '../core/model/ids.ts';
 import { awsAdapter } from './aws/index.ts';
-import { connectAws } from './aws/connect.ts';
 import { azureAdapter } from './azure/index.ts';
-import { connectAzure } from './azure/connect.ts';
 import { gcpAdapter } from './gcp/index.ts';
-import { connectGcp } from './gcp/connect.ts';
 import { wrapWith, type ApiWrapper } from './engine/clouds.ts';
 import type { Clouds } from './reconcile.ts';
 
@@ -27,10 +24,12 @@ export interface ConnectOptions {
 export async function cloudsFromConfig(config: DeploymentConfig, options: ConnectOptions = {}): Promise<Clouds> {
   const opts = { deploymentId: config.deploymentId, env: options.env ?? process.env };
   const wrap = wrapWith(options.wrappers ?? []);
+  // Each SDK is loaded only when the configuration names its cloud: they are large, and a bundled
+  // function (infra/) evaluates only the modules it reaches.
   const [aws, azure, gcp] = await Promise.all([
-    connectAws(config.aws, opts),
-    connectAzure(config.azure, opts),
-    connectGcp(config.gcp, opts),
+    config.aws ? import('./aws/connect.ts').then((m) => m.connectAws(config.aws, opts)) : [],
+    config.azure ? import('./azure/connect.ts').then((m) => m.connectAzure(config.azure, opts)) : [],
+    config.gcp ? import('./gcp/connect.ts').then((m) => m.connectGcp(config.gcp, opts)) : [],
   ]);
   return {
     aws: awsAdapter(aws.map((api) => wrap('aws', awsScope(api.scope), api))),

@@ -12,9 +12,17 @@ import type { Deployment } from '../deployment.ts';
 export const CONFIG_IN_BUNDLE = 'segsync.yaml';
 export const LAMBDA_TASK_ROOT = '/var/task';
 
-/** ESM bundles need `require` for the CommonJS dependencies esbuild keeps as require() calls. */
+/**
+ * ESM bundles need `require` for the CommonJS dependencies esbuild keeps as require() calls, and
+ * `__dirname` / `__filename` for the ones that locate files next to themselves (google-gax).
+ */
 const REQUIRE_SHIM =
-  "import { createRequire as __segsyncCreateRequire } from 'node:module';const require = __segsyncCreateRequire(import.meta.url);";
+  "import { createRequire as __segsyncCreateRequire } from 'node:module';" +
+  "import { fileURLToPath as __segsyncFileURLToPath } from 'node:url';" +
+  "import { dirname as __segsyncDirname } from 'node:path';" +
+  'const require = __segsyncCreateRequire(import.meta.url);' +
+  'const __filename = __segsyncFileURLToPath(import.meta.url);' +
+  'const __dirname = __segsyncDirname(__filename);';
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
