@@ -22,48 +22,19 @@ import { FileSnapshotStore } from '../adapters/events/snapshot-file.ts';
 import { WorkingSet } from '../adapters/events/working-set.ts';
 import { aroundMethods, sandboxClouds } from '../adapters/engine/clouds.ts';
 import { planWorld, type Clouds } from '../adapters/reconcile.ts';
-import { SandboxAws } from '../adapters/sandbox/aws.ts';
-import { SandboxAzure } from '../adapters/sandbox/azure.ts';
-import type { Estate } from '../adapters/sandbox/estate-types.ts';
-import { SandboxGcp } from '../adapters/sandbox/gcp.ts';
-import type { CompileContext } from '../core/model/budgets.ts';
 import { parseWorkloadId } from '../core/model/ids.ts';
 import type { Workload } from '../core/model/inventory.ts';
 import type { Step } from '../core/plan/step.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
 import { summaryLine } from '../core/plan/render.ts';
 import type { Cloud } from '../core/policy/labels.ts';
+import { LOCAL_ESTATE } from './cases.ts';
+import { localBenchArgs, LOCAL_CTX, localSandbox } from './local-estate.ts';
 import { generateEstate, generatePolicy, TIERS } from './generate.ts';
 
-const arg = (name: string): string | undefined =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const size = (s: string): number => Number(s.replace(/k$/i, '000'));
-const sizes = (arg('sizes') ?? '10k,100k').split(',').map(size);
-const segments = Number(arg('segments') ?? 100);
-const rules = Number(arg('rules') ?? 1000);
-const seed = Number(arg('seed') ?? 42);
-
-// The rollout benchmark's *local* estate (bench/rollout.ts): every app in one network.
-const LOCAL_ESTATE = {
-  multiCloudApps: 0,
-  otherRegion: 0,
-  singleNetworkApps: true,
-  cloudShares: { aws: 0.55, azure: 0.15, gcp: 0.3 },
-};
-const ctx: CompileContext = {
-  deploymentId: 'bench',
-  limits: { aws: { rulesPerGroupPerDirectionPerFamily: 200, groupsPerInterface: 5 } },
-};
-
-function sandbox(estate: Estate) {
-  return {
-    aws: SandboxAws.fromEstate(estate, {
-      limits: { groupsPerRegion: 20_000, prefixListsPerRegion: 10_000, rulesPerGroupPerDirectionPerFamily: 200 },
-    }),
-    azure: SandboxAzure.fromEstate(estate),
-    gcp: SandboxGcp.fromEstate(estate, { limits: { firewallsPerProject: 50_000 } }),
-  };
-}
+const { sizes, segments, rules, seed } = localBenchArgs();
+const ctx = LOCAL_CTX;
+const sandbox = localSandbox;
 
 type Calls = Record<Cloud, { reads: number; writes: number }>;
 const zero = (): Calls => ({
