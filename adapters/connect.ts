@@ -5,6 +5,8 @@
  * each cloud's documented budgets. A cloud the configuration does not name gets an adapter with no
  * locations: it reads nothing and is given no steps.
  */
+import type { TokenCredential } from '@azure/core-auth';
+import type { AuthClient } from 'google-auth-library';
 import type { DeploymentConfig } from '../core/config/types.ts';
 import { awsScope } from '../core/model/ids.ts';
 import { awsAdapter } from './aws/index.ts';
@@ -14,6 +16,8 @@ import { wrapWith, type ApiWrapper } from './engine/clouds.ts';
 import type { Clouds } from './reconcile.ts';
 
 export interface ConnectOptions {
+  /** Instead of each cloud's default chain (the functions' Secrets Manager credentials). */
+  credentials?: { azure?: TokenCredential; gcp?: AuthClient };
   /** Where SEGSYNC_<CLOUD>_ENDPOINT and the SDKs' credential variables are read; default process.env. */
   env?: NodeJS.ProcessEnv;
   /** First = innermost, as in sandboxClouds. */
@@ -23,13 +27,22 @@ export interface ConnectOptions {
 /** @example const clouds = await cloudsFromConfig(config, { wrappers: [pacer.wrap] }); */
 export async function cloudsFromConfig(config: DeploymentConfig, options: ConnectOptions = {}): Promise<Clouds> {
   const opts = { deploymentId: config.deploymentId, env: options.env ?? process.env };
+  const { credentials } = options;
   const wrap = wrapWith(options.wrappers ?? []);
   // Each SDK is loaded only when the configuration names its cloud: they are large, and a bundled
   // function (infra/) evaluates only the modules it reaches.
   const [aws, azure, gcp] = await Promise.all([
     config.aws ? import('./aws/connect.ts').then((m) => m.connectAws(config.aws, opts)) : [],
-    config.azure ? import('./azure/connect.ts').then((m) => m.connectAzure(config.azure, opts)) : [],
-    config.gcp ? import('./gcp/connect.ts').then((m) => m.connectGcp(config.gcp, opts)) : [],
+    config.azure
+      ? import('./azure/connect.ts').then((m) =>
+          m.connectAzure(config.azure, { ...opts, ...(credentials?.azure ? { credential: credentials.azure } : {}) }),
+        )
+      : [],
+    config.gcp
+      ? import('./gcp/connect.ts').then((m) =>
+          m.connectGcp(config.gcp, { ...opts, ...(credentials?.gcp ? { authClient: credentials.gcp } : {}) }),
+        )
+      : [],
   ]);
   return {
     aws: awsAdapter(aws.map((api) => wrap('aws', awsScope(api.scope), api))),
