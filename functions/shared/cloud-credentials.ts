@@ -9,11 +9,11 @@
  *   Azure: {"tenantId": "…", "clientId": "…", "clientSecret": "…"}   (a service principal's secret)
  *   GCP:   the service account key JSON as downloaded ("type": "service_account", …)
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TokenCredential } from '@azure/core-auth';
 import type { AuthClient } from 'google-auth-library';
 import { z } from 'zod';
 import { RuntimeConfigError } from './runtime.ts';
+import { secretsClient, secretString, type Secrets } from './secrets.ts';
 
 const AzureSecret = z.object({
   tenantId: z.string().min(1),
@@ -35,37 +35,32 @@ export interface CloudCredentials {
 
 export async function cloudCredentials(
   env: NodeJS.ProcessEnv,
-  secrets: Pick<SecretsManagerClient, 'send'> = secretsClient(env),
+  secrets: Secrets = secretsClient(env),
 ): Promise<CloudCredentials> {
   const azureArn = env.SEGSYNC_AZURE_CREDENTIALS_SECRET_ARN;
   const gcpArn = env.SEGSYNC_GCP_CREDENTIALS_SECRET_ARN;
   const out: CloudCredentials = {};
   if (azureArn) {
-    const s = parse(azureArn, await secretValue(secrets, azureArn), AzureSecret, 'tenantId, clientId, clientSecret');
+    const s = parse(
+      azureArn,
+      await secretString(secrets, azureArn, 'the credentials secret'),
+      AzureSecret,
+      'tenantId, clientId, clientSecret',
+    );
     const { ClientSecretCredential } = await import('@azure/identity');
     out.azure = new ClientSecretCredential(s.tenantId, s.clientId, s.clientSecret);
   }
   if (gcpArn) {
-    const key = parse(gcpArn, await secretValue(secrets, gcpArn), GcpSecret, 'a service account key JSON');
+    const key = parse(
+      gcpArn,
+      await secretString(secrets, gcpArn, 'the credentials secret'),
+      GcpSecret,
+      'a service account key JSON',
+    );
     const { GoogleAuth } = await import('google-auth-library');
     out.gcp = (await new GoogleAuth({ credentials: key, scopes: [COMPUTE_SCOPE] }).getClient()) as AuthClient;
   }
   return out;
-}
-
-function secretsClient(env: NodeJS.ProcessEnv): SecretsManagerClient {
-  const endpoint = env.SEGSYNC_AWS_ENDPOINT;
-  return new SecretsManagerClient(endpoint ? { endpoint } : {});
-}
-
-async function secretValue(secrets: Pick<SecretsManagerClient, 'send'>, arn: string): Promise<string> {
-  try {
-    const value = (await secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
-    if (!value) throw new Error('it has no SecretString');
-    return value;
-  } catch (e) {
-    throw new RuntimeConfigError(`cannot read the credentials secret ${arn}: ${(e as Error).message}`);
-  }
 }
 
 function parse<T>(arn: string, text: string, schema: z.ZodType<T>, expected: string): T {

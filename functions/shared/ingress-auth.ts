@@ -4,9 +4,9 @@
  * expectations (SEGSYNC_GCP_AUDIENCE, SEGSYNC_GCP_PUSH_SERVICE_ACCOUNT; absent: GCP pushes are
  * refused). Tests inject theirs with `useIngressAuth`.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { OAuth2Client } from 'google-auth-library';
 import type { PushTokenExpectation } from './http.ts';
+import { secretsClient, secretString } from './secrets.ts';
 
 export interface IngressAuth {
   azureSecret?: string;
@@ -31,11 +31,7 @@ export function useIngressAuth(auth: IngressAuth | undefined): void {
 
 async function loadIngressAuth(env: NodeJS.ProcessEnv): Promise<IngressAuth> {
   const arn = env.SEGSYNC_AZURE_SECRET_ARN;
-  const endpoint = env.SEGSYNC_AWS_ENDPOINT;
-  const azureSecret = arn
-    ? (await new SecretsManagerClient(endpoint ? { endpoint } : {}).send(new GetSecretValueCommand({ SecretId: arn })))
-        .SecretString
-    : undefined;
+  const azureSecret = arn ? await secretString(secretsClient(env), arn, 'the Event Grid secret') : undefined;
   const audience = env.SEGSYNC_GCP_AUDIENCE;
   const serviceAccount = env.SEGSYNC_GCP_PUSH_SERVICE_ACCOUNT;
   return {
