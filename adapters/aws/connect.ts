@@ -21,6 +21,7 @@
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsAccountTarget, AwsTargets } from '../../core/config/types.ts';
+import { awsRoleArn } from '../../core/config/role.ts';
 import { ConnectError, endpointFromEnv } from '../endpoint.ts';
 import { awsScope } from '../../core/model/ids.ts';
 import type { ApiWrapper } from '../engine/clouds.ts';
@@ -104,14 +105,6 @@ function baseCredentials(env: NodeJS.ProcessEnv): AwsCredentialIdentity | undefi
   return { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
 }
 
-/** `role` as written (an ARN) or a role name / path in that account. */
-export function roleArn(account: AwsAccountTarget, region: string): string {
-  const role = account.role ?? '';
-  if (role.startsWith('arn:')) return role;
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:iam::${account.id}:role/${role.replace(/^\/+/, '')}`;
-}
-
 /** RoleSessionName allows [\w+=,.@-], 2–64 characters. */
 function sessionName(deploymentId: string): string {
   return `segsync-${deploymentId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
@@ -123,7 +116,7 @@ async function assumedRole(
   region: string,
   deploymentId: string,
 ): Promise<Credentials> {
-  const RoleArn = roleArn(account, region);
+  const RoleArn = awsRoleArn(account.role ?? '', account.id, region);
   let cached: AwsCredentialIdentity | undefined;
   const fetch = async (): Promise<AwsCredentialIdentity> => {
     let res;

@@ -9,6 +9,7 @@ import { zodIssuesToDiagnostics } from '../source/zod-issues.ts';
 import type { PositionIndex } from '../source/positions.ts';
 import { ConfigSchema, type ConfigDocument } from './schema.ts';
 import type { DeploymentConfig } from './types.ts';
+import { awsRoleArn } from './role.ts';
 
 export interface ConfigValidation {
   /** Present iff there are no errors. */
@@ -158,7 +159,7 @@ function toConfig(doc: ConfigDocument, file: string, resolvePolicy: (p: string) 
             accounts: spec.aws.accounts.map((a) => ({
               id: String(a.id),
               regions: [...new Set(a.regions)],
-              ...(a.role ? { role: a.role } : {}),
+              ...(a.role ? { role: awsRoleArn(a.role, String(a.id), a.regions[0]!) } : {}),
               ...(a.externalId ? { externalId: a.externalId } : {}),
               ...(a.vpcs ? { vpcs: a.vpcs } : {}),
             })),

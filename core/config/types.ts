@@ -31,7 +31,10 @@ export interface AwsTargets {
 export interface AwsAccountTarget {
   /** 12 digits. */
   id: string;
-  /** The role to assume in this account; absent: the caller's own credentials are for this account. */
+  /**
+   * The role to assume in this account, always an ARN (a role name in the file is resolved against
+   * the account and the partition of its Regions); absent: the caller's own credentials are for it.
+   */
   role?: string;
   externalId?: string;
   regions: string[];

@@ -51,6 +51,17 @@ describe('deployment configuration', () => {
     expect(config!.drift).toEqual({ mode: 'apply', schedule: 'rate(15 minutes)' });
   });
 
+  it('resolves a role name to its ARN in that account, in the partition of its Regions', () => {
+    const named = validateConfig(VALID.replace('role: arn:aws:iam::012345678901:role/segsync', 'role: ops/segsync'));
+    expect(named.config!.aws!.accounts[0]!.role).toBe('arn:aws:iam::012345678901:role/ops/segsync');
+    const gov = validateConfig(
+      VALID.replace('role: arn:aws:iam::012345678901:role/segsync', 'role: segsync')
+        .replace('regions: [eu-west-1, us-east-1, eu-west-1]', 'regions: [us-gov-west-1]')
+        .replace('region: eu-west-1, vpcs', 'region: us-gov-west-1, vpcs'),
+    );
+    expect(gov.config!.aws!.accounts[0]!.role).toBe('arn:aws-us-gov:iam::012345678901:role/segsync');
+  });
+
   it('says to quote an account id written as a number, at its line', () => {
     const { diagnostics } = validateConfig(VALID.replace('"012345678901"', '12345678901'), 'segsync.yaml');
     const d = diagnostics.find((x) => x.message.includes('is a number'))!;
