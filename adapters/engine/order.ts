@@ -39,7 +39,9 @@ function awsOrder(step: AwsStep): StepOrder {
     case 'add-prefix-list-entries':
     case 'remove-prefix-list-entries':
     case 'resize-prefix-list':
-      return { rank: 1, key: `prefix-list ${step.prefixList.name}` };
+      // A list whose growth a rule transition waits for (aws-transition.ts ListGrowth) runs its
+      // version chain in that transition's sequence.
+      return { rank: 1, key: step.sequence ?? `prefix-list ${step.prefixList.name}` };
     case 'set-membership':
       return { rank: 1, key: `eni ${step.interfaceId}` };
     case 'delete-group':

@@ -17,6 +17,7 @@ import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredGroup } from '../compile/aws.ts';
 import { canonicalUnits, describeUnit, totalWeight, unitWeight } from '../compile/aws-units.ts';
 import {
+  peerKey,
   unitKey,
   AWS_DIRECTIONS,
   type AwsDirection,
@@ -27,7 +28,7 @@ import type { AwsSecurityGroup } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
 import { groupKey, plKey, scopeTag, type AwsActualIndex } from '../model/native/aws-index.ts';
 import type { AwsGroupRef, AwsStep } from './aws-steps.ts';
-import { interleave, interleaveClass } from './aws-transition.ts';
+import { interleave, interleaveClass, lateCutsNothing, type ListGrowth, type TransitionOp } from './aws-transition.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AwsBudget } from '../model/budgets.ts';
 
@@ -46,6 +47,17 @@ interface Where {
   owner: string;
 }
 
+/**
+ * Prefix-list growth a rule transition may sequence itself (aws-transition.ts ListGrowth): the
+ * list's current MaxEntries, and its grow and entry-add steps, handed over with a sequence key.
+ */
+export interface GrowthSteps {
+  currentMaxEntries(listName: string): number | undefined;
+  take(listName: string, sequence: string, phase: 'authorize' | 'revoke'): AwsStep[];
+  /** The CIDRs the plan adds to the list. */
+  added(listName: string): string[];
+}
+
 /** `leaving`: groups (groupKey) some ENI carries now but not after this plan. */
 export function planGroups(
   desired: AwsDesired,
@@ -53,6 +65,7 @@ export function planGroups(
   budget: AwsBudget,
   peakMaxEntries: ReadonlyMap<string, number>,
   leaving: ReadonlySet<string>,
+  growth?: GrowthSteps,
 ): GroupPlan {
   const out: GroupPlan = { create: [], createAuthorize: [], authorize: [], revoke: [], delete: [], findings: [] };
   const byClass = new Map<string, Record<AwsDirection, AwsRuleUnit[]>>();
@@ -62,19 +75,26 @@ export function planGroups(
     for (const d of AWS_DIRECTIONS) all[d].push(...g[d]);
     byClass.set(key, all);
   }
+  const classes = new Map<string, AwsDesiredGroup[]>();
+  for (const g of desired.groups) {
+    const key = `${g.vpcId}\u0000${g.classId}`;
+    classes.set(key, [...(classes.get(key) ?? []), g]);
+  }
   const planner = new GroupPlanner(
     idx,
     budget,
     peakMaxEntries,
     leaving,
     (g, d) => byClass.get(`${g.vpcId}\u0000${g.classId}`)?.[d] ?? [],
+    (g, d) =>
+      (classes.get(`${g.vpcId}\u0000${g.classId}`) ?? []).flatMap((c) => {
+        const have = idx.ownedGroups.get(groupKey(c.vpcId, c.name));
+        const want = new Set(c[d].map(unitKey));
+        return have ? idx.units(have, d).filter((u) => !want.has(unitKey(u))) : [];
+      }),
     out,
+    growth && { ...growth, referencedBy: listReferences(desired, idx) },
   );
-  const classes = new Map<string, AwsDesiredGroup[]>();
-  for (const g of desired.groups) {
-    const key = `${g.vpcId}\u0000${g.classId}`;
-    classes.set(key, [...(classes.get(key) ?? []), g]);
-  }
   for (const groups of classes.values())
     if (groups.length > 1) for (const d of AWS_DIRECTIONS) planner.classTransition(groups, d);
   const wanted = new Set<string>();
@@ -110,7 +130,10 @@ class GroupPlanner {
     private readonly leaving: ReadonlySet<string>,
     /** Desired units of every group of `g`'s class (in its VPC) in one direction. */
     private readonly classUnits: (g: AwsDesiredGroup, d: AwsDirection) => AwsRuleUnit[],
+    /** The existing units of every group of `g`'s class (in its VPC) that the plan revokes, in one direction. */
+    private readonly classRevokes: (g: AwsDesiredGroup, d: AwsDirection) => AwsRuleUnit[],
     private readonly out: GroupPlan,
+    private readonly growth?: GrowthSteps & { referencedBy: ReadonlyMap<string, ReadonlySet<string>> },
   ) {}
 
   desiredGroup(g: AwsDesiredGroup): void {
@@ -155,19 +178,28 @@ class GroupPlanner {
     const everyone = new Set(carriers.flatMap((c) => [...c]));
     const parts = all.filter((_, i) => carriers[i]!.size === everyone.size);
     if (parts.length < 2) return;
+    const grows = this.growable(parts, direction);
     const order = interleaveClass({
       wanted: leaving ? 'all' : this.classUnits(groups[0]!, direction),
       groups: parts.map((p) => ({ keep: p.keep, add: p.missing, remove: p.extra })),
       limit: this.budget.rulesPerGroupPerDirectionPerFamily,
       weight: (u) => unitWeight(u, (peer) => this.peakWeight(peer)),
+      ...(grows ? { grows } : {}),
     });
-    if (!order) return;
+    if (!order || !this.canDefer(order.deferred, grows!, groups[0]!, direction)) return;
     const sequence = `class ${groups[0]!.vpcId}/${groups[0]!.classId} ${direction}`;
     for (const op of order.early)
-      this.out.authorize.push(this.ruleStep(parts[op.group]!, direction, op.op, 'authorize', op.units, sequence));
+      if (op.op === 'grow')
+        this.out.authorize.push(...this.growth!.take(grows!.lists.get(op.list)!, sequence, 'authorize'));
+      else this.out.authorize.push(this.ruleStep(parts[op.group]!, direction, op.op, 'authorize', op.units, sequence));
+    const deferred = order.deferred.length > 0;
     order.late.forEach((late, i) => {
-      if (late.length > 0) this.out.revoke.push(this.ruleStep(parts[i]!, direction, 'revoke', 'revoke', late));
+      if (late.length > 0)
+        this.out.revoke.push(
+          this.ruleStep(parts[i]!, direction, 'revoke', 'revoke', late, deferred ? sequence : undefined),
+        );
     });
+    this.deferGrowth(order.deferred, grows, sequence, `class ${groups[0]!.className}`);
     for (const p of parts) this.planned.add(`${groupKey(p.g.vpcId, p.g.name)}|${direction}`);
   }
 
@@ -234,6 +266,7 @@ class GroupPlanner {
     const p = this.groupDirection(g, have, direction);
     const { actual, want, keep, missing, extra } = p;
     if (!this.fits([...actual, ...want])) {
+      const grows = this.growable([p], direction);
       const order = interleave({
         wanted: this.leaving.has(groupKey(g.vpcId, g.name)) ? 'all' : this.classUnits(g, direction),
         keep,
@@ -241,17 +274,96 @@ class GroupPlanner {
         remove: extra,
         limit: this.budget.rulesPerGroupPerDirectionPerFamily,
         weight: (u) => unitWeight(u, (peer) => this.peakWeight(peer)),
+        ...(grows ? { grows } : {}),
       });
-      if (order) {
-        for (const op of order.early)
-          this.out.authorize.push(this.ruleStep(p, direction, op.op, 'authorize', op.units));
+      if (order && this.canDefer(order.deferred, grows!, g, direction)) {
+        // The engine's own key for this group's rule steps, so a grow runs between them.
+        const sequence = `group ${g.vpcId}/${g.name}`;
+        for (const op of order.early as TransitionOp[])
+          if (op.op === 'grow')
+            this.out.authorize.push(...this.growth!.take(grows!.lists.get(op.list)!, sequence, 'authorize'));
+          else this.out.authorize.push(this.ruleStep(p, direction, op.op, 'authorize', op.units));
         if (order.late.length > 0) this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', order.late));
+        this.deferGrowth(order.deferred, grows, sequence, g.name);
         return;
       }
     }
     if (missing.length > 0) this.out.authorize.push(this.ruleStep(p, direction, 'authorize', 'authorize', missing));
     if (extra.length > 0) this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', extra));
     this.checkPeak(g.name, `class ${g.className}`, direction, [...actual, ...want]);
+  }
+
+  /**
+   * The prefix lists that grow in this plan and that only these groups (in this direction)
+   * reference, now or after the plan: their transition may grow them when it has made room.
+   */
+  private growable(
+    parts: ReadonlyArray<Pick<GroupDirection, 'g' | 'actual' | 'want'>>,
+    direction: AwsDirection,
+  ): ListGrowth | undefined {
+    if (!this.growth) return undefined;
+    const ours = new Set(parts.map((p) => `${groupKey(p.g.vpcId, p.g.name)}|${direction}`));
+    const current = new Map<string, number>();
+    for (const p of parts)
+      for (const u of [...p.actual, ...p.want]) {
+        const name = u.peer.kind === 'prefix-list' ? u.peer.name : undefined;
+        if (name === undefined || current.has(name)) continue;
+        const now = this.growth.currentMaxEntries(name);
+        const refs = this.growth.referencedBy.get(name) ?? new Set<string>();
+        if (now !== undefined && now < (this.peak.get(name) ?? 0) && [...refs].every((r) => ours.has(r)))
+          current.set(name, now);
+      }
+    if (current.size === 0) return undefined;
+    return {
+      lists: new Map([...current.keys()].map((name) => [peerKey({ kind: 'prefix-list', name }), name])),
+      weightBefore: (u) =>
+        unitWeight(u, (peer) =>
+          peer.kind === 'prefix-list' && peer.name !== undefined && current.has(peer.name)
+            ? current.get(peer.name)!
+            : this.peakWeight(peer),
+        ),
+    };
+  }
+
+  /**
+   * A list may grow after the late revokes only if none of the class's revokes in this direction
+   * (late ones, here or in its other groups) allows a flow the list's new entries give back.
+   */
+  private canDefer(
+    deferred: readonly string[],
+    grows: ListGrowth,
+    g: AwsDesiredGroup,
+    direction: AwsDirection,
+  ): boolean {
+    if (deferred.length === 0) return true;
+    const wanted = this.classUnits(g, direction);
+    const late = this.classRevokes(g, direction);
+    return deferred.every((key) => {
+      const name = grows.lists.get(key)!;
+      const holders = wanted.filter((u) => u.peer.kind === 'prefix-list' && u.peer.name === name);
+      return lateCutsNothing(late, holders, this.growth!.added(name));
+    });
+  }
+
+  /** Lists that grow only after the late revokes: their steps follow them, and the user is told. */
+  private deferGrowth(
+    deferred: readonly string[],
+    grows: ListGrowth | undefined,
+    sequence: string,
+    where: string,
+  ): void {
+    for (const key of deferred) {
+      const name = grows!.lists.get(key)!;
+      this.out.revoke.push(...this.growth!.take(name, sequence, 'revoke'));
+      this.out.findings.push({
+        severity: 'warning',
+        code: 'prefix-list-growth-deferred',
+        cloud: 'aws',
+        target: name,
+        message: `prefix list ${name} gets its new entries only after old rules of ${where} are revoked: until then its groups have no room for it to grow; the new addresses' flows start then, no allowed flow is cut`,
+        hint: 'nothing to do; to avoid the wait, raise limits.aws.rulesPerGroupPerDirectionPerFamily (with the AWS quota) or leave more room in the groups',
+      });
+    }
   }
 
   private fits(units: AwsRuleUnit[]): boolean {
@@ -347,4 +459,22 @@ function summary(sign: '+' | '-', name: string, direction: AwsDirection, units: 
     .join('; ');
   const more = units.length > 3 ? `; … ${units.length - 3} more` : '';
   return `~ security group ${name}: ${sign} ${direction} ${shown}${more}`;
+}
+
+/** Which groups (groupKey|direction) name each owned prefix list, now or after the plan. */
+function listReferences(desired: AwsDesired, idx: AwsActualIndex): Map<string, Set<string>> {
+  const refs = new Map<string, Set<string>>();
+  const note = (vpcId: string, name: string, direction: AwsDirection, units: readonly AwsRuleUnit[]) => {
+    for (const u of units)
+      if (u.peer.kind === 'prefix-list' && u.peer.name !== undefined) {
+        const set = refs.get(u.peer.name) ?? new Set<string>();
+        set.add(`${groupKey(vpcId, name)}|${direction}`);
+        refs.set(u.peer.name, set);
+      }
+  };
+  for (const direction of AWS_DIRECTIONS) {
+    for (const g of desired.groups) note(g.vpcId, g.name, direction, g[direction]);
+    for (const have of idx.sortedOwnedGroups()) note(have.VpcId, have.GroupName, direction, idx.units(have, direction));
+  }
+  return refs;
 }

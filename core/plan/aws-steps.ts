@@ -91,15 +91,20 @@ export interface AwsCreatePrefixListStep extends Common {
 /** At most 100 CIDRs per step (ModifyManagedPrefixList AddEntry.N). */
 export interface AwsAddEntriesStep extends Common, VersionGuard {
   kind: 'add-prefix-list-entries';
-  phase: 'create' | 'authorize';
+  /** 'revoke' when a full group lets its list grow only after its late revokes (aws-transition.ts). */
+  phase: 'create' | 'authorize' | 'revoke';
   prefixList: AwsPrefixListRef;
   cidrs: string[];
+  /** Set when the list grows inside a rule transition: its grow and adds run in that sequence. */
+  sequence?: string;
 }
 export interface AwsRemoveEntriesStep extends Common, VersionGuard {
   kind: 'remove-prefix-list-entries';
   phase: 'revoke';
   prefixList: AwsPrefixListRef;
   cidrs: string[];
+  /** As on AwsAddEntriesStep, when the growth waits for the revoke phase. */
+  sequence?: string;
 }
 /** MaxEntries changes alone (it cannot share a call with entry changes): grow before adds, shrink after removes. */
 export interface AwsResizePrefixListStep extends Common, VersionGuard {
@@ -107,6 +112,8 @@ export interface AwsResizePrefixListStep extends Common, VersionGuard {
   phase: 'authorize' | 'revoke';
   prefixList: AwsPrefixListRef;
   maxEntries: number;
+  /** As on AwsAddEntriesStep. */
+  sequence?: string;
 }
 export interface AwsDeletePrefixListStep extends Common {
   kind: 'delete-prefix-list';

@@ -29,18 +29,43 @@ export interface TransitionRequest {
   remove: readonly AwsRuleUnit[];
   limit: number;
   weight: (u: AwsRuleUnit) => RuleWeight;
+  grows?: ListGrowth;
 }
 
-export interface TransitionOp {
-  op: 'authorize' | 'revoke';
-  units: AwsRuleUnit[];
+/**
+ * Prefix lists this transition grows itself, because only its groups reference them: a unit
+ * naming one weighs `weightBefore` (the list's current MaxEntries) until the list's 'grow' op,
+ * `weight` after. Growing a list raises the weight of every group referencing it (a resize AWS
+ * refuses when a group would overflow, CLOUD-FACTS §1.2), so it waits until early revokes made
+ * room. Lists not named here weigh their largest size throughout.
+ */
+export interface ListGrowth {
+  /** Each growing prefix list: its peerKey → its name. */
+  lists: ReadonlyMap<string, string>;
+  weightBefore: (u: AwsRuleUnit) => RuleWeight;
+}
+
+export type TransitionOp = { op: 'authorize' | 'revoke'; units: AwsRuleUnit[] } | GrowOp;
+
+/** Resize the list (by peerKey) to its largest size: after it, its entries may be added. */
+export interface GrowOp {
+  op: 'grow';
+  list: string;
 }
 
 /** Ops for the authorize phase (the rest of `remove` waits for the revoke phase), or undefined if no order fits. */
-export function interleave(req: TransitionRequest): { early: TransitionOp[]; late: AwsRuleUnit[] } | undefined {
-  const { wanted, limit, weight, ...group } = req;
-  const order = interleaveClass({ wanted, limit, weight, groups: [group] });
-  return order && { early: order.early.map(({ op, units }) => ({ op, units })), late: order.late[0]! };
+export function interleave(
+  req: TransitionRequest,
+): { early: TransitionOp[]; late: AwsRuleUnit[]; deferred: string[] } | undefined {
+  const { wanted, limit, weight, grows, ...group } = req;
+  const order = interleaveClass({ wanted, limit, weight, groups: [group], ...(grows ? { grows } : {}) });
+  return (
+    order && {
+      early: order.early.map((op) => (op.op === 'grow' ? op : { op: op.op, units: op.units })),
+      late: order.late[0]!,
+      deferred: order.deferred,
+    }
+  );
 }
 
 /** The groups of one class (and direction) that its members carry during the authorize phase. */
@@ -54,44 +79,97 @@ export interface ClassTransitionRequest {
   groups: ReadonlyArray<{ keep: readonly AwsRuleUnit[]; add: readonly AwsRuleUnit[]; remove: readonly AwsRuleUnit[] }>;
   limit: number;
   weight: (u: AwsRuleUnit) => RuleWeight;
+  grows?: ListGrowth;
 }
 
-export interface ClassTransitionOp extends TransitionOp {
-  /** Index into `groups`. */
-  group: number;
+export interface ClassTransition {
+  /** For the authorize phase, in this order. */
+  early: ClassTransitionOp[];
+  /** Per group, the revokes that wait for the revoke phase. */
+  late: AwsRuleUnit[][];
+  /**
+   * Growing lists (peerKeys) whose groups have room only once the late revokes are done: they
+   * grow, and get their new entries, right after them (in the revoke phase). Only new flows wait:
+   * an entry being added is an address the old rules did not allow through this list.
+   */
+  deferred: string[];
 }
+
+export type ClassTransitionOp =
+  { op: 'authorize' | 'revoke'; units: AwsRuleUnit[]; /** Index into `groups`. */ group: number } | GrowOp;
 
 /**
  * The one-group rule, for all groups of a class at once: every member ENI carries all of them, so
  * an old unit may go early when the units left in ANY of the class's groups still allow what the
  * new rules want of it. That lets a unit move between full groups (authorized where there is room,
- * then revoked where it was) and one group's new rules make room in another. The ops must run in
- * the order given, across the groups (the steps carry a shared sequence key for the engine).
+ * then revoked where it was) and one group's new rules make room in another. A growing list
+ * (ListGrowth) grows once every group naming it has room. The ops must run in the order given,
+ * across the groups (the steps carry a shared sequence key for the engine).
  */
-export function interleaveClass(
-  req: ClassTransitionRequest,
-): { early: ClassTransitionOp[]; late: AwsRuleUnit[][] } | undefined {
+export function interleaveClass(req: ClassTransitionRequest): ClassTransition | undefined {
   const rectsOf = memoRects();
   const wanted = req.wanted === 'all' ? undefined : req.wanted.flatMap(rects);
   const current = req.groups.map(
     (g) => new Map<string, AwsRuleUnit>([...g.keep, ...g.remove].map((u) => [unitKey(u), u])),
   );
-  const used = current.map((units) => {
+  const pendingGrow = new Set(req.grows?.lists.keys() ?? []);
+  const weightNow = (u: AwsRuleUnit): RuleWeight =>
+    u.peer.kind === 'prefix-list' && pendingGrow.has(peerKey(u.peer)) ? req.grows!.weightBefore(u) : req.weight(u);
+  const load = (g: number, only?: string): RuleWeight => {
     const w = { ipv4: 0, ipv6: 0 };
-    for (const u of units.values()) addWeight(w, req.weight(u), 1);
+    for (const u of current[g]!.values())
+      if (only === undefined) addWeight(w, weightNow(u), 1);
+      else if (peerKey(u.peer) === only) {
+        addWeight(w, req.weight(u), 1);
+        addWeight(w, weightNow(u), -1);
+      }
     return w;
-  });
-  if (used.some((w) => !fits(w, { ipv4: 0, ipv6: 0 }, req.limit))) return undefined;
+  };
+  const NONE = { ipv4: 0, ipv6: 0 };
+  if (req.groups.some((_, g) => !fits(load(g), NONE, req.limit))) return undefined;
   const pendingRemove = req.groups.map((g) => [...g.remove]);
   const pendingAdd = req.groups.map((g) => orderAdds(g.add, g.remove));
   const early: ClassTransitionOp[] = [];
-  const emit = (group: number, op: TransitionOp['op'], u: AwsRuleUnit) => {
+  const emit = (group: number, op: 'authorize' | 'revoke', u: AwsRuleUnit) => {
     const last = early[early.length - 1];
-    if (last?.op === op && last.group === group) last.units.push(u);
+    if (last !== undefined && last.op === op && last.group === group) last.units.push(u);
     else early.push({ group, op, units: [u] });
   };
   const others = () => current.flatMap((units) => [...units.values()].flatMap(rectsOf));
-  while (pendingAdd.some((p) => p.length > 0)) {
+  const growWhatFits = (): boolean => {
+    let grew = false;
+    for (const list of [...pendingGrow]) {
+      if (!req.groups.every((_, g) => fits(load(g), load(g, list), req.limit))) continue;
+      pendingGrow.delete(list);
+      early.push({ op: 'grow', list });
+      grew = true;
+    }
+    return grew;
+  };
+  /** Room a group keeps for the lists still to grow in it, unless nothing else can move. */
+  const reserve = (g: number): RuleWeight => {
+    const w = { ipv4: 0, ipv6: 0 };
+    for (const list of pendingGrow) addWeight(w, load(g, list), 1);
+    return w;
+  };
+  const addWhatFits = (keepRoom: boolean): boolean => {
+    let added = false;
+    pendingAdd.forEach((pending, g) => {
+      const room = () => {
+        const w = load(g);
+        if (keepRoom) addWeight(w, reserve(g), 1);
+        return w;
+      };
+      while (pending.length > 0 && fits(room(), weightNow(pending[0]!), req.limit)) {
+        const a = pending.shift()!;
+        current[g]!.set(unitKey(a), a);
+        emit(g, 'authorize', a);
+        added = true;
+      }
+    });
+    return added;
+  };
+  while (pendingAdd.some((p) => p.length > 0) || pendingGrow.size > 0) {
     current.forEach((units, g) => {
       const pending = pendingRemove[g]!;
       for (let i = 0; i < pending.length;) {
@@ -99,7 +177,6 @@ export function interleaveClass(
         units.delete(unitKey(r));
         if (covered(r, others(), wanted ?? rectsOf(r))) {
           pending.splice(i, 1);
-          addWeight(used[g]!, req.weight(r), -1);
           emit(g, 'revoke', r);
         } else {
           units.set(unitKey(r), r);
@@ -107,19 +184,42 @@ export function interleaveClass(
         }
       }
     });
-    let progressed = false;
-    pendingAdd.forEach((pending, g) => {
-      while (pending.length > 0 && fits(used[g]!, req.weight(pending[0]!), req.limit)) {
-        const a = pending.shift()!;
-        current[g]!.set(unitKey(a), a);
-        addWeight(used[g]!, req.weight(a), 1);
-        emit(g, 'authorize', a);
-        progressed = true;
-      }
-    });
-    if (!progressed) return undefined;
+    const grew = growWhatFits();
+    if (addWhatFits(true) || grew || addWhatFits(false)) continue;
+    if (pendingAdd.some((p) => p.length > 0)) return undefined;
+    break;
   }
-  return { early, late: pendingRemove };
+  // A list that cannot grow before the late revokes grows right after them, if it then fits.
+  const deferred = [...pendingGrow];
+  pendingGrow.clear();
+  const settled = req.groups.every((_, g) => {
+    const late = new Set(pendingRemove[g]!.map(unitKey));
+    const w = { ipv4: 0, ipv6: 0 };
+    for (const [key, u] of current[g]!) if (!late.has(key)) addWeight(w, req.weight(u), 1);
+    return fits(w, NONE, req.limit);
+  });
+  if (deferred.length > 0 && !settled) return undefined;
+  return { early, late: pendingRemove, deferred };
+}
+
+/**
+ * Whether revoking `late` before a list's new entries arrive cuts nothing: no flow of a late unit
+ * is one the new entries give back (through `holders`, the units naming the list). A late unit
+ * with an opaque peer (a group, another list) may hold any address, so only its ports decide.
+ */
+export function lateCutsNothing(
+  late: readonly AwsRuleUnit[],
+  holders: readonly AwsRuleUnit[],
+  added: readonly string[],
+): boolean {
+  const fresh = holders.flatMap((u) => added.flatMap((cidr) => rects({ ...u, peer: { kind: 'cidr', cidr } })));
+  return late.every((u) =>
+    rects(u).every((R) =>
+      fresh.every((F) =>
+        isOpaque(R.domain) ? !(R.proto === F.proto && R.lo <= F.hi && F.lo <= R.hi) : !overlaps(R, F),
+      ),
+    ),
+  );
 }
 
 function memoRects(): (u: AwsRuleUnit) => Rect[] {

@@ -19,11 +19,11 @@
 import { orderByPhase } from './phases.ts';
 import { awsBudget, type AwsDesired } from '../compile/aws.ts';
 import type { AwsPeer } from '../model/native/aws-rules.ts';
-import { AwsActualIndex } from '../model/native/aws-index.ts';
+import { AwsActualIndex, plKey } from '../model/native/aws-index.ts';
 import { planGroups } from './aws-groups.ts';
 import { groupsLosingMembers, planMemberships } from './aws-membership.ts';
 import { placeUnits } from './aws-placement.ts';
-import { planPrefixLists } from './aws-prefix-lists.ts';
+import { planPrefixLists, type PrefixListPlan } from './aws-prefix-lists.ts';
 import type { AwsStep } from './aws-steps.ts';
 import type { AwsState } from '../model/native/aws.ts';
 import type { Finding } from '../model/finding.ts';
@@ -61,6 +61,7 @@ export function planAws(
   const idx = new AwsActualIndex(actual, ctx.deploymentId);
   const pls = planPrefixLists(desired, idx, budget);
   const finalSize = new Map(desired.prefixLists.map((p) => [p.name, p.maxEntries]));
+  const listScope = new Map(desired.prefixLists.map((p) => [p.name, p.scope]));
   const sizeOf =
     (sizes: ReadonlyMap<string, number>) =>
     (p: AwsPeer): number =>
@@ -70,7 +71,12 @@ export function planAws(
           (p.id !== undefined ? idx.prefixListsById.get(p.id)?.MaxEntries : undefined) ??
           0);
   const placed = placeUnits(desired, idx, budget, { peak: sizeOf(pls.peakMaxEntries), final: sizeOf(finalSize) });
-  const groups = planGroups(placed, idx, budget, pls.peakMaxEntries, groupsLosingMembers(desired, idx));
+  const groups = planGroups(placed, idx, budget, pls.peakMaxEntries, groupsLosingMembers(desired, idx), {
+    currentMaxEntries: (name) => idx.ownedPrefixLists.get(plKey(listScope.get(name) ?? '', name))?.MaxEntries,
+    take: (name, sequence, phase) => takeGrowth(pls, name, sequence, phase),
+    added: (name) =>
+      pls.add.flatMap((s) => (s.kind === 'add-prefix-list-entries' && s.prefixList.name === name ? s.cidrs : [])),
+  });
   const members = planMemberships(desired, idx, budget, options.exclusive);
   // The order inside each phase is make-before-break within AWS (a list grows before entries are
   // added, members move before groups are revoked); orderByPhase keeps it.
@@ -90,4 +96,24 @@ export function planAws(
     ...pls.delete,
   ]);
   return { steps, findings: [...pls.findings, ...groups.findings, ...members.findings] };
+}
+
+/**
+ * Moves a list's grow and entry adds out of the prefix-list plan into a rule transition's
+ * sequence (in their version order), so the list grows only once its groups have room. 'revoke':
+ * the growth waits for the transition's late revokes, so the list's removes and shrink, which
+ * continue its version chain, move along.
+ */
+function takeGrowth(pls: PrefixListPlan, name: string, sequence: string, phase: 'authorize' | 'revoke'): AwsStep[] {
+  const mine = (s: AwsStep) =>
+    (s.kind === 'resize-prefix-list' ||
+      s.kind === 'add-prefix-list-entries' ||
+      s.kind === 'remove-prefix-list-entries') &&
+    s.prefixList.name === name;
+  const parts = phase === 'authorize' ? (['grow', 'add'] as const) : (['grow', 'add', 'remove', 'shrink'] as const);
+  const taken = parts.flatMap((part) => pls[part].filter(mine));
+  for (const part of parts) pls[part] = pls[part].filter((s) => !mine(s));
+  return taken.map(
+    (s) => ({ ...s, sequence, ...(s.kind === 'remove-prefix-list-entries' ? {} : { phase }) }) as AwsStep,
+  );
 }

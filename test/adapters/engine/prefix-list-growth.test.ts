@@ -1,0 +1,81 @@
+/**
+ * A prefix list that must grow while a group naming it is full (core/plan/aws-transition.ts
+ * ListGrowth): AWS refuses a resize that would put a referencing group over its rule limit
+ * (the sandbox does too), so the plan grows the list inside the group's transition, once early
+ * revokes made room, or right after the late revokes when members leave the group. Either way
+ * the apply must succeed on the sandbox, converge, and verify must agree.
+ *
+ * The estate: web in vpc-a; five app instances and one ops instance in vpc-b, so web's ingress
+ * names the apps by a prefix list (5 addresses that merge into no CIDR: MaxEntries 6) and the ops host inline (one unit):
+ * 7 of 8 rules. Tagging the ops host `app` makes the list 6 entries (MaxEntries 8) and drops the
+ * ops rule: 8 of 8 at the end, but 9 if the list grew before the ops rule went.
+ */
+import { describe, expect, it } from 'vitest';
+import { readWorld, reconcile } from '../../../adapters/reconcile.ts';
+import { Sandbox } from '../../../adapters/sandbox/index.ts';
+import { compile } from '../../../core/compile/index.ts';
+import { plan } from '../../../core/plan/index.ts';
+import { verify } from '../../../core/verify/index.ts';
+import { policyOf } from '../../helpers/policies.ts';
+
+const limits = { aws: { rulesPerGroupPerDirectionPerFamily: 8, groupsPerInterface: 1 } };
+const ctx = { deploymentId: 'prod', limits };
+const scope = { account: '111111111111', region: 'eu-west-1' };
+const policy = policyOf(`  segments:
+    - { name: web, selector: "tier == 'web'" }
+    - { name: app, selector: "tier == 'app'" }
+    - { name: ops, selector: "tier == 'ops'" }
+    - { name: db, selector: "tier == 'db'" }
+  rules:
+    - { name: app-to-web, from: app, to: web, ports: [tcp/8080] }
+    - { name: ops-to-web, from: ops, to: web, ports: [tcp/22] }
+`);
+
+function estate(): Sandbox {
+  const instance = (id: string, vpc: string, ip: string, tier: string) => ({ id, ...scope, vpc, ip, tags: { tier } });
+  return Sandbox.fromEstate(
+    {
+      aws: [
+        instance('i-web1', 'vpc-a', '10.0.1.10', 'web'),
+        instance('i-web2', 'vpc-a', '10.0.1.11', 'web'),
+        ...[1, 2, 3, 4, 5].map((n) => instance(`i-app${n}`, 'vpc-b', `10.1.1.${2 * n + 1}`, 'app')),
+        instance('i-ops1', 'vpc-b', '10.1.2.1', 'ops'),
+      ],
+      azure: [],
+      gcp: [],
+      awsSecurityGroups: [],
+      gcpFirewalls: [],
+    },
+    { limits },
+  );
+}
+
+async function converges(sandbox: Sandbox): Promise<string[]> {
+  const clouds = sandbox.clouds();
+  const result = await reconcile(policy, clouds, ctx, { sleep: async () => {} });
+  expect(result.last.plan.steps).toEqual([]);
+  const world = await readWorld(clouds);
+  expect(verify(policy, world.inventory, world.state).disagreements).toEqual([]);
+  return world.state.aws.PrefixLists.map((p) => `${p.Entries.length}/${p.MaxEntries}`).sort();
+}
+
+describe('engine: a prefix list grows only when the groups naming it have room', () => {
+  it('GIVEN a full web group WHEN the ops host becomes an app THEN the ops rule goes first, the list grows, and verify agrees', async () => {
+    const sandbox = estate();
+    expect(await converges(sandbox)).toContain('5/6');
+    sandbox.aws.tagInstance(scope, 'i-ops1', { tier: 'app' });
+    expect(await converges(sandbox)).toContain('6/8');
+  });
+
+  it('GIVEN a web member leaving at the same time WHEN the ops rule must wait for the revoke phase THEN the list grows right after it, with a warning', async () => {
+    const sandbox = estate();
+    await converges(sandbox);
+    sandbox.aws.tagInstance(scope, 'i-ops1', { tier: 'app' });
+    sandbox.aws.tagInstance(scope, 'i-web2', { tier: 'db' });
+    const world = await readWorld(sandbox.clouds());
+    const planned = plan(compile(policy, world.inventory, ctx), world.state, ctx, { exclusive: policy.exclusive });
+    expect(planned.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(planned.findings.map((f) => f.code)).toContain('prefix-list-growth-deferred');
+    expect(await converges(sandbox)).toContain('6/8');
+  });
+});
