@@ -13,7 +13,7 @@ import { AZURE_ERRORS, azureAdapter } from '../../../adapters/azure/index.ts';
 import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, reconcile, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAzure } from '../../../adapters/sandbox/azure.ts';
-import type { Estate, EstateAzureVm } from '../../../adapters/sandbox/estate-types.ts';
+import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import { FaultInjector, type FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAzure } from '../../../core/compile/azure.ts';
 import {
@@ -25,30 +25,14 @@ import {
 } from '../../../core/errors.ts';
 import { planAzure } from '../../../core/plan/azure.ts';
 import type { Policy } from '../../../core/policy/types.ts';
+import { azureVmIn, VNET_B } from '../../helpers/estates.ts';
 import { emptyNative } from '../../helpers/native.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
 import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
 
 const SUB_A = 'sub-a';
 const SUB_B = 'sub-b';
-const base = { subscription: SUB_A, region: 'westeurope' };
-
-/** A VM in vnet-a (rg-a) of SUB_A unless `over` says otherwise. */
-const vm = (
-  id: string,
-  ip: string,
-  tags: Record<string, string>,
-  over: Partial<EstateAzureVm> = {},
-): EstateAzureVm => ({
-  id,
-  ...base,
-  vnet: 'vnet-a',
-  resourceGroup: 'rg-a',
-  ip,
-  tags,
-  ...over,
-});
-const vnetB = { vnet: 'vnet-b', resourceGroup: 'rg-b' };
+const vm = azureVmIn(SUB_A);
 
 const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
   aws: [],
@@ -58,8 +42,8 @@ const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
     vm('app-1', '10.0.2.10', { tier: 'app' }, { nics: [{ ip: '10.0.2.20' }] }),
     vm('app-2', '10.0.2.11', { tier: 'app' }),
     vm('bastion', '10.0.0.5', { Name: 'bastion' }, { nsg: 'legacy-ssh' }),
-    vm('db-1', '10.1.3.10', { tier: 'db' }, { ...vnetB, ...(o.dbNsg ? { nsg: 'legacy-db' } : {}) }),
-    vm('db-2', '10.1.3.11', { tier: 'db' }, vnetB),
+    vm('db-1', '10.1.3.10', { tier: 'db' }, { ...VNET_B, ...(o.dbNsg ? { nsg: 'legacy-db' } : {}) }),
+    vm('db-2', '10.1.3.11', { tier: 'db' }, VNET_B),
     { id: 'db-3', subscription: SUB_B, region: 'northeurope', vnet: 'vnet-c', ip: '10.2.3.10', tags: { tier: 'db' } },
   ],
   gcp: [],
