@@ -10,7 +10,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AZURE_ERRORS, azureAdapter } from '../../../adapters/azure/index.ts';
-import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
 import { applySteps, reconcile, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAzure } from '../../../adapters/sandbox/azure.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
@@ -26,6 +25,7 @@ import {
 import { planAzure } from '../../../core/plan/azure.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { azureVmIn, VNET_B } from '../../helpers/estates.ts';
+import { itClassifies } from '../../helpers/error-classes.ts';
 import { emptyNative } from '../../helpers/native.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
 import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
@@ -62,7 +62,10 @@ function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
   return { sandbox, adapter, faults, clouds: { azure: adapter } as unknown as Clouds };
 }
 
-const { planNow, judge, applyEachChecked } = roundTrip({ cloud: 'azure', compile: compileAzure, plan: planAzure }, ctx);
+const { planNow, judge, applyEachChecked, expectConverged, disagreementsAfterRetries } = roundTrip(
+  { cloud: 'azure', compile: compileAzure, plan: planAzure },
+  ctx,
+);
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
 
 describe('Azure adapter on the sandbox: estate → plan → apply → verify', () => {
@@ -77,12 +80,8 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:join-asgs': 9,
       'membership:set-nic': 9,
     });
-    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
-    const after = (await w.adapter.read()).state;
-    const result = judge(policy, first.workloads, after);
-    expect(result.checked).toBeGreaterThan(1000);
-    expect(result.disagreements).toEqual([]);
-    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    const { after, checked } = await expectConverged(w, policy, first);
+    expect(checked).toBeGreaterThan(1000);
     // Second NICs are members too, and cross-VNet peers admit their addresses (verify above).
     const app1Nics = after.networkInterfaces.filter((n) => n.name.startsWith('app-1-'));
     expect(app1Nics.map((n) => n.properties.ipConfigurations[0]!.properties.applicationSecurityGroups?.length)).toEqual(
@@ -116,9 +115,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:set-nic': 1,
       'revoke:delete-rule': 6,
     });
-    expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
-    expect(judge(policy, second.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
-    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    await expectConverged(w, policy, second);
   });
 
   it('GIVEN a fully applied plan WHEN every step is applied again THEN each is a no-op (already done is success) and the plan stays empty', async () => {
@@ -152,11 +149,8 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'createOrUpdateNetworkInterface',
     ];
     const w = world({ faults: { throttleEvery: 3, failEvery: 5, operations, maxFaults: 10 } });
-    const policy = policyOf(true);
-    const first = await planNow(w, policy);
-    await applySteps(first.plan.steps, w.clouds, { sleep: async () => {} });
+    expect(await disagreementsAfterRetries(w, policyOf(true))).toEqual([]);
     expect(w.faults!.injected).toBe(10);
-    expect(judge(policy, first.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
   });
 
   it('GIVEN a NIC changed by someone else after planning WHEN its step is applied THEN ConflictError, and reconcile re-plans and converges', async () => {
@@ -245,8 +239,7 @@ describe('Azure adapter: inventory', () => {
 });
 
 describe('Azure adapter: error classification', () => {
-  const err = (code: string, status = 400) => new CloudApiError('azure', code, 'm', status);
-  it.each([
+  itClassifies(AZURE_ERRORS, { cloud: 'azure', kind: 'put-rule', target: 'r' }, [
     ['TooManyRequests', 429, ThrottledError],
     ['RetryableErrorDueToAnotherOperation', 429, ThrottledError],
     ['AnotherOperationInProgress', 409, ThrottledError],
@@ -258,13 +251,7 @@ describe('Azure adapter: error classification', () => {
     ['NumberOfApplicationSecurityGroupsReferencedInIpConfigurationLimitReached', 400, QuotaExceededError],
     ['AuthorizationFailed', 403, StepFailedError],
     ['InUseNetworkSecurityGroupCannotBeDeleted', 400, StepFailedError],
-  ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
-    const e = classifyCloudError(err(code, status), AZURE_ERRORS, { cloud: 'azure', kind: 'put-rule', target: 'r' });
-    expect(e).toBeInstanceOf(cls);
-    expect((e as unknown as { retryable: boolean }).retryable).toBe(
-      cls === ThrottledError || cls === TransientCloudError || cls === ConflictError,
-    );
-  });
+  ]);
 
   it('GIVEN a step for a subscription no API serves WHEN applied THEN StepFailedError', async () => {
     const { adapter } = world();

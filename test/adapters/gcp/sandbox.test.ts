@@ -27,6 +27,7 @@ import type { Finding } from '../../../core/model/finding.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { verify } from '../../../core/verify/index.ts';
 import { applyChecked, boundsViolations, type Before } from '../../helpers/make-before-break.ts';
+import { gcpSshFromAnywhere } from '../../helpers/estates.ts';
 import { emptyNative } from '../../helpers/native.ts';
 import { policyOf, TIER_SEGMENTS } from '../../helpers/policies.ts';
 
@@ -259,19 +260,7 @@ describe('GCP foreign rules', () => {
   const widening: Estate = {
     ...estate,
     gcp: estate.gcp.map((i) => (i.id === 'web-1' ? { ...i, tags: ['http-server', 'ssh'] } : i)),
-    gcpFirewalls: [
-      ...estate.gcpFirewalls,
-      {
-        name: 'allow-ssh-anywhere',
-        project: P,
-        network: 'vpc-a',
-        protocol: 'tcp',
-        ports: ['22'],
-        ranges: ['0.0.0.0/0'],
-        targetTags: ['ssh'],
-        priority: 50,
-      },
-    ],
+    gcpFirewalls: [...estate.gcpFirewalls, gcpSshFromAnywhere(P, { name: 'allow-ssh-anywhere', priority: 50 })],
   };
 
   it('GIVEN a foreign allow at priority 50 on a tag a managed instance carries WHEN not exclusive THEN it is reported, kept, and verify honestly shows what it opens', async () => {

@@ -4,6 +4,7 @@ import { CloudApiError } from '../../../adapters/errors.ts';
 import { SandboxGcp, type GcpLimits } from '../../../adapters/sandbox/gcp.ts';
 import { FaultInjector } from '../../../adapters/sandbox/faults.ts';
 import type { Estate, EstateGcpFirewall, EstateGcpInstance } from '../../../adapters/sandbox/estate-types.ts';
+import { gcpSshFromAnywhere } from '../../helpers/estates.ts';
 
 const P = 'proj-a';
 const NET = `projects/${P}/global/networks/vpc-a`;
@@ -18,15 +19,7 @@ const inst = (id: string, over: Partial<EstateGcpInstance> = {}): EstateGcpInsta
   labels: { tier: 'web' },
   ...over,
 });
-const foreign: EstateGcpFirewall = {
-  name: 'allow-ssh',
-  project: P,
-  network: 'vpc-a',
-  protocol: 'tcp',
-  ports: ['22'],
-  ranges: ['0.0.0.0/0'],
-  targetTags: ['ssh'],
-};
+const foreign = gcpSshFromAnywhere(P);
 
 function sandbox(
   limits: Partial<GcpLimits> = {},
