@@ -94,13 +94,19 @@ function orphanNetwork(id: string, idx: StateIndex): string {
   return azureNetworkId(`/subscriptions/${subscription}/resourceGroups/${resourceGroup}`);
 }
 
-export function planAsgs(
+/**
+ * Plans one kind of owned group (ASGs or NSGs) of `desired` against the indexed state: steps go
+ * into `out`, blocking conflicts into `findings`.
+ */
+type GroupPlanner = (
   desired: AzureDesired,
   idx: StateIndex,
   ctx: PlanContext,
   out: Phased,
   findings: Finding[],
-): void {
+) => void;
+
+export const planAsgs: GroupPlanner = (desired, idx, ctx, out, findings) => {
   for (const d of desired.asgs) {
     const a = idx.asgs.get(armKey(d.id));
     if (a && !isOwnedAzure(a.tags, ctx.deploymentId)) findings.push(nameConflict(d.id, 'application security group'));
@@ -116,15 +122,9 @@ export function planAsgs(
     }
   }
   deleteUnwanted(idx.asgs.values(), desired.asgs, { label: 'ASG', kind: 'delete-asg' }, idx, ctx, out);
-}
+};
 
-export function planNsgs(
-  desired: AzureDesired,
-  idx: StateIndex,
-  ctx: PlanContext,
-  out: Phased,
-  findings: Finding[],
-): void {
+export const planNsgs: GroupPlanner = (desired, idx, ctx, out, findings) => {
   for (const d of desired.nsgs) {
     const a = idx.nsgs.get(armKey(d.id));
     if (!a) {
@@ -150,7 +150,7 @@ export function planNsgs(
     }
   }
   deleteUnwanted(idx.nsgs.values(), desired.nsgs, { label: 'NSG', kind: 'delete-nsg' }, idx, ctx, out);
-}
+};
 
 /** Deletes, in name order, every ASG or NSG this deployment owns that `desired` no longer holds. */
 function deleteUnwanted(
