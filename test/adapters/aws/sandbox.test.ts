@@ -8,22 +8,14 @@
  * and O ∩ N ⊆ E, flow by flow).
  */
 import { describe, expect, it } from 'vitest';
-import { AWS_ERRORS, awsAdapter } from '../../../adapters/aws/index.ts';
+import { awsAdapter } from '../../../adapters/aws/index.ts';
 import { applySteps, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import type { FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAws } from '../../../core/compile/aws.ts';
-import {
-  ConflictError,
-  QuotaExceededError,
-  StepFailedError,
-  ThrottledError,
-  TransientCloudError,
-} from '../../../core/errors.ts';
 import { planAws } from '../../../core/plan/aws.ts';
 import type { Policy } from '../../../core/policy/types.ts';
-import { itClassifies } from '../../helpers/error-classes.ts';
 import { awsInstance } from '../../helpers/estates.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
 import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
@@ -213,17 +205,4 @@ describe('AWS adapter: inventory', () => {
     expect(workloads[3]!.labels).toEqual({ name: 'web-1', tier: 'web' });
     expect(workloads[5]!.addresses).toEqual(['10.1.3.10', 'fd00:b::10']);
   });
-});
-
-describe('AWS adapter: error classification', () => {
-  itClassifies(AWS_ERRORS, { cloud: 'aws', kind: 'authorize', target: 'g' }, [
-    ['RequestLimitExceeded', 503, ThrottledError],
-    ['InternalError', 500, TransientCloudError],
-    ['IncorrectState', 400, TransientCloudError],
-    ['PrefixListVersionMismatch', 400, ConflictError],
-    ['DependencyViolation', 400, ConflictError],
-    ['RulesPerSecurityGroupLimitExceeded', 400, QuotaExceededError],
-    ['SecurityGroupsPerInterfaceLimitExceeded', 400, QuotaExceededError],
-    ['UnauthorizedOperation', 403, StepFailedError],
-  ]);
 });

@@ -9,23 +9,16 @@
  * cut a flow the new intent allows" when O had no segsync objects (a first rollout).
  */
 import { describe, expect, it } from 'vitest';
-import { AZURE_ERRORS, azureAdapter } from '../../../adapters/azure/index.ts';
+import { azureAdapter } from '../../../adapters/azure/index.ts';
 import { applySteps, reconcile, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAzure } from '../../../adapters/sandbox/azure.ts';
 import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import { FaultInjector, type FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAzure } from '../../../core/compile/azure.ts';
-import {
-  ConflictError,
-  QuotaExceededError,
-  StepFailedError,
-  ThrottledError,
-  TransientCloudError,
-} from '../../../core/errors.ts';
+import { ConflictError, StepFailedError } from '../../../core/errors.ts';
 import { planAzure } from '../../../core/plan/azure.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { azureVmIn, VNET_B } from '../../helpers/estates.ts';
-import { itClassifies } from '../../helpers/error-classes.ts';
 import { emptyNative } from '../../helpers/native.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
 import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
@@ -238,21 +231,7 @@ describe('Azure adapter: inventory', () => {
   });
 });
 
-describe('Azure adapter: error classification', () => {
-  itClassifies(AZURE_ERRORS, { cloud: 'azure', kind: 'put-rule', target: 'r' }, [
-    ['TooManyRequests', 429, ThrottledError],
-    ['RetryableErrorDueToAnotherOperation', 429, ThrottledError],
-    ['AnotherOperationInProgress', 409, ThrottledError],
-    ['InternalServerError', 500, TransientCloudError],
-    ['PreconditionFailed', 412, ConflictError],
-    ['CanceledAndSupersededDueToAnotherOperation', 409, ConflictError],
-    ['SecurityRuleConflict', 400, ConflictError],
-    ['SecurityRuleCountLimitReached', 400, QuotaExceededError],
-    ['NumberOfApplicationSecurityGroupsReferencedInIpConfigurationLimitReached', 400, QuotaExceededError],
-    ['AuthorizationFailed', 403, StepFailedError],
-    ['InUseNetworkSecurityGroupCannotBeDeleted', 400, StepFailedError],
-  ]);
-
+describe('Azure adapter: a step no API serves', () => {
   it('GIVEN a step for a subscription no API serves WHEN applied THEN StepFailedError', async () => {
     const { adapter } = world();
     const step = {
