@@ -4,22 +4,18 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { driftLocation } from '../adapters/events/drift.ts';
+import { driftLocation, type DriftResult } from '../adapters/events/drift.ts';
 import { summaryLine } from '../core/plan/render.ts';
 import { logger, metrics } from './shared/observe.ts';
 import { runtime } from './shared/runtime.ts';
 
 export const DriftInputSchema = z.object({ cloud: z.enum(['aws', 'azure', 'gcp']), location: z.string().min(1) });
 
-export interface DriftOutput {
-  cloud: 'aws' | 'azure' | 'gcp';
-  location: string;
-  driftFound: number;
-  driftCorrected: number;
-  objectsChecked: number;
-  durationMs: number;
-  mode: 'apply' | 'report';
-}
+/** What the state machine carries on: the run's counts, without its steps and findings (those are logged). */
+export type DriftOutput = Pick<
+  DriftResult,
+  'cloud' | 'location' | 'driftFound' | 'driftCorrected' | 'objectsChecked' | 'durationMs' | 'mode'
+>;
 
 export const handler = async (input: unknown): Promise<DriftOutput> => {
   try {

@@ -134,8 +134,9 @@ export function sdkAzureNetworkApi(o: SdkAzureOptions): AzureNetworkApi {
   /** NICs as the SDK last returned them, by lowercased id: the base of the next PUT. */
   const readNics = new Map<string, SdkNic>();
 
-  const perGroup = async <T>(everywhere: () => AsyncIterable<T>, inGroup: (rg: string) => AsyncIterable<T>) =>
-    groups === undefined ? all(everywhere()) : (await Promise.all(groups.map((rg) => all(inGroup(rg))))).flat();
+  /** Lists a resource type in the whole subscription, or in each configured resource group. */
+  const perGroup = async <T>(ops: { listAll(): AsyncIterable<T>; list(rg: string): AsyncIterable<T> }) =>
+    groups === undefined ? all(ops.listAll()) : (await Promise.all(groups.map((rg) => all(ops.list(rg))))).flat();
   const inVnets = (n: SdkNic): boolean =>
     vnets === undefined || (n.ipConfigurations ?? []).some((c) => vnets.has(key(vnetOfSubnet(c.subnet?.id ?? ''))));
   const remember = (n: SdkNic): SdkNic => {
@@ -149,49 +150,15 @@ export function sdkAzureNetworkApi(o: SdkAzureOptions): AzureNetworkApi {
   return {
     scope,
     listVirtualMachines: (): Promise<ArmVirtualMachine[]> =>
-      call(async () =>
-        (
-          await perGroup(
-            () => compute.virtualMachines.listAll(),
-            (rg) => compute.virtualMachines.list(rg),
-          )
-        ).map(vmFromSdk),
-      ),
+      call(async () => (await perGroup(compute.virtualMachines)).map(vmFromSdk)),
     listNetworkInterfaces: () =>
-      call(async () =>
-        (
-          await perGroup(
-            () => network.networkInterfaces.listAll(),
-            (rg) => network.networkInterfaces.list(rg),
-          )
-        )
-          .filter(inVnets)
-          .map((n) => nicFromSdk(remember(n))),
-      ),
-    listNetworkSecurityGroups: () =>
-      call(async () =>
-        (
-          await perGroup(
-            () => network.networkSecurityGroups.listAll(),
-            (rg) => network.networkSecurityGroups.list(rg),
-          )
-        ).map(nsgFromSdk),
-      ),
+      call(async () => (await perGroup(network.networkInterfaces)).filter(inVnets).map((n) => nicFromSdk(remember(n)))),
+    listNetworkSecurityGroups: () => call(async () => (await perGroup(network.networkSecurityGroups)).map(nsgFromSdk)),
     listApplicationSecurityGroups: () =>
-      call(async () =>
-        (
-          await perGroup(
-            () => network.applicationSecurityGroups.listAll(),
-            (rg) => network.applicationSecurityGroups.list(rg),
-          )
-        ).map(asgFromSdk),
-      ),
+      call(async () => (await perGroup(network.applicationSecurityGroups)).map(asgFromSdk)),
     listSubnetNetworkSecurityGroups: () =>
       call(async () => {
-        const listed = await perGroup(
-          () => network.virtualNetworks.listAll(),
-          (rg) => network.virtualNetworks.list(rg),
-        );
+        const listed = await perGroup(network.virtualNetworks);
         // A named VNet outside the listed resource groups is read by id.
         const seen = new Set(listed.map((v) => key(v.id ?? '')));
         const extra = groups === undefined ? [] : [...(o.vnets ?? [])].filter((id) => !seen.has(key(id)));

@@ -30,6 +30,27 @@ const ref = (r: SdkRef | undefined): AzureSubResource | undefined => (r?.id === 
 const refs = (rs: readonly SdkRef[] | undefined): AzureSubResource[] | undefined =>
   rs === undefined ? undefined : rs.filter((r) => r.id !== undefined).map((r) => ({ id: r.id! }));
 
+/** A rule's ports and addresses: the same fields in the SDK's flattened rule and in ARM's `properties`. */
+const rangesOf = (r: SdkRule | AzureSecurityRule['properties']) => ({
+  sourcePortRange: r.sourcePortRange,
+  sourcePortRanges: r.sourcePortRanges,
+  destinationPortRange: r.destinationPortRange,
+  destinationPortRanges: r.destinationPortRanges,
+  sourceAddressPrefix: r.sourceAddressPrefix,
+  sourceAddressPrefixes: r.sourceAddressPrefixes,
+  destinationAddressPrefix: r.destinationAddressPrefix,
+  destinationAddressPrefixes: r.destinationAddressPrefixes,
+});
+
+/** The fields every tracked ARM resource has at its top level (the SDK leaves them optional). */
+const trackedFromSdk = (r: SdkAsg | SdkNsg | SdkNic) => ({
+  id: r.id ?? '',
+  name: r.name ?? '',
+  location: r.location ?? '',
+  etag: r.etag,
+  tags: r.tags,
+});
+
 export function ruleFromSdk(r: SdkRule): AzureSecurityRule {
   return defined<AzureSecurityRule>({
     id: r.id,
@@ -38,14 +59,7 @@ export function ruleFromSdk(r: SdkRule): AzureSecurityRule {
     properties: defined({
       description: r.description,
       protocol: r.protocol ?? '*',
-      sourcePortRange: r.sourcePortRange,
-      sourcePortRanges: r.sourcePortRanges,
-      destinationPortRange: r.destinationPortRange,
-      destinationPortRanges: r.destinationPortRanges,
-      sourceAddressPrefix: r.sourceAddressPrefix,
-      sourceAddressPrefixes: r.sourceAddressPrefixes,
-      destinationAddressPrefix: r.destinationAddressPrefix,
-      destinationAddressPrefixes: r.destinationAddressPrefixes,
+      ...rangesOf(r),
       sourceApplicationSecurityGroups: refs(r.sourceApplicationSecurityGroups),
       destinationApplicationSecurityGroups: refs(r.destinationApplicationSecurityGroups),
       access: r.access as 'Allow' | 'Deny',
@@ -63,14 +77,7 @@ export function ruleToSdk(r: AzureSecurityRule): SdkRule {
     name: r.name,
     description: p.description,
     protocol: p.protocol,
-    sourcePortRange: p.sourcePortRange,
-    sourcePortRanges: p.sourcePortRanges,
-    destinationPortRange: p.destinationPortRange,
-    destinationPortRanges: p.destinationPortRanges,
-    sourceAddressPrefix: p.sourceAddressPrefix,
-    sourceAddressPrefixes: p.sourceAddressPrefixes,
-    destinationAddressPrefix: p.destinationAddressPrefix,
-    destinationAddressPrefixes: p.destinationAddressPrefixes,
+    ...rangesOf(p),
     sourceApplicationSecurityGroups: p.sourceApplicationSecurityGroups?.map((a) => ({ id: a.id })),
     destinationApplicationSecurityGroups: p.destinationApplicationSecurityGroups?.map((a) => ({ id: a.id })),
     access: p.access,
@@ -81,11 +88,7 @@ export function ruleToSdk(r: AzureSecurityRule): SdkRule {
 
 export function nsgFromSdk(n: SdkNsg): ArmNetworkSecurityGroup {
   return defined({
-    id: n.id ?? '',
-    name: n.name ?? '',
-    location: n.location ?? '',
-    etag: n.etag,
-    tags: n.tags,
+    ...trackedFromSdk(n),
     properties: defined({
       securityRules: n.securityRules?.map(ruleFromSdk),
       defaultSecurityRules: n.defaultSecurityRules?.map(ruleFromSdk),
@@ -98,11 +101,7 @@ export function nsgFromSdk(n: SdkNsg): ArmNetworkSecurityGroup {
 
 export function asgFromSdk(a: SdkAsg): AzureApplicationSecurityGroup {
   return defined({
-    id: a.id ?? '',
-    name: a.name ?? '',
-    location: a.location ?? '',
-    etag: a.etag,
-    tags: a.tags,
+    ...trackedFromSdk(a),
     properties: defined({ provisioningState: a.provisioningState }),
   });
 }
@@ -123,11 +122,7 @@ function ipConfigurationFromSdk(c: SdkIpConfiguration): ArmIpConfiguration {
 
 export function nicFromSdk(n: SdkNic): ArmNetworkInterface {
   return defined({
-    id: n.id ?? '',
-    name: n.name ?? '',
-    location: n.location ?? '',
-    etag: n.etag,
-    tags: n.tags,
+    ...trackedFromSdk(n),
     properties: defined({
       networkSecurityGroup: ref(n.networkSecurityGroup),
       ipConfigurations: n.ipConfigurations?.map(ipConfigurationFromSdk),

@@ -94,14 +94,19 @@ function orphanNetwork(id: string, idx: StateIndex): string {
   return azureNetworkId(`/subscriptions/${subscription}/resourceGroups/${resourceGroup}`);
 }
 
-export function planAsgs(
+/**
+ * Plans one kind of owned group (ASGs or NSGs) of `desired` against the indexed state: steps go
+ * into `out`, blocking conflicts into `findings`.
+ */
+type GroupPlanner = (
   desired: AzureDesired,
   idx: StateIndex,
   ctx: PlanContext,
   out: Phased,
   findings: Finding[],
-): void {
-  const wanted = new Set(desired.asgs.map((a) => armKey(a.id)));
+) => void;
+
+export const planAsgs: GroupPlanner = (desired, idx, ctx, out, findings) => {
   for (const d of desired.asgs) {
     const a = idx.asgs.get(armKey(d.id));
     if (a && !isOwnedAzure(a.tags, ctx.deploymentId)) findings.push(nameConflict(d.id, 'application security group'));
@@ -116,26 +121,10 @@ export function planAsgs(
       });
     }
   }
-  for (const a of [...idx.asgs.values()].sort(byName)) {
-    if (!isOwnedAzure(a.tags, ctx.deploymentId) || wanted.has(armKey(a.id))) continue;
-    const owned = assertOwned(a, (x) => isOwnedAzure(x.tags, ctx.deploymentId), `ASG ${a.id}`);
-    out.delete.push({
-      ...head(owned.id, orphanNetwork(owned.id, idx), `- ASG ${owned.name}`),
-      kind: 'delete-asg',
-      phase: 'delete',
-      name: owned.name,
-    });
-  }
-}
+  deleteUnwanted(idx.asgs.values(), desired.asgs, { label: 'ASG', kind: 'delete-asg' }, idx, ctx, out);
+};
 
-export function planNsgs(
-  desired: AzureDesired,
-  idx: StateIndex,
-  ctx: PlanContext,
-  out: Phased,
-  findings: Finding[],
-): void {
-  const wanted = new Set(desired.nsgs.map((n) => armKey(n.id)));
+export const planNsgs: GroupPlanner = (desired, idx, ctx, out, findings) => {
   for (const d of desired.nsgs) {
     const a = idx.nsgs.get(armKey(d.id));
     if (!a) {
@@ -160,12 +149,25 @@ export function planNsgs(
       );
     }
   }
-  for (const a of [...idx.nsgs.values()].sort(byName)) {
+  deleteUnwanted(idx.nsgs.values(), desired.nsgs, { label: 'NSG', kind: 'delete-nsg' }, idx, ctx, out);
+};
+
+/** Deletes, in name order, every ASG or NSG this deployment owns that `desired` no longer holds. */
+function deleteUnwanted(
+  found: Iterable<AzureApplicationSecurityGroup | AzureNetworkSecurityGroup>,
+  desired: readonly { id: string }[],
+  what: { label: 'ASG' | 'NSG'; kind: 'delete-asg' | 'delete-nsg' },
+  idx: StateIndex,
+  ctx: PlanContext,
+  out: Phased,
+): void {
+  const wanted = new Set(desired.map((d) => armKey(d.id)));
+  for (const a of [...found].sort(byName)) {
     if (!isOwnedAzure(a.tags, ctx.deploymentId) || wanted.has(armKey(a.id))) continue;
-    const owned = assertOwned(a, (x) => isOwnedAzure(x.tags, ctx.deploymentId), `NSG ${a.id}`);
+    const owned = assertOwned(a, (x) => isOwnedAzure(x.tags, ctx.deploymentId), `${what.label} ${a.id}`);
     out.delete.push({
-      ...head(owned.id, orphanNetwork(owned.id, idx), `- NSG ${owned.name}`),
-      kind: 'delete-nsg',
+      ...head(owned.id, orphanNetwork(owned.id, idx), `- ${what.label} ${owned.name}`),
+      kind: what.kind,
       phase: 'delete',
       name: owned.name,
     });

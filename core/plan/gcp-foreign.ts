@@ -84,27 +84,39 @@ export function foreignRules(desired: GcpDesired, actual: GcpState): ForeignRepo
 const targetText = (fw: GcpFirewall) =>
   (fw.targetTags ?? []).length === 0 ? 'every instance of the network' : `tags ${(fw.targetTags ?? []).join(', ')}`;
 
-function widens(fw: GcpFirewall, count: number): Finding {
+/** A warning that foreign `action` rule `fw` is evaluated before `before` (which goes on to say what that does). */
+function foreignRuleFinding(
+  fw: GcpFirewall,
+  [code, action]: ['foreign-rule-widens', 'allow'] | ['foreign-rule-narrows', 'deny'],
+  before: string,
+  hint: string,
+): Finding {
   return {
     severity: 'warning',
-    code: 'foreign-rule-widens',
+    code,
     cloud: 'gcp',
     target: `${firewallProject(fw)}/firewalls/${fw.name}`,
-    message: `foreign ${fw.direction.toLowerCase()} allow rule "${fw.name}" at priority ${fw.priority} (targets ${targetText(fw)}) is evaluated before segsync's catch-all deny at ${DENY_PRIORITY} and can open flows the policy denies on ${plural(count, 'managed instance')}`,
-    hint:
-      (fw.targetTags ?? []).length === 0
-        ? `raise its priority number above ${DENY_PRIORITY - 1} or give it targetTags that managed instances do not carry`
-        : `raise its priority number above ${DENY_PRIORITY - 1}, or set exclusive: true to remove the foreign tags it targets from managed instances`,
+    message: `foreign ${fw.direction.toLowerCase()} ${action} rule "${fw.name}" at priority ${fw.priority} (targets ${targetText(fw)}) is evaluated before ${before}`,
+    hint,
   };
 }
 
+function widens(fw: GcpFirewall, count: number): Finding {
+  return foreignRuleFinding(
+    fw,
+    ['foreign-rule-widens', 'allow'],
+    `segsync's catch-all deny at ${DENY_PRIORITY} and can open flows the policy denies on ${plural(count, 'managed instance')}`,
+    (fw.targetTags ?? []).length === 0
+      ? `raise its priority number above ${DENY_PRIORITY - 1} or give it targetTags that managed instances do not carry`
+      : `raise its priority number above ${DENY_PRIORITY - 1}, or set exclusive: true to remove the foreign tags it targets from managed instances`,
+  );
+}
+
 function narrows(fw: GcpFirewall, count: number): Finding {
-  return {
-    severity: 'warning',
-    code: 'foreign-rule-narrows',
-    cloud: 'gcp',
-    target: `${firewallProject(fw)}/firewalls/${fw.name}`,
-    message: `foreign ${fw.direction.toLowerCase()} deny rule "${fw.name}" at priority ${fw.priority} (targets ${targetText(fw)}) is evaluated before segsync's allows at ${ALLOW_PRIORITY} (deny wins ties) and can block flows the policy allows on ${plural(count, 'managed instance')}`,
-    hint: `raise its priority number above ${ALLOW_PRIORITY} if the policy should decide`,
-  };
+  return foreignRuleFinding(
+    fw,
+    ['foreign-rule-narrows', 'deny'],
+    `segsync's allows at ${ALLOW_PRIORITY} (deny wins ties) and can block flows the policy allows on ${plural(count, 'managed instance')}`,
+    `raise its priority number above ${ALLOW_PRIORITY} if the policy should decide`,
+  );
 }

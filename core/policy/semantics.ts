@@ -14,17 +14,20 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+/** Reports one diagnostic at `path` (at `column` of that line when given). */
+type Add = (
+  severity: Severity,
+  code: string,
+  path: PropertyKey[],
+  message: string,
+  hint?: string,
+  column?: number,
+) => void;
+
 export function checkSemantics(data: unknown, pos: PositionIndex): Diagnostic[] {
   const spec = isObj(data) && isObj(data.spec) ? data.spec : {};
   const out: Diagnostic[] = [];
-  const add = (
-    severity: Severity,
-    code: string,
-    path: PropertyKey[],
-    message: string,
-    hint?: string,
-    column?: number,
-  ) =>
+  const add: Add = (severity, code, path, message, hint, column) =>
     out.push({
       code,
       severity,
@@ -100,15 +103,6 @@ export function checkSemantics(data: unknown, pos: PositionIndex): Diagnostic[] 
   });
   return out;
 }
-
-type Add = (
-  severity: Severity,
-  code: string,
-  path: PropertyKey[],
-  message: string,
-  hint?: string,
-  column?: number,
-) => void;
 
 function namesOf(items: unknown, base: PropertyKey[], what: string, add: Add): Set<string> {
   const seen = new Map<string, number>();

@@ -42,8 +42,10 @@ const CASES: [keyof typeof TABLES, string, number, Cls][] = [
   ['azure', 'InternalServerError', 500, TransientCloudError],
   ['azure', 'PreconditionFailed', 412, ConflictError],
   ['azure', 'canceledAndSupersededDueToAnotherOperation', 409, ConflictError],
+  ['azure', 'CanceledAndSupersededDueToAnotherOperation', 409, ConflictError], // ARM codes are compared without case
   ['azure', 'SecurityRuleConflict', 400, ConflictError],
   ['azure', 'SecurityRuleCountLimitReached', 400, QuotaExceededError],
+  ['azure', 'NumberOfApplicationSecurityGroupsReferencedInIpConfigurationLimitReached', 400, QuotaExceededError],
   ['azure', 'AuthorizationFailed', 403, StepFailedError],
   ['azure', 'InUseNetworkSecurityGroupCannotBeDeleted', 400, StepFailedError],
   ['gcp', 'rateLimitExceeded', 403, ThrottledError],

@@ -5,12 +5,12 @@
 import { parsePolicy } from '../../core/policy/parse.ts';
 import type { Policy } from '../../core/policy/types.ts';
 
-/** The web, app and db segments by `tier` label, as lines under `spec:` (interpolate into a policyOf spec). */
-export const TIER_SEGMENTS = `  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-`;
+/** One segment per `tier` label value, named after it, as lines under `spec:` (interpolate into a policyOf spec). */
+export const tierSegments = (...tiers: string[]): string =>
+  `  segments:\n${tiers.map((t) => `    - { name: ${t}, selector: "tier == '${t}'" }\n`).join('')}`;
+
+/** The web, app and db segments by `tier` label. */
+export const TIER_SEGMENTS = tierSegments('web', 'app', 'db');
 
 /** Parses `spec` (the lines under `spec:`, indented two spaces) as policy `name` in `<name>.yaml`. */
 export const policyOf = (spec: string, name = 't'): Policy =>
@@ -22,6 +22,15 @@ spec:
 ${spec}`,
     `${name}.yaml`,
   );
+
+/** A whole policy document: the internet reaches `tier == 'web'` on tcp/443 (the library-entry tests). */
+export const HTTPS_TO_WEB = `apiVersion: segsync/v1
+kind: SegmentationPolicy
+metadata: { name: lib }
+spec:
+  segments: [{ name: web, selector: "tier == 'web'" }]
+  rules: [{ name: https, from: { cidrs: [0.0.0.0/0] }, to: web, ports: [tcp/443] }]
+`;
 
 /** web → app → db in one AWS estate, admin SSH to web; exclusive (test/core/compile, test/core/plan). */
 export const threeTierShop = policyOf(`  exclusive: true

@@ -1,9 +1,12 @@
 /**
  * The plan → apply → verify harness of the sandbox round trips (test/adapters/<cloud>/sandbox.test.ts):
  * plan against what the adapter reads, judge a state with the native evaluator, and apply a plan
- * step by step with the make-before-break check (make-before-break.ts) after every step.
+ * step by step with the make-before-break check (make-before-break.ts) after every step, and the
+ * assertions the round trips of every cloud share.
  */
+import { expect } from 'vitest';
 import type { CloudAdapter, StateOf, StepOf } from '../../adapters/adapter.ts';
+import { applySteps, type Clouds } from '../../adapters/reconcile.ts';
 import { computeReach, type Reach } from '../../core/compile/reach.ts';
 import type { CompileContext } from '../../core/model/budgets.ts';
 import type { Finding } from '../../core/model/finding.ts';
@@ -55,7 +58,27 @@ export function roundTrip<C extends keyof StateOf, D>(stages: CloudStages<C, D>,
         ),
     );
 
-  return { planNow, judge, applyEachChecked };
+  /**
+   * Applies a plan step by step with the make-before-break check; then verify finds nothing and a
+   * re-plan is empty. Returns the state read back and how many flows verify checked.
+   */
+  async function expectConverged(w: World, policy: Policy, planned: Awaited<ReturnType<typeof planNow>>) {
+    expect(await applyEachChecked(w, policy, planned.workloads, planned.state, planned.plan.steps)).toEqual([]);
+    const after = (await w.adapter.read()).state;
+    const { checked, disagreements } = judge(policy, planned.workloads, after);
+    expect(disagreements).toEqual([]);
+    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    return { after, checked };
+  }
+
+  /** Plans and applies with the retrying apply loop (backoff without sleeping); returns what verify then finds. */
+  async function disagreementsAfterRetries(w: World, policy: Policy) {
+    const first = await planNow(w, policy);
+    await applySteps(first.plan.steps, { [stages.cloud]: w.adapter } as unknown as Clouds, { sleep: async () => {} });
+    return judge(policy, first.workloads, (await w.adapter.read()).state).disagreements;
+  }
+
+  return { planNow, judge, applyEachChecked, expectConverged, disagreementsAfterRetries };
 }
 
 /** `phase:kind` of every step, in plan order. */

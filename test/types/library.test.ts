@@ -5,6 +5,7 @@
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as lib from '../../core/index.ts';
+import { HTTPS_TO_WEB } from '../helpers/policies.ts';
 import type { Decision, Flow, Labels, NormalizedLabels, Policy, Selector } from '../../core/index.ts';
 
 describe('library entry (package "exports")', () => {
@@ -21,16 +22,7 @@ describe('library entry (package "exports")', () => {
   });
 
   it('the functions work together end to end', () => {
-    const policy = lib.parsePolicy(
-      `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: lib }
-spec:
-  segments: [{ name: web, selector: "tier == 'web'" }]
-  rules: [{ name: https, from: { cidrs: [0.0.0.0/0] }, to: web, ports: [tcp/443] }]
-`,
-      'lib.yaml',
-    );
+    const policy = lib.parsePolicy(HTTPS_TO_WEB, 'lib.yaml');
     const { labels } = lib.normalizeLabels('aws', [{ Key: 'Tier', Value: 'Web ' }]);
     expect(lib.selectorMatches(lib.parseSelector("tier == 'web'"), labels)).toBe(true);
     expect(

@@ -23,7 +23,7 @@ import { readAws } from '../../../adapters/aws/read.ts';
 import { ConflictError, ThrottledError, TransientCloudError } from '../../../core/errors.ts';
 import type { AwsRuleUnit } from '../../../core/model/native/aws-rules.ts';
 import { AWS_OWNER_TAG } from '../../../core/ownership.ts';
-import type { AwsStep } from '../../../core/plan/aws-steps.ts';
+import type { AwsGroupRef, AwsStep } from '../../../core/plan/aws-steps.ts';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../../helpers/moto.ts';
 import { ec2ErrorXml } from './proxy.ts';
 import { CallCounter, ec2In, foreignGroup, launch, MOTO_ACCOUNT, seedVpc } from './moto-estate.ts';
@@ -85,6 +85,10 @@ describe('every AWS step kind over the SDK against moto', () => {
     const web = { vpcId: vpc.vpcId, name: 'test-web' };
     const app = { vpcId: vpc.vpcId, name: 'test-app' };
     const office = { name: 'test-office' };
+    const legacyRef = { vpcId: vpc.vpcId, name: 'legacy', id: legacy };
+    /** The instance's ENI carries exactly `groups` after this step. */
+    const membership = (phase: 'membership' | 'revoke', groups: AwsGroupRef[]) =>
+      step({ kind: 'set-membership', phase, target: i.enis[0]!, interfaceId: i.enis[0]!, vpcId: vpc.vpcId, groups });
     const state = async () => (await readAws(api)).state;
     const group = async (name: string) => (await state()).SecurityGroups.find((g) => g.GroupName === name);
 
@@ -155,14 +159,7 @@ describe('every AWS step kind over the SDK against moto', () => {
         currentVersion: 1,
         cidrs: ['192.168.12.0/24'],
       }),
-      step({
-        kind: 'set-membership',
-        phase: 'membership',
-        target: i.enis[0]!,
-        interfaceId: i.enis[0]!,
-        vpcId: vpc.vpcId,
-        groups: [web, { vpcId: vpc.vpcId, name: 'legacy', id: legacy }],
-      }),
+      membership('membership', [web, legacyRef]),
       step({
         kind: 'resize-prefix-list',
         phase: 'revoke',
@@ -215,14 +212,7 @@ describe('every AWS step kind over the SDK against moto', () => {
     expect(JSON.stringify(await state())).toBe(before);
 
     const remove = [
-      step({
-        kind: 'set-membership',
-        phase: 'revoke',
-        target: i.enis[0]!,
-        interfaceId: i.enis[0]!,
-        vpcId: vpc.vpcId,
-        groups: [{ vpcId: vpc.vpcId, name: 'legacy', id: legacy }],
-      }),
+      membership('revoke', [legacyRef]),
       step({
         kind: 'revoke',
         phase: 'revoke',

@@ -8,50 +8,32 @@
  * and O ∩ N ⊆ E, flow by flow).
  */
 import { describe, expect, it } from 'vitest';
-import { AWS_ERRORS, awsAdapter } from '../../../adapters/aws/index.ts';
-import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
+import { awsAdapter } from '../../../adapters/aws/index.ts';
 import { applySteps, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAws } from '../../../adapters/sandbox/aws.ts';
-import type { Estate, EstateAwsInstance } from '../../../adapters/sandbox/estate-types.ts';
+import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import type { FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAws } from '../../../core/compile/aws.ts';
-import {
-  ConflictError,
-  QuotaExceededError,
-  SegsyncError,
-  StepFailedError,
-  ThrottledError,
-  TransientCloudError,
-} from '../../../core/errors.ts';
 import { planAws } from '../../../core/plan/aws.ts';
 import type { Policy } from '../../../core/policy/types.ts';
+import { awsInstance } from '../../helpers/estates.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
 import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
 
 const A = { account: '111111111111', region: 'eu-west-1' };
 const B = { account: '222222222222', region: 'eu-west-1' };
 
-/** An instance in vpc-a of account A unless `over` says otherwise. */
-const instance = (id: string, ip: string, tags: Record<string, string>, over: Partial<EstateAwsInstance> = {}) => ({
-  id,
-  ...A,
-  vpc: 'vpc-a',
-  ip,
-  tags,
-  ...over,
-});
-
 /** `secondNic`: app1 gets a second ENI (10.0.2.20) in its VPC. */
 const estate = (o: { secondNic?: boolean } = {}): Estate => ({
   aws: [
-    instance('i-web1', '10.0.1.10', { Tier: 'Web', Name: 'web-1' }),
-    instance('i-web2', '10.0.1.11', { tier: 'web' }),
-    instance('i-app1', '10.0.2.10', { tier: 'app' }, o.secondNic ? { nics: [{ ip: '10.0.2.20' }] } : {}),
-    instance('i-app2', '10.0.2.21', { tier: 'app' }),
-    instance('i-bastion', '10.0.0.5', { Name: 'bastion' }, { securityGroups: ['sg-legacy-ssh'] }),
-    instance('i-old', '10.0.0.99', { tier: 'web' }, { state: 'terminated' }),
-    instance('i-db1', '10.1.3.10', { tier: 'db' }, { ...B, vpc: 'vpc-b', ipv6: 'fd00:b::10' }),
-    instance('i-db2', '10.1.3.11', { tier: 'db' }, { ...B, vpc: 'vpc-b', ipv6: 'fd00:b::11' }),
+    awsInstance('i-web1', '10.0.1.10', { Tier: 'Web', Name: 'web-1' }),
+    awsInstance('i-web2', '10.0.1.11', { tier: 'web' }),
+    awsInstance('i-app1', '10.0.2.10', { tier: 'app' }, o.secondNic ? { nics: [{ ip: '10.0.2.20' }] } : {}),
+    awsInstance('i-app2', '10.0.2.21', { tier: 'app' }),
+    awsInstance('i-bastion', '10.0.0.5', { Name: 'bastion' }, { securityGroups: ['sg-legacy-ssh'] }),
+    awsInstance('i-old', '10.0.0.99', { tier: 'web' }, { state: 'terminated' }),
+    awsInstance('i-db1', '10.1.3.10', { tier: 'db' }, { ...B, vpc: 'vpc-b', ipv6: 'fd00:b::10' }),
+    awsInstance('i-db2', '10.1.3.11', { tier: 'db' }, { ...B, vpc: 'vpc-b', ipv6: 'fd00:b::11' }),
   ],
   azure: [],
   gcp: [],
@@ -86,7 +68,10 @@ type World = ReturnType<typeof world>;
 /** applySteps (the retrying apply loop) over AWS alone: every step here is an AWS step. */
 const onlyAws = (w: World): Clouds => ({ aws: w.adapter }) as unknown as Clouds;
 
-const { planNow, judge, applyEachChecked } = roundTrip({ cloud: 'aws', compile: compileAws, plan: planAws }, ctx);
+const { planNow, judge, applyEachChecked, expectConverged, disagreementsAfterRetries } = roundTrip(
+  { cloud: 'aws', compile: compileAws, plan: planAws },
+  ctx,
+);
 
 describe('AWS adapter on the sandbox: estate → plan → apply → verify', () => {
   it('GIVEN the estate WHEN the plan is applied step by step THEN every intermediate state is make-before-break, verify finds nothing, and a second plan is empty', async () => {
@@ -94,12 +79,8 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
     const policy = policyOf(true);
     const first = await planNow(w, policy);
     expect(first.findings).toEqual([]);
-    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
-    const after = (await w.adapter.read()).state;
-    const result = judge(policy, first.workloads, after);
-    expect(result.checked).toBeGreaterThan(1000);
-    expect(result.disagreements).toEqual([]);
-    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    const { after, checked } = await expectConverged(w, policy, first);
+    expect(checked).toBeGreaterThan(1000);
     // Unmanaged instances keep what they had.
     const bastion = after.NetworkInterfaces.find((e) => e.Attachment?.InstanceId === 'i-bastion')!;
     expect(bastion.Groups.map((g) => g.GroupId)).toEqual(['sg-legacy-ssh']);
@@ -128,9 +109,7 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
       '10.0.2.21/32',
       '10.0.2.21/32',
     ]);
-    expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
-    expect(judge(policy, second.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
-    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    await expectConverged(w, policy, second);
   });
 
   it('GIVEN a fully applied plan WHEN every step is applied again THEN each is a no-op (already done is success) and the state is unchanged', async () => {
@@ -154,11 +133,8 @@ describe('AWS adapter on the sandbox: estate → plan → apply → verify', () 
       'CreateManagedPrefixList',
     ];
     const w = world({ faults: { throttleEvery: 3, failEvery: 5, operations, maxFaults: 12 } });
-    const policy = policyOf(true);
-    const first = await planNow(w, policy);
-    await applySteps(first.plan.steps, onlyAws(w), { sleep: async () => {} });
+    expect(await disagreementsAfterRetries(w, policyOf(true))).toEqual([]);
     expect(w.sandbox.faults.injected).toBe(12);
-    expect(judge(policy, first.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
   });
 
   it('GIVEN exclusive: false WHEN applied THEN default groups stay, are reported, and verify shows exactly the access they add', async () => {
@@ -228,26 +204,5 @@ describe('AWS adapter: inventory', () => {
     ]);
     expect(workloads[3]!.labels).toEqual({ name: 'web-1', tier: 'web' });
     expect(workloads[5]!.addresses).toEqual(['10.1.3.10', 'fd00:b::10']);
-  });
-});
-
-describe('AWS adapter: error classification', () => {
-  const err = (code: string, status = 400) => new CloudApiError('aws', code, 'm', status);
-  const step = { cloud: 'aws', kind: 'authorize', target: 'g' };
-  it.each([
-    ['RequestLimitExceeded', 503, ThrottledError],
-    ['InternalError', 500, TransientCloudError],
-    ['IncorrectState', 400, TransientCloudError],
-    ['PrefixListVersionMismatch', 400, ConflictError],
-    ['DependencyViolation', 400, ConflictError],
-    ['RulesPerSecurityGroupLimitExceeded', 400, QuotaExceededError],
-    ['SecurityGroupsPerInterfaceLimitExceeded', 400, QuotaExceededError],
-    ['UnauthorizedOperation', 403, StepFailedError],
-  ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
-    const e = classifyCloudError(err(code, status), AWS_ERRORS, step);
-    expect(e).toBeInstanceOf(cls);
-    expect(e instanceof SegsyncError && e.retryable).toBe(
-      cls === ThrottledError || cls === TransientCloudError || cls === ConflictError,
-    );
   });
 });

@@ -16,9 +16,11 @@ import { Pacer, RATE_TABLES } from '../../../adapters/engine/paced-api.ts';
 import { AZURE_RATES } from '../../../adapters/engine/rates-azure.ts';
 import { gcpAdapter } from '../../../adapters/gcp/index.ts';
 import type { Clouds } from '../../../adapters/reconcile.ts';
-import type { Estate, EstateAzureVm } from '../../../adapters/sandbox/estate-types.ts';
+import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import type { AzureSubscriptionTarget } from '../../../core/config/types.ts';
+import type { AzureSecurityRule } from '../../../core/model/native/azure.ts';
 import { LocalArmServer, type ArmServerOptions } from '../../azure-arm/server.ts';
+import { azureVmIn, VNET_B } from '../../helpers/estates.ts';
 
 export const SUB_A = '11111111-1111-4111-8111-111111111111';
 export const SUB_B = '22222222-2222-4222-8222-222222222222';
@@ -28,22 +30,7 @@ export const TOKEN: TokenCredential = {
   getToken: async () => ({ token: 'local-test-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
-const vm = (
-  id: string,
-  ip: string,
-  tags: Record<string, string>,
-  over: Partial<EstateAzureVm> = {},
-): EstateAzureVm => ({
-  id,
-  subscription: SUB_A,
-  region: 'westeurope',
-  vnet: 'vnet-a',
-  resourceGroup: 'rg-a',
-  ip,
-  tags,
-  ...over,
-});
-const vnetB = { vnet: 'vnet-b', resourceGroup: 'rg-b' };
+const vm = azureVmIn(SUB_A);
 
 /**
  * The shop in two subscriptions: web and app in vnet-a, db in vnet-b (same subscription) and in
@@ -57,8 +44,8 @@ export const shopEstate = (): Estate => ({
     vm('app-1', '10.0.2.10', { tier: 'app' }, { nics: [{ ip: '10.0.2.20' }] }),
     vm('app-2', '10.0.2.11', { tier: 'app' }),
     vm('bastion', '10.0.0.5', { Name: 'bastion' }, { nsg: 'legacy-ssh' }),
-    vm('db-1', '10.1.3.10', { tier: 'db' }, { ...vnetB, nsg: 'legacy-db' }),
-    vm('db-2', '10.1.3.11', { tier: 'db' }, vnetB),
+    vm('db-1', '10.1.3.10', { tier: 'db' }, { ...VNET_B, nsg: 'legacy-db' }),
+    vm('db-2', '10.1.3.11', { tier: 'db' }, VNET_B),
     {
       id: 'db-3',
       subscription: SUB_B,
@@ -72,6 +59,26 @@ export const shopEstate = (): Estate => ({
   gcp: [],
   awsSecurityGroups: [],
   gcpFirewalls: [],
+});
+
+/** An inbound Allow rule for tcp/443 from 192.0.2.0/24 at `priority`, unless `over` says otherwise. */
+export const rule = (
+  name: string,
+  priority: number,
+  over: Partial<AzureSecurityRule['properties']> = {},
+): AzureSecurityRule => ({
+  name,
+  properties: {
+    protocol: 'Tcp',
+    sourcePortRange: '*',
+    destinationPortRange: '443',
+    sourceAddressPrefix: '192.0.2.0/24',
+    destinationAddressPrefix: '*',
+    access: 'Allow',
+    priority,
+    direction: 'Inbound',
+    ...over,
+  },
 });
 
 export const nicId = (sub: string, rg: string, name: string): string =>

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AzureSecurityRule } from '../../../core/model/native/azure.ts';
 import { SpecValidator, SPEC_DIR } from '../../azure-arm/schemas.ts';
 import { NETWORK_API, type LocalArmServer } from '../../azure-arm/server.ts';
-import { connect, nicId, shopEstate, startServer, SUB_A, type SdkWorld } from './helpers.ts';
+import { connect, nicId, rule, shopEstate, startServer, SUB_A, type SdkWorld } from './helpers.ts';
 
 let server: LocalArmServer;
 let w: SdkWorld;
@@ -77,25 +77,6 @@ const example = (name: string) =>
   };
 const nsgPath = (sub: string, rg: string, name: string) =>
   `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/networkSecurityGroups/${name}?api-version=${NETWORK_API}`;
-
-const rule = (
-  name: string,
-  priority: number,
-  over: Partial<AzureSecurityRule['properties']> = {},
-): AzureSecurityRule => ({
-  name,
-  properties: {
-    protocol: 'Tcp',
-    sourcePortRange: '*',
-    destinationPortRange: '443',
-    sourceAddressPrefix: '192.0.2.0/24',
-    destinationAddressPrefix: '*',
-    access: 'Allow',
-    priority,
-    direction: 'Inbound',
-    ...over,
-  },
-});
 
 describe('the local ARM server, held to the official schemas and rules', () => {
   it('GIVEN a body the schema refuses WHEN PUT THEN 400 InvalidRequestFormat names the field; a wrong api-version or no token is refused too', async () => {

@@ -9,11 +9,11 @@ import { realClock } from '../../../adapters/engine/clock.ts';
 import { Pacer } from '../../../adapters/engine/paced-api.ts';
 import { applySteps, planWorld, reconcile } from '../../../adapters/reconcile.ts';
 import { ConflictError, TransientCloudError } from '../../../core/errors.ts';
-import type { AzureNetworkInterface, AzureSecurityRule } from '../../../core/model/native/azure.ts';
+import type { AzureNetworkInterface } from '../../../core/model/native/azure.ts';
 import { verify } from '../../../core/verify/index.ts';
-import { policyOf, sandboxShop, TIER_SEGMENTS } from '../../helpers/policies.ts';
+import { policyOf, sandboxShop, tierSegments } from '../../helpers/policies.ts';
 import type { LocalArmServer } from '../../azure-arm/server.ts';
-import { connect, DEPLOYMENT, nicId, startServer, SUB_A, type SdkWorld } from './helpers.ts';
+import { connect, DEPLOYMENT, nicId, rule, startServer, SUB_A, type SdkWorld } from './helpers.ts';
 
 const ctx = { deploymentId: DEPLOYMENT };
 const shop = sandboxShop(true, 'tcp/1414');
@@ -22,7 +22,7 @@ const webAndApp = policyOf(`  exclusive: true
   defaults: { egress: deny, unlabeled: ignore }
   externals:
     - { name: internet, cidrs: [0.0.0.0/0] }
-${TIER_SEGMENTS.replace(/\n.*name: db.*\n/, '\n')}  rules:
+${tierSegments('web', 'app')}  rules:
     - { name: internet-to-web, from: { external: internet }, to: web, ports: [tcp/443] }
     - { name: web-to-app, from: web, to: app, ports: [tcp/8080] }
 `);
@@ -34,20 +34,6 @@ const open = async (options: Parameters<typeof startServer>[0] = {}) => {
   w = await connect(server, undefined, 'fast');
 };
 afterEach(() => server.stop());
-
-const rule = (name: string, priority: number): AzureSecurityRule => ({
-  name,
-  properties: {
-    protocol: 'Tcp',
-    sourcePortRange: '*',
-    destinationPortRange: '443',
-    sourceAddressPrefix: '192.0.2.0/24',
-    destinationAddressPrefix: '*',
-    access: 'Allow',
-    priority,
-    direction: 'Inbound',
-  },
-});
 
 describe('Azure writes over the real SDKs', () => {
   beforeEach(() => open());

@@ -9,46 +9,23 @@
  * cut a flow the new intent allows" when O had no segsync objects (a first rollout).
  */
 import { describe, expect, it } from 'vitest';
-import { AZURE_ERRORS, azureAdapter } from '../../../adapters/azure/index.ts';
-import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
+import { azureAdapter } from '../../../adapters/azure/index.ts';
 import { applySteps, reconcile, type Clouds } from '../../../adapters/reconcile.ts';
 import { SandboxAzure } from '../../../adapters/sandbox/azure.ts';
-import type { Estate, EstateAzureVm } from '../../../adapters/sandbox/estate-types.ts';
+import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import { FaultInjector, type FaultPlan } from '../../../adapters/sandbox/faults.ts';
 import { compileAzure } from '../../../core/compile/azure.ts';
-import {
-  ConflictError,
-  QuotaExceededError,
-  StepFailedError,
-  ThrottledError,
-  TransientCloudError,
-} from '../../../core/errors.ts';
+import { ConflictError, StepFailedError } from '../../../core/errors.ts';
 import { planAzure } from '../../../core/plan/azure.ts';
 import type { Policy } from '../../../core/policy/types.ts';
+import { azureVmIn, VNET_B } from '../../helpers/estates.ts';
 import { emptyNative } from '../../helpers/native.ts';
 import { sandboxShop } from '../../helpers/policies.ts';
 import { kinds, roundTrip } from '../../helpers/sandbox-round-trip.ts';
 
 const SUB_A = 'sub-a';
 const SUB_B = 'sub-b';
-const base = { subscription: SUB_A, region: 'westeurope' };
-
-/** A VM in vnet-a (rg-a) of SUB_A unless `over` says otherwise. */
-const vm = (
-  id: string,
-  ip: string,
-  tags: Record<string, string>,
-  over: Partial<EstateAzureVm> = {},
-): EstateAzureVm => ({
-  id,
-  ...base,
-  vnet: 'vnet-a',
-  resourceGroup: 'rg-a',
-  ip,
-  tags,
-  ...over,
-});
-const vnetB = { vnet: 'vnet-b', resourceGroup: 'rg-b' };
+const vm = azureVmIn(SUB_A);
 
 const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
   aws: [],
@@ -58,8 +35,8 @@ const estate = (o: { dbNsg?: boolean } = {}): Estate => ({
     vm('app-1', '10.0.2.10', { tier: 'app' }, { nics: [{ ip: '10.0.2.20' }] }),
     vm('app-2', '10.0.2.11', { tier: 'app' }),
     vm('bastion', '10.0.0.5', { Name: 'bastion' }, { nsg: 'legacy-ssh' }),
-    vm('db-1', '10.1.3.10', { tier: 'db' }, { ...vnetB, ...(o.dbNsg ? { nsg: 'legacy-db' } : {}) }),
-    vm('db-2', '10.1.3.11', { tier: 'db' }, vnetB),
+    vm('db-1', '10.1.3.10', { tier: 'db' }, { ...VNET_B, ...(o.dbNsg ? { nsg: 'legacy-db' } : {}) }),
+    vm('db-2', '10.1.3.11', { tier: 'db' }, VNET_B),
     { id: 'db-3', subscription: SUB_B, region: 'northeurope', vnet: 'vnet-c', ip: '10.2.3.10', tags: { tier: 'db' } },
   ],
   gcp: [],
@@ -78,7 +55,10 @@ function world(options: { faults?: FaultPlan; dbNsg?: boolean } = {}) {
   return { sandbox, adapter, faults, clouds: { azure: adapter } as unknown as Clouds };
 }
 
-const { planNow, judge, applyEachChecked } = roundTrip({ cloud: 'azure', compile: compileAzure, plan: planAzure }, ctx);
+const { planNow, judge, applyEachChecked, expectConverged, disagreementsAfterRetries } = roundTrip(
+  { cloud: 'azure', compile: compileAzure, plan: planAzure },
+  ctx,
+);
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
 
 describe('Azure adapter on the sandbox: estate → plan → apply → verify', () => {
@@ -93,12 +73,8 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:join-asgs': 9,
       'membership:set-nic': 9,
     });
-    expect(await applyEachChecked(w, policy, first.workloads, first.state, first.plan.steps)).toEqual([]);
-    const after = (await w.adapter.read()).state;
-    const result = judge(policy, first.workloads, after);
-    expect(result.checked).toBeGreaterThan(1000);
-    expect(result.disagreements).toEqual([]);
-    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    const { after, checked } = await expectConverged(w, policy, first);
+    expect(checked).toBeGreaterThan(1000);
     // Second NICs are members too, and cross-VNet peers admit their addresses (verify above).
     const app1Nics = after.networkInterfaces.filter((n) => n.name.startsWith('app-1-'));
     expect(app1Nics.map((n) => n.properties.ipConfigurations[0]!.properties.applicationSecurityGroups?.length)).toEqual(
@@ -132,9 +108,7 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'membership:set-nic': 1,
       'revoke:delete-rule': 6,
     });
-    expect(await applyEachChecked(w, policy, second.workloads, second.state, second.plan.steps)).toEqual([]);
-    expect(judge(policy, second.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
-    expect((await planNow(w, policy)).plan.steps).toEqual([]);
+    await expectConverged(w, policy, second);
   });
 
   it('GIVEN a fully applied plan WHEN every step is applied again THEN each is a no-op (already done is success) and the plan stays empty', async () => {
@@ -168,11 +142,8 @@ describe('Azure adapter on the sandbox: estate → plan → apply → verify', (
       'createOrUpdateNetworkInterface',
     ];
     const w = world({ faults: { throttleEvery: 3, failEvery: 5, operations, maxFaults: 10 } });
-    const policy = policyOf(true);
-    const first = await planNow(w, policy);
-    await applySteps(first.plan.steps, w.clouds, { sleep: async () => {} });
+    expect(await disagreementsAfterRetries(w, policyOf(true))).toEqual([]);
     expect(w.faults!.injected).toBe(10);
-    expect(judge(policy, first.workloads, (await w.adapter.read()).state).disagreements).toEqual([]);
   });
 
   it('GIVEN a NIC changed by someone else after planning WHEN its step is applied THEN ConflictError, and reconcile re-plans and converges', async () => {
@@ -260,28 +231,7 @@ describe('Azure adapter: inventory', () => {
   });
 });
 
-describe('Azure adapter: error classification', () => {
-  const err = (code: string, status = 400) => new CloudApiError('azure', code, 'm', status);
-  it.each([
-    ['TooManyRequests', 429, ThrottledError],
-    ['RetryableErrorDueToAnotherOperation', 429, ThrottledError],
-    ['AnotherOperationInProgress', 409, ThrottledError],
-    ['InternalServerError', 500, TransientCloudError],
-    ['PreconditionFailed', 412, ConflictError],
-    ['CanceledAndSupersededDueToAnotherOperation', 409, ConflictError],
-    ['SecurityRuleConflict', 400, ConflictError],
-    ['SecurityRuleCountLimitReached', 400, QuotaExceededError],
-    ['NumberOfApplicationSecurityGroupsReferencedInIpConfigurationLimitReached', 400, QuotaExceededError],
-    ['AuthorizationFailed', 403, StepFailedError],
-    ['InUseNetworkSecurityGroupCannotBeDeleted', 400, StepFailedError],
-  ] as const)('GIVEN %s (HTTP %i) WHEN classified THEN it is a %O', (code, status, cls) => {
-    const e = classifyCloudError(err(code, status), AZURE_ERRORS, { cloud: 'azure', kind: 'put-rule', target: 'r' });
-    expect(e).toBeInstanceOf(cls);
-    expect((e as unknown as { retryable: boolean }).retryable).toBe(
-      cls === ThrottledError || cls === TransientCloudError || cls === ConflictError,
-    );
-  });
-
+describe('Azure adapter: a step no API serves', () => {
   it('GIVEN a step for a subscription no API serves WHEN applied THEN StepFailedError', async () => {
     const { adapter } = world();
     const step = {

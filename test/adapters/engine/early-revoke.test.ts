@@ -9,6 +9,7 @@ import { reconcile } from '../../../adapters/reconcile.ts';
 import { Sandbox } from '../../../adapters/sandbox/index.ts';
 import { verify } from '../../../core/verify/index.ts';
 import { readWorld } from '../../../adapters/reconcile.ts';
+import { awsInstance, estateOf } from '../../helpers/estates.ts';
 import { policyOf } from '../../helpers/policies.ts';
 
 const limits = { aws: { rulesPerGroupPerDirectionPerFamily: 2, groupsPerInterface: 1 } };
@@ -20,25 +21,9 @@ const policy = (ports: string) =>
 
 describe('engine: early revokes keep their place before the authorizations that need their room', () => {
   it('GIVEN a full group WHEN the policy swaps both of its rules THEN the apply succeeds and verify agrees', async () => {
-    const sandbox = Sandbox.fromEstate(
-      {
-        aws: [
-          {
-            id: 'i-web1',
-            account: '111111111111',
-            region: 'eu-west-1',
-            vpc: 'vpc-a',
-            ip: '10.0.1.10',
-            tags: { tier: 'web' },
-          },
-        ],
-        azure: [],
-        gcp: [],
-        awsSecurityGroups: [],
-        gcpFirewalls: [],
-      },
-      { limits },
-    );
+    const sandbox = Sandbox.fromEstate(estateOf({ aws: [awsInstance('i-web1', '10.0.1.10', { tier: 'web' })] }), {
+      limits,
+    });
     const clouds = sandbox.clouds();
     await reconcile(policy('tcp/1, tcp/3'), clouds, ctx, { sleep: async () => {} });
     const after = policy('tcp/5, tcp/7');

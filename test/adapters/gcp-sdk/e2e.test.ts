@@ -15,7 +15,7 @@ import type { Estate } from '../../../adapters/sandbox/estate-types.ts';
 import { emptyNative } from '../../helpers/native.ts';
 import { loadPolicy } from '../../../core/policy/load.ts';
 import { verify } from '../../../core/verify/index.ts';
-import { DEPLOYMENT, relabel, startWorld, type World } from './helpers.ts';
+import { DEPLOYMENT, relabel, startWorld, zonalWrite, type World } from './helpers.ts';
 
 const policy = loadPolicy(new URL('../../../examples/three-tier.yaml', import.meta.url).pathname);
 const ctx = { deploymentId: DEPLOYMENT };
@@ -53,6 +53,16 @@ const estate: Estate = {
 let world: World | undefined;
 afterEach(async () => world?.close());
 
+/** The Compute calls of a rollout: each list read `lists` times, one Operation wait per write. */
+const rolloutCalls = (n: { lists: number; inserts: number; setTags: number }) => ({
+  'compute.instances.aggregatedList': n.lists,
+  'compute.firewalls.list': n.lists,
+  'compute.firewalls.insert': n.inserts,
+  'compute.globalOperations.wait': n.inserts,
+  'compute.instances.setTags': n.setTags,
+  'compute.zoneOperations.wait': n.setTags,
+});
+
 async function verified(w: World) {
   const planned = await planWorld(policy, w.clouds, ctx);
   const result = verify(policy, planned.inventory, { ...emptyNative(), gcp: planned.state.gcp });
@@ -88,14 +98,7 @@ describe('GCP over @google-cloud/compute against the local Compute server', () =
     // Performance guard: the rollout's Compute calls (2 rounds of reads: plan, then the empty re-plan).
     console.log('GCP rollout calls', JSON.stringify(rollout), 'applied steps', result.applied);
     // 2 rounds × 2 projects × 2 lists; one write and one Operation wait per step.
-    expect(rollout).toEqual({
-      'compute.instances.aggregatedList': 4,
-      'compute.firewalls.list': 4,
-      'compute.firewalls.insert': 14,
-      'compute.globalOperations.wait': 14,
-      'compute.instances.setTags': 4,
-      'compute.zoneOperations.wait': 4,
-    });
+    expect(rollout).toEqual(rolloutCalls({ lists: 4, inserts: 14, setTags: 4 }));
     expect(result.applied).toBe(18);
   });
 
@@ -112,14 +115,7 @@ describe('GCP over @google-cloud/compute against the local Compute server', () =
     expect(planned.plan.steps).toEqual([]);
     console.log('GCP demo estate calls', JSON.stringify(calls), 'applied steps', result.applied);
     // Performance guard: 2 rounds × 2 lists, then one write and one Operation wait per step.
-    expect(calls).toEqual({
-      'compute.instances.aggregatedList': 2,
-      'compute.firewalls.list': 2,
-      'compute.firewalls.insert': 12,
-      'compute.globalOperations.wait': 12,
-      'compute.instances.setTags': 3,
-      'compute.zoneOperations.wait': 3,
-    });
+    expect(calls).toEqual(rolloutCalls({ lists: 2, inserts: 12, setTags: 3 }));
   });
 
   it('GIVEN a converged estate WHEN one instance is re-labelled THEN the re-tag applies with one setTags plus the egress range rules GCP forces, and verify is clean', async () => {
@@ -173,17 +169,16 @@ describe('GCP over @google-cloud/compute against the local Compute server', () =
         zone: 'europe-west1-b',
         instance: 'gce-prod-web3',
       });
-      const [op] = await w.sdk.instances.setTags({
-        project: 'proj-shop',
-        zone: 'europe-west1-b',
-        instance: 'gce-prod-web3',
-        tagsResource: { items: ['http-server'], fingerprint: i.tags?.fingerprint ?? '' },
-      });
-      await w.sdk.zoneOperations.wait({
-        project: 'proj-shop',
-        zone: 'europe-west1-b',
-        operation: op.latestResponse.name ?? '',
-      });
+      await zonalWrite(
+        w.sdk,
+        { project: 'proj-shop', zone: 'europe-west1-b' },
+        w.sdk.instances.setTags({
+          project: 'proj-shop',
+          zone: 'europe-west1-b',
+          instance: 'gce-prod-web3',
+          tagsResource: { items: ['http-server'], fingerprint: i.tags?.fingerprint ?? '' },
+        }),
+      );
     });
 
     const result = await reconcile(policy, w.clouds, ctx, { sleep: async () => {} });

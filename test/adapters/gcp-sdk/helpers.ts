@@ -87,11 +87,24 @@ export async function relabel(
     if (v === null) delete labels[k];
     else labels[k] = v;
   }
-  const [op] = await sdk.instances.setLabels({
-    project,
-    zone,
-    instance,
-    instancesSetLabelsRequestResource: { labels, labelFingerprint: current.labelFingerprint ?? '' },
-  });
-  await sdk.zoneOperations.wait({ project, zone, operation: op.latestResponse.name ?? '' });
+  await zonalWrite(
+    sdk,
+    { project, zone },
+    sdk.instances.setLabels({
+      project,
+      zone,
+      instance,
+      instancesSetLabelsRequestResource: { labels, labelFingerprint: current.labelFingerprint ?? '' },
+    }),
+  );
+}
+
+/** Waits for the Operation of a zonal write sent through the raw SDK (setTags, setLabels), as gcloud does. */
+export async function zonalWrite(
+  sdk: ComputeClients,
+  where: { project: string; zone: string },
+  sent: Promise<readonly [{ latestResponse: { name?: string | null } }, ...unknown[]]>,
+): Promise<void> {
+  const [op] = await sent;
+  await sdk.zoneOperations.wait({ ...where, operation: op.latestResponse.name ?? '' });
 }

@@ -9,7 +9,7 @@ import { toCloudApiError, type ComputeClients } from '../../../adapters/gcp/clie
 import { CloudApiError } from '../../../adapters/errors.ts';
 import { ComputeDiscovery } from '../../gcp-compute/discovery.ts';
 import { TEST_TOKEN } from '../../gcp-compute/server.ts';
-import { gcpEstate, startWorld, type World } from './helpers.ts';
+import { gcpEstate, startWorld, zonalWrite, type World } from './helpers.ts';
 
 const P = 'shop';
 const ZONE = 'europe-west1-b';
@@ -150,15 +150,12 @@ describe("GCP's rules, through the SDK", () => {
     const fp = i.tags?.fingerprint ?? '';
     const setTags =
       (items: string[], fingerprint = fp) =>
-      async () => {
-        const [op] = await sdk.instances.setTags({
-          project: P,
-          zone: ZONE,
-          instance: 'web-1',
-          tagsResource: { items, fingerprint },
-        });
-        await sdk.zoneOperations.wait({ project: P, zone: ZONE, operation: op.latestResponse.name ?? '' });
-      };
+      () =>
+        zonalWrite(
+          sdk,
+          { project: P, zone: ZONE },
+          sdk.instances.setTags({ project: P, zone: ZONE, instance: 'web-1', tagsResource: { items, fingerprint } }),
+        );
     const tooMany = Array.from({ length: 65 }, (_, k) => `t${k}`);
     expect([
       await outcome(setTags(tooMany)),
@@ -179,15 +176,17 @@ describe("GCP's rules, through the SDK", () => {
     world = await startWorld(estate);
     const { sdk } = world;
     const [i] = await sdk.instances.get({ project: P, zone: ZONE, instance: 'web-1' });
-    const setLabels = (labels: Record<string, string>, labelFingerprint: string) => async () => {
-      const [op] = await sdk.instances.setLabels({
-        project: P,
-        zone: ZONE,
-        instance: 'web-1',
-        instancesSetLabelsRequestResource: { labels, labelFingerprint },
-      });
-      await sdk.zoneOperations.wait({ project: P, zone: ZONE, operation: op.latestResponse.name ?? '' });
-    };
+    const setLabels = (labels: Record<string, string>, labelFingerprint: string) => () =>
+      zonalWrite(
+        sdk,
+        { project: P, zone: ZONE },
+        sdk.instances.setLabels({
+          project: P,
+          zone: ZONE,
+          instance: 'web-1',
+          instancesSetLabelsRequestResource: { labels, labelFingerprint },
+        }),
+      );
     expect(await outcome(setLabels({ tier: 'db' }, 'c3RhbGU='))).toMatch(/^412 conditionNotMet/);
     expect(await outcome(setLabels({ Tier: 'db' }, i.labelFingerprint ?? ''))).toMatch(/^400 invalid: .*Label key/);
     expect(await outcome(setLabels({ env: 'prod' }, i.labelFingerprint ?? ''))).toBe('ok');

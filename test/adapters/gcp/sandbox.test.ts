@@ -5,8 +5,8 @@
  * single step (no flow that both the old and the new intent deny is ever allowed).
  */
 import { describe, expect, it } from 'vitest';
-import { classifyCloudError, CloudApiError } from '../../../adapters/errors.ts';
-import { GCP_ERRORS, gcpAdapter } from '../../../adapters/gcp/index.ts';
+import { CloudApiError } from '../../../adapters/errors.ts';
+import { gcpAdapter } from '../../../adapters/gcp/index.ts';
 import { FaultInjector } from '../../../adapters/sandbox/faults.ts';
 import { SandboxGcp } from '../../../adapters/sandbox/gcp.ts';
 import type { Estate, EstateGcpInstance } from '../../../adapters/sandbox/estate-types.ts';
@@ -16,17 +16,12 @@ import type { Inventory } from '../../../core/model/inventory.ts';
 import type { GcpState } from '../../../core/model/native/gcp.ts';
 import type { NativeState } from '../../../core/model/native/index.ts';
 import { planGcp, type GcpStep } from '../../../core/plan/gcp.ts';
-import {
-  ConflictError,
-  QuotaExceededError,
-  StepFailedError,
-  ThrottledError,
-  TransientCloudError,
-} from '../../../core/errors.ts';
+import { ConflictError, QuotaExceededError, ThrottledError } from '../../../core/errors.ts';
 import type { Finding } from '../../../core/model/finding.ts';
 import type { Policy } from '../../../core/policy/types.ts';
 import { verify } from '../../../core/verify/index.ts';
 import { applyChecked, boundsViolations, type Before } from '../../helpers/make-before-break.ts';
+import { gcpSshFromAnywhere } from '../../helpers/estates.ts';
 import { emptyNative } from '../../helpers/native.ts';
 import { policyOf, TIER_SEGMENTS } from '../../helpers/policies.ts';
 
@@ -259,19 +254,7 @@ describe('GCP foreign rules', () => {
   const widening: Estate = {
     ...estate,
     gcp: estate.gcp.map((i) => (i.id === 'web-1' ? { ...i, tags: ['http-server', 'ssh'] } : i)),
-    gcpFirewalls: [
-      ...estate.gcpFirewalls,
-      {
-        name: 'allow-ssh-anywhere',
-        project: P,
-        network: 'vpc-a',
-        protocol: 'tcp',
-        ports: ['22'],
-        ranges: ['0.0.0.0/0'],
-        targetTags: ['ssh'],
-        priority: 50,
-      },
-    ],
+    gcpFirewalls: [...estate.gcpFirewalls, gcpSshFromAnywhere(P, { name: 'allow-ssh-anywhere', priority: 50 })],
   };
 
   it('GIVEN a foreign allow at priority 50 on a tag a managed instance carries WHEN not exclusive THEN it is reported, kept, and verify honestly shows what it opens', async () => {
@@ -349,21 +332,5 @@ describe('GCP apply: idempotent, retried, optimistic', () => {
     const error = await applyAll(sandbox, (await planRound(sandbox)).steps).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuotaExceededError);
     expect((error as QuotaExceededError).retryable).toBe(false);
-  });
-
-  const gcpError = (code: string, message: string, status: number) => new CloudApiError('gcp', code, message, status);
-
-  it.each([
-    ['412 conditionNotMet', gcpError('conditionNotMet', 'Supplied fingerprint does not match', 412), ConflictError],
-    ['403 rateLimitExceeded', gcpError('rateLimitExceeded', 'Rate Limit Exceeded', 403), ThrottledError],
-    ['500 backendError', gcpError('backendError', 'Backend Error', 500), TransientCloudError],
-    ['400 resourceNotReady', gcpError('resourceNotReady', 'The resource is not ready', 400), TransientCloudError],
-    ['ECONNRESET', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), TransientCloudError],
-    ['400 invalid', gcpError('invalid', "Invalid value for field 'resource.name'", 400), StepFailedError],
-    ['403 forbidden', gcpError('forbidden', 'Required permission compute.firewalls.create', 403), StepFailedError],
-  ])('GIVEN %s WHEN classified THEN it maps to its segsync error class', (_label, raw, kind) => {
-    expect(
-      classifyCloudError(raw, GCP_ERRORS, { cloud: 'gcp', kind: 'insert-firewall', target: `${P}/firewalls/x` }),
-    ).toBeInstanceOf(kind);
   });
 });

@@ -4,6 +4,7 @@ import { CloudApiError } from '../../../adapters/errors.ts';
 import { SandboxGcp, type GcpLimits } from '../../../adapters/sandbox/gcp.ts';
 import { FaultInjector } from '../../../adapters/sandbox/faults.ts';
 import type { Estate, EstateGcpFirewall, EstateGcpInstance } from '../../../adapters/sandbox/estate-types.ts';
+import { gcpSshFromAnywhere } from '../../helpers/estates.ts';
 
 const P = 'proj-a';
 const NET = `projects/${P}/global/networks/vpc-a`;
@@ -18,15 +19,7 @@ const inst = (id: string, over: Partial<EstateGcpInstance> = {}): EstateGcpInsta
   labels: { tier: 'web' },
   ...over,
 });
-const foreign: EstateGcpFirewall = {
-  name: 'allow-ssh',
-  project: P,
-  network: 'vpc-a',
-  protocol: 'tcp',
-  ports: ['22'],
-  ranges: ['0.0.0.0/0'],
-  targetTags: ['ssh'],
-};
+const foreign = gcpSshFromAnywhere(P);
 
 function sandbox(
   limits: Partial<GcpLimits> = {},
@@ -172,30 +165,19 @@ describe('SandboxGcp firewall validation (GIVEN an insert WHEN invalid THEN the 
     });
   });
 
-  it('GIVEN rules without sources or destinations WHEN stored THEN 0.0.0.0/0 fills in (ingress source, egress destination)', async () => {
-    const gcp = sandbox({}, []);
-    await gcp.api(P).insertFirewall({
-      name: 'in',
-      network: NET,
-      priority: 1000,
-      direction: 'INGRESS',
-      allowed: [{ IPProtocol: 'all' }],
-    });
-    await gcp.api(P).insertFirewall({
-      name: 'out',
-      network: NET,
-      priority: 65534,
-      direction: 'EGRESS',
-      denied: [{ IPProtocol: 'all' }],
-    });
-    const [inbound, outbound] = await gcp.api(P).listFirewalls();
-    expect([
-      inbound!.sourceRanges,
-      inbound!.destinationRanges,
-      outbound!.destinationRanges,
-      outbound!.sourceRanges,
-    ]).toEqual([['0.0.0.0/0'], undefined, ['0.0.0.0/0'], undefined]);
-  });
+  const all = [{ IPProtocol: 'all' }];
+  it.each([
+    ['INGRESS', 'sourceRanges', 'destinationRanges', { priority: 1000, allowed: all }],
+    ['EGRESS', 'destinationRanges', 'sourceRanges', { priority: 65534, denied: all }],
+  ] as const)(
+    'GIVEN an %s rule without sources or destinations WHEN stored THEN 0.0.0.0/0 fills in its %s',
+    async (direction, filled, unset, rule) => {
+      const gcp = sandbox({}, []);
+      await gcp.api(P).insertFirewall({ name: 'r', network: NET, direction, ...rule });
+      const [stored] = await gcp.api(P).listFirewalls();
+      expect([stored![filled], stored![unset]]).toEqual([['0.0.0.0/0'], undefined]);
+    },
+  );
 });
 
 describe('SandboxGcp firewall update/delete and requestId', () => {

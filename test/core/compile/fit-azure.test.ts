@@ -5,28 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { compileAzure } from '../../../core/compile/azure.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
+import { policyOf, tierSegments } from '../../helpers/policies.ts';
 import { azureWorkload } from '../../helpers/workloads.ts';
 
 const az = (name: string, ip: string, labels: Record<string, string>, vnet: string) =>
   azureWorkload(name, ip, labels, { vnet });
 
-const policy = parsePolicy(
-  `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: t }
-spec:
-  defaults: { egress: allow, unlabeled: ignore }
-  segments:
-    - { name: dns, selector: "tier == 'dns'" }
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-  rules:
+const policy = policyOf(`  defaults: { egress: allow, unlabeled: ignore }
+${tierSegments('dns', 'web', 'app')}  rules:
     - { name: web-dns, from: web, to: dns, ports: [udp/53] }
     - { name: app-dns, from: app, to: dns, ports: [udp/53] }
-`,
-  't.yaml',
-);
+`);
 
 describe('fit: Azure member sets merged per protocol and ports', () => {
   it('GIVEN web and app in another VNet reach dns on udp/53 WHEN compiled THEN dns has ONE inbound rule with the union of their addresses', () => {

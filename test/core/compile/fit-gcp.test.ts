@@ -5,27 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { compileGcp } from '../../../core/compile/gcp.ts';
 import { computeReach } from '../../../core/compile/reach.ts';
-import { parsePolicy } from '../../../core/policy/parse.ts';
+import { policyOf, tierSegments } from '../../helpers/policies.ts';
 import { gcpWorkload } from '../../helpers/workloads.ts';
 
 const gcp = gcpWorkload;
 
-const policy = parsePolicy(
-  `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: t }
-spec:
-  defaults: { egress: deny, unlabeled: ignore }
-  segments:
-    - { name: dns, selector: "tier == 'dns'" }
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-  rules:
+const policy = policyOf(`  defaults: { egress: deny, unlabeled: ignore }
+${tierSegments('dns', 'web', 'app')}  rules:
     - { name: to-dns, from: { selector: "tier in {'web', 'app'}" }, to: dns, ports: [udp/53] }
     - { name: ext, from: { cidrs: [192.0.2.0/28, 198.51.100.0/28, 203.0.113.0/28] }, to: { selector: "tier in {'web', 'app'}" }, ports: [tcp/443] }
-`,
-  't.yaml',
-);
+`);
 const workloads = [
   gcp('dns-1', '10.0.0.53', { tier: 'dns' }),
   gcp('web-1', '10.0.1.1', { tier: 'web' }),

@@ -20,6 +20,7 @@ import { QuotaExceededError } from '../../../core/errors.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { DEFAULT_BUDGETS, type CompileContext } from '../../../core/model/budgets.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
+import { policyOf, tierSegments } from '../../helpers/policies.ts';
 import { AWS_ACCOUNT, awsWorkload } from '../../helpers/workloads.ts';
 
 /** Workloads as adapters/aws/read.ts builds them, in eu-west-1 unless another Region is named. */
@@ -27,23 +28,14 @@ const aws = (name: string, vpc: string, ip: string, tags: Record<string, string>
   awsWorkload(name, vpc, ip, tags, region ? { region } : {});
 
 /** dns is reached on tcp/53 + udp/53 by every app tier; apps live in another VPC. */
-const policy = parsePolicy(
-  `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: t }
-spec:
-  defaults: { egress: allow, unlabeled: ignore }
-  segments:
-    - { name: dns, selector: "tier == 'dns'" }
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
+const policy = policyOf(
+  `  defaults: { egress: allow, unlabeled: ignore }
+${tierSegments('dns', 'web', 'app', 'db')}  rules:
     - { name: web-dns, from: web, to: dns, ports: [tcp/53, udp/53] }
     - { name: app-dns, from: app, to: dns, ports: [tcp/53, udp/53] }
     - { name: db-dns, from: db, to: dns, ports: [udp/53] }
 `,
-  'dns.yaml',
+  'dns',
 );
 
 const dns = aws('dns', 'vpc-shared', '10.9.0.53', { tier: 'dns' });

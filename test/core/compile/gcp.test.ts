@@ -9,7 +9,7 @@ import type { Workload } from '../../../core/model/inventory.ts';
 import type { GcpFirewall } from '../../../core/model/native/gcp.ts';
 import { isOwnedGcpFirewall } from '../../../core/ownership.ts';
 import type { CompileContext } from '../../../core/model/budgets.ts';
-import { policyOf } from '../../helpers/policies.ts';
+import { policyOf, TIER_SEGMENTS } from '../../helpers/policies.ts';
 import { gcpWorkload } from '../../helpers/workloads.ts';
 
 const P = 'shop';
@@ -170,11 +170,7 @@ describe('compileGcp: determinism', () => {
 describe('compileGcp: budgets', () => {
   const many = policyOf(`  defaults: { egress: allow }
   externals: [{ name: partners, cidrs: [198.51.100.0/28, 203.0.113.0/28, 192.0.2.0/28] }]
-  segments:
-    - { name: web, selector: "tier == 'web'" }
-    - { name: app, selector: "tier == 'app'" }
-    - { name: db, selector: "tier == 'db'" }
-  rules:
+${TIER_SEGMENTS}  rules:
     - { name: to-db, from: { selector: "has(tier)" }, to: db, ports: [tcp/5432] }
     - { name: partners, from: { external: partners }, to: db, ports: [tcp/5432] }
 `);

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { allows, InvalidFlowError, parsePolicy, type Flow } from '../../../core/index.ts';
+import { HTTPS_TO_WEB } from '../../helpers/policies.ts';
 
-const policy = parsePolicy(
-  `apiVersion: segsync/v1
-kind: SegmentationPolicy
-metadata: { name: lib }
-spec:
-  segments: [{ name: web, selector: "tier == 'web'" }]
-  rules: [{ name: https, from: { cidrs: [0.0.0.0/0] }, to: web, ports: [tcp/443] }]
-`,
-  'inline.yaml',
-);
+const policy = parsePolicy(HTTPS_TO_WEB, 'inline.yaml');
 const web = { labels: { tier: 'web' }, addresses: ['10.0.0.5'] };
 
 describe('allows() rejects what is not a flow instead of answering "denied"', () => {
