@@ -294,8 +294,8 @@ class GroupPlanner {
   }
 
   /**
-   * The prefix lists that grow in this plan and that only these groups (in this direction)
-   * reference, now or after the plan: their transition may grow them when it has made room.
+   * The prefix lists that grow in this plan and that no other existing group references, now or
+   * after the plan (in this direction): their transition may grow them when it has made room.
    */
   private growable(
     parts: ReadonlyArray<Pick<GroupDirection, 'g' | 'actual' | 'want'>>,
@@ -310,8 +310,9 @@ class GroupPlanner {
         if (name === undefined || current.has(name)) continue;
         const now = this.growth.currentMaxEntries(name);
         const refs = this.growth.referencedBy.get(name) ?? new Set<string>();
-        if (now !== undefined && now < (this.peak.get(name) ?? 0) && [...refs].every((r) => ours.has(r)))
-          current.set(name, now);
+        // A group this plan creates gets the list at its largest size (checkPeak) and joins later.
+        const blocks = (r: string) => !ours.has(r) && this.idx.ownedGroups.has(r.slice(0, r.lastIndexOf('|')));
+        if (now !== undefined && now < (this.peak.get(name) ?? 0) && ![...refs].some(blocks)) current.set(name, now);
       }
     if (current.size === 0) return undefined;
     return {
@@ -341,7 +342,7 @@ class GroupPlanner {
     return deferred.every((key) => {
       const name = grows.lists.get(key)!;
       const holders = wanted.filter((u) => u.peer.kind === 'prefix-list' && u.peer.name === name);
-      return lateCutsNothing(late, holders, this.growth!.added(name));
+      return lateCutsNothing(late, holders, this.growth!.added(name), key);
     });
   }
 

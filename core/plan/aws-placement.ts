@@ -5,9 +5,10 @@
  * shift dozens of others into another group, and a group then needs room for old ∪ new until the
  * revoke phase (CLOUD-FACTS §1.2). Which of a class's groups holds a unit does not matter (every
  * member ENI carries all of them), so the planner re-places: a unit already in one of the class's
- * groups stays there; new units go where there is room even while old units are still present;
- * failing that, where there is room at the end. If the result does not fit, compile's packing
- * stands. With an up-to-date state every unit stays where it is, so the plan is still empty.
+ * groups stays there, unless its group no longer holds it at the end (a list it names grew):
+ * then the lightest unit whose leaving is enough moves; new and moved units go where there is room
+ * even while old units are still present; failing that, where there is room at the end. If the
+ * result does not fit, compile's packing stands. With an up-to-date state every unit stays where it is, so the plan is still empty.
  */
 import type { AwsDesired, AwsDesiredGroup } from '../compile/aws.ts';
 import { canonicalUnits, unitWeight, type RuleWeight } from '../compile/aws-units.ts';
@@ -76,6 +77,7 @@ function place(
     if (i === undefined) rest.push(u);
     else out[i]!.push(u);
   }
+  for (let i = 0; i < out.length; i++) rest.push(...evict(out[i]!, limit, weights.final));
   for (const u of rest) {
     const w = unitWeight(u, weights.peak);
     let i = transient.findIndex((t) => fits(t, w, limit));
@@ -85,6 +87,30 @@ function place(
     add(transient[i]!, w);
   }
   return out.every((units) => fits(sum(units, weights.final), { ipv4: 0, ipv6: 0 }, limit)) ? out : undefined;
+}
+
+/**
+ * Units a group cannot keep (a list it names grew): the fewest, heaviest first, so the rest stays
+ * put. Removed from `units`; the caller places them again like new units.
+ */
+function evict(units: AwsRuleUnit[], limit: number, weight: (p: AwsPeer) => number): AwsRuleUnit[] {
+  const evicted: AwsRuleUnit[] = [];
+  while (!fits(sum(units, weight), { ipv4: 0, ipv6: 0 }, limit)) {
+    const total = sum(units, weight);
+    const heavy = (u: AwsRuleUnit) => {
+      const w = unitWeight(u, weight);
+      return Math.max(w.ipv4, w.ipv6);
+    };
+    // The lightest unit whose leaving is enough, else the heaviest, and look again.
+    const order = units.map((u, i) => [heavy(u), i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const enough = order.find(([, i]) => {
+      const w = unitWeight(units[i]!, weight);
+      return total.ipv4 - w.ipv4 <= limit && total.ipv6 - w.ipv6 <= limit;
+    });
+    const [, at] = enough ?? order[order.length - 1]!;
+    evicted.push(...units.splice(at, 1));
+  }
+  return evicted;
 }
 
 function sum(units: readonly AwsRuleUnit[], weight: (p: AwsPeer) => number): RuleWeight {

@@ -205,20 +205,25 @@ export function interleaveClass(req: ClassTransitionRequest): ClassTransition | 
 /**
  * Whether revoking `late` before a list's new entries arrive cuts nothing: no flow of a late unit
  * is one the new entries give back (through `holders`, the units naming the list). A late unit
- * with an opaque peer (a group, another list) may hold any address, so only its ports decide.
+ * with an opaque peer (a group, another list) may hold any address, so only its ports decide;
+ * one naming `list` (the growing list's peerKey) holds its old entries only.
  */
 export function lateCutsNothing(
   late: readonly AwsRuleUnit[],
   holders: readonly AwsRuleUnit[],
   added: readonly string[],
+  list?: string,
 ): boolean {
   const fresh = holders.flatMap((u) => added.flatMap((cidr) => rects({ ...u, peer: { kind: 'cidr', cidr } })));
-  return late.every((u) =>
-    rects(u).every((R) =>
-      fresh.every((F) =>
-        isOpaque(R.domain) ? !(R.proto === F.proto && R.lo <= F.hi && F.lo <= R.hi) : !overlaps(R, F),
+  // A late unit naming the list itself holds its old entries, which `added` are not.
+  return late.every(
+    (u) =>
+      (list !== undefined && peerKey(u.peer) === list) ||
+      rects(u).every((R) =>
+        fresh.every((F) =>
+          isOpaque(R.domain) ? !(R.proto === F.proto && R.lo <= F.hi && F.lo <= R.hi) : !overlaps(R, F),
+        ),
       ),
-    ),
   );
 }
 

@@ -169,5 +169,8 @@ describe('rule transitions that do not fit a group', () => {
     const viaGroup: AwsRuleUnit = { protocol: 'tcp', fromPort: 443, toPort: 443, peer: { kind: 'group', name: 'G' } };
     expect(lateCutsNothing([viaGroup], [holder], ['10.1.2.3/32'])).toBe(false);
     expect(lateCutsNothing([{ ...viaGroup, fromPort: 80, toPort: 80 }], [holder], ['10.1.2.3/32'])).toBe(true);
+    // The old rule naming the list itself holds only its old entries, never the added ones.
+    expect(lateCutsNothing([holder], [holder], ['10.1.2.3/32'], 'pl:L')).toBe(true);
+    expect(lateCutsNothing([holder], [holder], ['10.1.2.3/32'], 'pl:M')).toBe(false);
   });
 });
