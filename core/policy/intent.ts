@@ -1,6 +1,8 @@
 /**
  * The intent oracle: DESIGN.md §2 as code. Every translation (compile → cloud → native
  * evaluator) is tested against `allows`, so this file states the semantics and nothing else.
+ * `prepareIntent` gives the same answers from the rule index (rule-index.ts), for callers that
+ * ask about millions of flows (verify); `allows` stays the straightforward reference.
  *
  * Pure. Meaning, in short:
  * - A workload is *enforced* iff it is managed and some `enforce` segment selects it; then every
@@ -21,6 +23,7 @@ import { restrictLabels } from './labels.ts';
 import type { Labels } from '../model/cloud.ts';
 import { selectorMatches, type Selector } from './selector/index.ts';
 import type { Peer, Policy, Rule } from './types.ts';
+import { hasBit, RuleIndex, type LabelEntry, type Party } from './rule-index.ts';
 
 /** A workload as the oracle sees it; `Workload` from the inventory model fits this shape. */
 export interface WorkloadEndpoint {
@@ -76,23 +79,80 @@ export function allows(policy: Policy, flow: Flow): Decision {
   const src = resolveEndpoint(policy, flow.src, flow.dst);
   const dst = resolveEndpoint(policy, flow.dst, flow.src);
   const matching = policy.rules.filter((r) => ruleMatches(policy, r, src, dst, flow));
+  return decide(policy, src.status, dst.status, matching);
+}
+
+/** `allows` for one policy, asked many times (verify asks millions of flows). */
+export interface IntentOracle {
+  allows(flow: Flow): Decision;
+}
+
+/**
+ * The same answers as `allows(policy, flow)`, from the rule index (rule-index.ts): which rules
+ * match an end is a bitset per (label set, address interval), so a flow costs an AND of two
+ * bitsets and a port mask instead of every rule's selectors and CIDRs. The policy must not be
+ * mutated while the oracle is in use.
+ * @example
+ * const oracle = prepareIntent(policy);
+ * oracle.allows({ src: '203.0.113.7', dst: web, protocol: 'tcp', port: 443 }).allowed; // true
+ */
+export function prepareIntent(policy: Policy): IntentOracle {
+  const index = new RuleIndex(policy);
+  const statuses = new Map<LabelEntry, WorkloadStatus>();
+  const statusOf = (ep: WorkloadEndpoint, entry: LabelEntry): WorkloadStatus => {
+    if (ep.managed === false) return 'unmanaged';
+    if (entry.id < 0) return workloadStatus(policy, { labels: entry.labels, addresses: [] });
+    let status = statuses.get(entry);
+    if (status === undefined)
+      statuses.set(entry, (status = workloadStatus(policy, { labels: entry.labels, addresses: [] })));
+    return status;
+  };
+  const end = (ep: Endpoint, other: Endpoint): { status: WorkloadStatus | 'address'; party: Party } => {
+    if (typeof ep === 'string') {
+      const a = address(ep);
+      return { status: 'address', party: index.party(undefined, a.family, a.value) };
+    }
+    const entry = index.labels(ep.labels);
+    const a = chosenAddress(ep, other);
+    return { status: statusOf(ep, entry), party: index.party(entry, a.family, a.value) };
+  };
+  return {
+    allows(flow: Flow): Decision {
+      checkFlow(flow);
+      const src = end(flow.src, flow.dst);
+      const dst = end(flow.dst, flow.src);
+      const ports = index.ports(flow.protocol, flow.port);
+      const matching: Rule[] = [];
+      for (const i of index.pairRules(src.party, dst.party)) if (hasBit(ports, i)) matching.push(policy.rules[i]!);
+      return decide(policy, src.status, dst.status, matching);
+    },
+  };
+}
+
+/** The verdict from the ends' statuses and the rules that match the flow (in policy order). */
+function decide(
+  policy: Policy,
+  srcStatus: Resolved['status'],
+  dstStatus: Resolved['status'],
+  matching: readonly Rule[],
+): Decision {
   const allowRules = matching.filter((r) => r.action === 'allow').map((r) => r.name);
   const denyRules = matching.filter((r) => r.action === 'deny').map((r) => r.name);
   const denied = denyRules.length > 0;
   const allowed = allowRules.length > 0 && !denied;
   // A quarantined end refuses everything at its own side; the other end still applies the rules.
-  const ingress = dst.status === 'quarantined' ? false : allowed;
-  const egress = src.status === 'quarantined' ? false : policy.defaults.egress === 'deny' ? allowed : !denied;
+  const ingress = dstStatus === 'quarantined' ? false : allowed;
+  const egress = srcStatus === 'quarantined' ? false : policy.defaults.egress === 'deny' ? allowed : !denied;
   const checks: Decision['checks'] = {
-    ...(dst.status === 'enforced' || dst.status === 'quarantined' ? { ingress } : {}),
-    ...(src.status === 'enforced' || src.status === 'quarantined' ? { egress } : {}),
+    ...(dstStatus === 'enforced' || dstStatus === 'quarantined' ? { ingress } : {}),
+    ...(srcStatus === 'enforced' || srcStatus === 'quarantined' ? { egress } : {}),
   };
   const verdict = (checks.ingress ?? true) && (checks.egress ?? true);
-  const base = { src: src.status, dst: dst.status, allowRules, denyRules, checks, allowed: verdict };
+  const base = { src: srcStatus, dst: dstStatus, allowRules, denyRules, checks, allowed: verdict };
   if (checks.ingress === undefined && checks.egress === undefined) return { reason: 'not-enforced', ...base };
   if (
-    (src.status === 'quarantined' && checks.egress === false) ||
-    (dst.status === 'quarantined' && checks.ingress === false)
+    (srcStatus === 'quarantined' && checks.egress === false) ||
+    (dstStatus === 'quarantined' && checks.ingress === false)
   )
     return { reason: 'quarantined', ...base };
   if (verdict) return { reason: 'allowed', ...base };
@@ -122,13 +182,18 @@ interface Resolved {
 
 function resolveEndpoint(policy: Policy, ep: Endpoint, other: Endpoint): Resolved {
   if (typeof ep === 'string') return { status: 'address', ...address(ep) };
-  const otherFamily = typeof other === 'string' ? address(other).family : undefined;
-  const chosen = ep.address ?? ep.addresses.find((a) => address(a).family === otherFamily) ?? ep.addresses[0];
   return {
     status: memoStatus(policy, ep),
     labels: restrictLabels(ep.labels, policy.labelKeys),
-    ...(chosen ? address(chosen) : {}),
+    ...chosenAddress(ep, other),
   };
+}
+
+/** The flow's address of a workload: `address`, else its first of the other end's family, else its first. */
+function chosenAddress(ep: WorkloadEndpoint, other: Endpoint): { family?: Family; value?: bigint } {
+  const otherFamily = typeof other === 'string' ? address(other).family : undefined;
+  const chosen = ep.address ?? ep.addresses.find((a) => address(a).family === otherFamily) ?? ep.addresses[0];
+  return chosen ? address(chosen) : {};
 }
 
 const PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp']);

@@ -15,7 +15,7 @@ import { formatAddress, parseAddress, type Family } from '../model/address.ts';
 import type { Inventory, Workload } from '../model/inventory.ts';
 import type { NativeState } from '../model/native/index.ts';
 import type { Protocol } from '../model/ports.ts';
-import { allows, type Decision, type WorkloadEndpoint } from '../policy/intent.ts';
+import { prepareIntent, type Decision, type IntentOracle, type WorkloadEndpoint } from '../policy/intent.ts';
 import type { Cloud } from '../model/cloud.ts';
 import type { Policy } from '../policy/types.ts';
 import { prepareAws } from './aws.ts';
@@ -106,6 +106,7 @@ export function verify(
   options: VerifyOptions = {},
 ): VerifyResult {
   const { evaluators, ports, points } = prepareVerify(policy, inventory, native, options);
+  const oracle = prepareIntent(policy);
   const max = options.maxFlows ?? Number.POSITIVE_INFINITY;
   const result: VerifyResult = { checked: 0, flows: 0, truncated: false, disagreements: [], causes: [] };
   const done = (): VerifyResult => ({
@@ -118,7 +119,7 @@ export function verify(
       for (const p of ports) {
         if (result.flows >= max) return { ...done(), truncated: true };
         result.flows++;
-        checkFlow(policy, evaluators, src, dst, p, result);
+        checkFlow(oracle, evaluators, src, dst, p, result);
       }
     }
   }
@@ -181,14 +182,14 @@ export function pairIsChecked(src: Point, dst: Point): boolean {
 }
 
 function checkFlow(
-  policy: Policy,
+  oracle: IntentOracle,
   evaluators: Evaluators,
   src: Point,
   dst: Point,
   p: SamplePort,
   out: VerifyResult,
 ): void {
-  const decision = allows(policy, { src: src.oracle, dst: dst.oracle, ...p });
+  const decision = oracle.allows({ src: src.oracle, dst: dst.oracle, ...p });
   for (const side of ['ingress', 'egress'] as const) {
     const intended = decision.checks[side];
     if (intended === undefined) continue;
