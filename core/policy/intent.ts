@@ -85,13 +85,19 @@ export function allows(policy: Policy, flow: Flow): Decision {
 /** `allows` for one policy, asked many times (verify asks millions of flows). */
 export interface IntentOracle {
   allows(flow: Flow): Decision;
+  /**
+   * The decisions between two ends, one call per protocol and port: the ends are resolved once
+   * (`between(a, b)(p, n)` equals `allows({ src: a, dst: b, protocol: p, port: n })`). Invalid
+   * ends throw here, an invalid protocol or port at the call.
+   */
+  between(src: Endpoint, dst: Endpoint): (protocol: Protocol, port?: number) => Decision;
 }
 
 /**
  * The same answers as `allows(policy, flow)`, from the rule index (rule-index.ts): which rules
  * match an end is a bitset per (label set, address interval), so a flow costs an AND of two
  * bitsets and a port mask instead of every rule's selectors and CIDRs. The policy must not be
- * mutated while the oracle is in use.
+ * mutated while the oracle is in use. Decisions are shared between flows, so they are frozen.
  * @example
  * const oracle = prepareIntent(policy);
  * oracle.allows({ src: '203.0.113.7', dst: web, protocol: 'tcp', port: 443 }).allowed; // true
@@ -116,17 +122,58 @@ export function prepareIntent(policy: Policy): IntentOracle {
     const a = chosenAddress(ep, other);
     return { status: statusOf(ep, entry), party: index.party(entry, a.family, a.value) };
   };
+  // A decision is a function of the ends' statuses and the matching rules, and pairs of ends
+  // share rule lists (pairRules memoises them): decisions are shared, hence frozen.
+  const decisions = new WeakMap<readonly number[], Map<number, Decision>>();
+  const resolved = (srcEp: Endpoint, dstEp: Endpoint) => {
+    const src = end(srcEp, dstEp);
+    const dst = end(dstEp, srcEp);
+    const rules = index.pairRules(src.party, dst.party);
+    let memo = decisions.get(rules);
+    if (!memo) decisions.set(rules, (memo = new Map()));
+    const statuses = STATUS_CODES[src.status] * 8 + STATUS_CODES[dst.status];
+    return (protocol: Protocol, port: number | undefined): Decision => {
+      const ports = index.ports(protocol, port);
+      const key = ports.id * 64 + statuses;
+      let decision = memo.get(key);
+      if (!decision) {
+        const matching: Rule[] = [];
+        for (const i of rules) if (hasBit(ports.mask, i)) matching.push(policy.rules[i]!);
+        memo.set(key, (decision = freezeDecision(decide(policy, src.status, dst.status, matching))));
+      }
+      return decision;
+    };
+  };
   return {
     allows(flow: Flow): Decision {
       checkFlow(flow);
-      const src = end(flow.src, flow.dst);
-      const dst = end(flow.dst, flow.src);
-      const ports = index.ports(flow.protocol, flow.port);
-      const matching: Rule[] = [];
-      for (const i of index.pairRules(src.party, dst.party)) if (hasBit(ports, i)) matching.push(policy.rules[i]!);
-      return decide(policy, src.status, dst.status, matching);
+      return resolved(flow.src, flow.dst)(flow.protocol, flow.port);
+    },
+    between(src: Endpoint, dst: Endpoint) {
+      checkEndpoint('src', src);
+      checkEndpoint('dst', dst);
+      const decision = resolved(src, dst);
+      return (protocol: Protocol, port?: number) => {
+        checkPort(protocol, port);
+        return decision(protocol, port);
+      };
     },
   };
+}
+
+const STATUS_CODES: Record<Resolved['status'], number> = {
+  enforced: 0,
+  monitored: 1,
+  quarantined: 2,
+  unmanaged: 3,
+  address: 4,
+};
+
+function freezeDecision(d: Decision): Decision {
+  Object.freeze(d.allowRules);
+  Object.freeze(d.denyRules);
+  Object.freeze(d.checks);
+  return Object.freeze(d);
 }
 
 /** The verdict from the ends' statuses and the rules that match the flow (in policy order). */
@@ -200,18 +247,21 @@ const PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp']);
 
 /** A wrong flow must not read as "denied": callers would trust a verdict about nothing. */
 function checkFlow(flow: Flow): void {
-  if (!PROTOCOLS.has(flow.protocol)) {
-    throw new InvalidFlowError(`flow.protocol "${String(flow.protocol)}" is not one of tcp, udp, icmp`);
-  }
-  if (flow.protocol !== 'icmp') {
-    const port = flow.port;
-    if (port === undefined) throw new InvalidFlowError(`flow.port is required for ${flow.protocol}`);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new InvalidFlowError(`${flow.protocol}/${String(port)}: port out of range (0-65535)`);
-    }
-  }
+  checkPort(flow.protocol, flow.port);
   checkEndpoint('src', flow.src);
   checkEndpoint('dst', flow.dst);
+}
+
+function checkPort(protocol: Protocol, port: number | undefined): void {
+  if (!PROTOCOLS.has(protocol)) {
+    throw new InvalidFlowError(`flow.protocol "${String(protocol)}" is not one of tcp, udp, icmp`);
+  }
+  if (protocol !== 'icmp') {
+    if (port === undefined) throw new InvalidFlowError(`flow.port is required for ${protocol}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new InvalidFlowError(`${protocol}/${String(port)}: port out of range (0-65535)`);
+    }
+  }
 }
 
 function checkEndpoint(side: 'src' | 'dst', ep: Endpoint): void {

@@ -48,6 +48,12 @@ interface AddressAtom {
   to: number[];
 }
 
+/** The rules a (protocol, port) can match, as a bitset; `id` numbers the distinct (protocol, port) asked. */
+export interface PortMask {
+  id: number;
+  mask: Uint32Array;
+}
+
 /** Cap on memoised rule pairs: verify walks millions of flows, a few thousand parties. */
 const PAIR_MEMO_LIMIT = 1_000_000;
 
@@ -63,7 +69,7 @@ export class RuleIndex {
   private readonly labelIds = new Map<string, LabelEntry>();
   private readonly frozenLabels = new WeakMap<Labels, LabelEntry>();
   private readonly parties = new Map<string, Party>();
-  private readonly portMasks = new Map<string, Uint32Array>();
+  private readonly portMasks = new Map<string, PortMask>();
   private readonly pairs = new Map<number, Map<number, readonly number[]>>();
   private pairCount = 0;
 
@@ -163,18 +169,18 @@ export class RuleIndex {
     return rules;
   }
 
-  /** Bitset of the rules with some port spec that covers (protocol, port). */
-  ports(protocol: Protocol, port: number | undefined): Uint32Array {
+  /** The rules with some port spec that covers (protocol, port), and an id for that (protocol, port). */
+  ports(protocol: Protocol, port: number | undefined): PortMask {
     const key = `${protocol}/${port ?? ''}`;
-    let mask = this.portMasks.get(key);
-    if (!mask) {
-      mask = new Uint32Array(this.words);
+    let entry = this.portMasks.get(key);
+    if (!entry) {
+      const mask = new Uint32Array(this.words);
       this.rules.forEach((r, i) => {
-        if (r.ports.some((spec) => portMatches(spec, protocol, port))) mask![i >> 5]! |= 1 << (i & 31);
+        if (r.ports.some((spec) => portMatches(spec, protocol, port))) mask[i >> 5]! |= 1 << (i & 31);
       });
-      this.portMasks.set(key, mask);
+      this.portMasks.set(key, (entry = { id: this.portMasks.size, mask }));
     }
-    return mask;
+    return entry;
   }
 
   private labelMasks(labels: Labels): Masks {

@@ -15,7 +15,7 @@ import { formatAddress, parseAddress, type Family } from '../model/address.ts';
 import type { Inventory, Workload } from '../model/inventory.ts';
 import type { NativeState } from '../model/native/index.ts';
 import type { Protocol } from '../model/ports.ts';
-import { prepareIntent, type Decision, type IntentOracle, type WorkloadEndpoint } from '../policy/intent.ts';
+import { prepareIntent, type Decision, type WorkloadEndpoint } from '../policy/intent.ts';
 import type { Cloud } from '../model/cloud.ts';
 import type { Policy } from '../policy/types.ts';
 import { prepareAws } from './aws.ts';
@@ -116,10 +116,11 @@ export function verify(
   for (const src of points) {
     for (const dst of points) {
       if (!pairIsChecked(src, dst)) continue;
+      const decide = oracle.between(src.oracle, dst.oracle);
       for (const p of ports) {
         if (result.flows >= max) return { ...done(), truncated: true };
         result.flows++;
-        checkFlow(oracle, evaluators, src, dst, p, result);
+        checkFlow(decide(p.protocol, p.port), evaluators, src, dst, p, result);
       }
     }
   }
@@ -182,14 +183,13 @@ export function pairIsChecked(src: Point, dst: Point): boolean {
 }
 
 function checkFlow(
-  oracle: IntentOracle,
+  decision: Decision,
   evaluators: Evaluators,
   src: Point,
   dst: Point,
   p: SamplePort,
   out: VerifyResult,
 ): void {
-  const decision = oracle.allows({ src: src.oracle, dst: dst.oracle, ...p });
   for (const side of ['ingress', 'egress'] as const) {
     const intended = decision.checks[side];
     if (intended === undefined) continue;
@@ -244,7 +244,7 @@ function disagreement(
     actual: verdict.allowed,
     nativeRule: verdict.by,
     ...(verdict.object ? { nativeObject: verdict.object } : {}),
-    policyRules: intended ? decision.allowRules : decision.denyRules,
+    policyRules: [...(intended ? decision.allowRules : decision.denyRules)],
   };
 }
 
