@@ -71,8 +71,9 @@ export function monitorReports(
     for (const src of points) {
       for (const dst of points) {
         if (!pairIsChecked(src, dst) || !(isFresh(src) || isFresh(dst))) continue;
+        const decide = oracle.between(src.oracle, dst.oracle);
         for (const p of ports) {
-          const checks = oracle.allows({ src: src.oracle, dst: dst.oracle, ...p }).checks;
+          const checks = decide(p.protocol, p.port).checks;
           for (const side of ['ingress', 'egress'] as const) {
             const at = side === 'ingress' ? dst : src;
             if (!isFresh(at) || checks[side] === undefined) continue;

@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidFlowError } from '../../../core/errors.ts';
 import { cidrRange, formatAddress, parseCidr, type Cidr } from '../../../core/model/address.ts';
 import type { PortSpec } from '../../../core/model/ports.ts';
 import { allows, prepareIntent, type Endpoint, type Flow } from '../../../core/policy/intent.ts';
@@ -232,11 +233,47 @@ describe(`prepareIntent == allows (${RUNS} random policies, up to ${FLOWS_PER_PO
           const oracle = prepareIntent(policy);
           // Twice: the second pass answers from the memos the first one filled.
           for (const flow of [...flows, ...flows] as Flow[]) {
-            expect(oracle.allows(flow)).toEqual(allows(policy, flow));
+            const expected = allows(policy, flow);
+            expect(oracle.allows(flow)).toEqual(expected);
+            expect(oracle.between(flow.src, flow.dst)(flow.protocol, flow.port)).toEqual(expected);
           }
         },
       ),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('prepareIntent rejects what is not a flow, as allows does', () => {
+  const policy: Policy = {
+    name: 'p',
+    defaults: { egress: 'deny', unlabeled: 'ignore' },
+    exclusive: true,
+    azureLoadBalancerProbes: 'allow',
+    externals: [],
+    segments: [],
+    rules: [],
+  };
+  const web = { labels: { tier: 'web' }, addresses: ['10.0.0.5'] };
+  it.each([
+    [{ src: '203.0.113.9', dst: web, protocol: 'tcp', port: 99999 }],
+    [{ src: '203.0.113.9', dst: web, protocol: 'udp' }],
+    [{ src: '203.0.113.9', dst: web, protocol: 'sctp', port: 1 }],
+    [{ src: 'bogus', dst: web, protocol: 'tcp', port: 443 }],
+    [{ src: '203.0.113.9', dst: { labels: {}, addresses: ['10.0.0.300'] }, protocol: 'icmp' }],
+  ])('GIVEN %j WHEN asked THEN the same InvalidFlowError', (flow) => {
+    const f = flow as unknown as Flow;
+    const message = (() => {
+      try {
+        allows(policy, f);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('the reference accepted an invalid flow');
+    })();
+    const oracle = prepareIntent(policy);
+    expect(() => oracle.allows(f)).toThrow(InvalidFlowError);
+    expect(() => oracle.allows(f)).toThrow(message);
+    expect(() => oracle.between(f.src, f.dst)(f.protocol, f.port)).toThrow(InvalidFlowError);
   });
 });
