@@ -55,7 +55,7 @@ export interface PortMask {
 }
 
 /** Cap on memoised rule pairs: verify walks millions of flows, a few thousand parties. */
-const PAIR_MEMO_LIMIT = 1_000_000;
+const PAIR_MEMO_LIMIT = 250_000;
 
 export class RuleIndex {
   readonly rules: readonly Rule[];
