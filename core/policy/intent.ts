@@ -1,6 +1,8 @@
 /**
  * The intent oracle: DESIGN.md §2 as code. Every translation (compile → cloud → native
  * evaluator) is tested against `allows`, so this file states the semantics and nothing else.
+ * `prepareIntent` gives the same answers from the rule index (rule-index.ts), for callers that
+ * ask about millions of flows (verify); `allows` stays the straightforward reference.
  *
  * Pure. Meaning, in short:
  * - A workload is *enforced* iff it is managed and some `enforce` segment selects it; then every
@@ -21,6 +23,7 @@ import { restrictLabels } from './labels.ts';
 import type { Labels } from '../model/cloud.ts';
 import { selectorMatches, type Selector } from './selector/index.ts';
 import type { Peer, Policy, Rule } from './types.ts';
+import { hasBit, RuleIndex, type LabelEntry, type Party } from './rule-index.ts';
 
 /** A workload as the oracle sees it; `Workload` from the inventory model fits this shape. */
 export interface WorkloadEndpoint {
@@ -76,23 +79,127 @@ export function allows(policy: Policy, flow: Flow): Decision {
   const src = resolveEndpoint(policy, flow.src, flow.dst);
   const dst = resolveEndpoint(policy, flow.dst, flow.src);
   const matching = policy.rules.filter((r) => ruleMatches(policy, r, src, dst, flow));
+  return decide(policy, src.status, dst.status, matching);
+}
+
+/** `allows` for one policy, asked many times (verify asks millions of flows). */
+export interface IntentOracle {
+  allows(flow: Flow): Decision;
+  /**
+   * The decisions between two ends, one call per protocol and port: the ends are resolved once
+   * (`between(a, b)(p, n)` equals `allows({ src: a, dst: b, protocol: p, port: n })`). Invalid
+   * ends throw here, an invalid protocol or port at the call.
+   */
+  between(src: Endpoint, dst: Endpoint): (protocol: Protocol, port?: number) => Decision;
+}
+
+/**
+ * The same answers as `allows(policy, flow)`, from the rule index (rule-index.ts): which rules
+ * match an end is a bitset per (label set, address interval), so a flow costs an AND of two
+ * bitsets and a port mask instead of every rule's selectors and CIDRs. The policy must not be
+ * mutated while the oracle is in use. Decisions are shared between flows, so they are frozen.
+ * @example
+ * const oracle = prepareIntent(policy);
+ * oracle.allows({ src: '203.0.113.7', dst: web, protocol: 'tcp', port: 443 }).allowed; // true
+ */
+export function prepareIntent(policy: Policy): IntentOracle {
+  const index = new RuleIndex(policy);
+  const statuses = new Map<LabelEntry, WorkloadStatus>();
+  const statusOf = (ep: WorkloadEndpoint, entry: LabelEntry): WorkloadStatus => {
+    if (ep.managed === false) return 'unmanaged';
+    if (entry.id < 0) return workloadStatus(policy, { labels: entry.labels, addresses: [] });
+    let status = statuses.get(entry);
+    if (status === undefined)
+      statuses.set(entry, (status = workloadStatus(policy, { labels: entry.labels, addresses: [] })));
+    return status;
+  };
+  const end = (ep: Endpoint, other: Endpoint): { status: WorkloadStatus | 'address'; party: Party } => {
+    if (typeof ep === 'string') {
+      const a = address(ep);
+      return { status: 'address', party: index.party(undefined, a.family, a.value) };
+    }
+    const entry = index.labels(ep.labels);
+    const a = chosenAddress(ep, other);
+    return { status: statusOf(ep, entry), party: index.party(entry, a.family, a.value) };
+  };
+  // A decision is a function of the ends' statuses and the matching rules, and pairs of ends
+  // share rule lists (pairRules memoises them): decisions are shared, hence frozen.
+  const decisions = new WeakMap<readonly number[], Map<number, Decision>>();
+  const resolved = (srcEp: Endpoint, dstEp: Endpoint) => {
+    const src = end(srcEp, dstEp);
+    const dst = end(dstEp, srcEp);
+    const rules = index.pairRules(src.party, dst.party);
+    let memo = decisions.get(rules);
+    if (!memo) decisions.set(rules, (memo = new Map()));
+    const statuses = STATUS_CODES[src.status] * 8 + STATUS_CODES[dst.status];
+    return (protocol: Protocol, port: number | undefined): Decision => {
+      const ports = index.ports(protocol, port);
+      const key = ports.id * 64 + statuses;
+      let decision = memo.get(key);
+      if (!decision) {
+        const matching: Rule[] = [];
+        for (const i of rules) if (hasBit(ports.mask, i)) matching.push(policy.rules[i]!);
+        memo.set(key, (decision = freezeDecision(decide(policy, src.status, dst.status, matching))));
+      }
+      return decision;
+    };
+  };
+  return {
+    allows(flow: Flow): Decision {
+      checkFlow(flow);
+      return resolved(flow.src, flow.dst)(flow.protocol, flow.port);
+    },
+    between(src: Endpoint, dst: Endpoint) {
+      checkEndpoint('src', src);
+      checkEndpoint('dst', dst);
+      const decision = resolved(src, dst);
+      return (protocol: Protocol, port?: number) => {
+        checkPort(protocol, port);
+        return decision(protocol, port);
+      };
+    },
+  };
+}
+
+const STATUS_CODES: Record<Resolved['status'], number> = {
+  enforced: 0,
+  monitored: 1,
+  quarantined: 2,
+  unmanaged: 3,
+  address: 4,
+};
+
+function freezeDecision(d: Decision): Decision {
+  Object.freeze(d.allowRules);
+  Object.freeze(d.denyRules);
+  Object.freeze(d.checks);
+  return Object.freeze(d);
+}
+
+/** The verdict from the ends' statuses and the rules that match the flow (in policy order). */
+function decide(
+  policy: Policy,
+  srcStatus: Resolved['status'],
+  dstStatus: Resolved['status'],
+  matching: readonly Rule[],
+): Decision {
   const allowRules = matching.filter((r) => r.action === 'allow').map((r) => r.name);
   const denyRules = matching.filter((r) => r.action === 'deny').map((r) => r.name);
   const denied = denyRules.length > 0;
   const allowed = allowRules.length > 0 && !denied;
   // A quarantined end refuses everything at its own side; the other end still applies the rules.
-  const ingress = dst.status === 'quarantined' ? false : allowed;
-  const egress = src.status === 'quarantined' ? false : policy.defaults.egress === 'deny' ? allowed : !denied;
+  const ingress = dstStatus === 'quarantined' ? false : allowed;
+  const egress = srcStatus === 'quarantined' ? false : policy.defaults.egress === 'deny' ? allowed : !denied;
   const checks: Decision['checks'] = {
-    ...(dst.status === 'enforced' || dst.status === 'quarantined' ? { ingress } : {}),
-    ...(src.status === 'enforced' || src.status === 'quarantined' ? { egress } : {}),
+    ...(dstStatus === 'enforced' || dstStatus === 'quarantined' ? { ingress } : {}),
+    ...(srcStatus === 'enforced' || srcStatus === 'quarantined' ? { egress } : {}),
   };
   const verdict = (checks.ingress ?? true) && (checks.egress ?? true);
-  const base = { src: src.status, dst: dst.status, allowRules, denyRules, checks, allowed: verdict };
+  const base = { src: srcStatus, dst: dstStatus, allowRules, denyRules, checks, allowed: verdict };
   if (checks.ingress === undefined && checks.egress === undefined) return { reason: 'not-enforced', ...base };
   if (
-    (src.status === 'quarantined' && checks.egress === false) ||
-    (dst.status === 'quarantined' && checks.ingress === false)
+    (srcStatus === 'quarantined' && checks.egress === false) ||
+    (dstStatus === 'quarantined' && checks.ingress === false)
   )
     return { reason: 'quarantined', ...base };
   if (verdict) return { reason: 'allowed', ...base };
@@ -122,31 +229,39 @@ interface Resolved {
 
 function resolveEndpoint(policy: Policy, ep: Endpoint, other: Endpoint): Resolved {
   if (typeof ep === 'string') return { status: 'address', ...address(ep) };
-  const otherFamily = typeof other === 'string' ? address(other).family : undefined;
-  const chosen = ep.address ?? ep.addresses.find((a) => address(a).family === otherFamily) ?? ep.addresses[0];
   return {
     status: memoStatus(policy, ep),
     labels: restrictLabels(ep.labels, policy.labelKeys),
-    ...(chosen ? address(chosen) : {}),
+    ...chosenAddress(ep, other),
   };
+}
+
+/** The flow's address of a workload: `address`, else its first of the other end's family, else its first. */
+function chosenAddress(ep: WorkloadEndpoint, other: Endpoint): { family?: Family; value?: bigint } {
+  const otherFamily = typeof other === 'string' ? address(other).family : undefined;
+  const chosen = ep.address ?? ep.addresses.find((a) => address(a).family === otherFamily) ?? ep.addresses[0];
+  return chosen ? address(chosen) : {};
 }
 
 const PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp']);
 
 /** A wrong flow must not read as "denied": callers would trust a verdict about nothing. */
 function checkFlow(flow: Flow): void {
-  if (!PROTOCOLS.has(flow.protocol)) {
-    throw new InvalidFlowError(`flow.protocol "${String(flow.protocol)}" is not one of tcp, udp, icmp`);
-  }
-  if (flow.protocol !== 'icmp') {
-    const port = flow.port;
-    if (port === undefined) throw new InvalidFlowError(`flow.port is required for ${flow.protocol}`);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new InvalidFlowError(`${flow.protocol}/${String(port)}: port out of range (0-65535)`);
-    }
-  }
+  checkPort(flow.protocol, flow.port);
   checkEndpoint('src', flow.src);
   checkEndpoint('dst', flow.dst);
+}
+
+function checkPort(protocol: Protocol, port: number | undefined): void {
+  if (!PROTOCOLS.has(protocol)) {
+    throw new InvalidFlowError(`flow.protocol "${String(protocol)}" is not one of tcp, udp, icmp`);
+  }
+  if (protocol !== 'icmp') {
+    if (port === undefined) throw new InvalidFlowError(`flow.port is required for ${protocol}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new InvalidFlowError(`${protocol}/${String(port)}: port out of range (0-65535)`);
+    }
+  }
 }
 
 function checkEndpoint(side: 'src' | 'dst', ep: Endpoint): void {

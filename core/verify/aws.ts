@@ -76,6 +76,8 @@ class AwsEvaluator implements NativeEvaluator {
   private readonly groups: Map<string, AwsSecurityGroup>;
   private readonly prefixLists: Map<string, AddrRange[]>;
   private readonly compiled = new Map<AwsNetworkInterface, { ingress?: Permission[]; egress?: Permission[] }>();
+  /** Per group: ENIs share groups, so each group's permissions are compiled once. */
+  private readonly groupPermissions = new Map<AwsSecurityGroup, { ingress?: Permission[]; egress?: Permission[] }>();
   private readonly memo = new PairMemo<PairMatch>();
 
   constructor(state: AwsState) {
@@ -131,11 +133,16 @@ class AwsEvaluator implements NativeEvaluator {
     this.compiled.set(eni, entry);
     return (entry[side] ??= eni.Groups.flatMap((ref) => {
       const sg = this.groups.get(ref.GroupId);
-      if (sg === undefined) return [];
-      return (side === 'ingress' ? sg.IpPermissions : sg.IpPermissionsEgress).map((p) =>
-        compilePermission(sg, side, p, this.prefixLists),
-      );
+      return sg === undefined ? [] : this.groupPermissionsOf(sg, side);
     }));
+  }
+
+  private groupPermissionsOf(sg: AwsSecurityGroup, side: Side): Permission[] {
+    const entry = this.groupPermissions.get(sg) ?? {};
+    this.groupPermissions.set(sg, entry);
+    return (entry[side] ??= (side === 'ingress' ? sg.IpPermissions : sg.IpPermissionsEgress).map((p) =>
+      compilePermission(sg, side, p, this.prefixLists),
+    ));
   }
 
   /** A group reference matches a same-VPC member ENI sending from (or to) one of its own private addresses. */

@@ -156,6 +156,7 @@ class AzureEvaluator implements NativeEvaluator {
   private readonly prefixes: AddrRange[];
   private readonly compiled = new Map<AzureNetworkSecurityGroup, Partial<Record<Direction, Rule[]>>>();
   private readonly memo = new PairMemo<Level[]>();
+  private readonly hereMemo = new Map<string, Level[]>();
 
   constructor(state: AzureState, options: AzureOptions) {
     for (const nic of state.networkInterfaces) {
@@ -215,14 +216,30 @@ class AzureEvaluator implements NativeEvaluator {
 
   /** Per level, the rules (in priority order) whose source and destination match this pair. */
   private addressMatched(direction: Direction, config: IpConfig, flow: NativeFlow): Level[] {
-    const src = this.end(flow.src);
-    const dst = this.end(flow.dst);
-    return this.levelsOf(config, direction).map(({ nsg, rules }) => ({
+    const inbound = direction === 'Inbound';
+    const there = this.end(inbound ? flow.src : flow.dst);
+    return this.hereMatched(direction, config, inbound ? flow.dst : flow.src).map(({ nsg, rules }) => ({
       nsg,
-      rules: rules.filter(
-        (r) => this.addrMatches(r.src, src, config.vnet) && this.addrMatches(r.dst, dst, config.vnet),
-      ),
+      rules: rules.filter((r) => this.addrMatches(inbound ? r.src : r.dst, there, config.vnet)),
     }));
+  }
+
+  /**
+   * Per level, the rules whose judged-end side (destination inbound, source outbound) matches
+   * that end: a function of the end alone, so computed once per end, not once per pair.
+   */
+  private hereMatched(direction: Direction, config: IpConfig, here: NativeEndpoint): Level[] {
+    const key = `${direction}\u0000${here.attachment ?? ''}\u0000${here.address}`;
+    let levels = this.hereMemo.get(key);
+    if (levels === undefined) {
+      const end = this.end(here);
+      levels = this.levelsOf(config, direction).map(({ nsg, rules }) => ({
+        nsg,
+        rules: rules.filter((r) => this.addrMatches(direction === 'Inbound' ? r.dst : r.src, end, config.vnet)),
+      }));
+      this.hereMemo.set(key, levels);
+    }
+    return levels;
   }
 
   private levelsOf(config: IpConfig, direction: Direction): Level[] {

@@ -91,22 +91,52 @@ export interface AddrRange {
   hi: bigint;
 }
 
-/** Bounds of the CIDRs (or bare addresses) among `texts`; malformed text matches nothing. */
+/**
+ * Bounds of the CIDRs (or bare addresses) among `texts`; malformed text matches nothing. The
+ * ranges are merged (overlapping or adjacent, same family) and sorted IPv4 first, by address:
+ * the same addresses, and `inRanges` can binary-search them (prefix lists and GCP rules hold
+ * thousands of entries, and verify asks about every pair of ends).
+ */
 export function addrRanges(texts: readonly string[]): AddrRange[] {
-  const out: AddrRange[] = [];
+  const all: AddrRange[] = [];
   for (const text of texts) {
     const c = cidrOrUndefined(text);
     if (c === undefined) continue;
     const [lo, hi] = cidrRange(c);
-    out.push({ family: c.family, lo, hi });
+    all.push({ family: c.family, lo, hi });
+  }
+  all.sort(compareRanges);
+  const out: AddrRange[] = [];
+  for (const r of all) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.family === r.family && r.lo <= last.hi + 1n) {
+      if (r.hi > last.hi) out[out.length - 1] = { family: last.family, lo: last.lo, hi: r.hi };
+    } else out.push(r);
   }
   return out;
 }
 
+/** Whether `ip` is inside one of `ranges` (as addrRanges returns them: merged, sorted). */
 export function inRanges(ranges: readonly AddrRange[], ip: Ip | undefined): boolean {
   if (ip === undefined) return false;
-  for (const r of ranges) if (r.family === ip.family && ip.value >= r.lo && ip.value <= r.hi) return true;
-  return false;
+  // The last range starting at or before ip (family order first): only it can contain ip.
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid]!;
+    if (FAMILY_ORDER[r.family] < FAMILY_ORDER[ip.family] || (r.family === ip.family && r.lo <= ip.value)) lo = mid + 1;
+    else hi = mid;
+  }
+  const r = ranges[lo - 1];
+  return r !== undefined && r.family === ip.family && ip.value <= r.hi;
+}
+
+const FAMILY_ORDER: Record<Family, number> = { ipv4: 0, ipv6: 1 };
+
+function compareRanges(a: AddrRange, b: AddrRange): number {
+  if (a.family !== b.family) return FAMILY_ORDER[a.family] - FAMILY_ORDER[b.family];
+  return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
 }
 
 /**

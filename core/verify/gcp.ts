@@ -92,6 +92,7 @@ class GcpEvaluator implements NativeEvaluator {
   private readonly nics = new Map<string, Nic>();
   /** `network path` + direction → rules sorted by priority, deny first on ties, then name. */
   private readonly rules = new Map<string, Fw[]>();
+  private readonly applyingMemo = new Map<string, Fw[]>();
 
   constructor(state: GcpState) {
     for (const instance of state.instances) {
@@ -147,14 +148,30 @@ class GcpEvaluator implements NativeEvaluator {
   private pairMatch(side: Side, nic: Nic, here: NativeEndpoint, there: NativeEndpoint): PairMatch {
     const peerIp = this.ips.parse(there.address);
     const localIp = this.ips.parse(here.address);
-    const candidates = this.rules.get(`${nic.network}\u0000${side === 'ingress' ? 'INGRESS' : 'EGRESS'}`) ?? [];
-    const rules = candidates.filter(
-      (fw) =>
-        (fw.targetTags.length === 0 || fw.targetTags.some((t) => nic.tags.includes(t))) &&
-        (fw.localRanges === undefined || inRanges(fw.localRanges, localIp)) &&
-        (inRanges(fw.peerRanges, peerIp) || (side === 'ingress' && this.sourceTagMatches(fw, there, nic.network))),
+    const rules = this.applying(side, nic, here).filter(
+      (fw) => inRanges(fw.peerRanges, peerIp) || (side === 'ingress' && this.sourceTagMatches(fw, there, nic.network)),
     );
     return { network: nic.network, family: peerIp?.family ?? localIp?.family ?? 'ipv4', rules };
+  }
+
+  /**
+   * The rules of the network that apply to the judged end (target tags, its own ranges), in
+   * decision order: a function of that end alone, so computed once per end, not once per pair.
+   */
+  private applying(side: Side, nic: Nic, here: NativeEndpoint): Fw[] {
+    const key = `${side}\u0000${here.attachment ?? ''}\u0000${here.address}`;
+    let rules = this.applyingMemo.get(key);
+    if (rules === undefined) {
+      const localIp = this.ips.parse(here.address);
+      const candidates = this.rules.get(`${nic.network}\u0000${side === 'ingress' ? 'INGRESS' : 'EGRESS'}`) ?? [];
+      rules = candidates.filter(
+        (fw) =>
+          (fw.targetTags.length === 0 || fw.targetTags.some((t) => nic.tags.includes(t))) &&
+          (fw.localRanges === undefined || inRanges(fw.localRanges, localIp)),
+      );
+      this.applyingMemo.set(key, rules);
+    }
+    return rules;
   }
 
   private nicOf(ep: NativeEndpoint): Nic | undefined {

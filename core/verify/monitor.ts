@@ -8,7 +8,7 @@
  * evaluator of that end's cloud says what the clouds do today at that side, and the intent oracle
  * with S set to `enforce` says what that side would allow. Native allows, oracle denies: a cut.
  */
-import { allows, workloadStatus } from '../policy/intent.ts';
+import { prepareIntent, workloadStatus } from '../policy/intent.ts';
 import type { Policy } from '../policy/types.ts';
 import type { Inventory } from '../model/inventory.ts';
 import type { NativeState } from '../model/native/index.ts';
@@ -66,12 +66,14 @@ export function monitorReports(
     );
     const report: MonitorReport = { segment: segment.name, workloads: fresh.size, checked: 0, cut: 0, examples: [] };
     if (fresh.size === 0) return report;
+    const oracle = prepareIntent(enforced);
     const isFresh = (p: Point) => p.workload !== undefined && fresh.has(p.workload.id);
     for (const src of points) {
       for (const dst of points) {
         if (!pairIsChecked(src, dst) || !(isFresh(src) || isFresh(dst))) continue;
+        const decide = oracle.between(src.oracle, dst.oracle);
         for (const p of ports) {
-          const checks = allows(enforced, { src: src.oracle, dst: dst.oracle, ...p }).checks;
+          const checks = decide(p.protocol, p.port).checks;
           for (const side of ['ingress', 'egress'] as const) {
             const at = side === 'ingress' ? dst : src;
             if (!isFresh(at) || checks[side] === undefined) continue;
