@@ -305,7 +305,8 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
     const ip = segmentPlan
       ? segmentPlan.placeholder(
           net,
-          labels.app ? `${labels.app}|${labels.tier}|${labels.env}` : `${labels.role ?? ''}|${labels.env ?? ''}`,
+          labels.app ?? `role:${labels.role ?? ''}`,
+          labels.app ? `${labels.tier}|${labels.env}` : (labels.env ?? ''),
         )
       : `10.${net.octet}.${1 + Math.floor(host / 250)}.${4 + (host % 250)}`;
     const ip6 =
@@ -368,73 +369,86 @@ export interface GeneratedAddressPlan {
 /**
  * Segment-aligned addresses: hosts get a placeholder while the estate is drawn (so the random
  * draws are those of the scattered plan), then each (network, group) gets an aligned run of 2^k
- * blocks that holds its hosts. Blocks are /24 where the network's groups fit its /16 that way,
- * else /25, /26, … (a network with more app·tier·env groups than /24s). Runs are handed out
- * largest first, starting one largest run in, which keeps every run aligned and the network's
- * first addresses free, as in the scattered plan. A block holds its size minus 6 hosts (clouds
- * reserve the first four and the last addresses of a subnet): 250 in a /24.
+ * blocks that holds its hosts, and the groups of one app (one role, the unlabeled hosts) sit
+ * together in an aligned region of 2^k blocks (how enterprises carve a VPC: a range per app, a
+ * subnet per tier and environment inside it). Blocks are /24 where the network's regions fit its
+ * /16 that way, else /25, /26, … Regions and runs are handed out largest first, starting one
+ * largest region in, which keeps every run aligned and the network's first addresses free, as in
+ * the scattered plan. A block holds its size minus 6 hosts (clouds reserve the first four and the
+ * last addresses of a subnet): 250 in a /24.
  */
 class SegmentPlan {
-  private readonly groups = new Map<string, { octet: number; name: string; hosts: string[] }>();
+  /** network octet → app → group → placeholders, in order of first appearance. */
+  private readonly networks = new Map<number, { name: string; apps: Map<string, Map<string, string[]>> }>();
 
-  placeholder(net: GenNetwork, group: string): string {
-    const key = `${net.octet}|${group}`;
-    const g = this.groups.get(key) ?? { octet: net.octet, name: net.name, hosts: [] };
-    this.groups.set(key, g);
-    const placeholder = `segment:${key}:${g.hosts.length}`;
-    g.hosts.push(placeholder);
+  placeholder(net: GenNetwork, app: string, group: string): string {
+    const n = this.networks.get(net.octet) ?? { name: net.name, apps: new Map() };
+    this.networks.set(net.octet, n);
+    const groups = n.apps.get(app) ?? new Map<string, string[]>();
+    n.apps.set(app, groups);
+    const hosts = groups.get(group) ?? [];
+    groups.set(group, hosts);
+    const placeholder = `segment:${net.octet}|${app}|${group}:${hosts.length}`;
+    hosts.push(placeholder);
     return placeholder;
   }
 
   /** placeholder → address, and each network's plan. */
   allocate(): { ips: Map<string, string>; plans: GeneratedAddressPlan[] } {
-    const byNetwork = new Map<number, Array<{ name: string; hosts: string[] }>>();
-    for (const g of this.groups.values()) {
-      const list = byNetwork.get(g.octet) ?? [];
-      list.push(g);
-      byNetwork.set(g.octet, list);
-    }
     const ips = new Map<string, string>();
     const plans: GeneratedAddressPlan[] = [];
-    for (const [octet, groups] of [...byNetwork.entries()].sort(([a], [b]) => a - b)) {
-      const prefix = SegmentPlan.fit(groups);
-      if (prefix === undefined)
-        throw new RangeError(
-          `network ${groups[0]!.name} has no room for a block per segment: add networks to the layout`,
-        );
+    for (const [octet, n] of [...this.networks.entries()].sort(([a], [b]) => a - b)) {
+      const apps = [...n.apps.values()].map((groups) => [...groups.values()]);
+      const fitted = SegmentPlan.fit(apps);
+      if (fitted === undefined)
+        throw new RangeError(`network ${n.name} has no room for a block per segment: add networks to the layout`);
+      const { prefix, regions } = fitted;
       const blockSize = 2 ** (32 - prefix);
       const hostsPerBlock = blockSize - 6;
-      const runs = groups
-        .map((g) => ({ g, blocks: SegmentPlan.blocks(g.hosts.length, hostsPerBlock) }))
-        // Stable sort: equal sizes keep the order the groups first appeared in.
-        .sort((a, b) => b.blocks - a.blocks);
-      let next = runs[0]!.blocks;
-      for (const { g, blocks } of runs) {
-        g.hosts.forEach((p, i) => {
-          const offset = (next + Math.floor(i / hostsPerBlock)) * blockSize + 4 + (i % hostsPerBlock);
-          ips.set(p, `10.${octet}.${Math.floor(offset / 256)}.${offset % 256}`);
-        });
-        next += blocks;
+      let next = regions[0]!.size;
+      for (const region of regions) {
+        let at = next;
+        for (const { hosts, blocks } of region.runs) {
+          hosts.forEach((p, i) => {
+            const offset = (at + Math.floor(i / hostsPerBlock)) * blockSize + 4 + (i % hostsPerBlock);
+            ips.set(p, `10.${octet}.${Math.floor(offset / 256)}.${offset % 256}`);
+          });
+          at += blocks;
+        }
+        next += region.size;
       }
       plans.push({ cidr: `10.${octet}.0.0/16`, blockPrefix: prefix });
     }
     return { ips, plans };
   }
 
-  /** Smallest power of two of blocks that holds `hosts`. */
-  private static blocks(hosts: number, perBlock: number): number {
-    let n = 1;
-    while (n * perBlock < hosts) n *= 2;
-    return n;
+  /** Smallest power of two ≥ n. */
+  private static pow2(n: number): number {
+    let p = 1;
+    while (p < n) p *= 2;
+    return p;
   }
 
-  /** The largest block (/24 first) at which every group's run fits in the /16 after the first run. */
-  private static fit(groups: ReadonlyArray<{ hosts: string[] }>): number | undefined {
+  /**
+   * The largest block (/24 first) at which every app's region fits in the /16 after the first
+   * region; regions and their runs sorted largest first (stable: first appearance breaks ties).
+   */
+  private static fit(
+    apps: ReadonlyArray<ReadonlyArray<string[]>>,
+  ):
+    { prefix: number; regions: Array<{ size: number; runs: Array<{ hosts: string[]; blocks: number }> }> } | undefined {
     for (let prefix = 24; prefix <= 28; prefix++) {
       const perBlock = 2 ** (32 - prefix) - 6;
-      const sizes = groups.map((g) => SegmentPlan.blocks(g.hosts.length, perBlock));
-      const total = sizes.reduce((s, n) => s + n, 0) + Math.max(...sizes);
-      if (total <= 2 ** (prefix - 16)) return prefix;
+      const regions = apps
+        .map((groups) => {
+          const runs = groups
+            .map((hosts) => ({ hosts, blocks: SegmentPlan.pow2(Math.ceil(hosts.length / perBlock)) }))
+            .sort((a, b) => b.blocks - a.blocks);
+          return { size: SegmentPlan.pow2(runs.reduce((s, r) => s + r.blocks, 0)), runs };
+        })
+        .sort((a, b) => b.size - a.size);
+      const total = regions.reduce((s, r) => s + r.size, 0) + regions[0]!.size;
+      if (total <= 2 ** (prefix - 16)) return { prefix, regions };
     }
     return undefined;
   }

@@ -35,69 +35,144 @@ export interface Compressed {
 }
 
 /**
+ * A CIDR the set may be written as. `occupied`: every aligned block of that prefix inside the CIDR
+ * must hold a known address (a union of blocks admits only addresses of blocks already in use,
+ * never a block a new segment may get next).
+ */
+export interface Candidate {
+  cidr: Cidr;
+  occupied?: number;
+}
+
+/**
  * Writes `set` with fewer CIDRs where a candidate holds only members among the known addresses.
  * `known` is every address segsync knows of the set's family, sorted ascending, without
  * duplicates. Larger candidates are tried first; one inside a chosen candidate is not tried.
  *
  * @example
  * // members 10.1.5.4 and 10.1.5.9, nothing else known in 10.1.5.0/24:
- * compressAddresses(members, [a4, a9, b7], [net('10.1.5.0/24')]).set.toCidrs(); // [10.1.5.0/24]
+ * compressAddresses(members, [a4, a9, b7], [{ cidr: net('10.1.5.0/24') }]).set.toCidrs(); // [10.1.5.0/24]
  */
-export function compressAddresses(set: AddressSet, known: readonly bigint[], candidates: readonly Cidr[]): Compressed {
+export function compressAddresses(
+  set: AddressSet,
+  known: readonly bigint[],
+  candidates: readonly Candidate[],
+): Compressed {
+  const bits = set.family === 'ipv4' ? 32 : 128;
   const order = candidates
-    .filter((c) => c.family === set.family)
-    .sort((a, b) => a.prefix - b.prefix || (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
-  const chosen: Cidr[] = [];
+    .filter((c) => c.cidr.family === set.family)
+    .sort(
+      (a, b) => a.cidr.prefix - b.cidr.prefix || (a.cidr.base < b.cidr.base ? -1 : a.cidr.base > b.cidr.base ? 1 : 0),
+    );
+  const chosen = new Set<string>();
+  const chosenPrefixes = new Set<number>();
   const compressions: Compression[] = [];
-  for (const c of order) {
+  const ranges = set.ranges();
+  for (const { cidr: c, occupied } of order) {
+    if (insideChosen(c, bits, chosen, chosenPrefixes)) continue;
     const [lo, hi] = cidrRange(c);
-    if (chosen.some((o) => o.prefix <= c.prefix && cidrRange(o)[0] <= lo && hi <= cidrRange(o)[1])) continue;
-    const inside = set.intersect(AddressSet.fromRanges(set.family, [[lo, hi]]));
+    const inside = clip(ranges, lo, hi);
     // One CIDR already (or nothing): writing the candidate would only admit more.
-    if (inside.isEmpty() || inside.toCidrs().length < 2) continue;
-    let members = 0;
-    let foreign = false;
-    for (let i = lowerBound(known, lo); i < known.length && known[i]! <= hi; i++) {
-      if (!set.contains(known[i]!)) {
-        foreign = true;
-        break;
-      }
-      members++;
-    }
-    if (foreign) continue;
-    chosen.push(c);
-    compressions.push({ cidr: c, members, admits: hi - lo + 1n - inside.size() });
+    if (inside.length === 0 || AddressSet.fromRanges(set.family, inside).toCidrs().length < 2) continue;
+    if (occupied !== undefined && !everyBlockHolds(known, lo, hi, 1n << BigInt(bits - occupied))) continue;
+    // Exact for every known address: the known ones inside are exactly the known members inside.
+    const knownInside = lowerBound(known, hi + 1n) - lowerBound(known, lo);
+    const knownMembers = inside.reduce((n, [a, b]) => n + lowerBound(known, b + 1n) - lowerBound(known, a), 0);
+    if (knownInside !== knownMembers) continue;
+    chosen.add(`${c.base}/${c.prefix}`);
+    chosenPrefixes.add(c.prefix);
+    const size = inside.reduce((n, [a, b]) => n + b - a + 1n, 0n);
+    compressions.push({ cidr: c, members: knownMembers, admits: hi - lo + 1n - size });
   }
-  if (chosen.length === 0) return { set, compressions };
-  return { set: set.union(AddressSet.fromCidrs(set.family, chosen)), compressions };
+  if (compressions.length === 0) return { set, compressions };
+  return {
+    set: set.union(
+      AddressSet.fromCidrs(
+        set.family,
+        compressions.map((x) => x.cidr),
+      ),
+    ),
+    compressions,
+  };
+}
+
+/** Whether an aligned ancestor of `c` was chosen already (chosen CIDRs are keyed `${base}/${prefix}`). */
+function insideChosen(c: Cidr, bits: number, chosen: Set<string>, prefixes: Set<number>): boolean {
+  for (const q of prefixes) {
+    if (q >= c.prefix) continue;
+    const size = 1n << BigInt(bits - q);
+    if (chosen.has(`${c.base - (c.base % size)}/${q}`)) return true;
+  }
+  return false;
+}
+
+/** The set's ranges inside [lo, hi], clipped to it. */
+function clip(ranges: ReadonlyArray<readonly [bigint, bigint]>, lo: bigint, hi: bigint): Array<[bigint, bigint]> {
+  let a = 0;
+  let b = ranges.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (ranges[mid]![1] < lo) a = mid + 1;
+    else b = mid;
+  }
+  const out: Array<[bigint, bigint]> = [];
+  for (let i = a; i < ranges.length && ranges[i]![0] <= hi; i++) {
+    const [x, y] = ranges[i]!;
+    out.push([x < lo ? lo : x, y > hi ? hi : y]);
+  }
+  return out;
+}
+
+/** Every aligned block of `size` addresses in [lo, hi] holds at least one known address. */
+function everyBlockHolds(known: readonly bigint[], lo: bigint, hi: bigint, size: bigint): boolean {
+  for (let b = lo; b <= hi; b += size) {
+    const i = lowerBound(known, b);
+    if (i >= known.length || known[i]! > b + size - 1n) return false;
+  }
+  return true;
 }
 
 /**
- * The candidates the plans offer for a set: each plan CIDR that holds members, and the aligned
- * blocks of the plan's block size around each range end inside it (a block strictly inside a range
- * is already one CIDR of the set, so it gains nothing).
+ * The candidates the plans offer for a set: each plan CIDR that holds members (the network's
+ * range), each block holding members, and each aligned union of blocks between the two, which
+ * must have every block in use. Blocks are enumerated across a range only up to MAX_BLOCKS_PER_RANGE
+ * (a block strictly inside a range is already one CIDR of the set; only unions need them).
  */
-export function candidateCidrs(set: AddressSet, plans: readonly AddressPlan[]): Cidr[] {
-  const out = new Map<string, Cidr>();
+export function candidateCidrs(set: AddressSet, plans: readonly AddressPlan[]): Candidate[] {
+  const out = new Map<string, Candidate>();
   const bits = set.family === 'ipv4' ? 32 : 128;
   for (const plan of plans) {
     for (const p of plan.cidrs) {
       if (p.family !== set.family) continue;
-      const inside = set.intersect(AddressSet.fromCidrs(set.family, [p]));
-      if (inside.isEmpty()) continue;
-      out.set(formatCidr(p), p);
+      const [plo, phi] = cidrRange(p);
+      const inside = clip(set.ranges(), plo, phi);
+      if (inside.length === 0) continue;
+      out.set(`${p.base}/${p.prefix}`, { cidr: p });
       if (plan.blockPrefix <= p.prefix) continue;
       const size = 1n << BigInt(bits - plan.blockPrefix);
-      for (const [lo, hi] of inside.ranges()) {
-        for (const v of [lo, hi]) {
-          const block: Cidr = { family: set.family, base: v - (v % size), prefix: plan.blockPrefix };
-          out.set(formatCidr(block), block);
+      const blocks = new Set<bigint>();
+      for (const [lo, hi] of inside) {
+        const first = lo - (lo % size);
+        const last = hi - (hi % size);
+        if ((last - first) / size > MAX_BLOCKS_PER_RANGE) blocks.add(first).add(last);
+        else for (let b = first; b <= last; b += size) blocks.add(b);
+      }
+      for (const b of blocks) {
+        out.set(`${b}/${plan.blockPrefix}`, { cidr: { family: set.family, base: b, prefix: plan.blockPrefix } });
+        for (let q = plan.blockPrefix - 1; q > p.prefix; q--) {
+          const s = 1n << BigInt(bits - q);
+          const base = b - (b % s);
+          const key = `${base}/${q}`;
+          if (out.has(key)) break;
+          out.set(key, { cidr: { family: set.family, base, prefix: q }, occupied: plan.blockPrefix });
         }
       }
     }
   }
   return [...out.values()];
 }
+
+const MAX_BLOCKS_PER_RANGE = 1024n;
 
 /** First index whose value is ≥ x (values sorted ascending). */
 function lowerBound(values: readonly bigint[], x: bigint): number {

@@ -1,6 +1,7 @@
 /**
  * Address compression (core/compile/compress.ts) under segment-aligned address plans:
- * - pure: never drops a member, never admits a known non-member, never needs more CIDRs;
+ * - pure: never drops a member, never admits a known non-member, never needs more CIDRs, and a
+ *   union of blocks never spans an unused block;
  * - end to end: random policies × random segment-aligned estates (some hosts misplaced), with
  *   spec.addressPlans, applied to the sandbox clouds: verify finds no disagreement between two
  *   workloads, and every disagreement with a bare address is an address inside a CIDR the plan
@@ -51,6 +52,12 @@ describe('compressAddresses: exact for every known address', () => {
         // What each compression admits is exactly what it adds.
         const added = r.set.subtract(set).size();
         expect(r.compressions.reduce((s, c) => s + c.admits, 0n)).toBe(added);
+        // A union of blocks (between a block and the plan CIDR) only spans blocks already in use.
+        const size = 1n << BigInt(32 - blockPrefix);
+        for (const c of r.compressions.filter((x) => x.cidr.prefix > 22 && x.cidr.prefix < blockPrefix)) {
+          for (let b = c.cidr.base; b < c.cidr.base + (1n << BigInt(32 - c.cidr.prefix)); b += size)
+            expect(sorted.some((k) => k >= b && k < b + size)).toBe(true);
+        }
         if (r.compressions.length > 0) compressed++;
       }),
       { numRuns: 500 },
