@@ -192,6 +192,7 @@ interface KnownIndex {
   owners: Record<Family, string[]>;
 }
 
+/** Built once per Reach and shared by the three clouds' compiles; a recompile builds a new Reach. */
 const INDEX = new WeakMap<Reach, KnownIndex>();
 
 /** Every address of every workload the compile sees (classification holds all of them), sorted. */
