@@ -33,7 +33,6 @@ export interface Case {
   addresses?: 'segment' | 'compress';
 }
 
-
 export const caseKey = (c: Case) =>
   `${short(c.workloads)}/${c.segments}/${short(c.rules)}/${c.shape}/${c.aws === 'unbounded' ? 'unbounded' : `aws-${c.aws}`}${c.v4only ? '/v4' : ''}${c.addresses ? `/${c.addresses}` : ''}`;
 export const caseLabel = (c: Case) =>
