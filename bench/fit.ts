@@ -1,9 +1,10 @@
 /**
  * `node --import tsx bench/fit.ts 40/20/80/realistic/aws-default[/segment|/compress] [--seeds=1-5]
- * [--address-plan=segment] [--compress]`: how well one generated estate fits each cloud's
+ * [--address-plan=segment] [--compress] [--admit-unused-blocks]`: how well one generated estate fits each cloud's
  * per-object budgets, before any cloud write. `segment` (or --address-plan=segment) generates
  * segment-aligned subnets; `compress` (or --compress) also declares them in spec.addressPlans, so
- * compile may write member sets as blocks (core/compile/compress.ts).
+ * compile may write member sets as blocks (core/compile/compress.ts); `compress-admit` (or
+ * --admit-unused-blocks) declares them with `unusedBlocks: admit`.
  *
  * Per case and seed it compiles twice: once with every per-object budget lifted (what the policy
  * asks for: worst AWS rule units per ENI per direction and family, Azure rules and prefixes per
@@ -44,6 +45,8 @@ export interface FitRow {
 export interface FitOptions {
   addressPlan?: 'segment';
   compress?: boolean;
+  /** The plans say `unusedBlocks: admit`. */
+  admit?: boolean;
 }
 
 function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes' | 'compressions'> {
@@ -90,7 +93,8 @@ function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes' | 'com
 
 export async function fitCase(spec: string, seed: number, options: FitOptions = {}): Promise<FitRow> {
   const [w, s, r, shape = 'realistic', budget = 'aws-default', ...rest] = spec.split('/');
-  const compress = options.compress === true || rest.includes('compress');
+  const admit = options.admit === true || rest.includes('compress-admit');
+  const compress = admit || options.compress === true || rest.includes('compress');
   const segment = compress || options.addressPlan === 'segment' || rest.includes('segment');
   const generated = generateEstate({
     seed,
@@ -106,6 +110,7 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
     shape: shape as 'realistic',
     monitorShare: 0.05,
     ...(compress && generated.addressPlans ? { addressPlans: generated.addressPlans } : {}),
+    ...(admit ? { unusedBlocks: 'admit' as const } : {}),
   });
   const policy = parsePolicy(text, 'bench.yaml');
   const aws = SandboxAws.fromEstate(estate, { limits: { groupsPerRegion: BIG, prefixListsPerRegion: BIG } });
@@ -145,6 +150,7 @@ async function main(): Promise<void> {
   const options: FitOptions = {
     ...(args.includes('--address-plan=segment') ? { addressPlan: 'segment' as const } : {}),
     ...(args.includes('--compress') ? { compress: true } : {}),
+    ...(args.includes('--admit-unused-blocks') ? { admit: true } : {}),
   };
   const details: string[] = [];
   console.log(

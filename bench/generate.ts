@@ -455,14 +455,17 @@ class SegmentPlan {
 }
 
 /** `spec.addressPlans` lines for estates generated with `addressPlan: 'segment'`: one plan per block size. */
-export function addressPlansYaml(plans: readonly GeneratedAddressPlan[]): string[] {
+export function addressPlansYaml(plans: readonly GeneratedAddressPlan[], unusedBlocks?: 'admit'): string[] {
   const byPrefix = new Map<number, string[]>();
   for (const p of plans) byPrefix.set(p.blockPrefix, [...(byPrefix.get(p.blockPrefix) ?? []), p.cidr]);
   return [
     '  addressPlans:',
     ...[...byPrefix.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([prefix, cidrs]) => `    - { cidrs: [${cidrs.join(', ')}], blockPrefix: ${prefix} }`),
+      .map(
+        ([prefix, cidrs]) =>
+          `    - { cidrs: [${cidrs.join(', ')}], blockPrefix: ${prefix}${unusedBlocks ? `, unusedBlocks: ${unusedBlocks}` : ''} }`,
+      ),
   ];
 }
 
@@ -499,6 +502,8 @@ export interface PolicyOptions {
   exclusive?: boolean;
   /** Declare these address plans (GeneratedEstate.addressPlans) in spec.addressPlans, allowing compression. Default none. */
   addressPlans?: readonly GeneratedAddressPlan[];
+  /** `unusedBlocks: admit` on those plans (compressions may span blocks no workload uses yet). */
+  unusedBlocks?: 'admit';
 }
 
 interface Ext {
@@ -789,7 +794,9 @@ export function generatePolicy(opts: PolicyOptions): string {
     `metadata: { name: bench-${opts.segments}-${opts.rules} }`,
     'spec:',
     `  exclusive: ${opts.exclusive ?? true}`,
-    ...(opts.addressPlans && opts.addressPlans.length > 0 ? addressPlansYaml(opts.addressPlans) : []),
+    ...(opts.addressPlans && opts.addressPlans.length > 0
+      ? addressPlansYaml(opts.addressPlans, opts.unusedBlocks)
+      : []),
     '  labels: { keys: [app, tier, env, role, zone, site, partner] }',
     `  defaults: { egress: ${opts.egress ?? 'deny'}, unlabeled: ignore }`,
     '  externals:',

@@ -67,7 +67,10 @@ export async function runCase(c: Case, args: Args): Promise<CaseResult> {
         rules: c.rules,
         shape: c.shape,
         monitorShare: args.monitor ?? (c.shape === 'local' ? 0 : 0.05),
-        ...(c.addresses === 'compress' && generated.addressPlans ? { addressPlans: generated.addressPlans } : {}),
+        ...(c.addresses?.startsWith('compress') && generated.addressPlans
+          ? { addressPlans: generated.addressPlans }
+          : {}),
+        ...(c.addresses === 'compress-admit' ? { unusedBlocks: 'admit' as const } : {}),
       });
       return { estate: generated.estate, text: policyText, policy: parsePolicy(policyText, 'bench.yaml') };
     });

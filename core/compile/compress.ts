@@ -27,6 +27,8 @@ export interface Compression {
   members: number;
   /** Addresses inside the CIDR that were not in the set: none is held by a known workload. */
   admits: bigint;
+  /** Of them, addresses in blocks no known workload uses yet (undefined: too many blocks to count). */
+  unusedBlockAddresses?: bigint;
 }
 
 export interface Compressed {
@@ -35,14 +37,18 @@ export interface Compressed {
 }
 
 /**
- * A CIDR the set may be written as. `occupied`: every aligned block of that prefix inside the CIDR
- * must hold a known address (a union of blocks admits only addresses of blocks already in use,
- * never a block a new segment may get next).
+ * A CIDR the set may be written as, cut into aligned blocks of prefix `block`. `usedOnly`: every
+ * block inside must hold a known address, so the CIDR admits only unallocated addresses of blocks
+ * already in use (by the plan, member segments' own blocks), never a block a new segment may get.
  */
 export interface Candidate {
   cidr: Cidr;
-  occupied?: number;
+  block: number;
+  usedOnly: boolean;
 }
+
+/** Blocks counted at most per candidate; a usedOnly candidate with more is not tried. */
+const MAX_BLOCKS_PER_CANDIDATE = 4096n;
 
 /**
  * Writes `set` with fewer CIDRs where a candidate holds only members among the known addresses.
@@ -51,7 +57,7 @@ export interface Candidate {
  *
  * @example
  * // members 10.1.5.4 and 10.1.5.9, nothing else known in 10.1.5.0/24:
- * compressAddresses(members, [a4, a9, b7], [{ cidr: net('10.1.5.0/24') }]).set.toCidrs(); // [10.1.5.0/24]
+ * compressAddresses(members, [a4, a9, b7], [{ cidr: net('10.1.5.0/24'), block: 24, usedOnly: true }]).set.toCidrs(); // [10.1.5.0/24]
  */
 export function compressAddresses(
   set: AddressSet,
@@ -68,13 +74,14 @@ export function compressAddresses(
   const chosenPrefixes = new Set<number>();
   const compressions: Compression[] = [];
   const ranges = set.ranges();
-  for (const { cidr: c, occupied } of order) {
+  for (const { cidr: c, block, usedOnly } of order) {
     if (insideChosen(c, bits, chosen, chosenPrefixes)) continue;
     const [lo, hi] = cidrRange(c);
     const inside = clip(ranges, lo, hi);
     // One CIDR already (or nothing): writing the candidate would only admit more.
     if (inside.length === 0 || AddressSet.fromRanges(set.family, inside).toCidrs().length < 2) continue;
-    if (occupied !== undefined && !everyBlockHolds(known, lo, hi, 1n << BigInt(bits - occupied))) continue;
+    const unused = unusedBlocks(known, lo, hi, 1n << BigInt(bits - block));
+    if (usedOnly && unused !== 0n) continue;
     // Exact for every known address: the known ones inside are exactly the known members inside.
     const knownInside = lowerBound(known, hi + 1n) - lowerBound(known, lo);
     const knownMembers = inside.reduce((n, [a, b]) => n + lowerBound(known, b + 1n) - lowerBound(known, a), 0);
@@ -82,7 +89,12 @@ export function compressAddresses(
     chosen.add(`${c.base}/${c.prefix}`);
     chosenPrefixes.add(c.prefix);
     const size = inside.reduce((n, [a, b]) => n + b - a + 1n, 0n);
-    compressions.push({ cidr: c, members: knownMembers, admits: hi - lo + 1n - size });
+    compressions.push({
+      cidr: c,
+      members: knownMembers,
+      admits: hi - lo + 1n - size,
+      ...(unused !== undefined ? { unusedBlockAddresses: unused * (1n << BigInt(bits - block)) } : {}),
+    });
   }
   if (compressions.length === 0) return { set, compressions };
   return {
@@ -123,19 +135,21 @@ function clip(ranges: ReadonlyArray<readonly [bigint, bigint]>, lo: bigint, hi: 
   return out;
 }
 
-/** Every aligned block of `size` addresses in [lo, hi] holds at least one known address. */
-function everyBlockHolds(known: readonly bigint[], lo: bigint, hi: bigint, size: bigint): boolean {
+/** How many aligned blocks of `size` addresses in [lo, hi] hold no known address (undefined: too many to count). */
+function unusedBlocks(known: readonly bigint[], lo: bigint, hi: bigint, size: bigint): bigint | undefined {
+  if ((hi - lo + 1n) / size > MAX_BLOCKS_PER_CANDIDATE) return undefined;
+  let unused = 0n;
   for (let b = lo; b <= hi; b += size) {
     const i = lowerBound(known, b);
-    if (i >= known.length || known[i]! > b + size - 1n) return false;
+    if (i >= known.length || known[i]! > b + size - 1n) unused++;
   }
-  return true;
+  return unused;
 }
 
 /**
  * The candidates the plans offer for a set: each plan CIDR that holds members (the network's
- * range), each block holding members, and each aligned union of blocks between the two, which
- * must have every block in use. Blocks are enumerated across a range only up to MAX_BLOCKS_PER_RANGE
+ * range), each block holding members, and each aligned union of blocks between the two; unless
+ * the plan says `unusedBlocks: admit`, each must have every block in use. Blocks are enumerated across a range only up to MAX_BLOCKS_PER_RANGE
  * (a block strictly inside a range is already one CIDR of the set; only unions need them).
  */
 export function candidateCidrs(set: AddressSet, plans: readonly AddressPlan[]): Candidate[] {
@@ -147,7 +161,9 @@ export function candidateCidrs(set: AddressSet, plans: readonly AddressPlan[]): 
       const [plo, phi] = cidrRange(p);
       const inside = clip(set.ranges(), plo, phi);
       if (inside.length === 0) continue;
-      out.set(`${p.base}/${p.prefix}`, { cidr: p });
+      const usedOnly = plan.unusedBlocks !== 'admit';
+      const block = Math.max(plan.blockPrefix, p.prefix);
+      out.set(`${p.base}/${p.prefix}`, { cidr: p, block, usedOnly });
       if (plan.blockPrefix <= p.prefix) continue;
       const size = 1n << BigInt(bits - plan.blockPrefix);
       const blocks = new Set<bigint>();
@@ -158,13 +174,14 @@ export function candidateCidrs(set: AddressSet, plans: readonly AddressPlan[]): 
         else for (let b = first; b <= last; b += size) blocks.add(b);
       }
       for (const b of blocks) {
-        out.set(`${b}/${plan.blockPrefix}`, { cidr: { family: set.family, base: b, prefix: plan.blockPrefix } });
+        const cidr: Cidr = { family: set.family, base: b, prefix: plan.blockPrefix };
+        out.set(`${b}/${plan.blockPrefix}`, { cidr, block, usedOnly });
         for (let q = plan.blockPrefix - 1; q > p.prefix; q--) {
           const s = 1n << BigInt(bits - q);
           const base = b - (b % s);
           const key = `${base}/${q}`;
           if (out.has(key)) break;
-          out.set(key, { cidr: { family: set.family, base, prefix: q }, occupied: plan.blockPrefix });
+          out.set(key, { cidr: { family: set.family, base, prefix: q }, block, usedOnly });
         }
       }
     }
@@ -263,7 +280,7 @@ export class AddressCompressor {
         code: 'address-compressed',
         cloud,
         target: cidr,
-        message: `${cidr} is written instead of its ${c.members} member address(es) (${this.owners(c.cidr)}) in ${sets} address set(s); it also admits ${c.admits} address(es) that no workload segsync sees holds (not yet allocated)`,
+        message: `${cidr} is written instead of its ${c.members} member address(es) (${this.owners(c.cidr)}) in ${sets} address set(s); it also admits ${c.admits} address(es) that no workload segsync sees holds (not yet allocated)${c.unusedBlockAddresses ? `, ${c.unusedBlockAddresses} of them in blocks no workload uses yet` : ''}`,
         hint: 'spec.addressPlans allows this: a workload later given an address in this CIDR is reached as a member until the next compile; remove the plan to list members exactly',
       }));
   }

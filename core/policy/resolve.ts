@@ -29,7 +29,13 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
     exclusive: doc.spec.exclusive ?? true,
     azureLoadBalancerProbes: doc.spec.azureLoadBalancerProbes ?? 'allow',
     ...(doc.spec.addressPlans
-      ? { addressPlans: doc.spec.addressPlans.map((a) => ({ cidrs: a.cidrs.map(cidr), blockPrefix: a.blockPrefix })) }
+      ? {
+          addressPlans: doc.spec.addressPlans.map((a) => ({
+            cidrs: a.cidrs.map(cidr),
+            blockPrefix: a.blockPrefix,
+            unusedBlocks: a.unusedBlocks ?? 'exclude',
+          })),
+        }
       : {}),
     ...(doc.spec.labelTrust
       ? { labelTrust: { ...doc.spec.labelTrust, onUntrusted: doc.spec.labelTrust.onUntrusted ?? 'keep' } }

@@ -152,6 +152,12 @@ export const AddressPlanSchema = z
       .min(1)
       .max(128)
       .describe('prefix length of the aligned blocks each segment gets, e.g. 24 (a segment may hold several blocks)'),
+    unusedBlocks: z
+      .enum(['exclude', 'admit'])
+      .optional()
+      .describe(
+        'exclude (default): a compressed CIDR only spans blocks that already hold workloads; admit: it may span blocks no workload uses yet',
+      ),
   })
   .superRefine((value, ctx) => {
     value.cidrs.forEach((text, i) => {

@@ -58,6 +58,12 @@ export interface Rule {
 export interface AddressPlan {
   cidrs: Cidr[];
   blockPrefix: number;
+  /**
+   * 'exclude' (default): a compression only spans blocks that already hold known workloads (so it
+   * admits only unallocated addresses of member segments' own blocks). 'admit': it may span blocks
+   * no workload uses yet, which a new segment may get next.
+   */
+  unusedBlocks: 'exclude' | 'admit';
 }
 
 export interface Policy {

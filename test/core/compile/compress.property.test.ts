@@ -1,7 +1,7 @@
 /**
  * Address compression (core/compile/compress.ts) under segment-aligned address plans:
- * - pure: never drops a member, never admits a known non-member, never needs more CIDRs, and a
- *   union of blocks never spans an unused block;
+ * - pure: never drops a member, never admits a known non-member, never needs more CIDRs, never
+ *   spans an unused block unless the plan admits them, and counts what it admits;
  * - end to end: random policies × random segment-aligned estates (some hosts misplaced), with
  *   spec.addressPlans, applied to the sandbox clouds: verify finds no disagreement between two
  *   workloads, and every disagreement with a bare address is an address inside a CIDR the plan
@@ -31,20 +31,23 @@ const pureArb = fc.record({
   known: fc.uniqueArray(fc.bigInt({ min: BASE - 64n, max: BASE + 1024n + 63n }), { minLength: 1, maxLength: 60 }),
   memberBits: fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
   blockPrefix: fc.integer({ min: 22, max: 30 }),
+  admit: fc.boolean(),
 });
 
 describe('compressAddresses: exact for every known address', () => {
   it('GIVEN random known addresses and members WHEN compressed THEN no member is dropped, no known non-member admitted, never more CIDRs', () => {
     let compressed = 0;
     fc.assert(
-      fc.property(pureArb, ({ known, memberBits, blockPrefix }) => {
+      fc.property(pureArb, ({ known, memberBits, blockPrefix, admit }) => {
         const sorted = [...known].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
         const members = sorted.filter((_, i) => memberBits[i]);
         const set = AddressSet.fromRanges(
           'ipv4',
           members.map((v) => [v, v] as const),
         );
-        const plans = [{ cidrs: [net('10.1.0.0/22')], blockPrefix }];
+        const plans = [
+          { cidrs: [net('10.1.0.0/22')], blockPrefix, unusedBlocks: admit ? ('admit' as const) : ('exclude' as const) },
+        ];
         const r = compressAddresses(set, sorted, candidateCidrs(set, plans));
         for (const m of members) expect(r.set.contains(m)).toBe(true);
         for (const k of sorted) expect(r.set.contains(k)).toBe(set.contains(k));
@@ -52,11 +55,15 @@ describe('compressAddresses: exact for every known address', () => {
         // What each compression admits is exactly what it adds.
         const added = r.set.subtract(set).size();
         expect(r.compressions.reduce((s, c) => s + c.admits, 0n)).toBe(added);
-        // A union of blocks (between a block and the plan CIDR) only spans blocks already in use.
+        // Unless the plan admits unused blocks, a compression only spans blocks already in use;
+        // either way it says how many of its addresses lie in unused blocks.
         const size = 1n << BigInt(32 - blockPrefix);
-        for (const c of r.compressions.filter((x) => x.cidr.prefix > 22 && x.cidr.prefix < blockPrefix)) {
+        for (const c of r.compressions) {
+          let unused = 0n;
           for (let b = c.cidr.base; b < c.cidr.base + (1n << BigInt(32 - c.cidr.prefix)); b += size)
-            expect(sorted.some((k) => k >= b && k < b + size)).toBe(true);
+            if (!sorted.some((k) => k >= b && k < b + size)) unused += size;
+          expect(c.unusedBlockAddresses ?? 0n).toBe(unused);
+          if (!admit) expect(unused).toBe(0n);
         }
         if (r.compressions.length > 0) compressed++;
       }),
@@ -77,14 +84,14 @@ describe('compressAddresses: exact for every known address', () => {
       'ipv4',
       members.map((v) => [v, v] as const),
     );
-    const plans = [{ cidrs: [net('10.1.0.0/16')], blockPrefix: 24 }];
+    const plans = [{ cidrs: [net('10.1.0.0/16')], blockPrefix: 24, unusedBlocks: 'exclude' as const }];
     const r = compressAddresses(set, known, candidateCidrs(set, plans));
     expect(r.set.toCidrs().map((c) => `${c.base}/${c.prefix}`)).toEqual([
       `${a('10.1.5.0')}/24`,
       `${a('10.1.6.4')}/32`,
       `${a('10.1.6.20')}/32`,
     ]);
-    expect(r.compressions).toEqual([{ cidr: net('10.1.5.0/24'), members: 2, admits: 254n }]);
+    expect(r.compressions).toEqual([{ cidr: net('10.1.5.0/24'), members: 2, admits: 254n, unusedBlockAddresses: 0n }]);
   });
 });
 
@@ -143,8 +150,11 @@ const alignedArb = fc.array(
   { minLength: 2, maxLength: 14 },
 );
 
-const withPlans = (text: string, blockPrefix: number) =>
-  text.replace('spec:\n', `spec:\n  addressPlans: [{ cidrs: [10.0.0.0/8], blockPrefix: ${blockPrefix} }]\n`);
+const withPlans = (text: string, blockPrefix: number, unused: string) =>
+  text.replace(
+    'spec:\n',
+    `spec:\n  addressPlans: [{ cidrs: [10.0.0.0/8], blockPrefix: ${blockPrefix}, unusedBlocks: ${unused} }]\n`,
+  );
 
 describe('address plans end to end: exact for every workload segsync knows', () => {
   it('GIVEN random policies on segment-aligned estates with spec.addressPlans WHEN applied THEN workload↔workload flows agree and every other disagreement is an admitted address the plan lists', async () => {
@@ -156,8 +166,9 @@ describe('address plans end to end: exact for every workload segsync knows', () 
         policyArb,
         alignedArb,
         fc.constantFrom(24, 23, 16),
-        async (policyText, instances, blockPrefix) => {
-          const policy = parsePolicy(withPlans(policyText, blockPrefix), 'generated.yaml');
+        fc.constantFrom('exclude', 'admit'),
+        async (policyText, instances, blockPrefix, unused) => {
+          const policy = parsePolicy(withPlans(policyText, blockPrefix, unused), 'generated.yaml');
           const clouds = Sandbox.fromEstate(alignedEstate(instances)).clouds();
           let findings;
           try {
