@@ -1,6 +1,10 @@
 /**
- * `node --import tsx bench/fit.ts 40/20/80/realistic/aws-default [--seeds=1-5]`: how well one
- * generated estate fits each cloud's per-object budgets, before any cloud write.
+ * `node --import tsx bench/fit.ts 40/20/80/realistic/aws-default[/segment|/compress] [--seeds=1-5]
+ * [--address-plan=segment] [--compress] [--admit-unused-blocks]`: how well one generated estate fits each cloud's
+ * per-object budgets, before any cloud write. `segment` (or --address-plan=segment) generates
+ * segment-aligned subnets; `compress` (or --compress) also declares them in spec.addressPlans, so
+ * compile may write member sets as blocks (core/compile/compress.ts); `compress-admit` (or
+ * --admit-unused-blocks) declares them with `unusedBlocks: admit`.
  *
  * Per case and seed it compiles twice: once with every per-object budget lifted (what the policy
  * asks for: worst AWS rule units per ENI per direction and family, Azure rules and prefixes per
@@ -33,10 +37,19 @@ export interface FitRow {
   azureMaxPrefixes: number;
   gcpRules: number;
   gcpMaxRanges: number;
+  /** address-compressed findings (one per cloud and CIDR written instead of members). */
+  compressions: number;
   refused: string[];
 }
 
-function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes'> {
+export interface FitOptions {
+  addressPlan?: 'segment';
+  compress?: boolean;
+  /** The plans say `unusedBlocks: admit`. */
+  admit?: boolean;
+}
+
+function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes' | 'compressions'> {
   const maxOf = new Map(d.aws.prefixLists.map((p) => [p.name, p.maxEntries]));
   const perClass = new Map<string, { units: number; where: string }>();
   for (const g of d.aws.groups) {
@@ -78,15 +91,26 @@ function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes'> {
   };
 }
 
-export async function fitCase(spec: string, seed: number): Promise<FitRow> {
-  const [w, s, r, shape = 'realistic', budget = 'aws-default'] = spec.split('/');
-  const estate = generateEstate({ seed, workloads: parseSize(w!), segments: parseSize(s!) }).estate;
+export async function fitCase(spec: string, seed: number, options: FitOptions = {}): Promise<FitRow> {
+  const [w, s, r, shape = 'realistic', budget = 'aws-default', ...rest] = spec.split('/');
+  const admit = options.admit === true || rest.includes('compress-admit');
+  const compress = admit || options.compress === true || rest.includes('compress');
+  const segment = compress || options.addressPlan === 'segment' || rest.includes('segment');
+  const generated = generateEstate({
+    seed,
+    workloads: parseSize(w!),
+    segments: parseSize(s!),
+    ...(segment ? { addressPlan: 'segment' as const } : {}),
+  });
+  const estate = generated.estate;
   const text = generatePolicy({
     seed,
     segments: parseSize(s!),
     rules: parseSize(r!),
     shape: shape as 'realistic',
     monitorShare: 0.05,
+    ...(compress && generated.addressPlans ? { addressPlans: generated.addressPlans } : {}),
+    ...(admit ? { unusedBlocks: 'admit' as const } : {}),
   });
   const policy = parsePolicy(text, 'bench.yaml');
   const aws = SandboxAws.fromEstate(estate, { limits: { groupsPerRegion: BIG, prefixListsPerRegion: BIG } });
@@ -108,7 +132,13 @@ export async function fitCase(spec: string, seed: number): Promise<FitRow> {
     if (!(e instanceof QuotaExceededError)) throw e;
     refused.push(...e.message.split('\n'));
   }
-  return { seed, classes: asked.reach.classification.classes.length, ...measure(asked), refused };
+  return {
+    seed,
+    classes: asked.reach.classification.classes.length,
+    ...measure(asked),
+    compressions: asked.findings.filter((f) => f.code === 'address-compressed').length,
+    refused,
+  };
 }
 
 async function main(): Promise<void> {
@@ -117,17 +147,22 @@ async function main(): Promise<void> {
   const [lo, hi] = seedsArg.split('-').map(Number);
   const specs = args.filter((a) => !a.startsWith('--'));
   const verbose = args.includes('--verbose');
+  const options: FitOptions = {
+    ...(args.includes('--address-plan=segment') ? { addressPlan: 'segment' as const } : {}),
+    ...(args.includes('--compress') ? { compress: true } : {}),
+    ...(args.includes('--admit-unused-blocks') ? { admit: true } : {}),
+  };
   const details: string[] = [];
   console.log(
-    '| case | seed | classes | AWS worst units/ENI/dir/fam | where | AWS SGs | AWS PLs | Azure max rules/NSG | Azure max prefixes/NSG side | GCP rules | GCP max ranges/rule | refused |',
+    '| case | seed | classes | AWS worst units/ENI/dir/fam | where | AWS SGs | AWS PLs | Azure max rules/NSG | Azure max prefixes/NSG side | GCP rules | GCP max ranges/rule | compressions | refused |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const spec of specs) {
     for (let seed = lo!; seed <= (hi ?? lo!); seed++) {
-      const row = await fitCase(spec, seed);
+      const row = await fitCase(spec, seed, options);
       if (verbose && row.refused.length > 0) details.push(`### ${spec} seed ${seed}`, '', ...row.refused, '');
       console.log(
-        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
+        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.compressions} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
       );
     }
   }

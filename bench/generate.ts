@@ -9,7 +9,9 @@
  *   agents, CI runners or scanners; a few carry no usable labels at all.
  * - Networks: AWS accounts × regions × {prod, nonprod} VPCs, Azure subscriptions × regions ×
  *   {prod, nonprod} VNets, GCP projects × {prod, nonprod} networks; each network has its own
- *   10.<n>.0.0/16. On-prem data centres, partners and the internet are externals with labels.
+ *   10.<n>.0.0/16, addresses handed out in arrival order ('scattered', the default) or, with
+ *   `addressPlan: 'segment'`, a /24 (or an aligned run of them) per app·tier·env, per shared-service
+ *   role·env and for unlabeled hosts in each network (segment-aligned subnets). On-prem data centres, partners and the internet are externals with labels.
  * - Segments are (app, tier) pairs, plus a handful of shared-service segments; rules are the
  *   three-tier chains inside apps, calls between apps, ingress from the internet and on-prem,
  *   egress to on-prem and partners, monitoring/bastion selectors, a few VPC-CIDR rules, and
@@ -182,12 +184,21 @@ export interface EstateOptions {
   unlabeled?: number;
   /** Share of AWS and Azure workloads with an IPv6 address too. Default 0.02. */
   ipv6?: number;
+  /**
+   * 'scattered' (default): each network's hosts take 10.<n>.<1+i/250>.<4+i%250> in arrival order.
+   * 'segment': each app·tier·env (role·env for shared services, one group for unlabeled hosts) gets
+   * its own aligned block of /24s in each network it has hosts in, sized to its hosts (250 per /24);
+   * the same random draws as 'scattered', so the two estates differ only in IPv4 addresses.
+   */
+  addressPlan?: 'scattered' | 'segment';
 }
 
 export interface GeneratedEstate {
   estate: Estate;
   networks: GenNetwork[];
   vocabulary: Vocabulary;
+  /** With `addressPlan: 'segment'`: each network's plan, for PolicyOptions.addressPlans. */
+  addressPlans?: GeneratedAddressPlan[];
 }
 
 interface AppHome {
@@ -252,6 +263,7 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
   const unlabeled = opts.unlabeled ?? 0.03;
   const ipv6 = opts.ipv6 ?? 0.02;
   const roleShare = vocab.roles.length > 0 ? 0.04 : 0;
+  const segmentPlan = opts.addressPlan === 'segment' ? new SegmentPlan() : undefined;
   for (let i = 0; i < opts.workloads; i++) {
     const env = rng.weighted([
       ['prod', 0.6],
@@ -290,7 +302,13 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
     hostCount.set(net.index, host + 1);
     if (host >= 250 * 250)
       throw new RangeError(`network ${net.name} is full (${host} hosts): add accounts to the layout`);
-    const ip = `10.${net.octet}.${1 + Math.floor(host / 250)}.${4 + (host % 250)}`;
+    const ip = segmentPlan
+      ? segmentPlan.placeholder(
+          net,
+          labels.app ?? `role:${labels.role ?? ''}`,
+          labels.app ? `${labels.tier}|${labels.env}` : (labels.env ?? ''),
+        )
+      : `10.${net.octet}.${1 + Math.floor(host / 250)}.${4 + (host % 250)}`;
     const ip6 =
       place.cloud !== 'gcp' && rng.chance(ipv6)
         ? `fd00:${net.octet.toString(16)}::${(host + 4).toString(16)}`
@@ -336,7 +354,119 @@ export function generateEstate(opts: EstateOptions): GeneratedEstate {
       estate.gcp.push(inst);
     }
   }
-  return { estate, networks, vocabulary: vocab };
+  if (!segmentPlan) return { estate, networks, vocabulary: vocab };
+  const { ips, plans } = segmentPlan.allocate();
+  for (const list of [estate.aws, estate.azure, estate.gcp]) for (const w of list) w.ip = ips.get(w.ip) ?? w.ip;
+  return { estate, networks, vocabulary: vocab, addressPlans: plans };
+}
+
+/** One network's segment-aligned plan: its /16 cut into aligned blocks of /blockPrefix. */
+export interface GeneratedAddressPlan {
+  cidr: string;
+  blockPrefix: number;
+}
+
+/**
+ * Segment-aligned addresses: hosts get a placeholder while the estate is drawn (so the random
+ * draws are those of the scattered plan), then each (network, group) gets an aligned run of 2^k
+ * blocks that holds its hosts, and the groups of one app (one role, the unlabeled hosts) sit
+ * together in an aligned region of 2^k blocks (how enterprises carve a VPC: a range per app, a
+ * subnet per tier and environment inside it). Blocks are /24 where the network's regions fit its
+ * /16 that way, else /25, /26, … Regions and runs are handed out largest first, starting one
+ * largest region in, which keeps every run aligned and the network's first addresses free, as in
+ * the scattered plan. A block holds its size minus 6 hosts (clouds reserve the first four and the
+ * last addresses of a subnet): 250 in a /24.
+ */
+class SegmentPlan {
+  /** network octet → app → group → placeholders, in order of first appearance. */
+  private readonly networks = new Map<number, { name: string; apps: Map<string, Map<string, string[]>> }>();
+
+  placeholder(net: GenNetwork, app: string, group: string): string {
+    const n = this.networks.get(net.octet) ?? { name: net.name, apps: new Map() };
+    this.networks.set(net.octet, n);
+    const groups = n.apps.get(app) ?? new Map<string, string[]>();
+    n.apps.set(app, groups);
+    const hosts = groups.get(group) ?? [];
+    groups.set(group, hosts);
+    const placeholder = `segment:${net.octet}|${app}|${group}:${hosts.length}`;
+    hosts.push(placeholder);
+    return placeholder;
+  }
+
+  /** placeholder → address, and each network's plan. */
+  allocate(): { ips: Map<string, string>; plans: GeneratedAddressPlan[] } {
+    const ips = new Map<string, string>();
+    const plans: GeneratedAddressPlan[] = [];
+    for (const [octet, n] of [...this.networks.entries()].sort(([a], [b]) => a - b)) {
+      const apps = [...n.apps.values()].map((groups) => [...groups.values()]);
+      const fitted = SegmentPlan.fit(apps);
+      if (fitted === undefined)
+        throw new RangeError(`network ${n.name} has no room for a block per segment: add networks to the layout`);
+      const { prefix, regions } = fitted;
+      const blockSize = 2 ** (32 - prefix);
+      const hostsPerBlock = blockSize - 6;
+      let next = regions[0]!.size;
+      for (const region of regions) {
+        let at = next;
+        for (const { hosts, blocks } of region.runs) {
+          hosts.forEach((p, i) => {
+            const offset = (at + Math.floor(i / hostsPerBlock)) * blockSize + 4 + (i % hostsPerBlock);
+            ips.set(p, `10.${octet}.${Math.floor(offset / 256)}.${offset % 256}`);
+          });
+          at += blocks;
+        }
+        next += region.size;
+      }
+      plans.push({ cidr: `10.${octet}.0.0/16`, blockPrefix: prefix });
+    }
+    return { ips, plans };
+  }
+
+  /** Smallest power of two ≥ n. */
+  private static pow2(n: number): number {
+    let p = 1;
+    while (p < n) p *= 2;
+    return p;
+  }
+
+  /**
+   * The largest block (/24 first) at which every app's region fits in the /16 after the first
+   * region; regions and their runs sorted largest first (stable: first appearance breaks ties).
+   */
+  private static fit(
+    apps: ReadonlyArray<ReadonlyArray<string[]>>,
+  ):
+    { prefix: number; regions: Array<{ size: number; runs: Array<{ hosts: string[]; blocks: number }> }> } | undefined {
+    for (let prefix = 24; prefix <= 28; prefix++) {
+      const perBlock = 2 ** (32 - prefix) - 6;
+      const regions = apps
+        .map((groups) => {
+          const runs = groups
+            .map((hosts) => ({ hosts, blocks: SegmentPlan.pow2(Math.ceil(hosts.length / perBlock)) }))
+            .sort((a, b) => b.blocks - a.blocks);
+          return { size: SegmentPlan.pow2(runs.reduce((s, r) => s + r.blocks, 0)), runs };
+        })
+        .sort((a, b) => b.size - a.size);
+      const total = regions.reduce((s, r) => s + r.size, 0) + regions[0]!.size;
+      if (total <= 2 ** (prefix - 16)) return { prefix, regions };
+    }
+    return undefined;
+  }
+}
+
+/** `spec.addressPlans` lines for estates generated with `addressPlan: 'segment'`: one plan per block size. */
+export function addressPlansYaml(plans: readonly GeneratedAddressPlan[], unusedBlocks?: 'admit'): string[] {
+  const byPrefix = new Map<number, string[]>();
+  for (const p of plans) byPrefix.set(p.blockPrefix, [...(byPrefix.get(p.blockPrefix) ?? []), p.cidr]);
+  return [
+    '  addressPlans:',
+    ...[...byPrefix.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(
+        ([prefix, cidrs]) =>
+          `    - { cidrs: [${cidrs.join(', ')}], blockPrefix: ${prefix}${unusedBlocks ? `, unusedBlocks: ${unusedBlocks}` : ''} }`,
+      ),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,6 +500,10 @@ export interface PolicyOptions {
   shape?: 'realistic' | 'sparse' | 'local';
   /** `spec.exclusive`, default true: segsync removes foreign groups (the VPC default SG) from managed workloads. */
   exclusive?: boolean;
+  /** Declare these address plans (GeneratedEstate.addressPlans) in spec.addressPlans, allowing compression. Default none. */
+  addressPlans?: readonly GeneratedAddressPlan[];
+  /** `unusedBlocks: admit` on those plans (compressions may span blocks no workload uses yet). */
+  unusedBlocks?: 'admit';
 }
 
 interface Ext {
@@ -660,6 +794,9 @@ export function generatePolicy(opts: PolicyOptions): string {
     `metadata: { name: bench-${opts.segments}-${opts.rules} }`,
     'spec:',
     `  exclusive: ${opts.exclusive ?? true}`,
+    ...(opts.addressPlans && opts.addressPlans.length > 0
+      ? addressPlansYaml(opts.addressPlans, opts.unusedBlocks)
+      : []),
     '  labels: { keys: [app, tier, env, role, zone, site, partner] }',
     `  defaults: { egress: ${opts.egress ?? 'deny'}, unlabeled: ignore }`,
     '  externals:',

@@ -59,6 +59,7 @@ export async function runCase(c: Case, args: Args): Promise<CaseResult> {
         segments: c.segments,
         ...(c.shape === 'local' ? LOCAL_ESTATE : {}),
         ...(c.v4only ? { ipv6: 0 } : {}),
+        ...(c.addresses ? { addressPlan: 'segment' as const } : {}),
       });
       const policyText = generatePolicy({
         seed: args.seed,
@@ -66,6 +67,10 @@ export async function runCase(c: Case, args: Args): Promise<CaseResult> {
         rules: c.rules,
         shape: c.shape,
         monitorShare: args.monitor ?? (c.shape === 'local' ? 0 : 0.05),
+        ...(c.addresses?.startsWith('compress') && generated.addressPlans
+          ? { addressPlans: generated.addressPlans }
+          : {}),
+        ...(c.addresses === 'compress-admit' ? { unusedBlocks: 'admit' as const } : {}),
       });
       return { estate: generated.estate, text: policyText, policy: parsePolicy(policyText, 'bench.yaml') };
     });

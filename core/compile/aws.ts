@@ -49,6 +49,7 @@ import type { Labels } from '../model/cloud.ts';
 import { selectorMatches } from '../policy/selector/index.ts';
 import type { Peer, Policy } from '../policy/types.ts';
 import type { NetworkReach, Reach, ReachEntry } from './reach.ts';
+import { AddressCompressor } from './compress.ts';
 
 export type { AwsDirection, AwsPeer, AwsRuleUnit } from '../model/native/aws-rules.ts';
 
@@ -112,9 +113,11 @@ export function compileAws(
   const desired: AwsDesired = { groups: [], prefixLists: [], memberships: [] };
   const findings: Finding[] = [];
   const refusals: QuotaExceededError[] = [];
+  const compressor = AddressCompressor.for(reach, policy);
   for (const net of reach.networks.filter((n) => n.cloud === 'aws')) {
-    new NetworkCompiler(reach, net, ctx.deploymentId, budget, policy).run(desired, findings, refusals);
+    new NetworkCompiler(reach, net, ctx.deploymentId, budget, policy, compressor).run(desired, findings, refusals);
   }
+  if (compressor) findings.push(...compressor.findings('aws'));
   // Every violation of every VPC, before anything is written (none is fixed by dropping a rule).
   if (refusals.length > 0) throw QuotaExceededError.combine(refusals);
   const placeKey = (p: Placed) => `${p.scope}\u0000${p.vpcId}`;
@@ -150,6 +153,7 @@ class NetworkCompiler {
     private readonly dep: string,
     private readonly budget: AwsBudget,
     private readonly policy: Policy | undefined,
+    private readonly compressor?: AddressCompressor,
   ) {
     this.scope = awsScope(net.location);
     this.vpcId = awsVpcId(net.network);
@@ -281,7 +285,8 @@ class NetworkCompiler {
     }
     const sets = [...merged.entries()].sort(([a], [b]) => cmp(a, b)).map(([, m]) => m);
     for (const m of sets) {
-      const cidrs = AddressSet.fromRanges(m.family, m.ranges).toCidrs().map(formatCidr);
+      const exact = AddressSet.fromRanges(m.family, m.ranges);
+      const cidrs = (this.compressor?.compress(exact) ?? exact).toCidrs().map(formatCidr);
       if (cidrs.length <= this.budget.inlineCidrsMax) {
         for (const cidr of cidrs) units.push({ ...m.unit, peer: { kind: 'cidr', cidr } });
         continue;
@@ -384,10 +389,7 @@ class NetworkCompiler {
           .map((r) => r.replace(/ \(\d+ peer members\)$/, ''))
           .join(', ')}): fewer peer segments or ports`,
       );
-    if (unreachable > 0)
-      fixes.push(
-        `give the peers in other Regions and clouds segment-aligned subnets, so their addresses merge into a few CIDRs`,
-      );
+    if (unreachable > 0) fixes.push(compressionFix(unreachable, (this.policy?.addressPlans ?? []).length > 0));
     fixes.push(quotaFix(worst.needed, this.budget));
     if (!e.detail) return e;
     return new QuotaExceededError({
@@ -448,6 +450,17 @@ class NetworkCompiler {
 
 function labelPeerMatches(peer: Peer, labels: Labels): boolean {
   return (peer.kind === 'segment' || peer.kind === 'selector') && selectorMatches(peer.selector, labels);
+}
+
+/**
+ * The address-plan fix for peers no identity reaches (docs/address-plans.md): with segment-aligned
+ * subnets declared in spec.addressPlans, a peer segment's addresses are written as its blocks.
+ */
+export function compressionFix(unreachable: number, planned: boolean): string {
+  const what = `${unreachable} of these CIDRs are addresses of peers in other Regions or clouds`;
+  return planned
+    ? `segment-aligned subnets + compression (spec.addressPlans): ${what}; give those peers their own blocks (e.g. a /24 per app, tier and env) and cover their networks in spec.addressPlans, so each peer segment is written as its blocks`
+    : `segment-aligned subnets + compression (spec.addressPlans): ${what}; allocate them a block per segment (e.g. a /24 per app, tier and env) and declare the networks' plans in spec.addressPlans, so each peer segment is written as its blocks instead of its members`;
 }
 
 /** The smallest AWS quota change that holds `needed` units per ENI, or why none does. */

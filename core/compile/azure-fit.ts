@@ -111,7 +111,7 @@ export function packClasses(items: readonly PackItem[], budget: AzureBudget, nsg
         limit: alone.limit,
         allowed: alone.allowed,
         needed: alone.needed,
-        hint: "a NIC carries one NSG, so a segment's rules cannot be split across NSGs: narrow the rules that reach this segment, merge address peers, or raise the Azure limit (limits.azure)",
+        hint: `a NIC carries one NSG, so a segment's rules cannot be split across NSGs: narrow the rules that reach this segment, merge address peers${alone.limit.includes('prefixes') ? ', use segment-aligned subnets + compression (spec.addressPlans) so peer segments are written as their blocks' : ''}, or raise the Azure limit (limits.azure)`,
       });
     }
     const shared = exceeded(item.cost, budget, SHARED_NSG_SHARE) === undefined;

@@ -41,6 +41,8 @@ export interface ClassRuleContext {
   asgOf(classId: string): string;
   /** Readable class name for descriptions. */
   nameOf(classId: string): string;
+  /** Member sets under the policy's address plans (compress.ts); absent: exact member lists. */
+  compress?: (set: AddressSet) => AddressSet;
 }
 
 interface PeerSide {
@@ -89,7 +91,8 @@ export function classRules(
     }
   }
   for (const m of merged.values()) {
-    const prefixes = AddressSet.fromRanges(m.family, m.ranges).toCidrs().map(formatCidr);
+    const exact = AddressSet.fromRanges(m.family, m.ranges);
+    const prefixes = (ctx.compress?.(exact) ?? exact).toCidrs().map(formatCidr);
     const ids = [...m.classIds].sort();
     const label = ids.length === 1 ? `${ctx.nameOf(ids[0]!)} elsewhere` : `${ids.length} classes elsewhere`;
     const r = buildRule(ctx, direction, { prefixes, label }, m.part);

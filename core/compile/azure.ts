@@ -14,6 +14,8 @@
  *   keeps foreign ASG memberships and decides what to do about foreign NSGs.
  */
 import type { Policy } from '../policy/types.ts';
+import type { AddressSet } from '../model/address.ts';
+import { AddressCompressor } from './compress.ts';
 import { QuotaExceededError } from '../errors.ts';
 import { AZURE_CLASS_TAG, AZURE_OWNER_TAG } from '../ownership.ts';
 import type { Finding } from '../model/finding.ts';
@@ -57,16 +59,18 @@ export function azureBudget(ctx: CompileContext): AzureBudget {
 export function compileAzure(
   reach: Reach,
   ctx: CompileContext,
-  policy?: Pick<Policy, 'azureLoadBalancerProbes'>,
+  policy?: Pick<Policy, 'azureLoadBalancerProbes' | 'addressPlans'>,
 ): { desired: AzureDesired; findings: Finding[] } {
   const budget = azureBudget(ctx);
   const probes = policy?.azureLoadBalancerProbes !== 'deny';
   const out: AzureDesired = { asgs: [], nsgs: [], nics: [] };
   const findings: Finding[] = [];
+  const compressor = AddressCompressor.for(reach, policy);
   for (const net of reach.networks) {
     if (net.cloud === 'azure')
-      compileNetwork({ reach, net, deploymentId: ctx.deploymentId, budget, probes }, out, findings);
+      compileNetwork({ reach, net, deploymentId: ctx.deploymentId, budget, probes, compressor }, out, findings);
   }
+  if (compressor) findings.push(...compressor.findings('azure'));
   const byId = <T extends { id: string }>(a: T, b: T): number =>
     armKey(a.id) < armKey(b.id) ? -1 : armKey(a.id) > armKey(b.id) ? 1 : 0;
   return { desired: { asgs: out.asgs.sort(byId), nsgs: out.nsgs.sort(byId), nics: out.nics.sort(byId) }, findings };
@@ -79,6 +83,7 @@ interface NetworkInput {
   budget: AzureBudget;
   /** Allow Azure Load Balancer health probes above the inbound deny (policy spec.azureLoadBalancerProbes). */
   probes: boolean;
+  compressor?: AddressCompressor | undefined;
 }
 
 interface Place {
@@ -161,6 +166,7 @@ function ruleContext(input: NetworkInput, own: AzureDesiredAsg, asgs: Map<string
       return asg.id;
     },
     nameOf: (classId) => byId.get(classId)?.name ?? classId,
+    ...(input.compressor ? { compress: (set: AddressSet) => input.compressor!.compress(set) } : {}),
   };
 }
 

@@ -44,6 +44,8 @@ export interface ClassRulesInput {
   tagOf: (classId: string) => string;
   classOf: (classId: string) => WorkloadClass;
   budget: GcpBudget;
+  /** Member sets under the policy's address plans (compress.ts); absent: exact member lists. */
+  compress?: ((set: AddressSet) => AddressSet) | undefined;
 }
 
 /** Allow rule drafts of one class in one direction, and whether any entry had to be narrowed. */
@@ -174,7 +176,8 @@ function bucketDrafts(input: ClassRulesInput, b: Bucket): RuleDraft[] {
       firewall: { ...base, sourceTags },
     }));
   }
-  const cidrs = b.set.toCidrs().map(formatCidr);
+  const set = b.origin === 'members' && input.compress ? input.compress(b.set) : b.set;
+  const cidrs = set.toCidrs().map(formatCidr);
   const field = direction === 'INGRESS' ? 'sourceRanges' : 'destinationRanges';
   const what = b.origin === 'members' ? 'member address(es)' : 'range(s)';
   return chunk(cidrs, budget.rangesPerRule).map((ranges) => ({

@@ -26,7 +26,9 @@
  *   the foreign tags that share the 64-tag budget are checked by the planner, which sees them.
  */
 import { CompileError, QuotaExceededError } from '../errors.ts';
-import type { Family } from '../model/address.ts';
+import type { AddressSet, Family } from '../model/address.ts';
+import type { Policy } from '../policy/types.ts';
+import { AddressCompressor } from './compress.ts';
 import type { GcpFirewall } from '../model/native/gcp.ts';
 import { assertOwned, gcpOwnerDescription, gcpPrefix, isOwnedGcpFirewall, type Owned } from '../ownership.ts';
 import type { Finding } from '../model/finding.ts';
@@ -74,18 +76,25 @@ export interface GcpDesired {
  * const { desired } = compileGcp(computeReach(policy, workloads), { deploymentId: 'prod' });
  * desired.firewalls.map((f) => f.firewall.name); // ['ss-prod-web-in4-…', 'ss-prod-vpc-deny-eg4-…', …]
  */
-export function compileGcp(reach: Reach, ctx: CompileContext): { desired: GcpDesired; findings: Finding[] } {
+export function compileGcp(
+  reach: Reach,
+  ctx: CompileContext,
+  policy?: Pick<Policy, 'addressPlans'>,
+): { desired: GcpDesired; findings: Finding[] } {
   const budget = gcpBudget(ctx);
   const findings: Finding[] = [];
   const firewalls = new Map<string, GcpDesiredFirewall>();
   const memberships: GcpMembership[] = [];
   const networks = reach.networks.filter((n) => n.cloud === 'gcp');
+  const compressor = AddressCompressor.for(reach, policy);
+  const compress = compressor ? (set: AddressSet) => compressor.compress(set) : undefined;
   for (const net of networks) {
-    const compiled = compileNetwork(reach, net, ctx.deploymentId, budget);
+    const compiled = compileNetwork(reach, net, ctx.deploymentId, budget, compress);
     findings.push(...compiled.findings);
     memberships.push(...compiled.memberships);
     for (const fw of compiled.firewalls) addUnique(firewalls, fw);
   }
+  if (compressor) findings.push(...compressor.findings('gcp'));
   const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return {
     desired: {
@@ -128,7 +137,13 @@ interface NetworkResult {
   findings: Finding[];
 }
 
-function compileNetwork(reach: Reach, net: NetworkReach, deploymentId: string, budget: GcpBudget): NetworkResult {
+function compileNetwork(
+  reach: Reach,
+  net: NetworkReach,
+  deploymentId: string,
+  budget: GcpBudget,
+  compress?: (set: AddressSet) => AddressSet,
+): NetworkResult {
   const { project, path } = parseGcpNetwork(net.network);
   const classOf = (id: string): WorkloadClass => {
     const cls = reach.classification.byId.get(id);
@@ -142,7 +157,7 @@ function compileNetwork(reach: Reach, net: NetworkReach, deploymentId: string, b
     const cls = classOf(id);
     for (const direction of ['INGRESS', 'EGRESS'] as const) {
       const entries = (direction === 'INGRESS' ? net.ingress : net.egress).get(id) ?? [];
-      const r = classRules({ net, networkPath: path, cls, direction, entries, tagOf, classOf, budget });
+      const r = classRules({ net, networkPath: path, cls, direction, entries, tagOf, classOf, budget, compress });
       drafts.push(...r.drafts);
       if (r.narrowed) findings.push(narrowedFinding(net.network, cls, direction));
     }

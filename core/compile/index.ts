@@ -42,7 +42,7 @@ export function compile(policy: Policy, inventory: Inventory, ctx: CompileContex
   };
   const aws = attempt(() => compileAws(reach, ctx, policy));
   const azure = attempt(() => compileAzure(reach, ctx, policy));
-  const gcp = attempt(() => compileGcp(reach, ctx));
+  const gcp = attempt(() => compileGcp(reach, ctx, policy));
   if (!aws || !azure || !gcp) throw QuotaExceededError.combine(refusals);
   const findings = [
     ...policyFindings(policy, inventory),

@@ -28,6 +28,15 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
     defaults: { egress: doc.spec.defaults?.egress ?? 'deny', unlabeled: doc.spec.defaults?.unlabeled ?? 'ignore' },
     exclusive: doc.spec.exclusive ?? true,
     azureLoadBalancerProbes: doc.spec.azureLoadBalancerProbes ?? 'allow',
+    ...(doc.spec.addressPlans
+      ? {
+          addressPlans: doc.spec.addressPlans.map((a) => ({
+            cidrs: a.cidrs.map(cidr),
+            blockPrefix: a.blockPrefix,
+            unusedBlocks: a.unusedBlocks ?? 'exclude',
+          })),
+        }
+      : {}),
     ...(doc.spec.labelTrust
       ? { labelTrust: { ...doc.spec.labelTrust, onUntrusted: doc.spec.labelTrust.onUntrusted ?? 'keep' } }
       : {}),

@@ -136,6 +136,47 @@ export const RuleSchema = z.strictObject({
   ports: z.array(portSpec).min(1).describe('tcp/443, udp/53, tcp/8000-8100, tcp, udp, icmp or any'),
 });
 
+/**
+ * A segment-aligned address plan: every block lies inside its plan CIDR and has one family, so
+ * the compiler can use the plan CIDRs and their aligned blocks as candidates.
+ */
+export const AddressPlanSchema = z
+  .strictObject({
+    cidrs: z
+      .array(cidr)
+      .min(1)
+      .describe('the address ranges (VPC / VNet / network CIDRs) whose addresses are allocated per segment'),
+    blockPrefix: z
+      .number()
+      .int()
+      .min(1)
+      .max(128)
+      .describe('prefix length of the aligned blocks each segment gets, e.g. 24 (a segment may hold several blocks)'),
+    unusedBlocks: z
+      .enum(['exclude', 'admit'])
+      .optional()
+      .describe(
+        'exclude (default): a compressed CIDR only spans blocks that already hold workloads; admit: it may span blocks no workload uses yet',
+      ),
+  })
+  .superRefine((value, ctx) => {
+    value.cidrs.forEach((text, i) => {
+      const parsed = parseCidr(text);
+      if (!parsed.ok) return;
+      const bits = parsed.value.family === 'ipv4' ? 32 : 128;
+      if (value.blockPrefix > bits || value.blockPrefix < parsed.value.prefix)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cidrs', i],
+          message: `blockPrefix ${value.blockPrefix} does not cut ${text} into blocks: it must lie between ${parsed.value.prefix} and ${bits}`,
+          params: { hint: 'put IPv4 and IPv6 ranges in separate plans, each with its own blockPrefix' },
+        });
+    });
+  })
+  .describe(
+    'allows writing a peer address set as a block or plan CIDR when every known address inside is a member (docs/address-plans.md)',
+  );
+
 const principals = (what: string) =>
   z.array(z.string().min(1)).min(1).optional().describe(`${what}; * matches any run of characters`);
 
@@ -183,6 +224,12 @@ export const PolicySchema = z.strictObject({
         'Azure Load Balancer health probes (168.63.129.16) to managed VMs: allowed above the catch-all deny (default allow)',
       ),
     labelTrust: LabelTrustSchema.optional(),
+    addressPlans: z
+      .array(AddressPlanSchema)
+      .optional()
+      .describe(
+        'segment-aligned address plans: compile may write member addresses as a block or plan CIDR that admits only unallocated addresses (default: none, every set exact)',
+      ),
     externals: z.array(ExternalSchema).optional(),
     segments: z.array(SegmentSchema).min(1),
     rules: z.array(RuleSchema).optional(),

@@ -48,6 +48,24 @@ export interface Rule {
   source?: SourcePosition;
 }
 
+/**
+ * A network's address plan (spec.addressPlans, docs/address-plans.md): inside `cidrs`, addresses
+ * are allocated per segment in aligned blocks of `/blockPrefix` (a segment may hold several).
+ * Declaring it allows compile to write a member set as a block or as a whole plan CIDR when every
+ * known address inside belongs to the set; what that admits (addresses not yet allocated) is
+ * listed in the plan.
+ */
+export interface AddressPlan {
+  cidrs: Cidr[];
+  blockPrefix: number;
+  /**
+   * 'exclude' (default): a compression only spans blocks that already hold known workloads (so it
+   * admits only unallocated addresses of member segments' own blocks). 'admit': it may span blocks
+   * no workload uses yet, which a new segment may get next.
+   */
+  unusedBlocks: 'exclude' | 'admit';
+}
+
 export interface Policy {
   name: string;
   /** Only these label keys count; undefined means every key. */
@@ -59,6 +77,8 @@ export interface Policy {
   exclusive: boolean;
   /** Whether Azure Load Balancer health probes reach managed VMs (the NSG rule above the catch-all deny). */
   azureLoadBalancerProbes: 'allow' | 'deny';
+  /** Segment-aligned address plans that allow address compression; absent or empty: sets stay exact lists. */
+  addressPlans?: AddressPlan[];
   externals: External[];
   segments: Segment[];
   rules: Rule[];
