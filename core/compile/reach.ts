@@ -17,7 +17,7 @@ import { AddressSet, parseAddress, type Family } from '../model/address.ts';
 import type { Location, Workload } from '../model/inventory.ts';
 import { PortSet } from '../model/ports.ts';
 import type { Cloud, Labels } from '../model/cloud.ts';
-import { selectorMatches } from '../policy/selector/index.ts';
+import { selectorMatches, selectorToString } from '../policy/selector/index.ts';
 import type { Peer, Policy, Rule } from '../policy/types.ts';
 import { classify, FAMILIES, type Classification, type WorkloadClass } from './classes.ts';
 import { buildRegions, cidrsAtomName, policyAtoms, type Region, type RegionMap } from './regions.ts';
@@ -109,12 +109,43 @@ export function computeReach(policy: Policy, workloads: readonly Workload[]): Re
   return { classification, networks };
 }
 
+/** Another class as one class sees it in one direction and family, whatever the network. */
+interface PeerItem {
+  other: WorkloadClass;
+  /** Ports to allow by identity or by the other's addresses (already empty-checked). */
+  ports: PortSet;
+}
+/** The network-independent part of a class's entries in one direction and family. */
+interface BaseEntries {
+  items: PeerItem[];
+  regionEntries: ReachEntry[];
+}
+interface TableRow {
+  cls: WorkloadClass;
+  masks: Masks;
+  regionKey: string;
+}
+interface FamilyTable {
+  rows: TableRow[];
+  /** Rows whose `from` / `to` mask has rule i, in row order. */
+  fromRows: number[][];
+  toRows: number[][];
+  /** Rows per region key, in row order. */
+  byRegion: Map<string, number[]>;
+}
+
 class ReachContext {
   private readonly rules: CompiledRule[];
   private readonly maskCache = new Map<string, Masks>();
   private readonly combos = new Map<string, PortSet>();
-  private readonly tables = new Map<Family, Array<{ cls: WorkloadClass; masks: Masks; regionKey: string }>>();
-  private readonly splitCache = new Map<string, { inNetwork: boolean; elsewhere: AddressSet; all: AddressSet }>();
+  private readonly tables = new Map<Family, FamilyTable>();
+  private readonly splitCache = new Map<string, { inNetwork: boolean; elsewhere: AddressSet }>();
+  private readonly allCache = new Map<string, AddressSet>();
+  private readonly baseCache = new Map<string, BaseEntries>();
+  /** Rules whose `from` / `to` side names each selector text or atom, for masks by lookup. */
+  private readonly bySelector = new Map<string, { from: number[]; to: number[] }>();
+  private readonly byAtom = new Map<string, { from: number[]; to: number[] }>();
+  private readonly egressOpen: boolean;
 
   constructor(
     private readonly policy: Policy,
@@ -131,6 +162,28 @@ class ReachContext {
       fromExternals: externalsMatching(rule.from),
       toExternals: externalsMatching(rule.to),
     }));
+    this.egressOpen = policy.defaults.egress === 'allow';
+    const add = (index: Map<string, { from: number[]; to: number[] }>, key: string, side: 'from' | 'to', i: number) => {
+      let e = index.get(key);
+      if (!e) index.set(key, (e = { from: [], to: [] }));
+      e[side].push(i);
+    };
+    this.rules.forEach((r, i) => {
+      for (const side of ['from', 'to'] as const) {
+        const peer = r.rule[side];
+        switch (peer.kind) {
+          case 'cidrs':
+            add(this.byAtom, cidrsAtomName(peer.cidrs, peer.except), side, i);
+            break;
+          case 'external':
+            add(this.byAtom, `external:${peer.name}`, side, i);
+            break;
+          default:
+            add(this.bySelector, selectorToString(peer.selector), side, i);
+            for (const e of side === 'from' ? r.fromExternals : r.toExternals) add(this.byAtom, e, side, i);
+        }
+      }
+    });
   }
 
   network(members: Workload[], monitored: Workload[]): NetworkReach {
@@ -180,34 +233,84 @@ class ReachContext {
     const out: ReachEntry[] = [];
     const identityPorts = new Map<string, Map<Family, PortSet>>();
     for (const f of FAMILIES) {
-      const selfRegion = self.region[f];
-      if (!selfRegion) continue;
-      const selfParty: Party = { key: `c:${self.id}|${f}`, labels: self.labels, atoms: selfRegion.atoms };
-      const selfMasks = this.masks(selfParty);
-      const regionPorts = this.regionPorts(dir, selfParty, f);
-      let carve = AddressSet.empty(f);
-      for (const other of this.familyTable(f)) {
-        const pc = this.portsOf(dir, selfMasks, other.masks);
-        const pr = regionPorts.get(other.regionKey)!;
-        // Most class pairs share no rule: nothing to allow, nothing to carve.
-        if (pc.isEmpty() && pr.isEmpty()) continue;
-        const needsCarve = !pr.subtract(pc).isEmpty();
-        const ports = needsCarve ? pc : pc.subtract(pr);
-        const split = this.split(other.cls, network, identity, f);
-        if (needsCarve) carve = carve.union(split.all);
-        if (ports.isEmpty()) continue;
+      if (!self.region[f]) continue;
+      const base = this.base(self, dir, f);
+      for (const { other, ports } of base.items) {
+        const split = this.split(other, network, identity, f);
         if (split.inNetwork) {
-          const m = identityPorts.get(other.cls.id) ?? new Map<Family, PortSet>();
+          const m = identityPorts.get(other.id) ?? new Map<Family, PortSet>();
           m.set(f, ports);
-          identityPorts.set(other.cls.id, m);
+          identityPorts.set(other.id, m);
         }
         if (!split.elsewhere.isEmpty())
-          out.push({ peer: { kind: 'addresses', family: f, set: split.elsewhere, classId: other.cls.id }, ports });
+          out.push({ peer: { kind: 'addresses', family: f, set: split.elsewhere, classId: other.id }, ports });
       }
-      out.push(...this.regionEntries(regionPorts, f, carve));
+      out.push(...base.regionEntries);
     }
     out.push(...this.identityEntries(self, identityPorts, network));
     return sortEntries(out);
+  }
+
+  /**
+   * What a class allows in one direction and family before networks matter: which classes it
+   * reaches on which ports, and the region entries with every carved class removed. Computed
+   * once per class, direction and family (a class has members in several networks), and only
+   * over the classes that share a rule with it or sit in a region it has ports with: the rule
+   * index turns classes² pairs into the pairs that matter.
+   */
+  private base(self: WorkloadClass, dir: 'ingress' | 'egress', f: Family): BaseEntries {
+    const cacheKey = `${self.id}|${dir}|${f}`;
+    const hit = this.baseCache.get(cacheKey);
+    if (hit) return hit;
+    const table = this.familyTable(f);
+    const selfMasks = this.classMasks(self, f);
+    const regionPorts = this.regionPorts(dir, selfMasks, f);
+    const open = dir === 'egress' && this.egressOpen;
+    // matched[row]: the rules both ends match (self's side × the row's other side).
+    const matched = new Map<number, number[]>();
+    const selfSide = dir === 'ingress' ? selfMasks.to : selfMasks.from;
+    const otherRows = dir === 'ingress' ? table.fromRows : table.toRows;
+    for (let w = 0; w < selfSide.length; w++) {
+      let bits = selfSide[w]!;
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits);
+        bits &= ~(1 << bit);
+        const rule = w * 32 + bit;
+        for (const row of otherRows[rule]!) {
+          const list = matched.get(row);
+          if (list) list.push(rule);
+          else matched.set(row, [rule]);
+        }
+      }
+    }
+    let candidates: number[];
+    if (open) candidates = table.rows.map((_, i) => i);
+    else {
+      const set = new Set(matched.keys());
+      for (const [regionKey, ports] of regionPorts)
+        if (!ports.isEmpty()) for (const row of table.byRegion.get(regionKey) ?? []) set.add(row);
+      candidates = [...set].sort((a, b) => a - b);
+    }
+    const items: PeerItem[] = [];
+    const carved: WorkloadClass[] = [];
+    for (const row of candidates) {
+      const other = table.rows[row]!;
+      const pc = this.portsFor(matched.get(row), open);
+      const pr = regionPorts.get(other.regionKey)!;
+      // Most class pairs share no rule: nothing to allow, nothing to carve.
+      if (pc.isEmpty() && pr.isEmpty()) continue;
+      const needsCarve = !pr.subtract(pc).isEmpty();
+      const ports = needsCarve ? pc : pc.subtract(pr);
+      if (needsCarve) carved.push(other.cls);
+      if (!ports.isEmpty()) items.push({ other: other.cls, ports });
+    }
+    const carve = AddressSet.fromRanges(
+      f,
+      carved.flatMap((c) => c.members.flatMap((w) => points(w, f))),
+    );
+    const value = { items, regionEntries: this.regionEntries(regionPorts, f, carve) };
+    this.baseCache.set(cacheKey, value);
+    return value;
   }
 
   /**
@@ -220,21 +323,33 @@ class ReachContext {
     const hit = this.splitCache.get(key);
     if (hit) return hit;
     const local = identity.has(other.id);
-    const inNet = local ? other.members.filter((w) => w.network === network) : [];
-    const rest = local ? other.members.filter((w) => w.network !== network) : other.members;
-    const value = {
-      inNetwork: inNet.length > 0,
-      elsewhere: AddressSet.fromRanges(
-        f,
-        rest.flatMap((w) => points(w, f)),
-      ),
-      all: AddressSet.fromRanges(
-        f,
-        other.members.flatMap((w) => points(w, f)),
-      ),
-    };
+    let value: { inNetwork: boolean; elsewhere: AddressSet };
+    if (!local) value = { inNetwork: false, elsewhere: this.allOf(other, f) };
+    else {
+      const rest = other.members.filter((w) => w.network !== network);
+      value = {
+        inNetwork: rest.length < other.members.length,
+        elsewhere: AddressSet.fromRanges(
+          f,
+          rest.flatMap((w) => points(w, f)),
+        ),
+      };
+    }
     this.splitCache.set(key, value);
     return value;
+  }
+
+  private allOf(cls: WorkloadClass, f: Family): AddressSet {
+    const key = `${cls.id}|${f}`;
+    let set = this.allCache.get(key);
+    if (!set) {
+      set = AddressSet.fromRanges(
+        f,
+        cls.members.flatMap((w) => points(w, f)),
+      );
+      this.allCache.set(key, set);
+    }
+    return set;
   }
 
   /** One identity entry per class with the ports common to every family; the rest by address. */
@@ -286,8 +401,7 @@ class ReachContext {
   }
 
   /** P(self ↔ region) for every region of the family: few regions, asked for by every class pair. */
-  private regionPorts(dir: 'ingress' | 'egress', self: Party, f: Family): Map<string, PortSet> {
-    const selfMasks = this.masks(self);
+  private regionPorts(dir: 'ingress' | 'egress', selfMasks: Masks, f: Family): Map<string, PortSet> {
     const out = new Map<string, PortSet>();
     for (const region of this.regions[f].regions.values()) {
       out.set(
@@ -298,17 +412,35 @@ class ReachContext {
     return out;
   }
 
-  /** Every class with an address of the family, with its rule masks: built once per family. */
-  private familyTable(f: Family): Array<{ cls: WorkloadClass; masks: Masks; regionKey: string }> {
+  /** Every class with an address of the family, with its rule masks and the rule index: built once per family. */
+  private familyTable(f: Family): FamilyTable {
     let table = this.tables.get(f);
     if (!table) {
-      table = this.cls.classes
+      const rows = this.cls.classes
         .filter((c) => c.region[f])
-        .map((c) => ({
-          cls: c,
-          regionKey: c.region[f]!.key,
-          masks: this.masks({ key: `c:${c.id}|${f}`, labels: c.labels, atoms: c.region[f]!.atoms }),
-        }));
+        .map((c) => ({ cls: c, regionKey: c.region[f]!.key, masks: this.classMasks(c, f) }));
+      const fromRows = this.rules.map((): number[] => []);
+      const toRows = this.rules.map((): number[] => []);
+      const byRegion = new Map<string, number[]>();
+      rows.forEach((row, i) => {
+        for (const [mask, index] of [
+          [row.masks.from, fromRows],
+          [row.masks.to, toRows],
+        ] as const) {
+          for (let w = 0; w < mask.length; w++) {
+            let bits = mask[w]!;
+            while (bits !== 0) {
+              const bit = 31 - Math.clz32(bits);
+              bits &= ~(1 << bit);
+              index[w * 32 + bit]!.push(i);
+            }
+          }
+        }
+        const list = byRegion.get(row.regionKey);
+        if (list) list.push(i);
+        else byRegion.set(row.regionKey, [i]);
+      });
+      table = { rows, fromRows, toRows, byRegion };
       this.tables.set(f, table);
     }
     return table;
@@ -331,10 +463,14 @@ class ReachContext {
         matched.push(w * 32 + bit);
       }
     }
-    const egressOpen = dir === 'egress' && this.policy.defaults.egress === 'allow';
-    if (matched.length === 0) return egressOpen ? PortSet.all() : PortSet.empty();
+    return this.portsFor(matched.length === 0 ? undefined : matched, dir === 'egress' && this.egressOpen);
+  }
+
+  /** The ports of a combination of matched rules (allow − deny; egress open starts from all). */
+  private portsFor(matched: number[] | undefined, egressOpen: boolean): PortSet {
+    if (!matched) return egressOpen ? PortSet.all() : PortSet.empty();
     // Many pairs match the very same rules; build each distinct combination's set once.
-    const key = `${egressOpen ? 'o' : 'c'}${matched.join(',')}`;
+    const key = `${egressOpen ? 'o' : 'c'}${[...matched].sort((a, b) => a - b).join(',')}`;
     const hit = this.combos.get(key);
     if (hit) return hit;
     const allow = PortSet.fromSpecs(
@@ -346,6 +482,24 @@ class ReachContext {
     const result = (egressOpen ? PortSet.all() : allow).subtract(deny);
     this.combos.set(key, result);
     return result;
+  }
+
+  /** A class's rule masks in one family: its selectors (from classify) and its region's atoms, by index lookup. */
+  private classMasks(c: WorkloadClass, f: Family): Masks {
+    const key = `c:${c.id}|${f}`;
+    const hit = this.maskCache.get(key);
+    if (hit) return hit;
+    const words = Math.ceil(this.rules.length / 32);
+    const masks = { from: new Uint32Array(words), to: new Uint32Array(words) };
+    const set = (e: { from: number[]; to: number[] } | undefined) => {
+      if (!e) return;
+      for (const i of e.from) masks.from[i >> 5]! |= 1 << (i & 31);
+      for (const i of e.to) masks.to[i >> 5]! |= 1 << (i & 31);
+    };
+    for (const text of c.selectors) set(this.bySelector.get(text));
+    for (const atom of c.region[f]!.atoms) set(this.byAtom.get(atom));
+    this.maskCache.set(key, masks);
+    return masks;
   }
 
   private masks(party: Party): Masks {
