@@ -10,10 +10,10 @@
 import { compareStrings } from '../model/compare.ts';
 import { parseAddress, type Family } from '../model/address.ts';
 import type { Workload } from '../model/inventory.ts';
-import { workloadStatus, type WorkloadStatus } from '../policy/intent.ts';
+import type { WorkloadStatus } from '../policy/intent.ts';
 import { restrictLabels } from '../policy/labels.ts';
 import type { Labels } from '../model/cloud.ts';
-import { selectorMatches, selectorToString, type Selector } from '../policy/selector/index.ts';
+import { SelectorIndex, selectorToString, type Selector } from '../policy/selector/index.ts';
 import type { Policy } from '../policy/types.ts';
 import { stableHash } from './hash.ts';
 import type { Region, RegionMap } from './regions.ts';
@@ -66,6 +66,9 @@ export function classify(
   regions: Record<Family, RegionMap>,
 ): Classification {
   const selectors = policySelectors(policy);
+  const index = new SelectorIndex(selectors.map((s) => s.selector));
+  const position = new Map(selectors.map((s, i) => [s.text, i]));
+  const segmentSelector = policy.segments.map((s) => position.get(selectorToString(s.selector))!);
   // Workloads that share their restricted labels and managed flag share status and selectors:
   // about 3k distinct keys at 100k workloads, so selectors run per key, not per workload.
   const byLabels = new Map<string, LabelVerdict>();
@@ -77,9 +80,14 @@ export function classify(
     const labelKey = `${w.managed === false ? 'u' : 'm'}${JSON.stringify(labels)}`;
     let verdict = byLabels.get(labelKey);
     if (!verdict) {
+      const hits = index.matching(labels);
+      const hit = new Set(hits);
+      const selecting = policy.segments.filter((_, i) => hit.has(segmentSelector[i]!));
       verdict = {
-        status: workloadStatus(policy, w),
-        matched: selectors.filter((s) => selectorMatches(s.selector, labels)).map((s) => s.text),
+        status: statusOf(policy, w.managed, selecting),
+        matched: hits.map((i) => selectors[i]!.text),
+        segments: selecting.map((s) => s.name),
+        enforcing: selecting.filter((s) => s.mode === 'enforce').map((s) => s.name),
       };
       byLabels.set(labelKey, verdict);
     }
@@ -94,10 +102,7 @@ export function classify(
     if (id === undefined) idOf.set(signature, (id = stableHash(signature, 10)));
     let cls = byId.get(id);
     if (!cls) {
-      const segments = policy.segments.filter((s) => selectorMatches(s.selector, labels)).map((s) => s.name);
-      const enforcing = policy.segments
-        .filter((s) => s.mode === 'enforce' && selectorMatches(s.selector, labels))
-        .map((s) => s.name);
+      const { segments, enforcing } = verdict;
       const name = status === 'enforced' ? enforcing.join('+') : status === 'quarantined' ? 'quarantine' : status;
       cls = { id, name, status, labels, segments, selectors: matched, members: [], region };
       byId.set(id, cls);
@@ -112,4 +117,14 @@ export function classify(
 interface LabelVerdict {
   status: WorkloadStatus;
   matched: string[];
+  segments: string[];
+  enforcing: string[];
+}
+
+/** workloadStatus (core/policy/intent.ts) from the segments already known to select the workload. */
+function statusOf(policy: Policy, managed: boolean | undefined, selecting: Policy['segments']): WorkloadStatus {
+  if (managed === false) return 'unmanaged';
+  if (selecting.some((s) => s.mode === 'enforce')) return 'enforced';
+  if (selecting.length > 0) return 'monitored';
+  return policy.defaults.unlabeled === 'quarantine' ? 'quarantined' : 'unmanaged';
 }

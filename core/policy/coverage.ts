@@ -35,9 +35,16 @@ const EXAMPLES = 3;
  * // [{ code: 'address-peer-covers-workloads', path: ['spec','rules',0,'from'], message: '0.0.0.0/0 in internet-to-web also covers 21 managed workloads …', … }]
  */
 export function policyWarnings(policy: Policy, workloads: readonly Workload[]): PolicyWarning[] {
-  const labelled = workloads.map((w) => ({ w, labels: restrictLabels(w.labels, policy.labelKeys) }));
+  // Selectors and status see only the (restricted) labels and the managed flag: at 100k
+  // workloads there are a few thousand distinct ones, so each is evaluated once.
+  const labelled = workloads.map((w) => {
+    const labels = restrictLabels(w.labels, policy.labelKeys);
+    return { w, labels, key: `${w.managed === false ? 'u' : 'm'}${JSON.stringify(labels)}` };
+  });
+  const distinct = [...new Map(labelled.map((x) => [x.key, x])).values()];
   const matchesSomething = (s: Selector) =>
-    labelled.some((x) => selectorMatches(s, x.labels)) || policy.externals.some((e) => selectorMatches(s, e.labels));
+    distinct.some((x) => selectorMatches(s, x.labels)) || policy.externals.some((e) => selectorMatches(s, e.labels));
+  const statusByKey = new Map(distinct.map((x) => [x.key, workloadStatus(policy, x.w)]));
   const out: PolicyWarning[] = [];
   policy.segments.forEach((seg, i) => {
     if (!matchesSomething(seg.selector))
@@ -46,7 +53,7 @@ export function policyWarnings(policy: Policy, workloads: readonly Workload[]): 
   // Compile runs this on every plan: parse each managed address once, and look each distinct
   // address peer up once (most rules name the same few externals).
   const managed = labelled
-    .filter((x) => workloadStatus(policy, x.w) !== 'unmanaged')
+    .filter((x) => statusByKey.get(x.key) !== 'unmanaged')
     .map((x) => ({ id: x.w.id, addresses: parsedAddresses(x.w) }));
   const cache = new Map<string, { text: string; ids: string[] } | undefined>();
   policy.rules.forEach((rule, i) => {
