@@ -264,7 +264,8 @@ export function parseCidr(text: string): Parsed<Cidr> {
 // Formatting
 
 function formatIpv4(value: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
+  const n = Number(value);
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
 }
 
 function formatIpv6(value: bigint): string {
