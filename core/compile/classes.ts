@@ -64,49 +64,14 @@ export function classify(
   policy: Policy,
   workloads: readonly Workload[],
   regions: Record<Family, RegionMap>,
+  classifier = new Classifier(policy, regions),
 ): Classification {
-  const selectors = policySelectors(policy);
-  const index = new SelectorIndex(selectors.map((s) => s.selector));
-  const position = new Map(selectors.map((s, i) => [s.text, i]));
-  const segmentSelector = policy.segments.map((s) => position.get(selectorToString(s.selector))!);
-  // Workloads that share their restricted labels and managed flag share status and selectors:
-  // about 3k distinct keys at 100k workloads, so selectors run per key, not per workload.
-  const byLabels = new Map<string, LabelVerdict>();
-  const idOf = new Map<string, string>();
   const byId = new Map<string, WorkloadClass>();
   const classOf = new Map<string, WorkloadClass>();
   for (const w of [...workloads].sort((a, b) => compareStrings(a.id, b.id))) {
-    const labels = restrictLabels(w.labels, policy.labelKeys);
-    const labelKey = `${w.managed === false ? 'u' : 'm'}${JSON.stringify(labels)}`;
-    let verdict = byLabels.get(labelKey);
-    if (!verdict) {
-      const hits = index.matching(labels);
-      const hit = new Set(hits);
-      const selecting = policy.segments.filter((_, i) => hit.has(segmentSelector[i]!));
-      verdict = {
-        status: statusOf(policy, w.managed, selecting),
-        matched: hits.map((i) => selectors[i]!.text),
-        segments: selecting.map((s) => s.name),
-        enforcing: selecting.filter((s) => s.mode === 'enforce').map((s) => s.name),
-      };
-      byLabels.set(labelKey, verdict);
-    }
-    const { status, matched } = verdict;
-    const region: Partial<Record<Family, Region>> = {};
-    for (const f of FAMILIES) {
-      const value = primaryAddress(w, f);
-      if (value !== undefined) region[f] = regions[f].regionOf(value);
-    }
-    const signature = JSON.stringify([status, matched, region.ipv4?.key ?? null, region.ipv6?.key ?? null]);
-    let id = idOf.get(signature);
-    if (id === undefined) idOf.set(signature, (id = stableHash(signature, 10)));
-    let cls = byId.get(id);
-    if (!cls) {
-      const { segments, enforcing } = verdict;
-      const name = status === 'enforced' ? enforcing.join('+') : status === 'quarantined' ? 'quarantine' : status;
-      cls = { id, name, status, labels, segments, selectors: matched, members: [], region };
-      byId.set(id, cls);
-    }
+    const place = classifier.place(w);
+    let cls = byId.get(place.id);
+    if (!cls) byId.set(place.id, (cls = classifier.newClass(place, w)));
     cls.members.push(w);
     classOf.set(w.id, cls);
   }
@@ -114,7 +79,77 @@ export function classify(
   return { classes, byId, classOf };
 }
 
-interface LabelVerdict {
+/** Where one workload belongs: its class id and what the class is made of. */
+export interface Placement {
+  id: string;
+  verdict: LabelVerdict;
+  region: Partial<Record<Family, Region>>;
+}
+
+/**
+ * The per-workload half of classify, with its memo tables (kept by recompile): workloads that
+ * share their restricted labels and managed flag share status and selectors (about 3k distinct
+ * keys at 100k workloads), so selectors run per key, not per workload.
+ */
+export class Classifier {
+  private readonly selectors: Array<{ text: string; selector: Selector }>;
+  private readonly index: SelectorIndex;
+  private readonly segmentSelector: number[];
+  private readonly byLabels = new Map<string, LabelVerdict>();
+  private readonly idOf = new Map<string, string>();
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly regions: Record<Family, RegionMap>,
+  ) {
+    this.selectors = policySelectors(policy);
+    this.index = new SelectorIndex(this.selectors.map((s) => s.selector));
+    const position = new Map(this.selectors.map((s, i) => [s.text, i]));
+    this.segmentSelector = policy.segments.map((s) => position.get(selectorToString(s.selector))!);
+  }
+
+  place(w: Workload): Placement {
+    const labels = restrictLabels(w.labels, this.policy.labelKeys);
+    const labelKey = `${w.managed === false ? 'u' : 'm'}${JSON.stringify(labels)}`;
+    let verdict = this.byLabels.get(labelKey);
+    if (!verdict) {
+      const hits = this.index.matching(labels);
+      const hit = new Set(hits);
+      const selecting = this.policy.segments.filter((_, i) => hit.has(this.segmentSelector[i]!));
+      verdict = {
+        status: statusOf(this.policy, w.managed, selecting),
+        matched: hits.map((i) => this.selectors[i]!.text),
+        segments: selecting.map((s) => s.name),
+        enforcing: selecting.filter((s) => s.mode === 'enforce').map((s) => s.name),
+      };
+      this.byLabels.set(labelKey, verdict);
+    }
+    const region: Partial<Record<Family, Region>> = {};
+    for (const f of FAMILIES) {
+      const value = primaryAddress(w, f);
+      if (value !== undefined) region[f] = this.regions[f].regionOf(value);
+    }
+    const signature = JSON.stringify([
+      verdict.status,
+      verdict.matched,
+      region.ipv4?.key ?? null,
+      region.ipv6?.key ?? null,
+    ]);
+    let id = this.idOf.get(signature);
+    if (id === undefined) this.idOf.set(signature, (id = stableHash(signature, 10)));
+    return { id, verdict, region };
+  }
+
+  /** A class with no members yet, represented by `first` (its labels are the class's labels). */
+  newClass(place: Placement, first: Workload): WorkloadClass {
+    const { status, matched, segments, enforcing } = place.verdict;
+    const name = status === 'enforced' ? enforcing.join('+') : status === 'quarantined' ? 'quarantine' : status;
+    const labels = restrictLabels(first.labels, this.policy.labelKeys);
+    return { id: place.id, name, status, labels, segments, selectors: matched, members: [], region: place.region };
+  }
+}
+
+export interface LabelVerdict {
   status: WorkloadStatus;
   matched: string[];
   segments: string[];
