@@ -43,7 +43,12 @@ export function assemble(reach: Reach, ctx: CompileContext, policy: Policy, memo
   gcpBudget(ctx);
   const results = reach.networks.map((net) => {
     let r = memo.get(net);
-    if (!r) memo.set(net, (r = compileOne(reach.classification, net, ctx, policy)));
+    if (!r) {
+      r = compileOne(reach.classification, net, ctx, policy);
+      // A refusal's message counts peer classes' members anywhere, beyond what the network's
+      // reach holds: it is not reused.
+      if (!('refused' in r)) memo.set(net, r);
+    }
     return r;
   });
   const of = <C extends NetworkReach['cloud']>(cloud: C) => results.filter((r) => r.cloud === cloud);

@@ -204,8 +204,9 @@ export class ReachState {
     for (const key of dirtyNetworks) {
       const members = this.byNetwork.get(key);
       const net = members ? this.ctx.networkOf(members) : undefined;
-      if (net) this.networks.set(key, net);
-      else this.networks.delete(key);
+      const before = this.networks.get(key);
+      if (!net) this.networks.delete(key);
+      else if (!before || !sameNetwork(before, net)) this.networks.set(key, net);
     }
     const networks = [...this.networks.keys()].sort().map((k) => this.networks.get(k)!);
     this.reach = { classification, networks };
@@ -225,6 +226,41 @@ export class ReachState {
     if (!list) this.byNetwork.set(key, [w]);
     else list.splice(insertionPoint(list, w.id), 0, w);
   }
+}
+
+function sameEntries(a: readonly ReachEntry[], b: readonly ReachEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i]!;
+    if (!x.ports.equals(y.ports)) return false;
+    if (x.peer.kind === 'class' || y.peer.kind === 'class')
+      return x.peer.kind === y.peer.kind && x.peer.classId === y.peer.classId;
+    return x.peer.family === y.peer.family && x.peer.classId === y.peer.classId && x.peer.set.equals(y.peer.set);
+  });
+}
+
+/** Same classes, same member objects, same entry arrays: the cloud objects of `a` hold for `b`. */
+function sameNetwork(a: NetworkReach, b: NetworkReach): boolean {
+  const sameIds = (x: readonly string[], y: readonly string[]) =>
+    x.length === y.length && x.every((v, i) => v === y[i]);
+  const sameMembers = (x: Map<string, Workload[]>, y: Map<string, Workload[]>) =>
+    x.size === y.size &&
+    [...x].every(([id, ws]) => {
+      const other = y.get(id);
+      return other !== undefined && other.length === ws.length && ws.every((w, i) => w === other[i]);
+    });
+  const sameArrays = (x: Map<string, ReachEntry[]>, y: Map<string, ReachEntry[]>) =>
+    x.size === y.size && [...x].every(([id, e]) => y.get(id) === e);
+  return (
+    a.cloud === b.cloud &&
+    a.network === b.network &&
+    sameIds(a.classIds, b.classIds) &&
+    sameIds(a.monitorIds, b.monitorIds) &&
+    sameMembers(a.members, b.members) &&
+    sameMembers(a.monitorMembers, b.monitorMembers) &&
+    sameArrays(a.ingress, b.ingress) &&
+    sameArrays(a.egress, b.egress)
+  );
 }
 
 /** Index of the workload `id` in a list sorted by id (it must be there). */
@@ -288,6 +324,8 @@ class ReachContext {
   private readonly regionCache = new Map<string, Map<string, ReachEntry[]>>();
   /** Per class: its entries per direction and network. */
   private readonly entriesCache = new Map<string, Map<string, ReachEntry[]>>();
+  /** Entries dropped by the last update, to keep those that come out the same. */
+  private readonly previousEntries = new Map<string, Map<string, ReachEntry[]>>();
   /** Per class: the classes whose entries read its members (as an item or carved). */
   private readonly readers = new Map<string, Set<string>>();
   /** Rules whose `from` / `to` side names each selector text or atom, for masks by lookup. */
@@ -342,6 +380,7 @@ class ReachContext {
    */
   update(classification: Classification, touched: Set<string>, added: string[], classSetChanged: boolean): Set<string> {
     this.cls = classification;
+    this.previousEntries.clear();
     const dirty = new Set<string>();
     for (const id of touched) {
       this.splitCache.delete(id);
@@ -364,6 +403,8 @@ class ReachContext {
     }
     for (const id of dirty) {
       this.regionCache.delete(id);
+      const old = this.entriesCache.get(id);
+      if (old) this.previousEntries.set(id, old);
       this.entriesCache.delete(id);
     }
     return dirty;
@@ -457,7 +498,11 @@ class ReachContext {
       out.push(...this.carvedRegionEntries(self, dir, f, base));
     }
     out.push(...this.identityEntries(self, identityPorts, network));
-    const value = sortEntries(out);
+    let value = sortEntries(out);
+    // Recomputed after a change: keep the previous array when nothing in it changed, so the
+    // network (and its cloud objects) can be reused as they are.
+    const previous = this.previousEntries.get(self.id)?.get(cacheKey);
+    if (previous && sameEntries(previous, value)) value = previous;
     perKey.set(cacheKey, value);
     return value;
   }
