@@ -138,9 +138,40 @@ function coveredBy(
     ipv4: AddressSet.fromCidrs('ipv4', set.cidrs).subtract(AddressSet.fromCidrs('ipv4', set.except)),
     ipv6: AddressSet.fromCidrs('ipv6', set.cidrs).subtract(AddressSet.fromCidrs('ipv6', set.except)),
   };
-  const ids = managed
-    .filter((w) => w.addresses.some((a) => sets[a.family].contains(a.value)))
-    .map((w) => w.id)
-    .sort();
-  return { text, ids };
+  const index = addressIndex(managed);
+  const found = new Set<string>();
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const sorted = index[family];
+    for (const [lo, hi] of sets[family].ranges()) {
+      for (let i = firstAtLeast(sorted, lo); i < sorted.length && sorted[i]!.value <= hi; i++) found.add(sorted[i]!.id);
+    }
+  }
+  return { text, ids: [...found].sort() };
+}
+
+/**
+ * Every managed address by family, sorted by value, so a peer's covered workloads are a few
+ * binary searches instead of a scan of the estate per peer. Built once per list.
+ */
+const indexes = new WeakMap<readonly ParsedWorkload[], Record<'ipv4' | 'ipv6', Array<{ value: bigint; id: string }>>>();
+function addressIndex(managed: readonly ParsedWorkload[]) {
+  let index = indexes.get(managed);
+  if (!index) {
+    index = { ipv4: [], ipv6: [] };
+    for (const w of managed) for (const a of w.addresses) index[a.family].push({ value: a.value, id: w.id });
+    for (const list of Object.values(index)) list.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    indexes.set(managed, index);
+  }
+  return index;
+}
+
+function firstAtLeast(sorted: ReadonlyArray<{ value: bigint }>, lo: bigint): number {
+  let a = 0;
+  let b = sorted.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (sorted[mid]!.value < lo) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
