@@ -10,10 +10,10 @@
 import { compareStrings } from '../model/compare.ts';
 import { parseAddress, type Family } from '../model/address.ts';
 import type { Workload } from '../model/inventory.ts';
-import { workloadStatus, type WorkloadStatus } from '../policy/intent.ts';
+import type { WorkloadStatus } from '../policy/intent.ts';
 import { restrictLabels } from '../policy/labels.ts';
 import type { Labels } from '../model/cloud.ts';
-import { selectorMatches, selectorToString, type Selector } from '../policy/selector/index.ts';
+import { SelectorIndex, selectorToString, type Selector } from '../policy/selector/index.ts';
 import type { Policy } from '../policy/types.ts';
 import { stableHash } from './hash.ts';
 import type { Region, RegionMap } from './regions.ts';
@@ -28,6 +28,8 @@ export interface WorkloadClass {
   /** Labels of a representative member, restricted to the policy's keys (members agree on every selector). */
   labels: Labels;
   segments: string[];
+  /** Texts of the policy selectors (policySelectors) the members match, in that order. */
+  selectors: readonly string[];
   members: Workload[];
   /** Region of the members' primary address of each family (absent: no address of that family). */
   region: Partial<Record<Family, Region>>;
@@ -62,34 +64,102 @@ export function classify(
   policy: Policy,
   workloads: readonly Workload[],
   regions: Record<Family, RegionMap>,
+  classifier = new Classifier(policy, regions),
 ): Classification {
-  const selectors = policySelectors(policy);
   const byId = new Map<string, WorkloadClass>();
   const classOf = new Map<string, WorkloadClass>();
   for (const w of [...workloads].sort((a, b) => compareStrings(a.id, b.id))) {
-    const status = workloadStatus(policy, w);
-    const labels = restrictLabels(w.labels, policy.labelKeys);
-    const matched = selectors.filter((s) => selectorMatches(s.selector, labels)).map((s) => s.text);
-    const region: Partial<Record<Family, Region>> = {};
-    for (const f of FAMILIES) {
-      const value = primaryAddress(w, f);
-      if (value !== undefined) region[f] = regions[f].regionOf(value);
-    }
-    const signature = JSON.stringify([status, matched, region.ipv4?.key ?? null, region.ipv6?.key ?? null]);
-    const id = stableHash(signature, 10);
-    let cls = byId.get(id);
-    if (!cls) {
-      const segments = policy.segments.filter((s) => selectorMatches(s.selector, labels)).map((s) => s.name);
-      const enforcing = policy.segments
-        .filter((s) => s.mode === 'enforce' && selectorMatches(s.selector, labels))
-        .map((s) => s.name);
-      const name = status === 'enforced' ? enforcing.join('+') : status === 'quarantined' ? 'quarantine' : status;
-      cls = { id, name, status, labels, segments, members: [], region };
-      byId.set(id, cls);
-    }
+    const place = classifier.place(w);
+    let cls = byId.get(place.id);
+    if (!cls) byId.set(place.id, (cls = classifier.newClass(place, w)));
     cls.members.push(w);
     classOf.set(w.id, cls);
   }
   const classes = [...byId.values()].sort((a, b) => compareStrings(a.id, b.id));
   return { classes, byId, classOf };
+}
+
+/** Where one workload belongs: its class id and what the class is made of. */
+export interface Placement {
+  id: string;
+  verdict: LabelVerdict;
+  region: Partial<Record<Family, Region>>;
+}
+
+/**
+ * The per-workload half of classify, with its memo tables (kept by recompile): workloads that
+ * share their restricted labels and managed flag share status and selectors (about 3k distinct
+ * keys at 100k workloads), so selectors run per key, not per workload.
+ */
+export class Classifier {
+  private readonly selectors: Array<{ text: string; selector: Selector }>;
+  private readonly index: SelectorIndex;
+  private readonly segmentSelector: number[];
+  private readonly byLabels = new Map<string, LabelVerdict>();
+  private readonly idOf = new Map<string, string>();
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly regions: Record<Family, RegionMap>,
+  ) {
+    this.selectors = policySelectors(policy);
+    this.index = new SelectorIndex(this.selectors.map((s) => s.selector));
+    const position = new Map(this.selectors.map((s, i) => [s.text, i]));
+    this.segmentSelector = policy.segments.map((s) => position.get(selectorToString(s.selector))!);
+  }
+
+  place(w: Workload): Placement {
+    const labels = restrictLabels(w.labels, this.policy.labelKeys);
+    const labelKey = `${w.managed === false ? 'u' : 'm'}${JSON.stringify(labels)}`;
+    let verdict = this.byLabels.get(labelKey);
+    if (!verdict) {
+      const hits = this.index.matching(labels);
+      const hit = new Set(hits);
+      const selecting = this.policy.segments.filter((_, i) => hit.has(this.segmentSelector[i]!));
+      verdict = {
+        status: statusOf(this.policy, w.managed, selecting),
+        matched: hits.map((i) => this.selectors[i]!.text),
+        segments: selecting.map((s) => s.name),
+        enforcing: selecting.filter((s) => s.mode === 'enforce').map((s) => s.name),
+      };
+      this.byLabels.set(labelKey, verdict);
+    }
+    const region: Partial<Record<Family, Region>> = {};
+    for (const f of FAMILIES) {
+      const value = primaryAddress(w, f);
+      if (value !== undefined) region[f] = this.regions[f].regionOf(value);
+    }
+    const signature = JSON.stringify([
+      verdict.status,
+      verdict.matched,
+      region.ipv4?.key ?? null,
+      region.ipv6?.key ?? null,
+    ]);
+    let id = this.idOf.get(signature);
+    if (id === undefined) this.idOf.set(signature, (id = stableHash(signature, 10)));
+    return { id, verdict, region };
+  }
+
+  /** A class with no members yet, represented by `first` (its labels are the class's labels). */
+  newClass(place: Placement, first: Workload): WorkloadClass {
+    const { status, matched, segments, enforcing } = place.verdict;
+    const name = status === 'enforced' ? enforcing.join('+') : status === 'quarantined' ? 'quarantine' : status;
+    const labels = restrictLabels(first.labels, this.policy.labelKeys);
+    return { id: place.id, name, status, labels, segments, selectors: matched, members: [], region: place.region };
+  }
+}
+
+export interface LabelVerdict {
+  status: WorkloadStatus;
+  matched: string[];
+  segments: string[];
+  enforcing: string[];
+}
+
+/** workloadStatus (core/policy/intent.ts) from the segments already known to select the workload. */
+function statusOf(policy: Policy, managed: boolean | undefined, selecting: Policy['segments']): WorkloadStatus {
+  if (managed === false) return 'unmanaged';
+  if (selecting.some((s) => s.mode === 'enforce')) return 'enforced';
+  if (selecting.length > 0) return 'monitored';
+  return policy.defaults.unlabeled === 'quarantine' ? 'quarantined' : 'unmanaged';
 }

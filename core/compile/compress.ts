@@ -209,12 +209,15 @@ interface KnownIndex {
   owners: Record<Family, string[]>;
 }
 
-/** Built once per Reach and shared by the three clouds' compiles; a recompile builds a new Reach. */
-const INDEX = new WeakMap<Reach, KnownIndex>();
+/**
+ * Built once per classification (it holds every workload) and shared by the per-network compiles
+ * of the three clouds; a recompile builds a new classification.
+ */
+const INDEX = new WeakMap<Reach['classification'], KnownIndex>();
 
 /** Every address of every workload the compile sees (classification holds all of them), sorted. */
 function knownIndex(reach: Reach): KnownIndex {
-  const cached = INDEX.get(reach);
+  const cached = INDEX.get(reach.classification);
   if (cached) return cached;
   const pairs: Record<Family, Array<[bigint, string]>> = { ipv4: [], ipv6: [] };
   for (const cls of reach.classification.classes) {
@@ -235,7 +238,7 @@ function knownIndex(reach: Reach): KnownIndex {
       index.owners[f].push(owner);
     }
   }
-  INDEX.set(reach, index);
+  INDEX.set(reach.classification, index);
   return index;
 }
 

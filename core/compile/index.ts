@@ -8,10 +8,12 @@ import type { Inventory } from '../model/inventory.ts';
 import type { Policy } from '../policy/types.ts';
 import type { Finding } from '../model/finding.ts';
 import type { CompileContext } from '../model/budgets.ts';
-import { compileAws, type AwsDesired } from './aws.ts';
-import { compileAzure, type AzureDesired } from './azure.ts';
-import { compileGcp, type GcpDesired } from './gcp.ts';
-import { computeReach, type Reach } from './reach.ts';
+import type { Workload } from '../model/inventory.ts';
+import type { AwsDesired } from './aws.ts';
+import type { AzureDesired } from './azure.ts';
+import type { GcpDesired } from './gcp.ts';
+import { assemble, type NetworkMemo } from './assemble.ts';
+import { ReachState, type Reach } from './reach.ts';
 import { policyWarnings } from '../policy/coverage.ts';
 
 export interface Desired {
@@ -28,21 +30,74 @@ export interface Desired {
  * desired.aws; // security groups, prefix lists and ENI memberships to converge on
  */
 export function compile(policy: Policy, inventory: Inventory, ctx: CompileContext): Desired {
-  const reach = computeReach(policy, inventory.workloads);
-  // Every cloud compiles even when another refuses, so one error lists every violation.
-  const refusals: QuotaExceededError[] = [];
-  const attempt = <T>(f: () => T): T | undefined => {
-    try {
-      return f();
-    } catch (e) {
-      if (!(e instanceof QuotaExceededError)) throw e;
-      refusals.push(e);
-      return undefined;
-    }
+  const state = ReachState.build(policy, inventory.workloads);
+  const memo: Memo = {
+    state,
+    policy,
+    ctx: ctxKey(ctx),
+    networks: new WeakMap(),
+    workloads: new Map(inventory.workloads.map((w) => [w.id, w])),
   };
-  const aws = attempt(() => compileAws(reach, ctx, policy));
-  const azure = attempt(() => compileAzure(reach, ctx, policy));
-  const gcp = attempt(() => compileGcp(reach, ctx, policy));
+  const desired = finish(state.reach, policy, inventory, ctx, memo);
+  MEMOS.set(desired, memo);
+  return desired;
+}
+
+/**
+ * compile() after a change, redoing only what the change touches: the classes the changed
+ * workloads leave and join, the classes whose rules read those classes' members, and the
+ * networks that hold any of them; every other network's reach and cloud objects are reused.
+ * The result equals compile(policy, inventory, ctx) byte for byte (property-tested).
+ *
+ * `changedWorkloadIds` must name every workload added, removed or modified since `previous`
+ * (ids of the new inventory and of the previous one); `previous` must come from compile() or
+ * recompile() and is consumed: its memo moves to the result, so recompiling from it a second
+ * time, or with another policy or context, is a full compile.
+ *
+ * @example
+ * let desired = compile(policy, inventory, ctx);
+ * desired = recompile(desired, policy, nextInventory, ['i-0abc'], ctx); // one re-tag
+ */
+export function recompile(
+  previous: Desired,
+  policy: Policy,
+  inventory: Inventory,
+  changedWorkloadIds: Iterable<string>,
+  ctx: CompileContext,
+): Desired {
+  const memo = MEMOS.get(previous);
+  if (!memo || memo.policy !== policy || memo.ctx !== ctxKey(ctx)) return compile(policy, inventory, ctx);
+  MEMOS.delete(previous);
+  const changed = new Set(changedWorkloadIds);
+  const prev = new Map<string, Workload>();
+  const next = new Map<string, Workload>();
+  for (const id of changed) {
+    const w = memo.workloads.get(id);
+    if (w) prev.set(id, w);
+  }
+  for (const w of inventory.workloads) if (changed.has(w.id)) next.set(w.id, w);
+  for (const id of prev.keys()) memo.workloads.delete(id);
+  for (const [id, w] of next) memo.workloads.set(id, w);
+  const reach = memo.state.update(prev, next);
+  const desired = finish(reach, policy, inventory, ctx, memo);
+  MEMOS.set(desired, memo);
+  return desired;
+}
+
+/** What recompile keeps of a compile: the reach state and each network's cloud objects. */
+interface Memo {
+  state: ReachState;
+  policy: Policy;
+  ctx: string;
+  networks: NetworkMemo;
+  workloads: Map<string, Workload>;
+}
+const MEMOS = new WeakMap<Desired, Memo>();
+const ctxKey = (ctx: CompileContext) => JSON.stringify([ctx.deploymentId, ctx.limits ?? null]);
+
+function finish(reach: Reach, policy: Policy, inventory: Inventory, ctx: CompileContext, memo: Memo): Desired {
+  // Every cloud compiles even when another refuses, so one error lists every violation.
+  const { aws, azure, gcp, refusals } = assemble(reach, ctx, policy, memo.networks);
   if (!aws || !azure || !gcp) throw QuotaExceededError.combine(refusals);
   const findings = [
     ...policyFindings(policy, inventory),

@@ -84,6 +84,36 @@ function parseIpv4(text: string): Parsed<bigint> {
   return { ok: true, value: parts.reduce((acc, p) => acc * 256n + BigInt(p), 0n) };
 }
 
+/**
+ * The common case, canonical dotted decimal, read with numbers instead of regexes and bigints
+ * (inventories hold one address per workload or more). Anything else, valid or not, is left to
+ * the strict parsers, which give the messages: undefined means "not decided here".
+ */
+function fastIpv4(text: string): bigint | undefined {
+  const n = text.length;
+  if (n < 7 || n > 15) return undefined;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return undefined; // leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else return undefined;
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return BigInt(value * 256 + octet);
+}
+
 /** `010.0.0.1` is 8.0.0.1 to inet_aton and 10.0.0.1 to most humans: refuse, show both readings. */
 function leadingZero(text: string, parts: string[]): Parsed<bigint> {
   const decimal = parts.map((p) => String(Number(p))).join('.');
@@ -168,6 +198,8 @@ function whitespace<T>(text: string, parse: (t: string) => Parsed<T>): Parsed<T>
  * parseAddress('010.0.0.1');   // { ok: false, message: '... leading zero ...', hint: 'write "10.0.0.1" (decimal) or "8.0.0.1" (octal) ...' }
  */
 export function parseAddress(text: string): Parsed<{ family: Family; value: bigint }> {
+  const v4 = fastIpv4(text);
+  if (v4 !== undefined) return { ok: true, value: { family: 'ipv4', value: v4 } };
   if (text.trim() === '') return fail('empty address');
   if (text !== text.trim()) return whitespace(text, parseAddress);
   if (text.startsWith('[') && text.endsWith(']')) {
@@ -232,7 +264,8 @@ export function parseCidr(text: string): Parsed<Cidr> {
 // Formatting
 
 function formatIpv4(value: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
+  const n = Number(value);
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
 }
 
 function formatIpv6(value: bigint): string {

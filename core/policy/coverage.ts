@@ -35,9 +35,16 @@ const EXAMPLES = 3;
  * // [{ code: 'address-peer-covers-workloads', path: ['spec','rules',0,'from'], message: '0.0.0.0/0 in internet-to-web also covers 21 managed workloads …', … }]
  */
 export function policyWarnings(policy: Policy, workloads: readonly Workload[]): PolicyWarning[] {
-  const labelled = workloads.map((w) => ({ w, labels: restrictLabels(w.labels, policy.labelKeys) }));
+  // Selectors and status see only the (restricted) labels and the managed flag: at 100k
+  // workloads there are a few thousand distinct ones, so each is evaluated once.
+  const labelled = workloads.map((w) => {
+    const labels = restrictLabels(w.labels, policy.labelKeys);
+    return { w, labels, key: `${w.managed === false ? 'u' : 'm'}${JSON.stringify(labels)}` };
+  });
+  const distinct = [...new Map(labelled.map((x) => [x.key, x])).values()];
   const matchesSomething = (s: Selector) =>
-    labelled.some((x) => selectorMatches(s, x.labels)) || policy.externals.some((e) => selectorMatches(s, e.labels));
+    distinct.some((x) => selectorMatches(s, x.labels)) || policy.externals.some((e) => selectorMatches(s, e.labels));
+  const statusByKey = new Map(distinct.map((x) => [x.key, workloadStatus(policy, x.w)]));
   const out: PolicyWarning[] = [];
   policy.segments.forEach((seg, i) => {
     if (!matchesSomething(seg.selector))
@@ -46,7 +53,7 @@ export function policyWarnings(policy: Policy, workloads: readonly Workload[]): 
   // Compile runs this on every plan: parse each managed address once, and look each distinct
   // address peer up once (most rules name the same few externals).
   const managed = labelled
-    .filter((x) => workloadStatus(policy, x.w) !== 'unmanaged')
+    .filter((x) => statusByKey.get(x.key) !== 'unmanaged')
     .map((x) => ({ id: x.w.id, addresses: parsedAddresses(x.w) }));
   const cache = new Map<string, { text: string; ids: string[] } | undefined>();
   policy.rules.forEach((rule, i) => {
@@ -131,9 +138,40 @@ function coveredBy(
     ipv4: AddressSet.fromCidrs('ipv4', set.cidrs).subtract(AddressSet.fromCidrs('ipv4', set.except)),
     ipv6: AddressSet.fromCidrs('ipv6', set.cidrs).subtract(AddressSet.fromCidrs('ipv6', set.except)),
   };
-  const ids = managed
-    .filter((w) => w.addresses.some((a) => sets[a.family].contains(a.value)))
-    .map((w) => w.id)
-    .sort();
-  return { text, ids };
+  const index = addressIndex(managed);
+  const found = new Set<string>();
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const sorted = index[family];
+    for (const [lo, hi] of sets[family].ranges()) {
+      for (let i = firstAtLeast(sorted, lo); i < sorted.length && sorted[i]!.value <= hi; i++) found.add(sorted[i]!.id);
+    }
+  }
+  return { text, ids: [...found].sort() };
+}
+
+/**
+ * Every managed address by family, sorted by value, so a peer's covered workloads are a few
+ * binary searches instead of a scan of the estate per peer. Built once per list.
+ */
+const indexes = new WeakMap<readonly ParsedWorkload[], Record<'ipv4' | 'ipv6', Array<{ value: bigint; id: string }>>>();
+function addressIndex(managed: readonly ParsedWorkload[]) {
+  let index = indexes.get(managed);
+  if (!index) {
+    index = { ipv4: [], ipv6: [] };
+    for (const w of managed) for (const a of w.addresses) index[a.family].push({ value: a.value, id: w.id });
+    for (const list of Object.values(index)) list.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    indexes.set(managed, index);
+  }
+  return index;
+}
+
+function firstAtLeast(sorted: ReadonlyArray<{ value: bigint }>, lo: bigint): number {
+  let a = 0;
+  let b = sorted.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (sorted[mid]!.value < lo) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }

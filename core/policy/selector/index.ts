@@ -16,6 +16,7 @@ export {
 } from './ast.ts';
 export { parseSelector, trySelector } from './parser.ts';
 export { selectorMatches } from './match.ts';
+export { SelectorIndex } from './select-index.ts';
 
 import { tokenize } from './lexer.ts';
 
