@@ -33,11 +33,15 @@ export const instancesArb = fc.array(fc.record({ network: fc.nat({ max: NETWORKS
   maxLength: 9,
 });
 
-export function estateOf(instances: readonly GenInstance[]): Estate {
+/** `block(inst, i)`: the third octet of the i-th instance's address (default: three /24s in turn). */
+export function estateOf<T extends GenInstance>(
+  instances: readonly T[],
+  block: (inst: T, i: number) => number = (_, i) => 1 + (i % 3),
+): Estate {
   const estate: Estate = { aws: [], azure: [], gcp: [], awsSecurityGroups: [], gcpFirewalls: [] };
   instances.forEach((inst, i) => {
     const n = NETWORKS[inst.network]!;
-    const ip = `10.${n.octet}.${1 + (i % 3)}.${10 + i}`;
+    const ip = `10.${n.octet}.${block(inst, i)}.${10 + i}`;
     const id = `w${i}`;
     if (n.cloud === 'aws')
       estate.aws.push({

@@ -17,7 +17,7 @@ import { QuotaExceededError } from '../../../core/errors.ts';
 import { AddressSet, cidrContains, parseAddress, parseCidr, type Cidr } from '../../../core/model/address.ts';
 import { parsePolicy } from '../../../core/policy/parse.ts';
 import { verify } from '../../../core/verify/index.ts';
-import { labelsArb, NETWORKS, policyArb } from '../../helpers/arbitraries.ts';
+import { estateOf, labelsArb, NETWORKS, policyArb } from '../../helpers/arbitraries.ts';
 
 const net = (text: string): Cidr => {
   const p = parseCidr(text);
@@ -102,43 +102,11 @@ const COMBOS = ['shop', 'crm'].flatMap((app) =>
 /** Each label combination gets its own /24 in each network; a misplaced host lands in another's block. */
 function alignedEstate(
   instances: ReadonlyArray<{ network: number; labels: Record<string, string>; misplaced: number }>,
-) {
-  const estate: Estate = { aws: [], azure: [], gcp: [], awsSecurityGroups: [], gcpFirewalls: [] };
-  instances.forEach((inst, i) => {
-    const n = NETWORKS[inst.network]!;
+): Estate {
+  return estateOf(instances, (inst) => {
     const key = `${inst.labels.app}|${inst.labels.tier}|${inst.labels.env}`;
-    const block = inst.misplaced > 0 ? inst.misplaced : 1 + COMBOS.indexOf(key) + 1;
-    const ip = `10.${n.octet}.${block}.${10 + i}`;
-    const id = `w${i}`;
-    if (n.cloud === 'aws')
-      estate.aws.push({
-        id: `i-${id}`,
-        account: '111111111111',
-        region: 'eu-west-1',
-        vpc: n.net,
-        ip,
-        tags: inst.labels,
-      });
-    if (n.cloud === 'azure')
-      estate.azure.push({
-        id: `vm-${id}`,
-        subscription: 'sub-1',
-        region: 'westeurope',
-        vnet: n.net,
-        ip,
-        tags: inst.labels,
-      });
-    if (n.cloud === 'gcp')
-      estate.gcp.push({
-        id: `gce-${id}`,
-        project: 'proj-1',
-        zone: 'europe-west1-b',
-        network: n.net,
-        ip,
-        labels: inst.labels,
-      });
+    return inst.misplaced > 0 ? inst.misplaced : 1 + COMBOS.indexOf(key) + 1;
   });
-  return estate;
 }
 
 const alignedArb = fc.array(
