@@ -4,7 +4,7 @@
  * lists each compression as a finding, and without a plan compiles exactly as before.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, type Desired } from '../../../core/compile/index.ts';
+import { compile, recompile, type Desired } from '../../../core/compile/index.ts';
 import { compressionFix } from '../../../core/compile/aws.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { parsePolicy, validatePolicy } from '../../../core/policy/parse.ts';
@@ -121,5 +121,22 @@ describe('address plans: the policy option', () => {
       /^segment-aligned subnets \+ compression \(spec\.addressPlans\): 12 of these CIDRs/,
     );
     expect(compressionFix(12, true)).toMatch(/cover their networks in spec\.addressPlans/);
+  });
+});
+
+describe('address plans: recompile', () => {
+  it('GIVEN a compressed block WHEN a host of another segment joins it THEN recompile splits it in every network, as a full compile does', () => {
+    const policy = parsePolicy(policyText(PLAN), 'p.yaml');
+    const ctx = { deploymentId: 'prod' };
+    const before = compile(policy, { workloads }, ctx);
+    expect(dnsSources(before).azure).toContain('10.0.1.0/24');
+    // The newcomer changes no member set of web, so the Azure and GCP networks' reach is the same:
+    // only the compression, which reads every known address, tells them apart.
+    const joined = [...workloads, awsWorkload('late-dns', 'vpc-apps', '10.0.1.99', { tier: 'dns' })];
+    const full = compile(policy, { workloads: joined }, ctx);
+    expect(dnsSources(full).azure).not.toContain('10.0.1.0/24');
+    const incremental = recompile(before, policy, { workloads: joined }, [joined.at(-1)!.id], ctx);
+    const clouds = (d: Desired) => JSON.stringify([d.aws, d.azure, d.gcp, d.findings]);
+    expect(clouds(incremental)).toEqual(clouds(full));
   });
 });
