@@ -11,19 +11,14 @@
  * NSG side, GCP rules and ranges per rule), once with the case's real budgets (what is refused,
  * every violation). Pure compile, no sandbox writes.
  */
-import { SandboxAws } from '../adapters/sandbox/aws.ts';
-import { SandboxAzure } from '../adapters/sandbox/azure.ts';
-import { SandboxGcp } from '../adapters/sandbox/gcp.ts';
-import { awsAdapter } from '../adapters/aws/index.ts';
-import { azureAdapter } from '../adapters/azure/index.ts';
-import { gcpAdapter } from '../adapters/gcp/index.ts';
 import { readWorld } from '../adapters/reconcile.ts';
 import { compile, type Desired } from '../core/compile/index.ts';
 import { totalWeight } from '../core/compile/aws-units.ts';
 import { prefixCount } from '../core/compile/azure-model.ts';
 import { QuotaExceededError } from '../core/errors.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
-import { AWS_MAX, BIG, parseSize, UNBOUNDED } from './cases.ts';
+import { AWS_MAX, parseSize, UNBOUNDED } from './cases.ts';
+import { benchSandbox } from './counting-sandbox.ts';
 import { generateEstate, generatePolicy } from './generate.ts';
 
 export interface FitRow {
@@ -113,14 +108,7 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
     ...(admit ? { unusedBlocks: 'admit' as const } : {}),
   });
   const policy = parsePolicy(text, 'bench.yaml');
-  const aws = SandboxAws.fromEstate(estate, { limits: { groupsPerRegion: BIG, prefixListsPerRegion: BIG } });
-  const azure = SandboxAzure.fromEstate(estate, {});
-  const gcp = SandboxGcp.fromEstate(estate, {});
-  const world = await readWorld({
-    aws: awsAdapter(aws.scopes().map((x) => aws.api(x))),
-    azure: azureAdapter(azure.subscriptions().map((x) => azure.api(x))),
-    gcp: gcpAdapter(gcp.projects().map((x) => gcp.api(x))),
-  });
+  const world = await readWorld(benchSandbox(estate, 'unbounded').clouds);
   const asked = compile(policy, world.inventory, { deploymentId: 'bench', limits: UNBOUNDED });
   const refused: string[] = [];
   try {

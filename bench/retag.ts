@@ -7,19 +7,14 @@
  * after each re-tag and compares the JSON (slow at 100k). Budgets lifted, as the 100k bench case.
  * Prints wall and CPU milliseconds and the peak RSS.
  */
-import { SandboxAws } from '../adapters/sandbox/aws.ts';
-import { SandboxAzure } from '../adapters/sandbox/azure.ts';
-import { SandboxGcp } from '../adapters/sandbox/gcp.ts';
-import { awsAdapter } from '../adapters/aws/index.ts';
-import { azureAdapter } from '../adapters/azure/index.ts';
-import { gcpAdapter } from '../adapters/gcp/index.ts';
 import { readWorld } from '../adapters/reconcile.ts';
 import { compile, recompile, type Desired } from '../core/compile/index.ts';
 import type { CompileContext } from '../core/model/budgets.ts';
 import type { Workload } from '../core/model/inventory.ts';
 import { plan } from '../core/plan/index.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
-import { BIG, parseSize, UNBOUNDED } from './cases.ts';
+import { parseSize, UNBOUNDED } from './cases.ts';
+import { benchSandbox } from './counting-sandbox.ts';
 import { generateEstate, generatePolicy, Rng } from './generate.ts';
 import { NEXT_TIER } from './run-case.ts';
 
@@ -50,14 +45,7 @@ const json = (d: Desired) =>
 
 const estate = generateEstate({ seed, workloads: size, segments }).estate;
 const policy = parsePolicy(generatePolicy({ seed, segments, rules, shape, monitorShare: 0.05 }), 'bench.yaml');
-const aws = SandboxAws.fromEstate(estate, { limits: { groupsPerRegion: BIG, prefixListsPerRegion: BIG } });
-const azure = SandboxAzure.fromEstate(estate, {});
-const gcp = SandboxGcp.fromEstate(estate, {});
-const world = await readWorld({
-  aws: awsAdapter(aws.scopes().map((x) => aws.api(x))),
-  azure: azureAdapter(azure.subscriptions().map((x) => azure.api(x))),
-  gcp: gcpAdapter(gcp.projects().map((x) => gcp.api(x))),
-});
+const world = await readWorld(benchSandbox(estate, 'unbounded').clouds);
 const ctx: CompileContext = { deploymentId: 'bench', limits: UNBOUNDED };
 const rssBefore = process.memoryUsage().rss;
 const full = timed(() => compile(policy, world.inventory, ctx));
