@@ -14,7 +14,7 @@
  * policy says.
  */
 import { AddressSet, cidrRange, formatCidr, parseAddress, type Cidr, type Family } from '../model/address.ts';
-import { compareStrings } from '../model/compare.ts';
+import { compareStrings, partitionPoint } from '../model/compare.ts';
 import type { Cloud } from '../model/cloud.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AddressPlan, Policy } from '../policy/types.ts';
@@ -120,13 +120,7 @@ function insideChosen(c: Cidr, bits: number, chosen: Set<string>, prefixes: Set<
 
 /** The set's ranges inside [lo, hi], clipped to it. */
 function clip(ranges: ReadonlyArray<readonly [bigint, bigint]>, lo: bigint, hi: bigint): Array<[bigint, bigint]> {
-  let a = 0;
-  let b = ranges.length;
-  while (a < b) {
-    const mid = (a + b) >>> 1;
-    if (ranges[mid]![1] < lo) a = mid + 1;
-    else b = mid;
-  }
+  const a = partitionPoint(ranges.length, (i) => ranges[i]![1] < lo);
   const out: Array<[bigint, bigint]> = [];
   for (let i = a; i < ranges.length && ranges[i]![0] <= hi; i++) {
     const [x, y] = ranges[i]!;
@@ -193,14 +187,7 @@ const MAX_BLOCKS_PER_RANGE = 1024n;
 
 /** First index whose value is ≥ x (values sorted ascending). */
 function lowerBound(values: readonly bigint[], x: bigint): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(values.length, (i) => values[i]! < x);
 }
 
 interface KnownIndex {

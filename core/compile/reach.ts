@@ -12,7 +12,7 @@
  *   fewer ports than its region, its members' addresses are carved out of the region's set and
  *   the class gets its own entry, so an address rule never widens past a label rule's deny.
  */
-import { compareStrings } from '../model/compare.ts';
+import { compareStrings, partitionPoint } from '../model/compare.ts';
 import { AddressSet, parseAddress, type Family } from '../model/address.ts';
 import type { Location, Workload } from '../model/inventory.ts';
 import { PortSet } from '../model/ports.ts';
@@ -272,14 +272,7 @@ function indexOf(list: readonly Workload[], id: string): number {
 
 /** First index whose id is ≥ `id`, in a list sorted by id (code-unit order, as classify sorts). */
 function insertionPoint(list: readonly Workload[], id: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(list.length, (i) => list[i]!.id < id);
 }
 
 /** Another class as one class sees it in one direction and family, whatever the network. */

@@ -28,3 +28,19 @@ export function by<T>(key: (item: T) => string | number): (a: T, b: T) => number
     return typeof ka === 'number' && typeof kb === 'number' ? ka - kb : compareStrings(String(ka), String(kb));
   };
 }
+
+/**
+ * Binary search over a sorted list: the first index in [0, length) for which `before(i)` is false,
+ * where `before` is true on a prefix of the list and false after it (length if it never turns).
+ * @example partitionPoint(xs.length, (i) => xs[i]! < x); // first index with xs[i] >= x
+ */
+export function partitionPoint(length: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

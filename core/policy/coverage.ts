@@ -14,6 +14,7 @@ import { workloadStatus } from './intent.ts';
 import { restrictLabels } from './labels.ts';
 import { selectorMatches, type Selector } from './selector/index.ts';
 import type { Peer, Policy } from './types.ts';
+import { partitionPoint } from '../model/compare.ts';
 
 export interface PolicyWarning {
   code: 'selector-matches-nothing' | 'address-peer-covers-workloads';
@@ -166,12 +167,5 @@ function addressIndex(managed: readonly ParsedWorkload[]) {
 }
 
 function firstAtLeast(sorted: ReadonlyArray<{ value: bigint }>, lo: bigint): number {
-  let a = 0;
-  let b = sorted.length;
-  while (a < b) {
-    const mid = (a + b) >> 1;
-    if (sorted[mid]!.value < lo) a = mid + 1;
-    else b = mid;
-  }
-  return a;
+  return partitionPoint(sorted.length, (i) => sorted[i]!.value < lo);
 }

@@ -15,7 +15,7 @@
  * The index assumes the policy is not mutated while it is used (as prepareAws assumes of state).
  */
 import { cidrContains, cidrRange, type Cidr, type Family } from '../model/address.ts';
-import { compareStrings } from '../model/compare.ts';
+import { compareStrings, partitionPoint } from '../model/compare.ts';
 import type { Labels } from '../model/cloud.ts';
 import type { Protocol } from '../model/ports.ts';
 import { restrictLabels } from './labels.ts';
@@ -271,14 +271,7 @@ function inCidrs(cidrs: readonly Cidr[], family: Family, value: bigint): boolean
 
 /** Number of bounds ≤ value: the elementary interval of `value` (0 = before the first bound). */
 function upperBound(bounds: readonly bigint[], value: bigint): number {
-  let lo = 0;
-  let hi = bounds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (bounds[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(bounds.length, (i) => bounds[i]! <= value);
 }
 
 /**
