@@ -28,7 +28,7 @@ import type { AwsSecurityGroup } from '../model/native/aws.ts';
 import type { Owned } from '../ownership.ts';
 import { groupKey, plKey, scopeTag, type AwsActualIndex } from '../model/native/aws-index.ts';
 import type { AwsGroupRef, AwsStep } from './aws-steps.ts';
-import { interleave, interleaveClass, lateCutsNothing, type ListGrowth, type TransitionOp } from './aws-transition.ts';
+import { interleave, interleaveClass, lateCutsNothing, type ListGrowth } from './aws-transition.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AwsBudget } from '../model/budgets.ts';
 
@@ -277,13 +277,14 @@ class GroupPlanner {
         ...(grows ? { grows } : {}),
       });
       if (order && this.canDefer(order.deferred, grows!, g, direction)) {
-        // The engine's own key for this group's rule steps, so a grow runs between them.
+        // One sequence for the group's rule steps and the list steps taken into them.
         const sequence = `group ${g.vpcId}/${g.name}`;
-        for (const op of order.early as TransitionOp[])
+        for (const op of order.early)
           if (op.op === 'grow')
             this.out.authorize.push(...this.growth!.take(grows!.lists.get(op.list)!, sequence, 'authorize'));
-          else this.out.authorize.push(this.ruleStep(p, direction, op.op, 'authorize', op.units));
-        if (order.late.length > 0) this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', order.late));
+          else this.out.authorize.push(this.ruleStep(p, direction, op.op, 'authorize', op.units, sequence));
+        if (order.late.length > 0)
+          this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', order.late, sequence));
         this.deferGrowth(order.deferred, grows, sequence, g.name);
         return;
       }
