@@ -150,6 +150,9 @@ export interface Args {
   monitor?: number;
   json?: string;
   child?: Case;
+  /** No --cases/--sizes/--shapes/--quick/--full: the default matrix, plus the issue 9 runs unless --no-scale. */
+  defaultMatrix: boolean;
+  scale: boolean;
 }
 
 /** What `npm run bench -- --help` prints. */
@@ -168,7 +171,8 @@ export const USAGE = `npm run bench [-- options]      the size matrix of DESIGN.
   --seed=N  --max-flows=200k  --timeout=SECONDS  --monitor=N  --retag-all
   --core-only  --profile  --ticks  CPU profiles of compile + plan (bench/profiles/)
   --json=FILE                 where the raw outcomes go (bench/results/latest.json)
-  --write                     also rewrite the generated part of BENCHMARKS.md
+  --no-scale                  skip the issue 9 runs the default matrix adds (fit, re-tag at 100k, AWS re-tags)
+  --write                     also rewrite the generated part of BENCHMARKS.md (default matrix only)
   --help                      this text
 `;
 
@@ -198,6 +202,8 @@ export function parseArgs(argv: readonly string[]): Args {
     maxFlows: parseSize(get('max-flows') ?? '200k'),
     timeoutSec: Number(get('timeout') ?? 450),
     write: has('write'),
+    defaultMatrix: !explicit && !sizes && !shapes,
+    scale: !explicit && !sizes && !shapes && !has('no-scale'),
     profile: has('profile'),
     coreOnly: has('core-only'),
     ticks: has('ticks'),

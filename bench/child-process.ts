@@ -51,10 +51,58 @@ export function runChild(c: Case, args: Args): Promise<Outcome> {
       ...(args.retagAll ? ['--retag-all'] : []),
       ...(args.monitor !== undefined ? [`--monitor=${args.monitor}`] : []),
     ];
-    const t0 = performance.now();
-    const child = spawn(process.execPath, childArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const outcome: Outcome = { case: c, phases: [], stderr: '', wallMs: 0, peakRssChild: 0 };
     let current: string | undefined;
+    void spawnTracked(childArgs, args.timeoutSec, (tag, value) => {
+      if (tag === 'start') {
+        current = value as string;
+        process.stderr.write(`  ${caseKey(c)} ${current}…`);
+      } else if (tag === 'phase') {
+        const ph = value as PhaseResult;
+        outcome.phases.push(ph);
+        current = undefined;
+        process.stderr.write(` ${fmtMs(ph.ms)}, peak ${fmtBytes(ph.peakRss)}\n`);
+      } else if (tag === 'result') outcome.result = value as CaseResult;
+    }).then((run) => {
+      outcome.stderr = run.stderr;
+      outcome.wallMs = run.wallMs;
+      outcome.peakRssChild = run.peakRss;
+      if (run.killedWhy !== undefined || !outcome.result) {
+        outcome.killedIn = current ?? '(between phases)';
+        outcome.killedWhy = run.killedWhy ?? `exit ${run.exit}: ${lastLines(run.stderr)}`;
+        process.stderr.write(`\n  ${caseKey(c)} stopped in ${outcome.killedIn}: ${outcome.killedWhy}\n`);
+      }
+      resolveOutcome(outcome);
+    });
+  });
+}
+
+/** How a tracked child ended: its exit, its stderr tail, its wall time and peak RSS, and why it was killed. */
+export interface TrackedRun {
+  exit: number | string | null;
+  stderr: string;
+  wallMs: number;
+  peakRss: number;
+  killedWhy?: string;
+}
+
+/** The RSS at which a child is killed: the machine has 23 GiB and other sessions share it. */
+const RSS_LIMIT = 7.5 * 2 ** 30;
+
+/**
+ * Runs `node <nodeArgs…>` from the repository root, hands each `@@tag json` stdout line to
+ * `onRecord` as it arrives, samples the child's RSS from /proc and kills it at the time limit or
+ * the RSS limit.
+ */
+export function spawnTracked(
+  nodeArgs: readonly string[],
+  timeoutSec: number,
+  onRecord: (tag: string, value: unknown) => void,
+): Promise<TrackedRun> {
+  return new Promise((resolveRun) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run: TrackedRun = { exit: null, stderr: '', wallMs: 0, peakRss: 0 };
     let buffer = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -64,36 +112,25 @@ export function runChild(c: Case, args: Args): Promise<Outcome> {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
         const m = /^@@(\w+) (.*)$/.exec(line);
-        if (!m) continue;
-        const value: unknown = JSON.parse(m[2]!);
-        if (m[1] === 'start') {
-          current = value as string;
-          process.stderr.write(`  ${caseKey(c)} ${current}…`);
-        } else if (m[1] === 'phase') {
-          const ph = value as PhaseResult;
-          outcome.phases.push(ph);
-          current = undefined;
-          process.stderr.write(` ${fmtMs(ph.ms)}, peak ${fmtBytes(ph.peakRss)}\n`);
-        } else if (m[1] === 'result') outcome.result = value as CaseResult;
+        if (m) onRecord(m[1]!, JSON.parse(m[2]!));
       }
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
-      outcome.stderr = (outcome.stderr + chunk).slice(-4000);
+      run.stderr = (run.stderr + chunk).slice(-4000);
     });
     const kill = (why: string) => {
-      if (outcome.killedIn !== undefined || child.exitCode !== null) return;
-      outcome.killedIn = current ?? '(between phases)';
-      outcome.killedWhy = why;
+      if (run.killedWhy !== undefined || child.exitCode !== null) return;
+      run.killedWhy = why;
       child.kill('SIGKILL');
     };
-    const timer = setTimeout(() => kill(`time limit ${args.timeoutSec} s`), args.timeoutSec * 1000);
+    const timer = setTimeout(() => kill(`time limit ${timeoutSec} s`), timeoutSec * 1000);
     const watch = setInterval(() => {
       try {
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         const rss = m ? Number(m[1]) * 1024 : 0;
-        outcome.peakRssChild = Math.max(outcome.peakRssChild, rss);
-        if (rss > 7.5 * 2 ** 30) kill(`memory limit (RSS ${fmtBytes(rss)})`);
+        run.peakRss = Math.max(run.peakRss, rss);
+        if (rss > RSS_LIMIT) kill(`memory limit (RSS ${fmtBytes(rss)})`);
       } catch {
         // process gone
       }
@@ -101,18 +138,16 @@ export function runChild(c: Case, args: Args): Promise<Outcome> {
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       clearInterval(watch);
-      outcome.wallMs = performance.now() - t0;
-      if (!outcome.result && outcome.killedIn === undefined) {
-        outcome.killedIn = current ?? '(between phases)';
-        outcome.killedWhy = `exit ${code ?? signal}: ${outcome.stderr
-          .split('\n')
-          .filter((l) => l.trim())
-          .slice(-3)
-          .join(' | ')}`;
-      }
-      if (outcome.killedIn !== undefined)
-        process.stderr.write(`\n  ${caseKey(c)} stopped in ${outcome.killedIn}: ${outcome.killedWhy}\n`);
-      resolveOutcome(outcome);
+      run.wallMs = performance.now() - t0;
+      run.exit = code ?? signal;
+      resolveRun(run);
     });
   });
 }
+
+const lastLines = (stderr: string) =>
+  stderr
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-3)
+    .join(' | ');

@@ -1,6 +1,6 @@
 /**
  * `node --import tsx bench/fit.ts 40/20/80/realistic/aws-default[/segment|/compress] [--seeds=1-5]
- * [--address-plan=segment] [--compress] [--admit-unused-blocks]`: how well one generated estate fits each cloud's
+ * [--address-plan=segment] [--compress] [--admit-unused-blocks] [--both-budgets] [--json]`: how well one generated estate fits each cloud's
  * per-object budgets, before any cloud write. `segment` (or --address-plan=segment) generates
  * segment-aligned subnets; `compress` (or --compress) also declares them in spec.addressPlans, so
  * compile may write member sets as blocks (core/compile/compress.ts); `compress-admit` (or
@@ -16,10 +16,12 @@ import { compile, type Desired } from '../core/compile/index.ts';
 import { totalWeight } from '../core/compile/aws-units.ts';
 import { prefixCount } from '../core/compile/azure-model.ts';
 import { QuotaExceededError } from '../core/errors.ts';
+import type { CompileContext } from '../core/model/budgets.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
 import { AWS_MAX, parseSize, UNBOUNDED } from './cases.ts';
 import { benchSandbox } from './counting-sandbox.ts';
 import { generateEstate, generatePolicy } from './generate.ts';
+import { emit } from './case-result.ts';
 
 export interface FitRow {
   seed: number;
@@ -35,6 +37,8 @@ export interface FitRow {
   /** address-compressed findings (one per cloud and CIDR written instead of members). */
   compressions: number;
   refused: string[];
+  /** With FitOptions.bothBudgets: the lines of the refusal at AWS's default quotas (60 × 5). */
+  refusedAtDefault?: string[];
 }
 
 export interface FitOptions {
@@ -42,6 +46,8 @@ export interface FitOptions {
   compress?: boolean;
   /** The plans say `unusedBlocks: admit`. */
   admit?: boolean;
+  /** Also compile at AWS's default quotas and report that refusal (the case's budget stays the main one). */
+  bothBudgets?: boolean;
 }
 
 function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes' | 'compressions'> {
@@ -110,22 +116,24 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
   const policy = parsePolicy(text, 'bench.yaml');
   const world = await readWorld(benchSandbox(estate, 'unbounded').clouds);
   const asked = compile(policy, world.inventory, { deploymentId: 'bench', limits: UNBOUNDED });
-  const refused: string[] = [];
-  try {
-    compile(policy, world.inventory, {
-      deploymentId: 'bench',
-      ...(budget === 'aws-max' ? { limits: { aws: AWS_MAX } } : {}),
-    });
-  } catch (e) {
-    if (!(e instanceof QuotaExceededError)) throw e;
-    refused.push(...e.message.split('\n'));
-  }
+  const refusal = (limits: CompileContext['limits']): string[] => {
+    try {
+      compile(policy, world.inventory, { deploymentId: 'bench', ...(limits ? { limits } : {}) });
+      return [];
+    } catch (e) {
+      if (!(e instanceof QuotaExceededError)) throw e;
+      return e.message.split('\n');
+    }
+  };
+  const refused = refusal(budget === 'aws-max' ? { aws: AWS_MAX } : undefined);
+  const refusedAtDefault = options.bothBudgets && budget === 'aws-max' ? refusal(undefined) : undefined;
   return {
     seed,
     classes: asked.reach.classification.classes.length,
     ...measure(asked),
     compressions: asked.findings.filter((f) => f.code === 'address-compressed').length,
     refused,
+    ...(refusedAtDefault ? { refusedAtDefault } : {}),
   };
 }
 
@@ -139,7 +147,13 @@ async function main(): Promise<void> {
     ...(args.includes('--address-plan=segment') ? { addressPlan: 'segment' as const } : {}),
     ...(args.includes('--compress') ? { compress: true } : {}),
     ...(args.includes('--admit-unused-blocks') ? { admit: true } : {}),
+    ...(args.includes('--both-budgets') ? { bothBudgets: true } : {}),
   };
+  if (args.includes('--json')) {
+    // The `@@tag json` line protocol of bench/child-process.ts: `npm run bench -- --write` reads it.
+    for (const spec of specs) emit('fit', { spec, ...(await fitCase(spec, lo!, options)) });
+    return;
+  }
   const details: string[] = [];
   console.log(
     '| case | seed | classes | AWS worst units/ENI/dir/fam | where | AWS SGs | AWS PLs | Azure max rules/NSG | Azure max prefixes/NSG side | GCP rules | GCP max ranges/rule | compressions | refused |',

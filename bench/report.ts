@@ -5,6 +5,8 @@ import { ROOT, type Case, caseLabel, short, type Args } from './cases.ts';
 import type { Outcome } from './child-process.ts';
 import { changeSection } from './report-change.ts';
 import { estatesSection, nativeSizeSection } from './report-size.ts';
+import { scaleSections } from './report-scale.ts';
+import type { ScaleResults } from './scale-runs.ts';
 
 export const ph = (o: Outcome, name: string): PhaseResult | undefined => o.phases.find((p) => p.name === name);
 export const msOf = (o: Outcome, name: string): string => {
@@ -14,7 +16,7 @@ export const msOf = (o: Outcome, name: string): string => {
 };
 
 /** The markdown report of a run: every section, in order. */
-export function report(outcomes: readonly Outcome[], args: Args, command: string): string {
+export function report(outcomes: readonly Outcome[], args: Args, command: string, scale?: ScaleResults): string {
   const out: string[] = [];
   const mk = (h: string[], rows: string[][]) => out.push(markdownTable(h, rows), '');
   const r0 = outcomes.find((o) => o.result)?.result;
@@ -23,6 +25,7 @@ export function report(outcomes: readonly Outcome[], args: Args, command: string
     `Command: \`${command}\` (seed ${args.seed}; each case in its own \`node --expose-gc\` process; code at ${gitState()}).`,
     '',
   );
+  if (scale) out.push(...scaleSections(outcomes, scale));
   out.push('### Time and memory per phase', '');
   mk(
     [

@@ -14,6 +14,7 @@ import { AWS_MAX, DEPLOYMENT, parseSize } from './cases.ts';
 import { benchSandbox } from './counting-sandbox.ts';
 import { generateEstate, generatePolicy } from './generate.ts';
 import { NEXT_TIER } from './run-case.ts';
+import { emit } from './case-result.ts';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -42,6 +43,7 @@ const candidates = start.inventory.workloads
   .sort((a, b) => (a.id < b.id ? -1 : 1));
 
 let applied = 0;
+const refused: string[] = [];
 for (const w of picks.map((i) => candidates[i % candidates.length]!)) {
   const scope = { account: w.location.account, region: w.location.region };
   const original = estate.aws.find((x) => x.id === w.nativeId)!.tags;
@@ -55,6 +57,7 @@ for (const w of picks.map((i) => candidates[i % candidates.length]!)) {
   const errors = p.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     console.log(`${w.nativeId}: refused, ${p.steps.length} steps; ${errors[0]!.message}`);
+    refused.push(errors[0]!.message);
     sb.aws.tagInstance(scope, w.nativeId, { tier: w.labels.tier! });
     continue;
   }
@@ -64,3 +67,4 @@ for (const w of picks.map((i) => candidates[i % candidates.length]!)) {
   if (left === 0) applied++;
 }
 console.log(`${applied} of ${picks.length} re-tags applied and converged`);
+emit('transitions', { seed, size, applied, picks: picks.length, refused });

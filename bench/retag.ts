@@ -5,7 +5,8 @@
  * workloads one after another (tier → the next tier of the same app, same network, as the main
  * bench does) and times recompile() and plan() of each. `--check` also runs a full compile
  * after each re-tag and compares the JSON (slow at 100k). Budgets lifted, as the 100k bench case.
- * Prints wall and CPU milliseconds and the peak RSS.
+ * Prints wall and CPU milliseconds and the peak RSS, and the same as `@@tag json` lines (bench/child-process.ts),
+ * which `npm run bench -- --write` reads.
  */
 import { readWorld } from '../adapters/reconcile.ts';
 import { compile, recompile, type Desired } from '../core/compile/index.ts';
@@ -17,6 +18,7 @@ import { parseSize, UNBOUNDED } from './cases.ts';
 import { benchSandbox } from './counting-sandbox.ts';
 import { generateEstate, generatePolicy, Rng } from './generate.ts';
 import { NEXT_TIER } from './run-case.ts';
+import { emit } from './case-result.ts';
 
 const arg = (name: string): string | undefined =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -63,6 +65,13 @@ const rng = new Rng(seed + 99);
 const segmentNames = new Set(policy.segments.filter((s) => s.mode === 'enforce').map((s) => s.name));
 let workloads: Workload[] = world.inventory.workloads;
 let desired = full.value;
+emit('full', {
+  workloads: world.inventory.workloads.length,
+  classes: full.value.reach.classification.classes.length,
+  compile: { wall: full.wall, cpu: full.cpu },
+  plan: { wall: fullPlan.wall, cpu: fullPlan.cpu },
+  rssBefore,
+});
 console.log('| re-tag | change | recompile | plan | networks recompiled |');
 console.log('|---|---|---:|---:|---:|');
 for (let i = 0; i < retags; i++) {
@@ -81,6 +90,13 @@ for (let i = 0; i < retags; i++) {
   console.log(
     `| ${i + 1} | ${w.cloud} ${w.labels.app} tier ${w.labels.tier} → ${to} | ${ms(inc.wall)} (cpu ${ms(inc.cpu)}) | ${ms(p.wall)} (cpu ${ms(p.cpu)}) | ${redone} of ${inc.value.reach.networks.length} |`,
   );
+  emit('retag', {
+    change: `${w.cloud} ${w.labels.app} tier ${w.labels.tier} → ${to}`,
+    recompile: { wall: inc.wall, cpu: inc.cpu },
+    plan: { wall: p.wall, cpu: p.cpu },
+    networksRedone: redone,
+    networks: inc.value.reach.networks.length,
+  });
   if (check) {
     const again = compile(policy, { workloads }, ctx);
     if (json(again) !== json(inc.value)) throw new Error(`re-tag ${i + 1}: recompile differs from a full compile`);
@@ -88,3 +104,4 @@ for (let i = 0; i < retags; i++) {
   desired = inc.value;
 }
 console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+emit('peak', { maxRss: process.resourceUsage().maxRSS * 1024 });

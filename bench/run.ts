@@ -7,6 +7,9 @@
  *   npm run bench -- --full                    # every size × {100,1000} segments × {1k,5k} rules
  *   npm run bench -- --cases=100k/1000/5000 --core-only --profile   # CPU profile of compile + plan
  *   npm run bench -- --write                   # also rewrite the generated part of BENCHMARKS.md
+ *
+ * The default matrix also runs the issue 9 measurements (bench/scale-runs.ts: fit, one re-tag at
+ * 100k through recompile, AWS re-tags of a packed estate), each in its own process; --no-scale skips them.
  *   npm run bench -- --help                    # the options
  *
  * Each case runs in its own child process (`node --expose-gc --import tsx bench/run.ts
@@ -35,6 +38,7 @@ import { emit } from './case-result.ts';
 import { runCase } from './run-case.ts';
 import { type Outcome, runChild } from './child-process.ts';
 import { report } from './report.ts';
+import { runScale } from './scale-runs.ts';
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -49,6 +53,13 @@ async function main(): Promise<void> {
     emit('result', result);
     return;
   }
+  if (args.write && !args.scale) {
+    process.stderr.write(
+      '--write rewrites all of BENCHMARKS.md’s generated block: run it with the default matrix (no --cases, --sizes, --shapes, --quick, --full or --no-scale)\n',
+    );
+    process.exitCode = 2;
+    return;
+  }
   const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
   process.stderr.write(`segsync bench: ${args.cases.length} case(s): ${args.cases.map(caseKey).join(', ')}\n`);
   const outcomes: Outcome[] = [];
@@ -56,7 +67,8 @@ async function main(): Promise<void> {
     process.stderr.write(`case ${caseLabel(c)}\n`);
     outcomes.push(await runChild(c, args));
   }
-  const text = report(outcomes, args, command);
+  const scale = args.scale ? await runScale(args.timeoutSec, args.seed) : undefined;
+  const text = report(outcomes, args, command, scale);
   process.stdout.write(`${text}\n`);
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
