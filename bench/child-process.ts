@@ -80,6 +80,8 @@ export function runChild(c: Case, args: Args): Promise<Outcome> {
 /** How a tracked child ended: its exit, its stderr tail, its wall time and peak RSS, and why it was killed. */
 export interface TrackedRun {
   exit: number | string | null;
+  /** What the child printed outside the `@@tag json` lines (a report some scripts print as markdown). */
+  stdout: string;
   stderr: string;
   wallMs: number;
   peakRss: number;
@@ -102,7 +104,7 @@ export function spawnTracked(
   return new Promise((resolveRun) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const run: TrackedRun = { exit: null, stderr: '', wallMs: 0, peakRss: 0 };
+    const run: TrackedRun = { exit: null, stdout: '', stderr: '', wallMs: 0, peakRss: 0 };
     let buffer = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -113,6 +115,7 @@ export function spawnTracked(
         buffer = buffer.slice(nl + 1);
         const m = /^@@(\w+) (.*)$/.exec(line);
         if (m) onRecord(m[1]!, JSON.parse(m[2]!));
+        else run.stdout += `${line}\n`;
       }
     });
     child.stderr.setEncoding('utf8');

@@ -190,12 +190,24 @@ function verdictSection(outcomes: readonly Outcome[], results: ScaleResults): st
   ];
 }
 
-/** The issue 9 sections, verdict first. */
+function printedSections(results: ScaleResults): string[] {
+  return results.printed.flatMap(({ title, command, run }) => [
+    `### ${title}`,
+    '',
+    `\`${command}\`${run.exit === 0 ? '' : ` — did not finish: ${run.killedWhy ?? `exit ${run.exit}`}`}`,
+    '',
+    run.stdout.trim(),
+    '',
+  ]);
+}
+
+/** The issue 9 sections, verdict first; the benches that print their own report last. */
 export function scaleSections(outcomes: readonly Outcome[], results: ScaleResults): string[] {
   return [
     ...verdictSection(outcomes, results),
     ...fitSection(results),
     ...retagSection(results),
     ...transitionsSection(results),
+    ...printedSections(results),
   ];
 }

@@ -3,7 +3,7 @@
  * matrix) each in its own process through the `@@tag json` protocol: the fit of each cloud's
  * budgets before any write (bench/fit.ts), one re-tag at 100k · 1,000 · 5k through recompile
  * (bench/retag.ts), and how many AWS re-tags of the packed 1k realistic estate apply
- * (bench/retag-transitions.ts).
+ * (bench/retag-transitions.ts); then the rollout and event benches, whose own markdown is embedded.
  */
 import { join } from 'node:path';
 import { HERE } from './cases.ts';
@@ -26,6 +26,15 @@ export const FIT_SPECS = [
 ];
 export const RETAG_ARGS = ['--size=100k', '--segments=1000', '--rules=5k', '--retags=5'];
 export const TRANSITIONS_ARGS = ['--size=1k'];
+/** Benches that print their own markdown, embedded as printed: the first rollout (issue 10) and one event (issue 14). */
+export const PRINTED = [
+  {
+    title: 'First rollout through the apply engine (issue 10)',
+    script: 'rollout.ts',
+    args: ['--sizes=10k,100k', '--segments=100', '--rules=1000'],
+  },
+  { title: 'One event, end to end (issue 14)', script: 'event.ts', args: ['--sizes=10k,100k'] },
+];
 
 export interface FitResult extends FitRow {
   spec: string;
@@ -48,6 +57,7 @@ export interface ScaleResults {
   fit: Array<{ spec: string; row?: FitResult; run: TrackedRun }>;
   retag: RetagRun;
   transitions: TransitionsRun;
+  printed: Array<{ title: string; command: string; run: TrackedRun }>;
 }
 
 const script = (name: string, args: readonly string[]) => [
@@ -83,7 +93,7 @@ export async function runScale(timeoutSec: number, seed: number): Promise<ScaleR
   });
   process.stderr.write(` ${(retagRun.wallMs / 1000).toFixed(1)} s\n`);
   process.stderr.write(`retag-transitions ${TRANSITIONS_ARGS.join(' ')}…`);
-  const transitions: TransitionsRun = { run: { exit: null, stderr: '', wallMs: 0, peakRss: 0 } };
+  const transitions: TransitionsRun = { run: { exit: null, stdout: '', stderr: '', wallMs: 0, peakRss: 0 } };
   transitions.run = await spawnTracked(
     script('retag-transitions.ts', [...TRANSITIONS_ARGS, `--seed=${seed}`]),
     timeoutSec,
@@ -92,5 +102,13 @@ export async function runScale(timeoutSec: number, seed: number): Promise<ScaleR
     },
   );
   process.stderr.write(` ${(transitions.run.wallMs / 1000).toFixed(1)} s\n`);
-  return { fit, retag: { ...retag, run: retagRun }, transitions };
+  const printed: ScaleResults['printed'] = [];
+  for (const { title, script: name, args } of PRINTED) {
+    const withSeed = [...args, `--seed=${seed}`];
+    process.stderr.write(`${name} ${withSeed.join(' ')}…`);
+    const run = await spawnTracked(script(name, withSeed), timeoutSec * 2, () => {});
+    process.stderr.write(` ${(run.wallMs / 1000).toFixed(1)} s\n`);
+    printed.push({ title, command: `node --import tsx bench/${name} ${withSeed.join(' ')}`, run });
+  }
+  return { fit, retag: { ...retag, run: retagRun }, transitions, printed };
 }

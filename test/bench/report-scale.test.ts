@@ -4,7 +4,7 @@ import type { Outcome } from '../../bench/child-process.ts';
 import type { FitResult, ScaleResults } from '../../bench/scale-runs.ts';
 import { scaleSections } from '../../bench/report-scale.ts';
 
-const run = { exit: 0, stderr: '', wallMs: 1000, peakRss: 0 };
+const run = { exit: 0, stdout: '', stderr: '', wallMs: 1000, peakRss: 0 };
 const phase = (name: string, ms: number) => ({
   name,
   ms,
@@ -60,6 +60,7 @@ const results = (refused: string[]): ScaleResults => ({
     },
     run,
   },
+  printed: [],
 });
 const verdict = (text: string, target: string) => text.split('\n').find((l) => l.startsWith(`| ${target}`)) ?? '';
 
