@@ -70,6 +70,33 @@ const script = (name: string, args: readonly string[]) => [
 ];
 
 export async function runScale(timeoutSec: number, seed: number): Promise<ScaleResults> {
+  // Timed runs first, counts last: a colleague's job starting late then disturbs only counts.
+  process.stderr.write(`retag ${RETAG_ARGS.join(' ')}…`);
+  const retag: Omit<RetagRun, 'run'> = { retags: [] };
+  const retagRun = await spawnTracked(script('retag.ts', [...RETAG_ARGS, `--seed=${seed}`]), timeoutSec * 2, (t, v) => {
+    if (t === 'full') retag.full = v as RetagRun['full'];
+    else if (t === 'retag') retag.retags.push(v as RetagRun['retags'][number]);
+    else if (t === 'peak') retag.maxRss = (v as { maxRss: number }).maxRss;
+  });
+  process.stderr.write(` ${(retagRun.wallMs / 1000).toFixed(1)} s\n`);
+  const printed: ScaleResults['printed'] = [];
+  for (const { title, script: name, args } of PRINTED) {
+    const withSeed = [...args, `--seed=${seed}`];
+    process.stderr.write(`${name} ${withSeed.join(' ')}…`);
+    const run = await spawnTracked(script(name, withSeed), timeoutSec * 2, () => {});
+    process.stderr.write(` ${(run.wallMs / 1000).toFixed(1)} s\n`);
+    printed.push({ title, command: `node --import tsx bench/${name} ${withSeed.join(' ')}`, run });
+  }
+  process.stderr.write(`retag-transitions ${TRANSITIONS_ARGS.join(' ')}…`);
+  const transitions: TransitionsRun = { run: { exit: null, stdout: '', stderr: '', wallMs: 0, peakRss: 0 } };
+  transitions.run = await spawnTracked(
+    script('retag-transitions.ts', [...TRANSITIONS_ARGS, `--seed=${seed}`]),
+    timeoutSec,
+    (t, v) => {
+      if (t === 'transitions') transitions.result = v as TransitionsRun['result'];
+    },
+  );
+  process.stderr.write(` ${(transitions.run.wallMs / 1000).toFixed(1)} s\n`);
   const fit: ScaleResults['fit'] = [];
   for (const spec of FIT_SPECS) {
     process.stderr.write(`fit ${spec}…`);
@@ -83,32 +110,6 @@ export async function runScale(timeoutSec: number, seed: number): Promise<ScaleR
     );
     process.stderr.write(` ${(run.wallMs / 1000).toFixed(1)} s${row ? '' : ` ✗ ${run.killedWhy ?? run.exit}`}\n`);
     fit.push({ spec, ...(row ? { row } : {}), run });
-  }
-  process.stderr.write(`retag ${RETAG_ARGS.join(' ')}…`);
-  const retag: Omit<RetagRun, 'run'> = { retags: [] };
-  const retagRun = await spawnTracked(script('retag.ts', [...RETAG_ARGS, `--seed=${seed}`]), timeoutSec * 2, (t, v) => {
-    if (t === 'full') retag.full = v as RetagRun['full'];
-    else if (t === 'retag') retag.retags.push(v as RetagRun['retags'][number]);
-    else if (t === 'peak') retag.maxRss = (v as { maxRss: number }).maxRss;
-  });
-  process.stderr.write(` ${(retagRun.wallMs / 1000).toFixed(1)} s\n`);
-  process.stderr.write(`retag-transitions ${TRANSITIONS_ARGS.join(' ')}…`);
-  const transitions: TransitionsRun = { run: { exit: null, stdout: '', stderr: '', wallMs: 0, peakRss: 0 } };
-  transitions.run = await spawnTracked(
-    script('retag-transitions.ts', [...TRANSITIONS_ARGS, `--seed=${seed}`]),
-    timeoutSec,
-    (t, v) => {
-      if (t === 'transitions') transitions.result = v as TransitionsRun['result'];
-    },
-  );
-  process.stderr.write(` ${(transitions.run.wallMs / 1000).toFixed(1)} s\n`);
-  const printed: ScaleResults['printed'] = [];
-  for (const { title, script: name, args } of PRINTED) {
-    const withSeed = [...args, `--seed=${seed}`];
-    process.stderr.write(`${name} ${withSeed.join(' ')}…`);
-    const run = await spawnTracked(script(name, withSeed), timeoutSec * 2, () => {});
-    process.stderr.write(` ${(run.wallMs / 1000).toFixed(1)} s\n`);
-    printed.push({ title, command: `node --import tsx bench/${name} ${withSeed.join(' ')}`, run });
   }
   return { fit, retag: { ...retag, run: retagRun }, transitions, printed };
 }
