@@ -9,7 +9,9 @@
  * Per case and seed it compiles twice: once with every per-object budget lifted (what the policy
  * asks for: worst AWS rule units per ENI per direction and family, Azure rules and prefixes per
  * NSG side, GCP rules and ranges per rule), once with the case's real budgets (what is refused,
- * every violation). Pure compile, no sandbox writes.
+ * every violation), and GCP once more with its real per-rule budgets and only the project quota
+ * lifted: the rules per project that count against the quota FIREWALLS (500 unless raised).
+ * Pure compile, no sandbox writes.
  */
 import { readWorld } from '../adapters/reconcile.ts';
 import { compile, type Desired } from '../core/compile/index.ts';
@@ -17,6 +19,7 @@ import { compileGcp, type GcpDesired } from '../core/compile/gcp.ts';
 import { totalWeight } from '../core/compile/aws-units.ts';
 import { prefixCount } from '../core/compile/azure-model.ts';
 import { QuotaExceededError } from '../core/errors.ts';
+import { DEFAULT_BUDGETS } from '../core/model/budgets.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
 import { AWS_MAX, BIG, parseSize, UNBOUNDED } from './cases.ts';
 import { benchSandbox } from './counting-sandbox.ts';
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
   };
   const details: string[] = [];
   console.log(
-    '| case | seed | classes | AWS worst units/ENI/dir/fam | where | AWS SGs | AWS PLs | Azure max rules/NSG | Azure max prefixes/NSG side | GCP rules | GCP max ranges/rule | GCP max rules/project | compressions | refused |',
+    '| case | seed | classes | AWS worst units/ENI/dir/fam | where | AWS SGs | AWS PLs | Azure max rules/NSG | Azure max prefixes/NSG side | GCP rules | GCP max ranges/rule | GCP max rules/project (quota FIREWALLS) | compressions | refused |',
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const spec of specs) {
@@ -178,7 +181,7 @@ async function main(): Promise<void> {
       const row = await fitCase(spec, seed, options);
       if (verbose && row.refused.length > 0) details.push(`### ${spec} seed ${seed}`, '', ...row.refused, '');
       console.log(
-        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.gcpMaxRulesPerProject} (${row.gcpWorstProject}, ${row.gcpProjects} projects) | ${row.compressions} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
+        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.gcpMaxRulesPerProject} of ${DEFAULT_BUDGETS.gcp.firewallsPerProject} (${row.gcpWorstProject}, ${row.gcpProjects} projects) | ${row.compressions} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
       );
     }
   }
