@@ -4,6 +4,8 @@
  * before any write, every such project in one error, with the quota increase to request.
  */
 import { describe, expect, it } from 'vitest';
+import { readWorld, reconcile } from '../../../adapters/reconcile.ts';
+import { Sandbox } from '../../../adapters/sandbox/index.ts';
 import { parseLimits } from '../../../cli/limits.ts';
 import { compile } from '../../../core/compile/index.ts';
 import { compileGcp } from '../../../core/compile/gcp.ts';
@@ -12,6 +14,7 @@ import { ConfigSchema } from '../../../core/config/schema.ts';
 import { QuotaExceededError } from '../../../core/errors.ts';
 import { DEFAULT_BUDGETS, type CompileContext } from '../../../core/model/budgets.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
+import { estateOf } from '../../helpers/arbitraries.ts';
 import { policyOf } from '../../helpers/policies.ts';
 import { gcpWorkload } from '../../helpers/workloads.ts';
 
@@ -126,6 +129,33 @@ describe('GCP project quota FIREWALLS', () => {
     expect(zoo).toBeLessThan(total);
     const e = refusal(() => compile(policy, { workloads: ws }, withQuota(zoo)));
     expect(e.violations.map((v) => v.object)).toEqual(['project shop']);
+  });
+});
+
+describe('GCP project quota: before any write', () => {
+  // Both GCP networks of the sandbox estate (indices 4 and 5 of NETWORKS) are in one project.
+  const instances = ['web', 'app', 'db'].flatMap((tier) => [4, 5].map((network) => ({ network, labels: { tier } })));
+
+  it('GIVEN the sandbox project over the quota WHEN reconciled THEN it is refused and nothing is written', async () => {
+    const sandbox = Sandbox.fromEstate(estateOf(instances));
+    const { inventory } = await readWorld(sandbox.clouds());
+    const needed = compile(policy, inventory, lifted).gcp.firewalls.length;
+    const before = JSON.stringify(sandbox.snapshot());
+    const e = await reconcile(policy, sandbox.clouds(), withQuota(needed - 1)).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(QuotaExceededError);
+    expect((e as QuotaExceededError).violations.map((v) => [v.cloud, v.needed])).toEqual([['gcp', needed]]);
+    expect(JSON.stringify(sandbox.snapshot())).toBe(before);
+  });
+
+  it('GIVEN the quota it needs WHEN reconciled THEN every rule is written', async () => {
+    const sandbox = Sandbox.fromEstate(estateOf(instances));
+    const { inventory } = await readWorld(sandbox.clouds());
+    const needed = compile(policy, inventory, lifted).gcp.firewalls.length;
+    await reconcile(policy, sandbox.clouds(), withQuota(needed));
+    expect(sandbox.snapshot().gcp.firewalls.filter((f) => f.name.startsWith('ss-prod-'))).toHaveLength(needed);
   });
 });
 
