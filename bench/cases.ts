@@ -49,7 +49,13 @@ export const UNBOUNDED: NonNullable<CompileContext['limits']> = {
     asgsPerNsg: BIG,
     asgsPerRuleSide: BIG,
   },
-  gcp: { tagsPerInstance: BIG, sourceTagsPerRule: BIG, targetTagsPerRule: BIG, rangesPerRule: BIG },
+  gcp: {
+    firewallsPerProject: BIG,
+    tagsPerInstance: BIG,
+    sourceTagsPerRule: BIG,
+    targetTagsPerRule: BIG,
+    rangesPerRule: BIG,
+  },
 };
 export function short(n: number): string {
   return n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);

@@ -9,16 +9,19 @@
  * Per case and seed it compiles twice: once with every per-object budget lifted (what the policy
  * asks for: worst AWS rule units per ENI per direction and family, Azure rules and prefixes per
  * NSG side, GCP rules and ranges per rule), once with the case's real budgets (what is refused,
- * every violation). Pure compile, no sandbox writes.
+ * every violation), and GCP once more with its real per-rule budgets and only the project quota
+ * lifted: the rules per project that count against the quota FIREWALLS (500 unless raised).
+ * Pure compile, no sandbox writes.
  */
 import { readWorld } from '../adapters/reconcile.ts';
 import { compile, type Desired } from '../core/compile/index.ts';
+import { compileGcp, type GcpDesired } from '../core/compile/gcp.ts';
 import { totalWeight } from '../core/compile/aws-units.ts';
 import { prefixCount } from '../core/compile/azure-model.ts';
 import { QuotaExceededError } from '../core/errors.ts';
-import type { CompileContext } from '../core/model/budgets.ts';
+import { DEFAULT_BUDGETS, type CompileContext } from '../core/model/budgets.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
-import { AWS_MAX, parseSize, UNBOUNDED } from './cases.ts';
+import { AWS_MAX, BIG, parseSize, UNBOUNDED } from './cases.ts';
 import { benchSandbox } from './counting-sandbox.ts';
 import { generateEstate, generatePolicy } from './generate.ts';
 import { emit } from './case-result.ts';
@@ -34,6 +37,10 @@ export interface FitRow {
   azureMaxPrefixes: number;
   gcpRules: number;
   gcpMaxRanges: number;
+  /** The project with the most segsync rules under the real per-rule budgets (what counts against FIREWALLS). */
+  gcpMaxRulesPerProject: number;
+  gcpWorstProject: string;
+  gcpProjects: number;
   /** address-compressed findings (one per cloud and CIDR written instead of members). */
   compressions: number;
   refused: string[];
@@ -50,7 +57,24 @@ export interface FitOptions {
   bothBudgets?: boolean;
 }
 
-function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes' | 'compressions'> {
+/**
+ * Rules per project as compileGcp writes them under the real per-rule budgets (ranges, tags per
+ * rule chunk there, so the lifted compile would undercount) with only the project quota lifted.
+ */
+function gcpProjects(d: GcpDesired): Pick<FitRow, 'gcpMaxRulesPerProject' | 'gcpWorstProject' | 'gcpProjects'> {
+  const perProject = new Map<string, number>();
+  for (const f of d.firewalls) perProject.set(f.project, (perProject.get(f.project) ?? 0) + 1);
+  let worst = { project: '-', rules: 0 };
+  for (const [project, rules] of perProject) if (rules > worst.rules) worst = { project, rules };
+  return { gcpMaxRulesPerProject: worst.rules, gcpWorstProject: worst.project, gcpProjects: perProject.size };
+}
+
+function measure(
+  d: Desired,
+): Omit<
+  FitRow,
+  'seed' | 'refused' | 'classes' | 'compressions' | 'gcpMaxRulesPerProject' | 'gcpWorstProject' | 'gcpProjects'
+> {
   const maxOf = new Map(d.aws.prefixLists.map((p) => [p.name, p.maxEntries]));
   const perClass = new Map<string, { units: number; where: string }>();
   for (const g of d.aws.groups) {
@@ -127,10 +151,16 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
   };
   const refused = refusal(budget === 'aws-max' ? { aws: AWS_MAX } : undefined);
   const refusedAtDefault = options.bothBudgets && budget === 'aws-max' ? refusal(undefined) : undefined;
+  const gcpReal = compileGcp(
+    asked.reach,
+    { deploymentId: 'bench', limits: { gcp: { firewallsPerProject: BIG } } },
+    policy,
+  ).desired;
   return {
     seed,
     classes: asked.reach.classification.classes.length,
     ...measure(asked),
+    ...gcpProjects(gcpReal),
     compressions: asked.findings.filter((f) => f.code === 'address-compressed').length,
     refused,
     ...(refusedAtDefault ? { refusedAtDefault } : {}),
@@ -156,15 +186,15 @@ async function main(): Promise<void> {
   }
   const details: string[] = [];
   console.log(
-    '| case | seed | classes | AWS worst units/ENI/dir/fam | where | AWS SGs | AWS PLs | Azure max rules/NSG | Azure max prefixes/NSG side | GCP rules | GCP max ranges/rule | compressions | refused |',
+    '| case | seed | classes | AWS worst units/ENI/dir/fam | where | AWS SGs | AWS PLs | Azure max rules/NSG | Azure max prefixes/NSG side | GCP rules | GCP max ranges/rule | GCP max rules/project (quota FIREWALLS) | compressions | refused |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const spec of specs) {
     for (let seed = lo!; seed <= (hi ?? lo!); seed++) {
       const row = await fitCase(spec, seed, options);
       if (verbose && row.refused.length > 0) details.push(`### ${spec} seed ${seed}`, '', ...row.refused, '');
       console.log(
-        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.compressions} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
+        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.gcpMaxRulesPerProject} of ${DEFAULT_BUDGETS.gcp.firewallsPerProject} (${row.gcpWorstProject}, ${row.gcpProjects} projects) | ${row.compressions} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
       );
     }
   }

@@ -28,6 +28,7 @@ export class PolicyValidationError extends SegsyncError {
  * weight, and the smallest fixes.
  */
 export interface QuotaDetail {
+  /** '' for a limit no single segment owns (a project-wide quota): `object` then says what needs it. */
   segment: string;
   cloud: 'aws' | 'azure' | 'gcp';
   object: string;
@@ -45,7 +46,9 @@ export interface QuotaDetail {
 
 function renderDetail(v: QuotaDetail): string {
   const lines = [
-    `${v.cloud}: segment "${v.segment}" needs ${v.needed} ${v.limit} on ${v.object}, the limit is ${v.allowed}` +
+    (v.segment === ''
+      ? `${v.cloud}: ${v.object} needs ${v.needed} ${v.limit}, the limit is ${v.allowed}`
+      : `${v.cloud}: segment "${v.segment}" needs ${v.needed} ${v.limit} on ${v.object}, the limit is ${v.allowed}`) +
       (v.hint ? ` (${v.hint})` : ''),
   ];
   if (v.network !== undefined) lines.push(`  network: ${v.network}`);

@@ -15,6 +15,7 @@ import type { Policy } from '../policy/types.ts';
 import { awsBudget, compileAws, type AwsDesired } from './aws.ts';
 import { azureBudget, compileAzure, type AzureDesired } from './azure.ts';
 import { compileGcp, gcpBudget, type GcpDesired } from './gcp.ts';
+import { projectQuotaRefusal } from './gcp-quota.ts';
 import { firewallKey } from './gcp-rules.ts';
 import type { Classification } from './classes.ts';
 import type { NetworkReach, Reach } from './reach.ts';
@@ -55,7 +56,7 @@ export function assemble(reach: Reach, ctx: CompileContext, policy: Policy, memo
   const of = <C extends NetworkReach['cloud']>(cloud: C) => results.filter((r) => r.cloud === cloud);
   const refusals: QuotaExceededError[] = [];
   const out: Assembled = { refusals };
-  // compileAws gathers every VPC's refusals; compileAzure and compileGcp stop at the first network.
+  // Every AWS and GCP network's refusals are gathered; Azure's stop at the first network.
   const aws = of('aws');
   const awsRefused = aws.flatMap((r) => ('refused' in r ? [r.refused] : []));
   if (awsRefused.length > 0) refusals.push(QuotaExceededError.combine(awsRefused));
@@ -65,9 +66,15 @@ export function assemble(reach: Reach, ctx: CompileContext, policy: Policy, memo
   if (azureRefused && 'refused' in azureRefused) refusals.push(azureRefused.refused);
   else out.azure = mergeAzure(azure as Array<{ desired: AzureDesired; findings: Finding[] }>);
   const gcp = of('gcp');
-  const gcpRefused = gcp.find((r) => 'refused' in r);
-  if (gcpRefused && 'refused' in gcpRefused) refusals.push(gcpRefused.refused);
-  else out.gcp = mergeGcp(gcp as Array<{ desired: GcpDesired; findings: Finding[] }>, ctx.deploymentId);
+  const gcpRefused = gcp.flatMap((r) => ('refused' in r ? [r.refused] : []));
+  if (gcpRefused.length > 0) refusals.push(QuotaExceededError.combine(gcpRefused));
+  else {
+    // The project quota spans the networks of a project: checked once they are merged.
+    const merged = mergeGcp(gcp as Array<{ desired: GcpDesired; findings: Finding[] }>, ctx.deploymentId);
+    const overQuota = projectQuotaRefusal(merged.desired, gcpBudget(ctx));
+    if (overQuota) refusals.push(overQuota);
+    else out.gcp = merged;
+  }
   return out;
 }
 
@@ -85,7 +92,7 @@ function compileOne(
       case 'azure':
         return { cloud: 'azure', ...compileAzure(one, ctx, policy) };
       case 'gcp':
-        return { cloud: 'gcp', ...compileGcp(one, ctx, policy) };
+        return { cloud: 'gcp', ...compileGcp(one, ctx, policy, { perNetwork: true }) };
     }
   } catch (e) {
     if (!(e instanceof QuotaExceededError)) throw e;

@@ -24,6 +24,9 @@
  * - Budgets (CompileContext.limits.gcp over DEFAULT_BUDGETS.gcp) are met by chunking; an
  *   instance can never need more than one own tag, so only `tagsPerInstance < 1` refuses here;
  *   the foreign tags that share the 64-tag budget are checked by the planner, which sees them.
+ *   The project quota FIREWALLS (firewallsPerProject) counts the rules of every network of a
+ *   project; a project over it is refused before any write, every such project in one error
+ *   (gcp-quota.ts; foreign rules use the quota too but are not visible here).
  */
 import { CompileError, QuotaExceededError } from '../errors.ts';
 import type { AddressSet, Family } from '../model/address.ts';
@@ -36,6 +39,7 @@ import { DEFAULT_BUDGETS, type CompileContext, type GcpBudget } from '../model/b
 import { parseGcpAttachmentId } from '../model/ids.ts';
 import type { WorkloadClass } from './classes.ts';
 import { classRules, type Direction } from './gcp-class.ts';
+import { projectQuotaRefusal } from './gcp-quota.ts';
 import { chunk, DENY_PRIORITY, everyAddress, finishRule, firewallKey, type RuleDraft } from './gcp-rules.ts';
 import { boundedName, GCP_NAME } from './names.ts';
 import type { NetworkReach, Reach } from './reach.ts';
@@ -80,6 +84,7 @@ export function compileGcp(
   reach: Reach,
   ctx: CompileContext,
   policy?: Pick<Policy, 'addressPlans'>,
+  options: GcpCompileOptions = {},
 ): { desired: GcpDesired; findings: Finding[] } {
   const budget = gcpBudget(ctx);
   const findings: Finding[] = [];
@@ -96,17 +101,25 @@ export function compileGcp(
   }
   if (compressor) findings.push(...compressor.findings('gcp'));
   const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return {
-    desired: {
-      deploymentId: ctx.deploymentId,
-      networks: networks.map((n) => n.network).sort(byText),
-      firewalls: [...firewalls.values()].sort(
-        (a, b) => byText(a.project, b.project) || byText(a.firewall.name, b.firewall.name),
-      ),
-      memberships: memberships.sort((a, b) => byText(a.workloadId, b.workloadId)),
-    },
-    findings,
+  const desired: GcpDesired = {
+    deploymentId: ctx.deploymentId,
+    networks: networks.map((n) => n.network).sort(byText),
+    firewalls: [...firewalls.values()].sort(
+      (a, b) => byText(a.project, b.project) || byText(a.firewall.name, b.firewall.name),
+    ),
+    memberships: memberships.sort((a, b) => byText(a.workloadId, b.workloadId)),
   };
+  const refusal = options.perNetwork ? undefined : projectQuotaRefusal(desired, budget);
+  if (refusal) throw refusal;
+  return { desired, findings };
+}
+
+export interface GcpCompileOptions {
+  /**
+   * The reach holds some networks of a project only (assemble.ts compiles one network at a time):
+   * skip the project quota, which the caller checks over the merged networks (gcp-quota.ts).
+   */
+  perNetwork?: boolean;
 }
 
 /** Budgets with the context's overrides; a budget below 1 could never hold a rule or a tag. */

@@ -31,6 +31,12 @@ export interface AzureBudget {
   priorityMax: number;
 }
 export interface GcpBudget {
+  /**
+   * Compute Engine quota FIREWALLS: VPC firewall rules per project, over all its networks (500
+   * observed, adjustable on request: CLOUD-FACTS-SCALE §3.1). Compile counts segsync's own rules
+   * only; foreign rules in the project use the same quota and are not seen at compile time.
+   */
+  firewallsPerProject: number;
   tagsPerInstance: number;
   sourceTagsPerRule: number;
   targetTagsPerRule: number;
@@ -53,5 +59,11 @@ export const DEFAULT_BUDGETS = {
     priorityMin: 100,
     priorityMax: 4096,
   } satisfies AzureBudget,
-  gcp: { tagsPerInstance: 64, sourceTagsPerRule: 30, targetTagsPerRule: 70, rangesPerRule: 5000 } satisfies GcpBudget,
+  gcp: {
+    firewallsPerProject: 500,
+    tagsPerInstance: 64,
+    sourceTagsPerRule: 30,
+    targetTagsPerRule: 70,
+    rangesPerRule: 5000,
+  } satisfies GcpBudget,
 };

@@ -33,6 +33,9 @@ const fitRow = (spec: string, refused: string[]): FitResult => ({
   azureMaxPrefixes: 6,
   gcpRules: 7,
   gcpMaxRanges: 8,
+  gcpMaxRulesPerProject: 9,
+  gcpWorstProject: 'proj-1',
+  gcpProjects: 1,
   compressions: 0,
   refused,
 });
