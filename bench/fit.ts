@@ -1,10 +1,11 @@
 /**
  * `node --import tsx bench/fit.ts 40/20/80/realistic/aws-default[/segment|/compress] [--seeds=1-5]
- * [--address-plan=segment] [--compress] [--admit-unused-blocks]`: how well one generated estate fits each cloud's
+ * [--address-plan=segment] [--compress] [--admit-unused-blocks] [--e2e]`: how well one generated estate fits each cloud's
  * per-object budgets, before any cloud write. `segment` (or --address-plan=segment) generates
  * segment-aligned subnets; `compress` (or --compress) also declares them in spec.addressPlans, so
  * compile may write member sets as blocks (core/compile/compress.ts); `compress-admit` (or
- * --admit-unused-blocks) declares them with `unusedBlocks: admit`.
+ * --admit-unused-blocks) declares them with `unusedBlocks: admit`; `e2e` (or --e2e) declares every
+ * network's /16 end-to-end enforced (spec.endToEnd), combinable with the others.
  *
  * Per case and seed it compiles twice: once with every per-object budget lifted (what the policy
  * asks for: worst AWS rule units per ENI per direction and family, Azure rules and prefixes per
@@ -19,7 +20,7 @@ import { QuotaExceededError } from '../core/errors.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
 import { AWS_MAX, parseSize, UNBOUNDED } from './cases.ts';
 import { benchSandbox } from './counting-sandbox.ts';
-import { generateEstate, generatePolicy } from './generate.ts';
+import { generateEstate, generatePolicy, networkRanges } from './generate.ts';
 
 export interface FitRow {
   seed: number;
@@ -34,6 +35,8 @@ export interface FitRow {
   gcpMaxRanges: number;
   /** address-compressed findings (one per cloud and CIDR written instead of members). */
   compressions: number;
+  /** end-to-end-widened findings (one per cloud, network compile and CIDR). */
+  widenings: number;
   refused: string[];
 }
 
@@ -42,9 +45,11 @@ export interface FitOptions {
   compress?: boolean;
   /** The plans say `unusedBlocks: admit`. */
   admit?: boolean;
+  /** Every network's /16 declared end-to-end enforced. */
+  endToEnd?: boolean;
 }
 
-function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes' | 'compressions'> {
+function measure(d: Desired): Omit<FitRow, 'seed' | 'refused' | 'classes' | 'compressions' | 'widenings'> {
   const maxOf = new Map(d.aws.prefixLists.map((p) => [p.name, p.maxEntries]));
   const perClass = new Map<string, { units: number; where: string }>();
   for (const g of d.aws.groups) {
@@ -90,6 +95,7 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
   const [w, s, r, shape = 'realistic', budget = 'aws-default', ...rest] = spec.split('/');
   const admit = options.admit === true || rest.includes('compress-admit');
   const compress = admit || options.compress === true || rest.includes('compress');
+  const endToEnd = options.endToEnd === true || rest.includes('e2e');
   const segment = compress || options.addressPlan === 'segment' || rest.includes('segment');
   const generated = generateEstate({
     seed,
@@ -106,6 +112,7 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
     monitorShare: 0.05,
     ...(compress && generated.addressPlans ? { addressPlans: generated.addressPlans } : {}),
     ...(admit ? { unusedBlocks: 'admit' as const } : {}),
+    ...(endToEnd ? { endToEndRanges: networkRanges(generated.networks) } : {}),
   });
   const policy = parsePolicy(text, 'bench.yaml');
   const world = await readWorld(benchSandbox(estate, 'unbounded').clouds);
@@ -125,6 +132,7 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
     classes: asked.reach.classification.classes.length,
     ...measure(asked),
     compressions: asked.findings.filter((f) => f.code === 'address-compressed').length,
+    widenings: asked.findings.filter((f) => f.code === 'end-to-end-widened').length,
     refused,
   };
 }
@@ -139,6 +147,7 @@ async function main(): Promise<void> {
     ...(args.includes('--address-plan=segment') ? { addressPlan: 'segment' as const } : {}),
     ...(args.includes('--compress') ? { compress: true } : {}),
     ...(args.includes('--admit-unused-blocks') ? { admit: true } : {}),
+    ...(args.includes('--e2e') ? { endToEnd: true } : {}),
   };
   const details: string[] = [];
   console.log(
@@ -150,7 +159,7 @@ async function main(): Promise<void> {
       const row = await fitCase(spec, seed, options);
       if (verbose && row.refused.length > 0) details.push(`### ${spec} seed ${seed}`, '', ...row.refused, '');
       console.log(
-        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.compressions} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
+        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.compressions}${row.widenings > 0 ? ` (+${row.widenings} e2e)` : ''} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
       );
     }
   }
