@@ -46,22 +46,36 @@ export interface Widening {
 }
 
 /**
+ * Whether [lo, hi] holds no blocking address outside `inside` (the set's ranges there, sorted).
+ */
+export type Clean = (lo: bigint, hi: bigint, inside: ReadonlyArray<readonly [bigint, bigint]>) => boolean;
+
+/** `Clean` over a sorted list of blocking addresses (for tests and small callers). */
+export function cleanOf(bad: readonly bigint[]): Clean {
+  return (lo, hi, inside) => {
+    const all = lowerBound(bad, hi + 1n) - lowerBound(bad, lo);
+    if (all === 0) return true;
+    const within = inside.reduce((n, [a, b]) => n + lowerBound(bad, b + 1n) - lowerBound(bad, a), 0);
+    return all === within;
+  };
+}
+
+/**
  * Writes `set` with fewer CIDRs inside the `declared` ranges (sorted disjoint CIDRs of the set's
- * family), never over an address of `bad` (sorted ascending: known addresses that are neither
- * admissible sources nor already in the set may appear in it and are fine only inside the set).
- * Per declared range, each subtree of the range's binary split is written as the smallest CIDR
+ * family), never over a blocking address outside the set (`clean`: known addresses that are
+ * neither in the set nor admissible sources). Per declared range, each subtree of the range's binary split is written as the smallest CIDR
  * holding the set's addresses there when no bad address outside the set lies inside the
  * subtree, and split further otherwise: each CIDR chosen is inside the largest clean CIDR around
  * it, so the count is minimal, and the smallest one admits the least.
  *
  * @example
  * // set 10.2.0.5, 10.2.7.9; 10.2.0.0/16 declared; no bad address: one CIDR, 10.2.0.0/21.
- * widenAddresses(set, [net('10.2.0.0/16')], []).set.toCidrs(); // [10.2.0.0/21]
+ * widenAddresses(set, [net('10.2.0.0/16')], cleanOf([])).set.toCidrs(); // [10.2.0.0/21]
  */
 export function widenAddresses(
   set: AddressSet,
   declared: readonly Cidr[],
-  bad: readonly bigint[],
+  clean: Clean,
 ): { set: AddressSet; widenings: Widening[] } {
   const bits = set.family === 'ipv4' ? 32 : 128;
   const ranges = set.ranges();
@@ -69,7 +83,7 @@ export function widenAddresses(
   const cover = (c: Cidr, inside: ReadonlyArray<readonly [bigint, bigint]>, range: Cidr): void => {
     if (inside.length === 0 || AddressSet.fromRanges(set.family, inside).toCidrs().length < 2) return;
     const [lo, hi] = cidrRange(c);
-    if (clean(bad, lo, hi, inside)) {
+    if (clean(lo, hi, inside)) {
       widenings.push({ cidr: tightest(set.family, bits, inside[0]![0], inside[inside.length - 1]![1]), range });
       return;
     }
@@ -94,14 +108,6 @@ export function widenAddresses(
     ),
     widenings,
   };
-}
-
-/** No address of `bad` inside [lo, hi] lies outside `inside` (the set's ranges there). */
-function clean(bad: readonly bigint[], lo: bigint, hi: bigint, inside: ReadonlyArray<readonly [bigint, bigint]>) {
-  const all = lowerBound(bad, hi + 1n) - lowerBound(bad, lo);
-  if (all === 0) return true;
-  const within = inside.reduce((n, [a, b]) => n + lowerBound(bad, b + 1n) - lowerBound(bad, a), 0);
-  return all === within;
 }
 
 /** The smallest CIDR holding [a, b]. */
@@ -182,8 +188,8 @@ class Index {
   readonly rules: RuleIndex;
   readonly known: Known;
   private readonly egress = new Map<string, PortSet>();
-  private readonly bad = new Map<string, bigint[]>();
-  private readonly badBySignature = new Map<string, bigint[]>();
+  /** Per (family, destination parties, unit ports): each holder group's verdict, 0 unknown, 1 admissible, 2 blocking. */
+  private readonly verdicts = new Map<string, Uint8Array>();
 
   constructor(
     private readonly policy: Policy,
@@ -256,30 +262,42 @@ class Index {
   }
 
   /**
-   * Known addresses of the family that may not be admitted on the ingress of `ctx`'s class: held
-   * by a workload whose egress segsync does not enforce, or whose egress to some member of the
-   * class here allows some port of the unit. Sorted.
+   * Whether a CIDR may be written on the ingress of `ctx`'s class: no known address in it outside
+   * the set is held by a workload whose egress segsync does not enforce, or whose egress to some
+   * member of the class here allows some port of the unit. Walks the known addresses outside the
+   * set (skipping the set's ranges), judging each holder group once per context.
    */
-  badFor(ctx: SetContext, family: Family): bigint[] {
+  cleanFor(ctx: SetContext, family: Family): Clean {
     const dst = this.destinationParties(ctx, family);
     const key = `${family}|${dst.map((d) => d.id).join(',')}|${ctx.ports.key()}`;
-    const hit = this.bad.get(key);
-    if (hit) return hit;
-    const verdicts = this.known.holders.map((h) =>
-      h.blocked
-        ? false
-        : h.parties.every((p) => dst.every((d) => this.egressPorts(p, d).intersect(ctx.ports).isEmpty())),
-    );
-    const signature = `${family}|${verdicts.map((v) => (v ? '1' : '0')).join('')}`;
-    let bad = this.badBySignature.get(signature);
-    if (!bad) {
-      const addrs = this.known.addresses[family];
-      const holderOf = this.known.holderOf[family];
-      bad = addrs.filter((_, i) => !verdicts[holderOf[i]!]);
-      this.badBySignature.set(signature, bad);
-    }
-    this.bad.set(key, bad);
-    return bad;
+    let verdicts = this.verdicts.get(key);
+    if (!verdicts) this.verdicts.set(key, (verdicts = new Uint8Array(this.known.holders.length)));
+    const v = verdicts;
+    const admissible = (g: number): boolean => {
+      if (v[g] === 0) {
+        const h = this.known.holders[g]!;
+        const ok =
+          !h.blocked && h.parties.every((p) => dst.every((d) => this.egressPorts(p, d).intersect(ctx.ports).isEmpty()));
+        v[g] = ok ? 1 : 2;
+      }
+      return v[g] === 1;
+    };
+    const addrs = this.known.addresses[family];
+    const holderOf = this.known.holderOf[family];
+    return (lo, hi, inside) => {
+      let j = 0;
+      for (let i = lowerBound(addrs, lo); i < addrs.length && addrs[i]! <= hi; i++) {
+        const a = addrs[i]!;
+        while (j < inside.length && inside[j]![1] < a) j++;
+        if (j < inside.length && inside[j]![0] <= a) {
+          // In the set: jump past this range of it.
+          i = lowerBound(addrs, inside[j]![1] + 1n) - 1;
+          continue;
+        }
+        if (!admissible(holderOf[i]!)) return false;
+      }
+      return true;
+    };
   }
 
   /** Every party a member of the class in this network is as a flow's destination (its addresses of the family there). */
@@ -388,7 +406,7 @@ export class EndToEndWidener {
       );
     });
     if (!worth) return set;
-    const r = widenAddresses(set, declared, this.index.badFor(ctx, set.family));
+    const r = widenAddresses(set, declared, this.index.cleanFor(ctx, set.family));
     for (const w of r.widenings) this.record(set, w, ctx);
     return r.set;
   }
