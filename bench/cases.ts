@@ -32,12 +32,14 @@ export interface Case {
    * Absent: today's scattered addresses.
    */
   addresses?: 'segment' | 'compress' | 'compress-admit';
+  /** Every network's /16 declared end-to-end enforced in the policy (spec.endToEnd); suffix `/e2e`. */
+  endToEnd?: boolean;
 }
 
 export const caseKey = (c: Case) =>
-  `${short(c.workloads)}/${c.segments}/${short(c.rules)}/${c.shape}/${c.aws === 'unbounded' ? 'unbounded' : `aws-${c.aws}`}${c.v4only ? '/v4' : ''}${c.addresses ? `/${c.addresses}` : ''}`;
+  `${short(c.workloads)}/${c.segments}/${short(c.rules)}/${c.shape}/${c.aws === 'unbounded' ? 'unbounded' : `aws-${c.aws}`}${c.v4only ? '/v4' : ''}${c.addresses ? `/${c.addresses}` : ''}${c.endToEnd ? '/e2e' : ''}`;
 export const caseLabel = (c: Case) =>
-  `${short(c.workloads)} · ${fmtInt(c.segments)} · ${short(c.rules)} · ${c.shape}${c.aws === 'max' ? ' · AWS 1000' : c.aws === 'unbounded' ? ' · unbounded' : ''}${c.v4only ? ' · IPv4 only' : ''}${c.addresses === 'segment' ? ' · segment-aligned' : c.addresses === 'compress' ? ' · segment-aligned + compression' : c.addresses === 'compress-admit' ? ' · segment-aligned + compression (unused blocks admitted)' : ''}`;
+  `${short(c.workloads)} · ${fmtInt(c.segments)} · ${short(c.rules)} · ${c.shape}${c.aws === 'max' ? ' · AWS 1000' : c.aws === 'unbounded' ? ' · unbounded' : ''}${c.v4only ? ' · IPv4 only' : ''}${c.addresses === 'segment' ? ' · segment-aligned' : c.addresses === 'compress' ? ' · segment-aligned + compression' : c.addresses === 'compress-admit' ? ' · segment-aligned + compression (unused blocks admitted)' : ''}${c.endToEnd ? ' · end-to-end' : ''}`;
 export const AWS_MAX = { rulesPerGroupPerDirectionPerFamily: 200, groupsPerInterface: 5 };
 export const BIG = 1_000_000_000;
 export const UNBOUNDED: NonNullable<CompileContext['limits']> = {
@@ -69,7 +71,7 @@ export function parseCase(s: string, defaults: Pick<Case, 'shape' | 'aws'>): Cas
   const [w, seg, r, ...rest] = s.split('/');
   if (!w || !seg || !r)
     throw new Error(
-      `bad case "${s}": want WORKLOADS/SEGMENTS/RULES[/sparse|realistic][/aws-max|aws-default][/segment|compress|compress-admit], e.g. 100k/1000/5k/sparse/aws-max`,
+      `bad case "${s}": want WORKLOADS/SEGMENTS/RULES[/sparse|realistic][/aws-max|aws-default][/segment|compress|compress-admit][/e2e], e.g. 100k/1000/5k/sparse/aws-max`,
     );
   const shape = rest.includes('realistic')
     ? 'realistic'
@@ -99,6 +101,7 @@ export function parseCase(s: string, defaults: Pick<Case, 'shape' | 'aws'>): Cas
         : rest.includes('segment')
           ? { addresses: 'segment' }
           : {}),
+    ...(rest.includes('e2e') ? { endToEnd: true } : {}),
   };
 }
 
@@ -169,9 +172,10 @@ export const USAGE = `npm run bench [-- options]      the size matrix of DESIGN.
   --sizes=1k,10k              estate sizes (workloads)
   --shapes=100/1000,...       policy shapes: segments/rules
   --full                      every size × {100,1000} segments × {1k,5k} rules
-  --cases=N/S/R[/shape][/aws-default|aws-max|unbounded][/v4][/segment|compress|compress-admit],...   explicit cases, e.g. --cases=200/10/20
+  --cases=N/S/R[/shape][/aws-default|aws-max|unbounded][/v4][/segment|compress|compress-admit][/e2e],...   explicit cases, e.g. --cases=200/10/20
                               segment: segment-aligned subnets; compress: also declared in spec.addressPlans
-                              (compress-admit: with unusedBlocks: admit)
+                              (compress-admit: with unusedBlocks: admit); e2e: every network's /16 declared
+                              end-to-end enforced (spec.endToEnd)
   --shape=sparse|realistic|local   default shape of --sizes/--cases (sparse)
   --aws=default|max|unbounded      default AWS budget (max)
   --seed=N  --max-flows=200k  --timeout=SECONDS  --monitor=N  --retag-all

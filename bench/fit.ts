@@ -1,10 +1,11 @@
 /**
  * `node --import tsx bench/fit.ts 40/20/80/realistic/aws-default[/segment|/compress] [--seeds=1-5]
- * [--address-plan=segment] [--compress] [--admit-unused-blocks] [--both-budgets] [--json]`: how well one generated estate fits each cloud's
+ * [--address-plan=segment] [--compress] [--admit-unused-blocks] [--both-budgets] [--json] [--e2e]`: how well one generated estate fits each cloud's
  * per-object budgets, before any cloud write. `segment` (or --address-plan=segment) generates
  * segment-aligned subnets; `compress` (or --compress) also declares them in spec.addressPlans, so
  * compile may write member sets as blocks (core/compile/compress.ts); `compress-admit` (or
- * --admit-unused-blocks) declares them with `unusedBlocks: admit`.
+ * --admit-unused-blocks) declares them with `unusedBlocks: admit`; `e2e` (or --e2e) declares every
+ * network's /16 end-to-end enforced (spec.endToEnd), combinable with the others.
  *
  * Per case and seed it compiles twice: once with every per-object budget lifted (what the policy
  * asks for: worst AWS rule units per ENI per direction and family, Azure rules and prefixes per
@@ -23,7 +24,7 @@ import { DEFAULT_BUDGETS, type CompileContext } from '../core/model/budgets.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
 import { AWS_MAX, BIG, parseSize, UNBOUNDED } from './cases.ts';
 import { benchSandbox } from './counting-sandbox.ts';
-import { generateEstate, generatePolicy } from './generate.ts';
+import { generateEstate, generatePolicy, networkRanges } from './generate.ts';
 import { emit } from './case-result.ts';
 
 export interface FitRow {
@@ -43,6 +44,8 @@ export interface FitRow {
   gcpProjects: number;
   /** address-compressed findings (one per cloud and CIDR written instead of members). */
   compressions: number;
+  /** end-to-end-widened findings (one per cloud, network compile and CIDR). */
+  widenings: number;
   refused: string[];
   /** With FitOptions.bothBudgets: the lines of the refusal at AWS's default quotas (60 × 5). */
   refusedAtDefault?: string[];
@@ -53,6 +56,8 @@ export interface FitOptions {
   compress?: boolean;
   /** The plans say `unusedBlocks: admit`. */
   admit?: boolean;
+  /** Every network's /16 declared end-to-end enforced. */
+  endToEnd?: boolean;
   /** Also compile at AWS's default quotas and report that refusal (the case's budget stays the main one). */
   bothBudgets?: boolean;
 }
@@ -73,7 +78,14 @@ function measure(
   d: Desired,
 ): Omit<
   FitRow,
-  'seed' | 'refused' | 'classes' | 'compressions' | 'gcpMaxRulesPerProject' | 'gcpWorstProject' | 'gcpProjects'
+  | 'seed'
+  | 'refused'
+  | 'classes'
+  | 'compressions'
+  | 'widenings'
+  | 'gcpMaxRulesPerProject'
+  | 'gcpWorstProject'
+  | 'gcpProjects'
 > {
   const maxOf = new Map(d.aws.prefixLists.map((p) => [p.name, p.maxEntries]));
   const perClass = new Map<string, { units: number; where: string }>();
@@ -120,6 +132,7 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
   const [w, s, r, shape = 'realistic', budget = 'aws-default', ...rest] = spec.split('/');
   const admit = options.admit === true || rest.includes('compress-admit');
   const compress = admit || options.compress === true || rest.includes('compress');
+  const endToEnd = options.endToEnd === true || rest.includes('e2e');
   const segment = compress || options.addressPlan === 'segment' || rest.includes('segment');
   const generated = generateEstate({
     seed,
@@ -136,6 +149,7 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
     monitorShare: 0.05,
     ...(compress && generated.addressPlans ? { addressPlans: generated.addressPlans } : {}),
     ...(admit ? { unusedBlocks: 'admit' as const } : {}),
+    ...(endToEnd ? { endToEndRanges: networkRanges(generated.networks) } : {}),
   });
   const policy = parsePolicy(text, 'bench.yaml');
   const world = await readWorld(benchSandbox(estate, 'unbounded').clouds);
@@ -162,6 +176,7 @@ export async function fitCase(spec: string, seed: number, options: FitOptions = 
     ...measure(asked),
     ...gcpProjects(gcpReal),
     compressions: asked.findings.filter((f) => f.code === 'address-compressed').length,
+    widenings: asked.findings.filter((f) => f.code === 'end-to-end-widened').length,
     refused,
     ...(refusedAtDefault ? { refusedAtDefault } : {}),
   };
@@ -177,6 +192,7 @@ async function main(): Promise<void> {
     ...(args.includes('--address-plan=segment') ? { addressPlan: 'segment' as const } : {}),
     ...(args.includes('--compress') ? { compress: true } : {}),
     ...(args.includes('--admit-unused-blocks') ? { admit: true } : {}),
+    ...(args.includes('--e2e') ? { endToEnd: true } : {}),
     ...(args.includes('--both-budgets') ? { bothBudgets: true } : {}),
   };
   if (args.includes('--json')) {
@@ -194,7 +210,7 @@ async function main(): Promise<void> {
       const row = await fitCase(spec, seed, options);
       if (verbose && row.refused.length > 0) details.push(`### ${spec} seed ${seed}`, '', ...row.refused, '');
       console.log(
-        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.gcpMaxRulesPerProject} of ${DEFAULT_BUDGETS.gcp.firewallsPerProject} (${row.gcpWorstProject}, ${row.gcpProjects} projects) | ${row.compressions} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
+        `| ${spec} | ${seed} | ${row.classes} | ${row.awsWorstUnits} | ${row.awsWorst} | ${row.awsGroups} | ${row.awsPrefixLists} | ${row.azureMaxRules} | ${row.azureMaxPrefixes} | ${row.gcpRules} | ${row.gcpMaxRanges} | ${row.gcpMaxRulesPerProject} of ${DEFAULT_BUDGETS.gcp.firewallsPerProject} (${row.gcpWorstProject}, ${row.gcpProjects} projects) | ${row.compressions}${row.widenings > 0 ? ` (+${row.widenings} e2e)` : ''} | ${row.refused.length === 0 ? 'fits' : (row.refused[0]!.match(/^\d+ quota violations/)?.[0] ?? '1 quota violation') + ': ' + (row.refused.find((l) => l.startsWith('aws:') || l.startsWith('azure:') || l.startsWith('gcp:')) ?? '').slice(0, 200)} |`,
       );
     }
   }

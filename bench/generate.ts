@@ -504,6 +504,13 @@ export interface PolicyOptions {
   addressPlans?: readonly GeneratedAddressPlan[];
   /** `unusedBlocks: admit` on those plans (compressions may span blocks no workload uses yet). */
   unusedBlocks?: 'admit';
+  /** Declare these ranges end-to-end enforced (spec.endToEnd, docs/end-to-end.md); e.g. networkRanges(networks). Default off. */
+  endToEndRanges?: readonly string[];
+}
+
+/** Each generated network's whole range, 10.<octet>.0.0/16: what a bench declares end-to-end enforced. */
+export function networkRanges(networks: readonly GenNetwork[]): string[] {
+  return networks.map((n) => `10.${n.octet}.0.0/16`);
 }
 
 interface Ext {
@@ -796,6 +803,9 @@ export function generatePolicy(opts: PolicyOptions): string {
     `  exclusive: ${opts.exclusive ?? true}`,
     ...(opts.addressPlans && opts.addressPlans.length > 0
       ? addressPlansYaml(opts.addressPlans, opts.unusedBlocks)
+      : []),
+    ...(opts.endToEndRanges && opts.endToEndRanges.length > 0
+      ? [`  endToEnd: { ranges: [${opts.endToEndRanges.join(', ')}] }`]
       : []),
     '  labels: { keys: [app, tier, env, role, zone, site, partner] }',
     `  defaults: { egress: ${opts.egress ?? 'deny'}, unlabeled: ignore }`,

@@ -10,7 +10,7 @@ import type { Cloud } from '../core/policy/labels.ts';
 import { parsePolicy } from '../core/policy/parse.ts';
 import type { Policy } from '../core/policy/types.ts';
 import { verify } from '../core/verify/index.ts';
-import { generateEstate, generatePolicy, Rng } from './generate.ts';
+import { generateEstate, generatePolicy, networkRanges, Rng } from './generate.ts';
 import { gcExposed, Meter } from './measure.ts';
 import { CLOUDS, DEPLOYMENT, type Case, AWS_MAX, UNBOUNDED, LOCAL_ESTATE, type Args } from './cases.ts';
 import { type BenchSandbox, benchSandbox, total, stepsPerCloud } from './counting-sandbox.ts';
@@ -71,6 +71,7 @@ export async function runCase(c: Case, args: Args): Promise<CaseResult> {
           ? { addressPlans: generated.addressPlans }
           : {}),
         ...(c.addresses === 'compress-admit' ? { unusedBlocks: 'admit' as const } : {}),
+        ...(c.endToEnd ? { endToEndRanges: networkRanges(generated.networks) } : {}),
       });
       return { estate: generated.estate, text: policyText, policy: parsePolicy(policyText, 'bench.yaml') };
     });

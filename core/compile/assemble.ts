@@ -48,8 +48,9 @@ export function assemble(reach: Reach, ctx: CompileContext, policy: Policy, memo
       r = compileOne(reach.classification, net, ctx, policy);
       // A refusal's message counts peer classes' members anywhere, beyond what the network's
       // reach holds: it is not reused. Neither is anything under address plans: a compression
-      // depends on every address segsync knows (compress.ts), not on this network's reach alone.
-      if (!('refused' in r) && !(policy.addressPlans?.length ?? 0)) memo.set(net, r);
+      // depends on every address segsync knows (compress.ts), not on this network's reach alone;
+      // nor under end-to-end mode, for the same reason (end-to-end.ts).
+      if (!('refused' in r) && !(policy.addressPlans?.length ?? 0) && !policy.endToEnd) memo.set(net, r);
     }
     return r;
   });

@@ -50,6 +50,7 @@ import { selectorMatches } from '../policy/selector/index.ts';
 import type { Peer, Policy } from '../policy/types.ts';
 import type { NetworkReach, Reach, ReachEntry } from './reach.ts';
 import { AddressCompressor } from './compress.ts';
+import { awsUnitPorts } from './end-to-end.ts';
 
 export type { AwsDirection, AwsPeer, AwsRuleUnit } from '../model/native/aws-rules.ts';
 
@@ -286,7 +287,8 @@ class NetworkCompiler {
     const sets = [...merged.entries()].sort(([a], [b]) => cmp(a, b)).map(([, m]) => m);
     for (const m of sets) {
       const exact = AddressSet.fromRanges(m.family, m.ranges);
-      const cidrs = (this.compressor?.compress(exact) ?? exact).toCidrs().map(formatCidr);
+      const where = { direction, network: this.net, classId: cls.id, ports: awsUnitPorts(m.unit) };
+      const cidrs = (this.compressor?.compress(exact, where) ?? exact).toCidrs().map(formatCidr);
       if (cidrs.length <= this.budget.inlineCidrsMax) {
         for (const cidr of cidrs) units.push({ ...m.unit, peer: { kind: 'cidr', cidr } });
         continue;

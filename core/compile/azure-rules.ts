@@ -24,6 +24,7 @@ import type { PortSet } from '../model/ports.ts';
 import type { Finding } from '../model/finding.ts';
 import type { ReachEntry } from './reach.ts';
 import { stableHash } from './hash.ts';
+import { azurePartPorts, type SetContext } from './end-to-end.ts';
 import { AZURE_NAME, boundedName } from './names.ts';
 import { ruleKey, type AzureDesiredRule, type AzureRuleProperties } from './azure-model.ts';
 
@@ -42,7 +43,7 @@ export interface ClassRuleContext {
   /** Readable class name for descriptions. */
   nameOf(classId: string): string;
   /** Member sets under the policy's address plans (compress.ts); absent: exact member lists. */
-  compress?: (set: AddressSet) => AddressSet;
+  compress?: (set: AddressSet, where: Pick<SetContext, 'direction' | 'ports'>) => AddressSet;
 }
 
 interface PeerSide {
@@ -92,7 +93,11 @@ export function classRules(
   }
   for (const m of merged.values()) {
     const exact = AddressSet.fromRanges(m.family, m.ranges);
-    const prefixes = (ctx.compress?.(exact) ?? exact).toCidrs().map(formatCidr);
+    const where = {
+      direction: direction === 'Inbound' ? ('ingress' as const) : ('egress' as const),
+      ports: azurePartPorts(m.part),
+    };
+    const prefixes = (ctx.compress?.(exact, where) ?? exact).toCidrs().map(formatCidr);
     const ids = [...m.classIds].sort();
     const label = ids.length === 1 ? `${ctx.nameOf(ids[0]!)} elsewhere` : `${ids.length} classes elsewhere`;
     const r = buildRule(ctx, direction, { prefixes, label }, m.part);

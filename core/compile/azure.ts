@@ -15,7 +15,7 @@
  */
 import type { Policy } from '../policy/types.ts';
 import type { AddressSet } from '../model/address.ts';
-import { AddressCompressor } from './compress.ts';
+import { AddressCompressor, type SetContext } from './compress.ts';
 import { QuotaExceededError } from '../errors.ts';
 import { AZURE_CLASS_TAG, AZURE_OWNER_TAG } from '../ownership.ts';
 import type { Finding } from '../model/finding.ts';
@@ -166,7 +166,12 @@ function ruleContext(input: NetworkInput, own: AzureDesiredAsg, asgs: Map<string
       return asg.id;
     },
     nameOf: (classId) => byId.get(classId)?.name ?? classId,
-    ...(input.compressor ? { compress: (set: AddressSet) => input.compressor!.compress(set) } : {}),
+    ...(input.compressor
+      ? {
+          compress: (set: AddressSet, where: Pick<SetContext, 'direction' | 'ports'>) =>
+            input.compressor!.compress(set, { ...where, network: input.net, classId: own.classId }),
+        }
+      : {}),
   };
 }
 

@@ -19,6 +19,9 @@ import type { Cloud } from '../model/cloud.ts';
 import type { Finding } from '../model/finding.ts';
 import type { AddressPlan, Policy } from '../policy/types.ts';
 import type { Reach } from './reach.ts';
+import { EndToEndWidener, type SetContext } from './end-to-end.ts';
+
+export type { SetContext } from './end-to-end.ts';
 
 /** One CIDR written instead of the members of a set inside it. */
 export interface Compression {
@@ -230,9 +233,10 @@ function knownIndex(reach: Reach): KnownIndex {
 }
 
 /**
- * What one cloud's compile uses: compress member sets under the policy's address plans and
- * remember every compression for the plan's findings. Absent when the policy declares no plan,
- * so the default path is exactly today's.
+ * What one cloud's compile uses: compress member sets under the policy's address plans, then
+ * widen ingress sets under end-to-end mode (end-to-end.ts), and remember every compression and
+ * widening for the plan's findings. Absent when the policy declares neither, so the default path
+ * is exactly today's.
  */
 export class AddressCompressor {
   private readonly used = new Map<string, { c: Compression; sets: number }>();
@@ -240,15 +244,26 @@ export class AddressCompressor {
   private constructor(
     private readonly plans: readonly AddressPlan[],
     private readonly index: KnownIndex,
+    private readonly endToEnd: EndToEndWidener | undefined,
   ) {}
 
-  static for(reach: Reach, policy: Pick<Policy, 'addressPlans'> | undefined): AddressCompressor | undefined {
+  static for(reach: Reach, policy: Partial<Policy> | undefined): AddressCompressor | undefined {
     const plans = policy?.addressPlans ?? [];
-    return plans.length === 0 ? undefined : new AddressCompressor(plans, knownIndex(reach));
+    const endToEnd = EndToEndWidener.for(reach, policy);
+    return plans.length === 0 && !endToEnd ? undefined : new AddressCompressor(plans, knownIndex(reach), endToEnd);
   }
 
-  /** The set, written with plan CIDRs where that is exact for every known address. */
-  compress(set: AddressSet): AddressSet {
+  /**
+   * The set, written with plan CIDRs where that is exact for every known address, then (an
+   * ingress set under spec.endToEnd, when `ctx` says where it is written) wider where that is
+   * exact end to end.
+   */
+  compress(set: AddressSet, ctx?: SetContext): AddressSet {
+    const planned = this.plans.length > 0 ? this.planned(set) : set;
+    return this.endToEnd && ctx ? this.endToEnd.widen(planned, ctx) : planned;
+  }
+
+  private planned(set: AddressSet): AddressSet {
     const candidates = candidateCidrs(set, this.plans);
     if (candidates.length === 0) return set;
     const r = compressAddresses(set, this.index.addresses[set.family], candidates);
@@ -263,6 +278,10 @@ export class AddressCompressor {
 
   /** One finding per CIDR written instead of members: which members, in how many sets, what it admits. */
   findings(cloud: Cloud): Finding[] {
+    return [...this.compressionFindings(cloud), ...(this.endToEnd?.findings(cloud) ?? [])];
+  }
+
+  private compressionFindings(cloud: Cloud): Finding[] {
     return [...this.used.entries()]
       .sort(([a], [b]) => compareStrings(a, b))
       .map(([cidr, { c, sets }]) => ({

@@ -22,6 +22,7 @@ import type { GcpBudget } from '../model/budgets.ts';
 import { FAMILIES, primaryAddress, type WorkloadClass } from './classes.ts';
 import { ALLOW_PRIORITY, allowedOf, chunk, type RuleDraft } from './gcp-rules.ts';
 import type { NetworkReach, ReachEntry } from './reach.ts';
+import { gcpAllowedPorts, type SetContext } from './end-to-end.ts';
 
 export type Direction = 'INGRESS' | 'EGRESS';
 type Origin = 'tags' | 'static' | 'members';
@@ -45,7 +46,7 @@ export interface ClassRulesInput {
   classOf: (classId: string) => WorkloadClass;
   budget: GcpBudget;
   /** Member sets under the policy's address plans (compress.ts); absent: exact member lists. */
-  compress?: ((set: AddressSet) => AddressSet) | undefined;
+  compress?: ((set: AddressSet, where?: SetContext) => AddressSet) | undefined;
 }
 
 /** Allow rule drafts of one class in one direction, and whether any entry had to be narrowed. */
@@ -176,7 +177,13 @@ function bucketDrafts(input: ClassRulesInput, b: Bucket): RuleDraft[] {
       firewall: { ...base, sourceTags },
     }));
   }
-  const set = b.origin === 'members' && input.compress ? input.compress(b.set) : b.set;
+  const where: SetContext = {
+    direction: direction === 'INGRESS' ? 'ingress' : 'egress',
+    network: input.net,
+    classId: cls.id,
+    ports: gcpAllowedPorts(b.allowed),
+  };
+  const set = b.origin === 'members' && input.compress ? input.compress(b.set, where) : b.set;
   const cidrs = set.toCidrs().map(formatCidr);
   const field = direction === 'INGRESS' ? 'sourceRanges' : 'destinationRanges';
   const what = b.origin === 'members' ? 'member address(es)' : 'range(s)';

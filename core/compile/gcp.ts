@@ -31,7 +31,7 @@
 import { CompileError, QuotaExceededError } from '../errors.ts';
 import type { AddressSet, Family } from '../model/address.ts';
 import type { Policy } from '../policy/types.ts';
-import { AddressCompressor } from './compress.ts';
+import { AddressCompressor, type SetContext } from './compress.ts';
 import type { GcpFirewall } from '../model/native/gcp.ts';
 import { assertOwned, gcpOwnerDescription, gcpPrefix, isOwnedGcpFirewall, type Owned } from '../ownership.ts';
 import type { Finding } from '../model/finding.ts';
@@ -92,7 +92,7 @@ export function compileGcp(
   const memberships: GcpMembership[] = [];
   const networks = reach.networks.filter((n) => n.cloud === 'gcp');
   const compressor = AddressCompressor.for(reach, policy);
-  const compress = compressor ? (set: AddressSet) => compressor.compress(set) : undefined;
+  const compress = compressor ? (set: AddressSet, where?: SetContext) => compressor.compress(set, where) : undefined;
   for (const net of networks) {
     const compiled = compileNetwork(reach, net, ctx.deploymentId, budget, compress);
     findings.push(...compiled.findings);
@@ -155,7 +155,7 @@ function compileNetwork(
   net: NetworkReach,
   deploymentId: string,
   budget: GcpBudget,
-  compress?: (set: AddressSet) => AddressSet,
+  compress?: (set: AddressSet, where?: SetContext) => AddressSet,
 ): NetworkResult {
   const { project, path } = parseGcpNetwork(net.network);
   const classOf = (id: string): WorkloadClass => {

@@ -20,7 +20,7 @@ export const POLICY_ISSUES: IssueMapping = {
   },
   customCode: (path) => {
     const last = path.filter((p) => typeof p === 'string').pop();
-    if (last === 'cidrs') return 'invalid-cidr';
+    if (last === 'cidrs' || last === 'ranges') return 'invalid-cidr';
     if (last === 'except') return 'invalid-except';
     if (last === 'ports') return 'invalid-port';
     if (last === 'selector') return 'invalid-selector';

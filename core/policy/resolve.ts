@@ -37,6 +37,7 @@ export function resolvePolicy(doc: PolicyDocument): Policy {
           })),
         }
       : {}),
+    ...(doc.spec.endToEnd ? { endToEnd: { ranges: doc.spec.endToEnd.ranges.map(cidr) } } : {}),
     ...(doc.spec.labelTrust
       ? { labelTrust: { ...doc.spec.labelTrust, onUntrusted: doc.spec.labelTrust.onUntrusted ?? 'keep' } }
       : {}),

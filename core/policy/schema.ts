@@ -230,6 +230,19 @@ export const PolicySchema = z.strictObject({
       .describe(
         'segment-aligned address plans: compile may write member addresses as a block or plan CIDR that admits only unallocated addresses (default: none, every set exact)',
       ),
+    endToEnd: z
+      .strictObject({
+        ranges: z
+          .array(cidr)
+          .min(1)
+          .describe(
+            'address ranges that hold only segsync-enforced workloads (e.g. VPC CIDRs under unlabeled: quarantine, without NAT gateways, load balancers or other hosts segsync does not enforce)',
+          ),
+      })
+      .optional()
+      .describe(
+        "end-to-end mode: a destination's ingress may admit addresses whose own enforced egress denies the flow, and unallocated addresses of `ranges` (default: off, each side exact; docs/end-to-end.md)",
+      ),
     externals: z.array(ExternalSchema).optional(),
     segments: z.array(SegmentSchema).min(1),
     rules: z.array(RuleSchema).optional(),

@@ -66,6 +66,17 @@ export interface AddressPlan {
   unusedBlocks: 'exclude' | 'admit';
 }
 
+/**
+ * End-to-end exactness (spec.endToEnd, docs/end-to-end.md): cloud enforcement of a flow is the
+ * source's egress AND the destination's ingress, so a destination's ingress address set may be
+ * written wider, over addresses whose own compiled egress already denies the flow (enforced or
+ * quarantined workloads), and over addresses no workload holds inside `ranges`, which the user
+ * declares to hold only segsync-enforced hosts. Ingress only; egress sets stay exact.
+ */
+export interface EndToEnd {
+  ranges: Cidr[];
+}
+
 export interface Policy {
   name: string;
   /** Only these label keys count; undefined means every key. */
@@ -79,6 +90,8 @@ export interface Policy {
   azureLoadBalancerProbes: 'allow' | 'deny';
   /** Segment-aligned address plans that allow address compression; absent or empty: sets stay exact lists. */
   addressPlans?: AddressPlan[];
+  /** End-to-end mode; absent: every ingress set is exact for each side alone. */
+  endToEnd?: EndToEnd;
   externals: External[];
   segments: Segment[];
   rules: Rule[];

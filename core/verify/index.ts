@@ -9,6 +9,13 @@
  * the native rules do: ingress at the destination attachment, egress at the source attachment.
  * A difference is a Disagreement. Address-to-address flows enforce nothing and are skipped, and
  * so are flows from a workload to itself (they never cross its firewall).
+ *
+ * Under `spec.endToEnd` (docs/end-to-end.md) a flow between two enforced ends is judged as the
+ * clouds enforce it, egress(source) ∧ ingress(destination): the egress side is checked alone as
+ * always (compile never widens egress), and an ingress that admits a flow the intent denies at
+ * ingress is no disagreement when the intent denies it at the source's egress too and the
+ * source's native egress does deny it; the conjunction then equals the intent. Such checks are
+ * counted in `endToEnd`. Every other flow is judged side by side as without the mode.
  */
 import { by } from '../model/compare.ts';
 import { formatAddress, parseAddress, type Family } from '../model/address.ts';
@@ -65,6 +72,11 @@ export interface VerifyResult {
   disagreements: Disagreement[];
   /** The disagreements grouped by the native object that decided them, largest first (causes.ts). */
   causes: Cause[];
+  /**
+   * Under spec.endToEnd only: ingress checks where the destination admits a flow the intent
+   * denies, held by the source's enforced egress (so the flow is denied, as intended).
+   */
+  endToEnd?: number;
 }
 
 export interface VerifyOptions {
@@ -108,7 +120,15 @@ export function verify(
   const { evaluators, ports, points } = prepareVerify(policy, inventory, native, options);
   const oracle = prepareIntent(policy);
   const max = options.maxFlows ?? Number.POSITIVE_INFINITY;
-  const result: VerifyResult = { checked: 0, flows: 0, truncated: false, disagreements: [], causes: [] };
+  const endToEnd = policy.endToEnd !== undefined;
+  const result: VerifyResult = {
+    checked: 0,
+    flows: 0,
+    truncated: false,
+    disagreements: [],
+    causes: [],
+    ...(endToEnd ? { endToEnd: 0 } : {}),
+  };
   const done = (): VerifyResult => ({
     ...result,
     causes: groupByCause(result.disagreements, native, options.deploymentId),
@@ -120,7 +140,7 @@ export function verify(
       for (const p of ports) {
         if (result.flows >= max) return { ...done(), truncated: true };
         result.flows++;
-        checkFlow(decide(p.protocol, p.port), evaluators, src, dst, p, result);
+        checkFlow(decide(p.protocol, p.port), evaluators, src, dst, p, result, endToEnd);
       }
     }
   }
@@ -189,15 +209,33 @@ function checkFlow(
   dst: Point,
   p: SamplePort,
   out: VerifyResult,
+  endToEnd: boolean,
 ): void {
+  const verdicts: Partial<Record<Side, Verdict>> = {};
+  for (const side of ['ingress', 'egress'] as const) {
+    if (decision.checks[side] !== undefined) verdicts[side] = judge(evaluators, side, src, dst, p);
+  }
   for (const side of ['ingress', 'egress'] as const) {
     const intended = decision.checks[side];
-    if (intended === undefined) continue;
-    const verdict = judge(evaluators, side, src, dst, p);
+    const verdict = verdicts[side];
+    if (intended === undefined || verdict === undefined) continue;
     out.checked++;
-    if (verdict.allowed !== intended)
-      out.disagreements.push(disagreement(side, src, dst, p, intended, verdict, decision));
+    if (verdict.allowed === intended) continue;
+    if (endToEnd && side === 'ingress' && heldByEgress(decision, verdict, verdicts.egress)) {
+      out.endToEnd = (out.endToEnd ?? 0) + 1;
+      continue;
+    }
+    out.disagreements.push(disagreement(side, src, dst, p, intended, verdict, decision));
   }
+}
+
+/**
+ * An ingress wider than intended is exact end to end when the intent denies the flow at the
+ * source's egress and the source's native egress denies it: egress ∧ ingress is then false, as
+ * intended. A narrower ingress never is (it would drop a flow the policy allows).
+ */
+function heldByEgress(decision: Decision, ingress: Verdict, egress: Verdict | undefined): boolean {
+  return ingress.allowed && decision.checks.egress === false && egress !== undefined && !egress.allowed;
 }
 
 /** @internal shared with monitor.ts */

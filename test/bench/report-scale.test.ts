@@ -37,6 +37,7 @@ const fitRow = (spec: string, refused: string[]): FitResult => ({
   gcpWorstProject: 'proj-1',
   gcpProjects: 1,
   compressions: 0,
+  widenings: 0,
   refused,
 });
 const results = (refused: string[]): ScaleResults => ({
