@@ -15,6 +15,7 @@ import type { GcpDesired } from './gcp.ts';
 import { assemble, type NetworkMemo } from './assemble.ts';
 import { ReachState, type Reach } from './reach.ts';
 import { policyWarnings } from '../policy/coverage.ts';
+import { WarningsMemo } from './warnings-memo.ts';
 
 export interface Desired {
   reach: Reach;
@@ -37,6 +38,7 @@ export function compile(policy: Policy, inventory: Inventory, ctx: CompileContex
     ctx: ctxKey(ctx),
     networks: new WeakMap(),
     workloads: new Map(inventory.workloads.map((w) => [w.id, w])),
+    warnings: new WarningsMemo(policy, inventory.workloads, policyFindings(policy, inventory)),
   };
   const desired = finish(state.reach, policy, inventory, ctx, memo);
   MEMOS.set(desired, memo);
@@ -79,6 +81,7 @@ export function recompile(
   for (const id of prev.keys()) memo.workloads.delete(id);
   for (const [id, w] of next) memo.workloads.set(id, w);
   const reach = memo.state.update(prev, next);
+  if (!memo.warnings.update(prev, next)) memo.warnings.findings = policyFindings(policy, inventory);
   const desired = finish(reach, policy, inventory, ctx, memo);
   MEMOS.set(desired, memo);
   return desired;
@@ -91,6 +94,8 @@ interface Memo {
   ctx: string;
   networks: NetworkMemo;
   workloads: Map<string, Workload>;
+  /** The policy findings, kept while a change cannot alter them. */
+  warnings: WarningsMemo;
 }
 const MEMOS = new WeakMap<Desired, Memo>();
 const ctxKey = (ctx: CompileContext) => JSON.stringify([ctx.deploymentId, ctx.limits ?? null]);
@@ -100,7 +105,7 @@ function finish(reach: Reach, policy: Policy, inventory: Inventory, ctx: Compile
   const { aws, azure, gcp, refusals } = assemble(reach, ctx, policy, memo.networks);
   if (!aws || !azure || !gcp) throw QuotaExceededError.combine(refusals);
   const findings = [
-    ...policyFindings(policy, inventory),
+    ...memo.warnings.findings,
     ...labelFindings(inventory),
     ...aws.findings,
     ...azure.findings,
