@@ -4,7 +4,7 @@
  * as those functions merge networks (the same sort orders, refusals and duplicate checks). So
  * the result equals one call over every network, and a network whose NetworkReach is unchanged
  * (the same object) reuses its objects: recompile (incremental.ts) redoes only the networks a
- * change touches. Pure.
+ * change touches, and inside those the AWS and Azure classes whose entries changed. Pure.
  */
 import { CompileError, QuotaExceededError } from '../errors.ts';
 import type { CompileContext } from '../model/budgets.ts';
@@ -12,8 +12,9 @@ import { compareStrings as cmp } from '../model/compare.ts';
 import type { Finding } from '../model/finding.ts';
 import { armKey } from '../model/ids.ts';
 import type { Policy } from '../policy/types.ts';
-import { awsBudget, compileAws, type AwsDesired } from './aws.ts';
-import { azureBudget, compileAzure, type AzureDesired } from './azure.ts';
+import { awsBudget, compileAws, type AwsClassOutput, type AwsDesired } from './aws.ts';
+import { azureBudget, compileAzure, type AzureClassOutput, type AzureDesired } from './azure.ts';
+import { ClassMemo } from './class-memo.ts';
 import { compileGcp, gcpBudget, type GcpDesired } from './gcp.ts';
 import { firewallKey } from './gcp-rules.ts';
 import type { Classification } from './classes.ts';
@@ -26,8 +27,19 @@ type NetworkResult =
   | { cloud: 'gcp'; desired: GcpDesired; findings: Finding[] }
   | { cloud: NetworkReach['cloud']; refused: QuotaExceededError };
 
-/** Per-network results by NetworkReach object: valid for one (policy, ctx). */
-export type NetworkMemo = WeakMap<NetworkReach, NetworkResult>;
+/**
+ * Per-network results by NetworkReach object, and per class inside a network whose reach
+ * changed (class-memo.ts): valid for one (policy, ctx).
+ */
+export interface NetworkMemo {
+  networks: WeakMap<NetworkReach, NetworkResult>;
+  aws: ClassMemo<AwsClassOutput>;
+  azure: ClassMemo<AzureClassOutput>;
+}
+
+export function networkMemo(): NetworkMemo {
+  return { networks: new WeakMap(), aws: new ClassMemo(), azure: new ClassMemo() };
+}
 
 export interface Assembled {
   aws?: { desired: AwsDesired; findings: Finding[] };
@@ -42,16 +54,18 @@ export function assemble(reach: Reach, ctx: CompileContext, policy: Policy, memo
   azureBudget(ctx);
   gcpBudget(ctx);
   const results = reach.networks.map((net) => {
-    let r = memo.get(net);
+    let r = memo.networks.get(net);
     if (!r) {
-      r = compileOne(reach.classification, net, ctx, policy);
+      r = compileOne(reach.classification, net, ctx, policy, memo);
       // A refusal's message counts peer classes' members anywhere, beyond what the network's
       // reach holds: it is not reused. Neither is anything under address plans: a compression
       // depends on every address segsync knows (compress.ts), not on this network's reach alone.
-      if (!('refused' in r) && !(policy.addressPlans?.length ?? 0)) memo.set(net, r);
+      if (!('refused' in r) && !(policy.addressPlans?.length ?? 0)) memo.networks.set(net, r);
     }
     return r;
   });
+  memo.aws.retain(reach.networks);
+  memo.azure.retain(reach.networks);
   const of = <C extends NetworkReach['cloud']>(cloud: C) => results.filter((r) => r.cloud === cloud);
   const refusals: QuotaExceededError[] = [];
   const out: Assembled = { refusals };
@@ -76,14 +90,15 @@ function compileOne(
   net: NetworkReach,
   ctx: CompileContext,
   policy: Policy,
+  memo: NetworkMemo,
 ): NetworkResult {
   const one: Reach = { classification, networks: [net] };
   try {
     switch (net.cloud) {
       case 'aws':
-        return { cloud: 'aws', ...compileAws(one, ctx, policy) };
+        return { cloud: 'aws', ...compileAws(one, ctx, policy, memo.aws) };
       case 'azure':
-        return { cloud: 'azure', ...compileAzure(one, ctx, policy) };
+        return { cloud: 'azure', ...compileAzure(one, ctx, policy, memo.azure) };
       case 'gcp':
         return { cloud: 'gcp', ...compileGcp(one, ctx, policy) };
     }

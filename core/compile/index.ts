@@ -12,7 +12,7 @@ import type { Workload } from '../model/inventory.ts';
 import type { AwsDesired } from './aws.ts';
 import type { AzureDesired } from './azure.ts';
 import type { GcpDesired } from './gcp.ts';
-import { assemble, type NetworkMemo } from './assemble.ts';
+import { assemble, networkMemo, type NetworkMemo } from './assemble.ts';
 import { ReachState, type Reach } from './reach.ts';
 import { policyWarnings } from '../policy/coverage.ts';
 import { WarningsMemo } from './warnings-memo.ts';
@@ -36,7 +36,7 @@ export function compile(policy: Policy, inventory: Inventory, ctx: CompileContex
     state,
     policy,
     ctx: ctxKey(ctx),
-    networks: new WeakMap(),
+    networks: networkMemo(),
     workloads: new Map(inventory.workloads.map((w) => [w.id, w])),
     warnings: new WarningsMemo(policy, inventory.workloads, policyFindings(policy, inventory)),
   };
