@@ -4,7 +4,7 @@
  * as those functions merge networks (the same sort orders, refusals and duplicate checks). So
  * the result equals one call over every network, and a network whose NetworkReach is unchanged
  * (the same object) reuses its objects: recompile (incremental.ts) redoes only the networks a
- * change touches, and inside those the AWS and Azure classes whose entries changed. Pure.
+ * change touches, and inside those the classes whose entries (and, on GCP, the members they name) changed. Pure.
  */
 import { CompileError, QuotaExceededError } from '../errors.ts';
 import type { CompileContext } from '../model/budgets.ts';
@@ -15,7 +15,7 @@ import type { Policy } from '../policy/types.ts';
 import { awsBudget, compileAws, type AwsClassOutput, type AwsDesired } from './aws.ts';
 import { azureBudget, compileAzure, type AzureClassOutput, type AzureDesired } from './azure.ts';
 import { ClassMemo } from './class-memo.ts';
-import { compileGcp, gcpBudget, type GcpDesired } from './gcp.ts';
+import { compileGcp, gcpBudget, type GcpClassOutput, type GcpDesired } from './gcp.ts';
 import { firewallKey } from './gcp-rules.ts';
 import type { Classification } from './classes.ts';
 import type { NetworkReach, Reach } from './reach.ts';
@@ -35,10 +35,11 @@ export interface NetworkMemo {
   networks: WeakMap<NetworkReach, NetworkResult>;
   aws: ClassMemo<AwsClassOutput>;
   azure: ClassMemo<AzureClassOutput>;
+  gcp: ClassMemo<GcpClassOutput>;
 }
 
 export function networkMemo(): NetworkMemo {
-  return { networks: new WeakMap(), aws: new ClassMemo(), azure: new ClassMemo() };
+  return { networks: new WeakMap(), aws: new ClassMemo(), azure: new ClassMemo(), gcp: new ClassMemo() };
 }
 
 export interface Assembled {
@@ -66,6 +67,7 @@ export function assemble(reach: Reach, ctx: CompileContext, policy: Policy, memo
   });
   memo.aws.retain(reach.networks);
   memo.azure.retain(reach.networks);
+  memo.gcp.retain(reach.networks);
   const of = <C extends NetworkReach['cloud']>(cloud: C) => results.filter((r) => r.cloud === cloud);
   const refusals: QuotaExceededError[] = [];
   const out: Assembled = { refusals };
@@ -100,7 +102,7 @@ function compileOne(
       case 'azure':
         return { cloud: 'azure', ...compileAzure(one, ctx, policy, memo.azure) };
       case 'gcp':
-        return { cloud: 'gcp', ...compileGcp(one, ctx, policy) };
+        return { cloud: 'gcp', ...compileGcp(one, ctx, policy, memo.gcp) };
     }
   } catch (e) {
     if (!(e instanceof QuotaExceededError)) throw e;
