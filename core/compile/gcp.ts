@@ -208,16 +208,13 @@ function membersRead(net: NetworkReach, classId: string): GcpClassOutput['read']
   const ids = new Set<string>();
   for (const entries of [net.ingress.get(classId), net.egress.get(classId)])
     for (const e of entries ?? []) if (e.peer.classId !== undefined) ids.add(e.peer.classId);
-  return [...ids].map((id) => ({
-    classId: id,
-    members: net.members.get(id)?.slice(),
-    monitored: net.monitorMembers.get(id)?.slice(),
-  }));
+  // NetworkReach member lists are never changed once built (reach.ts): keep them, not copies.
+  return [...ids].map((id) => ({ classId: id, members: net.members.get(id), monitored: net.monitorMembers.get(id) }));
 }
 
 function sameMembersRead(kept: GcpClassOutput, net: NetworkReach): boolean {
   const same = (a: readonly Workload[] | undefined, b: readonly Workload[] | undefined) =>
-    a === undefined || b === undefined ? a === b : a.length === b.length && a.every((w, i) => w === b[i]);
+    a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((w, i) => w === b[i]));
   return kept.read.every(
     (r) => same(r.members, net.members.get(r.classId)) && same(r.monitored, net.monitorMembers.get(r.classId)),
   );
