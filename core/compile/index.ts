@@ -38,7 +38,7 @@ export function compile(policy: Policy, inventory: Inventory, ctx: CompileContex
     ctx: ctxKey(ctx),
     networks: networkMemo(),
     workloads: new Map(inventory.workloads.map((w) => [w.id, w])),
-    warnings: new WarningsMemo(policy, inventory.workloads, policyFindings(policy, inventory)),
+    warnings: new WarningsMemo(policy, policyFindings(policy, inventory)),
   };
   const desired = finish(state.reach, policy, inventory, ctx, memo);
   MEMOS.set(desired, memo);
@@ -78,10 +78,11 @@ export function recompile(
     if (w) prev.set(id, w);
   }
   for (const w of inventory.workloads) if (changed.has(w.id)) next.set(w.id, w);
+  const findingsHold = memo.warnings.update(memo.workloads.values(), prev, next);
   for (const id of prev.keys()) memo.workloads.delete(id);
   for (const [id, w] of next) memo.workloads.set(id, w);
   const reach = memo.state.update(prev, next);
-  if (!memo.warnings.update(prev, next)) memo.warnings.findings = policyFindings(policy, inventory);
+  if (!findingsHold) memo.warnings.findings = policyFindings(policy, inventory);
   const desired = finish(reach, policy, inventory, ctx, memo);
   MEMOS.set(desired, memo);
   return desired;

@@ -14,34 +14,44 @@ import { restrictLabels } from '../policy/labels.ts';
 import type { Policy } from '../policy/types.ts';
 
 export class WarningsMemo {
-  /** Workloads per distinct key (the key policyWarnings groups by). */
-  private readonly counts = new Map<string, number>();
+  /**
+   * Workloads per distinct key (the key policyWarnings groups by). Counted at the first
+   * recompile, not at compile: a full compile, recompiled or not, does not pay for it.
+   */
+  private counts: Map<string, number> | undefined;
   private readonly status = new Map<string, WorkloadStatus>();
 
   constructor(
     private readonly policy: Policy,
-    workloads: readonly Workload[],
     public findings: Finding[],
-  ) {
-    for (const w of workloads) {
-      const key = this.keyOf(w);
-      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    }
-  }
+  ) {}
 
   /**
    * Applies a change (`prev` / `next`: old and new version of each changed workload, absent
-   * when added / removed). Returns whether the findings before the change still hold.
+   * when added / removed) to `estate`, the workloads before it. Returns whether the findings
+   * before the change still hold.
    */
-  update(prev: ReadonlyMap<string, Workload>, next: ReadonlyMap<string, Workload>): boolean {
+  update(
+    estate: Iterable<Workload>,
+    prev: ReadonlyMap<string, Workload>,
+    next: ReadonlyMap<string, Workload>,
+  ): boolean {
+    if (!this.counts) {
+      this.counts = new Map();
+      for (const w of estate) {
+        const key = this.keyOf(w);
+        this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      }
+    }
+    const counts = this.counts;
     let same = true;
     const present = new Map<string, boolean>();
     const touch = (key: string, by: number) => {
-      if (!present.has(key)) present.set(key, this.counts.has(key));
-      const n = (this.counts.get(key) ?? 0) + by;
-      if (n > 0) this.counts.set(key, n);
+      if (!present.has(key)) present.set(key, counts.has(key));
+      const n = (counts.get(key) ?? 0) + by;
+      if (n > 0) counts.set(key, n);
       else {
-        this.counts.delete(key);
+        counts.delete(key);
         this.status.delete(key);
       }
     };
@@ -54,7 +64,7 @@ export class WarningsMemo {
     }
     for (const w of prev.values()) touch(this.keyOf(w), -1);
     for (const w of next.values()) touch(this.keyOf(w), 1);
-    for (const [key, before] of present) if (before !== this.counts.has(key)) same = false;
+    for (const [key, before] of present) if (before !== counts.has(key)) same = false;
     return same;
   }
 
@@ -68,7 +78,7 @@ export class WarningsMemo {
     if (s === undefined) {
       s = workloadStatus(this.policy, w);
       // Only keys of the estate are kept (touch drops a vanished key's status with its count).
-      if (this.counts.has(key)) this.status.set(key, s);
+      if (this.counts?.has(key)) this.status.set(key, s);
     }
     return s;
   }
