@@ -5,9 +5,13 @@
  * workloads one after another (tier → the next tier of the same app, same network, as the main
  * bench does) and times recompile() and plan() of each. `--check` also runs a full compile
  * after each re-tag and compares the JSON (slow at 100k). Budgets lifted, as the 100k bench case.
- * Prints wall and CPU milliseconds and the peak RSS, and the same as `@@tag json` lines (bench/child-process.ts),
- * which `npm run bench -- --write` reads.
+ * Prints wall and CPU milliseconds and the peak RSS, and the same as `@@tag json` lines
+ * (bench/child-process.ts), which `npm run bench -- --write` reads. `--profile=FILE.cpuprofile`
+ * writes a V8 CPU profile of the re-tags alone (recompile + plan, not the full compile nor --check),
+ * for `node --import tsx bench/profile.ts FILE.cpuprofile`.
  */
+import { writeFileSync } from 'node:fs';
+import { Session, type Profiler } from 'node:inspector/promises';
 import { readWorld } from '../adapters/reconcile.ts';
 import { compile, recompile, type Desired } from '../core/compile/index.ts';
 import type { CompileContext } from '../core/model/budgets.ts';
@@ -29,6 +33,12 @@ const shape = (arg('shape') ?? 'sparse') as 'sparse';
 const seed = Number(arg('seed') ?? 42);
 const retags = Number(arg('retags') ?? 5);
 const check = process.argv.includes('--check');
+const profileFile = arg('profile');
+const session = profileFile ? new Session() : undefined;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+}
 
 /** Wall and CPU (user + system) milliseconds of f. */
 function timed<T>(f: () => T): { value: T; wall: number; cpu: number } {
@@ -72,6 +82,7 @@ emit('full', {
   plan: { wall: fullPlan.wall, cpu: fullPlan.cpu },
   rssBefore,
 });
+const profiled: Profiler.Profile[] = [];
 console.log('| re-tag | change | recompile | plan | networks recompiled |');
 console.log('|---|---|---:|---:|---:|');
 for (let i = 0; i < retags; i++) {
@@ -84,8 +95,10 @@ for (let i = 0; i < retags; i++) {
   const moved: Workload = { ...w, labels: Object.freeze({ ...w.labels, tier: to }) };
   workloads = workloads.map((x) => (x.id === w.id ? moved : x));
   const before = new Set(desired.reach.networks);
+  if (session) await session.post('Profiler.start');
   const inc = timed(() => recompile(desired, policy, { workloads }, [w.id], ctx));
   const p = timed(() => plan(inc.value, world.state, ctx, { exclusive: policy.exclusive }));
+  if (session) profiled.push((await session.post('Profiler.stop')).profile);
   const redone = inc.value.reach.networks.filter((n) => !before.has(n)).length;
   console.log(
     `| ${i + 1} | ${w.cloud} ${w.labels.app} tier ${w.labels.tier} → ${to} | ${ms(inc.wall)} (cpu ${ms(inc.cpu)}) | ${ms(p.wall)} (cpu ${ms(p.cpu)}) | ${redone} of ${inc.value.reach.networks.length} |`,
@@ -105,3 +118,40 @@ for (let i = 0; i < retags; i++) {
 }
 console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
 emit('peak', { maxRss: process.resourceUsage().maxRSS * 1024 });
+
+if (profileFile && profiled.length > 0) {
+  // One profile of every re-tag: the same call tree, sample lists concatenated.
+  writeFileSync(profileFile, JSON.stringify(mergeProfiles(profiled)));
+  console.log(`profile of the re-tags: ${profileFile}`);
+}
+
+function mergeProfiles(profiles: Profiler.Profile[]): Profiler.Profile {
+  const nodes = new Map<string, Profiler.ProfileNode & { children: number[] }>();
+  const byNewId = new Map<number, Profiler.ProfileNode & { children: number[] }>();
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  let duration = 0;
+  for (const p of profiles) {
+    const byId = new Map(p.nodes.map((n) => [n.id, n]));
+    const ids = new Map<number, number>();
+    const walk = (id: number, path: string, parent?: number) => {
+      const n = byId.get(id)!;
+      const key = `${path}>${JSON.stringify(n.callFrame)}`;
+      let m = nodes.get(key);
+      if (!m) {
+        m = { id: nodes.size + 1, callFrame: n.callFrame, hitCount: 0, children: [] };
+        nodes.set(key, m);
+        byNewId.set(m.id, m);
+        if (parent !== undefined) byNewId.get(parent)!.children.push(m.id);
+      }
+      m.hitCount! += n.hitCount ?? 0;
+      ids.set(id, m.id);
+      for (const c of n.children ?? []) walk(c, key, m.id);
+    };
+    walk(p.nodes[0]!.id, '');
+    for (const s of p.samples ?? []) samples.push(ids.get(s)!);
+    timeDeltas.push(...(p.timeDeltas ?? []));
+    duration += p.endTime - p.startTime;
+  }
+  return { nodes: [...nodes.values()], startTime: 0, endTime: duration, samples, timeDeltas };
+}

@@ -4,7 +4,7 @@
  * as those functions merge networks (the same sort orders, refusals and duplicate checks). So
  * the result equals one call over every network, and a network whose NetworkReach is unchanged
  * (the same object) reuses its objects: recompile (incremental.ts) redoes only the networks a
- * change touches. Pure.
+ * change touches, and inside those the classes whose entries (and, on GCP, the members they name) changed. Pure.
  */
 import { CompileError, QuotaExceededError } from '../errors.ts';
 import type { CompileContext } from '../model/budgets.ts';
@@ -12,9 +12,10 @@ import { compareStrings as cmp } from '../model/compare.ts';
 import type { Finding } from '../model/finding.ts';
 import { armKey } from '../model/ids.ts';
 import type { Policy } from '../policy/types.ts';
-import { awsBudget, compileAws, type AwsDesired } from './aws.ts';
-import { azureBudget, compileAzure, type AzureDesired } from './azure.ts';
-import { compileGcp, gcpBudget, type GcpDesired } from './gcp.ts';
+import { awsBudget, compileAws, type AwsClassOutput, type AwsDesired } from './aws.ts';
+import { azureBudget, compileAzure, type AzureClassOutput, type AzureDesired } from './azure.ts';
+import { ClassMemo } from './class-memo.ts';
+import { compileGcp, gcpBudget, type GcpClassOutput, type GcpDesired } from './gcp.ts';
 import { projectQuotaRefusal } from './gcp-quota.ts';
 import { firewallKey } from './gcp-rules.ts';
 import type { Classification } from './classes.ts';
@@ -27,8 +28,20 @@ type NetworkResult =
   | { cloud: 'gcp'; desired: GcpDesired; findings: Finding[] }
   | { cloud: NetworkReach['cloud']; refused: QuotaExceededError };
 
-/** Per-network results by NetworkReach object: valid for one (policy, ctx). */
-export type NetworkMemo = WeakMap<NetworkReach, NetworkResult>;
+/**
+ * Per-network results by NetworkReach object, and per class inside a network whose reach
+ * changed (class-memo.ts): valid for one (policy, ctx).
+ */
+export interface NetworkMemo {
+  networks: WeakMap<NetworkReach, NetworkResult>;
+  aws: ClassMemo<AwsClassOutput>;
+  azure: ClassMemo<AzureClassOutput>;
+  gcp: ClassMemo<GcpClassOutput>;
+}
+
+export function networkMemo(): NetworkMemo {
+  return { networks: new WeakMap(), aws: new ClassMemo(), azure: new ClassMemo(), gcp: new ClassMemo() };
+}
 
 export interface Assembled {
   aws?: { desired: AwsDesired; findings: Finding[] };
@@ -43,17 +56,20 @@ export function assemble(reach: Reach, ctx: CompileContext, policy: Policy, memo
   azureBudget(ctx);
   gcpBudget(ctx);
   const results = reach.networks.map((net) => {
-    let r = memo.get(net);
+    let r = memo.networks.get(net);
     if (!r) {
-      r = compileOne(reach.classification, net, ctx, policy);
+      r = compileOne(reach.classification, net, ctx, policy, memo);
       // A refusal's message counts peer classes' members anywhere, beyond what the network's
       // reach holds: it is not reused. Neither is anything under address plans: a compression
       // depends on every address segsync knows (compress.ts), not on this network's reach alone;
       // nor under end-to-end mode, for the same reason (end-to-end.ts).
-      if (!('refused' in r) && !(policy.addressPlans?.length ?? 0) && !policy.endToEnd) memo.set(net, r);
+      if (!('refused' in r) && !(policy.addressPlans?.length ?? 0) && !policy.endToEnd) memo.networks.set(net, r);
     }
     return r;
   });
+  memo.aws.retain(reach.networks);
+  memo.azure.retain(reach.networks);
+  memo.gcp.retain(reach.networks);
   const of = <C extends NetworkReach['cloud']>(cloud: C) => results.filter((r) => r.cloud === cloud);
   const refusals: QuotaExceededError[] = [];
   const out: Assembled = { refusals };
@@ -84,16 +100,17 @@ function compileOne(
   net: NetworkReach,
   ctx: CompileContext,
   policy: Policy,
+  memo: NetworkMemo,
 ): NetworkResult {
   const one: Reach = { classification, networks: [net] };
   try {
     switch (net.cloud) {
       case 'aws':
-        return { cloud: 'aws', ...compileAws(one, ctx, policy) };
+        return { cloud: 'aws', ...compileAws(one, ctx, policy, memo.aws) };
       case 'azure':
-        return { cloud: 'azure', ...compileAzure(one, ctx, policy) };
+        return { cloud: 'azure', ...compileAzure(one, ctx, policy, memo.azure) };
       case 'gcp':
-        return { cloud: 'gcp', ...compileGcp(one, ctx, policy, { perNetwork: true }) };
+        return { cloud: 'gcp', ...compileGcp(one, ctx, policy, memo.gcp, { perNetwork: true }) };
     }
   } catch (e) {
     if (!(e instanceof QuotaExceededError)) throw e;

@@ -51,6 +51,7 @@ import type { Peer, Policy } from '../policy/types.ts';
 import type { NetworkReach, Reach, ReachEntry } from './reach.ts';
 import { AddressCompressor } from './compress.ts';
 import { awsUnitPorts } from './end-to-end.ts';
+import type { ClassMemo, NetworkClassMemo } from './class-memo.ts';
 
 export type { AwsDirection, AwsPeer, AwsRuleUnit } from '../model/native/aws-rules.ts';
 
@@ -105,10 +106,18 @@ export function awsBudget(ctx: CompileContext): AwsBudget {
  * const { desired, findings } = compileAws(computeReach(policy, workloads), { deploymentId: 'prod' });
  * desired.groups[0].name; // 'segsync-prod-web-k3x9a0b1c2'
  */
+/** One class's objects in one VPC, reused by recompile while its entries are unchanged (class-memo.ts). */
+export interface AwsClassOutput {
+  groups: AwsDesiredGroup[];
+  prefixLists: AwsDesiredPrefixList[];
+  findings: Finding[];
+}
+
 export function compileAws(
   reach: Reach,
   ctx: CompileContext,
   policy?: Policy,
+  memo?: ClassMemo<AwsClassOutput>,
 ): { desired: AwsDesired; findings: Finding[] } {
   const budget = awsBudget(ctx);
   const desired: AwsDesired = { groups: [], prefixLists: [], memberships: [] };
@@ -116,7 +125,13 @@ export function compileAws(
   const refusals: QuotaExceededError[] = [];
   const compressor = AddressCompressor.for(reach, policy);
   for (const net of reach.networks.filter((n) => n.cloud === 'aws')) {
-    new NetworkCompiler(reach, net, ctx.deploymentId, budget, policy, compressor).run(desired, findings, refusals);
+    // Under address plans a set's compression depends on every known address: no reuse.
+    const kept = compressor ? undefined : memo?.network(net);
+    new NetworkCompiler(reach, net, ctx.deploymentId, budget, policy, compressor, kept).run(
+      desired,
+      findings,
+      refusals,
+    );
   }
   if (compressor) findings.push(...compressor.findings('aws'));
   // Every violation of every VPC, before anything is written (none is fixed by dropping a rule).
@@ -147,6 +162,8 @@ class NetworkCompiler {
   private readonly vpcId: string;
   private readonly prefixLists = new Map<string, AwsDesiredPrefixList>();
   private readonly weights = new Map<string, ClassWeight[]>();
+  /** The prefix lists registered by the class being compiled. */
+  private fresh: AwsDesiredPrefixList[] = [];
 
   constructor(
     private readonly reach: Reach,
@@ -155,57 +172,78 @@ class NetworkCompiler {
     private readonly budget: AwsBudget,
     private readonly policy: Policy | undefined,
     private readonly compressor?: AddressCompressor,
+    private readonly memo?: NetworkClassMemo<AwsClassOutput>,
   ) {
     this.scope = awsScope(net.location);
     this.vpcId = awsVpcId(net.network);
   }
 
   run(out: AwsDesired, findings: Finding[], refusals: QuotaExceededError[]): void {
+    // A class whose entries are unchanged since the last compile reuses its groups and lists
+    // (class-memo.ts); the others go through units → list sizes → packing, in class order, so
+    // findings and refusals come out in the order a compile without the memo gives.
     const perClass = this.net.classIds.map((id) => {
       const cls = this.cls(id);
-      const units = { ingress: this.units(cls, 'ingress', findings), egress: this.units(cls, 'egress', findings) };
-      return { cls, units };
+      const kept = this.memo?.get(id);
+      if (kept) {
+        findings.push(...kept.findings);
+        for (const pl of kept.prefixLists) this.prefixLists.set(pl.name, pl);
+        return { cls, kept };
+      }
+      const own: Finding[] = [];
+      this.fresh = [];
+      const units = { ingress: this.units(cls, 'ingress', own), egress: this.units(cls, 'egress', own) };
+      findings.push(...own);
+      return { cls, units, findings: own, lists: this.fresh };
     });
-    for (const pl of this.prefixLists.values()) {
-      try {
-        pl.maxEntries = this.sizeOf(pl);
-      } catch (e) {
-        if (!(e instanceof QuotaExceededError)) throw e;
-        refusals.push(e);
-        pl.maxEntries = pl.entries.length;
+    const refused = new Set<string>();
+    for (const c of perClass) {
+      for (const pl of c.lists ?? []) {
+        try {
+          pl.maxEntries = this.sizeOf(pl);
+        } catch (e) {
+          if (!(e instanceof QuotaExceededError)) throw e;
+          refusals.push(e);
+          refused.add(c.cls.id);
+          pl.maxEntries = pl.entries.length;
+        }
       }
     }
     const maxEntriesOf = (p: AwsPeer) =>
       p.kind === 'prefix-list' && p.name !== undefined ? (this.prefixLists.get(p.name)?.maxEntries ?? 0) : 0;
-    for (const { cls, units } of perClass) {
-      const groupName = (i: number) => awsGroupName(this.dep, cls, i);
-      let packed: PackedGroup[];
-      try {
-        packed = packGroups({
-          className: cls.name,
-          where: `${this.vpcId} (${this.scope})`,
-          groupName,
-          units,
-          maxEntriesOf,
-          budget: this.budget,
-        });
-      } catch (e) {
-        if (!(e instanceof QuotaExceededError)) throw e;
-        refusals.push(this.explain(cls, e, units, maxEntriesOf));
-        continue;
-      }
-      const names = packed.map((_, i) => groupName(i + 1));
-      packed.forEach((g, i) =>
-        out.groups.push({
+    for (const { cls, kept, units, findings: own, lists } of perClass) {
+      let groups: AwsDesiredGroup[];
+      if (kept) groups = kept.groups;
+      else {
+        const groupName = (i: number) => awsGroupName(this.dep, cls, i);
+        let packed: PackedGroup[];
+        try {
+          packed = packGroups({
+            className: cls.name,
+            where: `${this.vpcId} (${this.scope})`,
+            groupName,
+            units: units!,
+            maxEntriesOf,
+            budget: this.budget,
+          });
+        } catch (e) {
+          if (!(e instanceof QuotaExceededError)) throw e;
+          refusals.push(this.explain(cls, e, units!, maxEntriesOf));
+          continue;
+        }
+        groups = packed.map((g, i) => ({
           ...this.placed(cls),
-          name: names[i]!,
+          name: groupName(i + 1),
           index: i + 1,
           description: awsGroupDescription(this.dep, cls, i + 1),
           tags: awsOwnedTags(this.dep, cls.id, this.scope),
           ingress: g.ingress,
           egress: g.egress,
-        }),
-      );
+        }));
+        if (!refused.has(cls.id)) this.memo?.set(cls.id, { groups, prefixLists: lists!, findings: own! });
+      }
+      out.groups.push(...groups);
+      const names = groups.map((g) => g.name);
       for (const w of this.net.members.get(cls.id) ?? []) {
         for (const att of w.attachments.filter((a) => a.network === this.net.network)) {
           out.memberships.push({ ...this.placed(cls), interfaceId: att.id, workloadId: w.id, groups: names });
@@ -335,14 +373,16 @@ class NetworkCompiler {
   ): string {
     const unit = awsUnitLabel(m.unit) + (part > 1 ? `-${part}` : '');
     const name = awsPrefixListName(this.dep, cls, direction, m.family, unit, this.vpcId);
-    this.prefixLists.set(name, {
+    const pl = {
       ...this.placed(cls),
       name,
       family: m.family,
       maxEntries: 0,
       entries,
       tags: awsOwnedTags(this.dep, cls.id, this.scope),
-    });
+    };
+    this.prefixLists.set(name, pl);
+    this.fresh.push(pl);
     return name;
   }
 

@@ -35,6 +35,7 @@ import { armId, armParts } from '../model/ids.ts';
 import { costOf, packClasses } from './azure-fit.ts';
 import { classRules, denyRule, loadBalancerProbeRule, narrowedFinding, type ClassRuleContext } from './azure-rules.ts';
 import type { NetworkReach, Reach } from './reach.ts';
+import type { ClassMemo, NetworkClassMemo } from './class-memo.ts';
 
 export type {
   AzureDesired,
@@ -56,10 +57,17 @@ export function azureBudget(ctx: CompileContext): AzureBudget {
  * const { desired } = compileAzure(computeReach(policy, workloads), { deploymentId: 'prod' });
  * desired.nsgs[0].rules.at(-1).name; // 'segsync-deny-all-outbound'
  */
+/** One class's rules in one VNet, reused by recompile while its entries are unchanged (class-memo.ts). */
+export interface AzureClassOutput {
+  rules: AzureDesiredRule[];
+  narrowed: boolean;
+}
+
 export function compileAzure(
   reach: Reach,
   ctx: CompileContext,
   policy?: Pick<Policy, 'azureLoadBalancerProbes' | 'addressPlans'>,
+  memo?: ClassMemo<AzureClassOutput>,
 ): { desired: AzureDesired; findings: Finding[] } {
   const budget = azureBudget(ctx);
   const probes = policy?.azureLoadBalancerProbes !== 'deny';
@@ -68,7 +76,13 @@ export function compileAzure(
   const compressor = AddressCompressor.for(reach, policy);
   for (const net of reach.networks) {
     if (net.cloud === 'azure')
-      compileNetwork({ reach, net, deploymentId: ctx.deploymentId, budget, probes, compressor }, out, findings);
+      compileNetwork(
+        { reach, net, deploymentId: ctx.deploymentId, budget, probes, compressor },
+        out,
+        findings,
+        // Under address plans a set's compression depends on every known address: no reuse.
+        compressor ? undefined : memo?.network(net),
+      );
   }
   if (compressor) findings.push(...compressor.findings('azure'));
   const byId = <T extends { id: string }>(a: T, b: T): number =>
@@ -94,7 +108,12 @@ interface Place {
   network: string;
 }
 
-function compileNetwork(input: NetworkInput, out: AzureDesired, findings: Finding[]): void {
+function compileNetwork(
+  input: NetworkInput,
+  out: AzureDesired,
+  findings: Finding[],
+  memo?: NetworkClassMemo<AzureClassOutput>,
+): void {
   const { net, deploymentId, budget } = input;
   const vnetId = net.network.slice(AZURE_NETWORK_PREFIX.length);
   const { subscription, resourceGroup } = armParts(vnetId);
@@ -103,11 +122,16 @@ function compileNetwork(input: NetworkInput, out: AzureDesired, findings: Findin
   const rulesOf = new Map<string, AzureDesiredRule[]>();
   for (const id of net.classIds) {
     const asg = asgs.get(id)!;
-    const ruleCtx = ruleContext(input, asg, asgs);
-    const inbound = classRules(ruleCtx, 'Inbound', net.ingress.get(id) ?? []);
-    const outbound = classRules(ruleCtx, 'Outbound', net.egress.get(id) ?? []);
-    if (inbound.narrowed || outbound.narrowed) findings.push(narrowedFinding(asg.id, asg.className));
-    rulesOf.set(id, [...inbound.rules, ...outbound.rules]);
+    let own = memo?.get(id);
+    if (!own) {
+      const ruleCtx = ruleContext(input, asg, asgs);
+      const inbound = classRules(ruleCtx, 'Inbound', net.ingress.get(id) ?? []);
+      const outbound = classRules(ruleCtx, 'Outbound', net.egress.get(id) ?? []);
+      own = { rules: [...inbound.rules, ...outbound.rules], narrowed: inbound.narrowed || outbound.narrowed };
+      memo?.set(id, own);
+    }
+    if (own.narrowed) findings.push(narrowedFinding(asg.id, asg.className));
+    rulesOf.set(id, own.rules);
   }
   const items = net.classIds.map((id) => ({
     classId: id,

@@ -43,6 +43,8 @@ import { projectQuotaRefusal } from './gcp-quota.ts';
 import { chunk, DENY_PRIORITY, everyAddress, finishRule, firewallKey, type RuleDraft } from './gcp-rules.ts';
 import { boundedName, GCP_NAME } from './names.ts';
 import type { NetworkReach, Reach } from './reach.ts';
+import type { ClassMemo, NetworkClassMemo } from './class-memo.ts';
+import type { Workload } from '../model/inventory.ts';
 
 export interface GcpDesiredFirewall {
   project: string;
@@ -80,10 +82,22 @@ export interface GcpDesired {
  * const { desired } = compileGcp(computeReach(policy, workloads), { deploymentId: 'prod' });
  * desired.firewalls.map((f) => f.firewall.name); // ['ss-prod-web-in4-…', 'ss-prod-vpc-deny-eg4-…', …]
  */
+/**
+ * One class's rule drafts in one network, reused by recompile while its entries are unchanged
+ * (class-memo.ts) and so are the in-network members of the classes they name: classRules reads
+ * those members (egress and IPv6 peers by address, and whether an address entry is the tag's set).
+ */
+export interface GcpClassOutput {
+  drafts: RuleDraft[];
+  narrowed: Record<Direction, boolean>;
+  read: Array<{ classId: string; members?: Workload[] | undefined; monitored?: Workload[] | undefined }>;
+}
+
 export function compileGcp(
   reach: Reach,
   ctx: CompileContext,
   policy?: Pick<Policy, 'addressPlans'>,
+  memo?: ClassMemo<GcpClassOutput>,
   options: GcpCompileOptions = {},
 ): { desired: GcpDesired; findings: Finding[] } {
   const budget = gcpBudget(ctx);
@@ -94,7 +108,9 @@ export function compileGcp(
   const compressor = AddressCompressor.for(reach, policy);
   const compress = compressor ? (set: AddressSet, where?: SetContext) => compressor.compress(set, where) : undefined;
   for (const net of networks) {
-    const compiled = compileNetwork(reach, net, ctx.deploymentId, budget, compress);
+    // Under address plans a set's compression depends on every known address: no reuse.
+    const kept = compress ? undefined : memo?.network(net);
+    const compiled = compileNetwork(reach, net, ctx.deploymentId, budget, compress, kept);
     findings.push(...compiled.findings);
     memberships.push(...compiled.memberships);
     for (const fw of compiled.firewalls) addUnique(firewalls, fw);
@@ -156,6 +172,7 @@ function compileNetwork(
   deploymentId: string,
   budget: GcpBudget,
   compress?: (set: AddressSet, where?: SetContext) => AddressSet,
+  memo?: NetworkClassMemo<GcpClassOutput>,
 ): NetworkResult {
   const { project, path } = parseGcpNetwork(net.network);
   const classOf = (id: string): WorkloadClass => {
@@ -168,12 +185,21 @@ function compileNetwork(
   const findings: Finding[] = [];
   for (const id of net.classIds) {
     const cls = classOf(id);
-    for (const direction of ['INGRESS', 'EGRESS'] as const) {
-      const entries = (direction === 'INGRESS' ? net.ingress : net.egress).get(id) ?? [];
-      const r = classRules({ net, networkPath: path, cls, direction, entries, tagOf, classOf, budget, compress });
-      drafts.push(...r.drafts);
-      if (r.narrowed) findings.push(narrowedFinding(net.network, cls, direction));
+    let own = memo?.get(id);
+    if (own && !sameMembersRead(own, net)) own = undefined;
+    if (!own) {
+      own = { drafts: [], narrowed: { INGRESS: false, EGRESS: false }, read: membersRead(net, id) };
+      for (const direction of ['INGRESS', 'EGRESS'] as const) {
+        const entries = (direction === 'INGRESS' ? net.ingress : net.egress).get(id) ?? [];
+        const r = classRules({ net, networkPath: path, cls, direction, entries, tagOf, classOf, budget, compress });
+        own.drafts.push(...r.drafts);
+        own.narrowed[direction] = r.narrowed;
+      }
+      memo?.set(id, own);
     }
+    drafts.push(...own.drafts);
+    for (const direction of ['INGRESS', 'EGRESS'] as const)
+      if (own.narrowed[direction]) findings.push(narrowedFinding(net.network, cls, direction));
   }
   const merged = mergeTargets(drafts, budget);
   merged.push(...denyDrafts(path, net.classIds.map(tagOf).sort(), budget));
@@ -188,6 +214,23 @@ function compileNetwork(
     };
   });
   return { firewalls, memberships: memberships(net, classOf, tagOf, budget), findings };
+}
+
+/** The in-network members of every class a class's entries name (what classRules reads of the network). */
+function membersRead(net: NetworkReach, classId: string): GcpClassOutput['read'] {
+  const ids = new Set<string>();
+  for (const entries of [net.ingress.get(classId), net.egress.get(classId)])
+    for (const e of entries ?? []) if (e.peer.classId !== undefined) ids.add(e.peer.classId);
+  // NetworkReach member lists are never changed once built (reach.ts): keep them, not copies.
+  return [...ids].map((id) => ({ classId: id, members: net.members.get(id), monitored: net.monitorMembers.get(id) }));
+}
+
+function sameMembersRead(kept: GcpClassOutput, net: NetworkReach): boolean {
+  const same = (a: readonly Workload[] | undefined, b: readonly Workload[] | undefined) =>
+    a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((w, i) => w === b[i]));
+  return kept.read.every(
+    (r) => same(r.members, net.members.get(r.classId)) && same(r.monitored, net.monitorMembers.get(r.classId)),
+  );
 }
 
 /**

@@ -12,9 +12,10 @@ import type { Workload } from '../model/inventory.ts';
 import type { AwsDesired } from './aws.ts';
 import type { AzureDesired } from './azure.ts';
 import type { GcpDesired } from './gcp.ts';
-import { assemble, type NetworkMemo } from './assemble.ts';
+import { assemble, networkMemo, type NetworkMemo } from './assemble.ts';
 import { ReachState, type Reach } from './reach.ts';
 import { policyWarnings } from '../policy/coverage.ts';
+import { WarningsMemo } from './warnings-memo.ts';
 
 export interface Desired {
   reach: Reach;
@@ -35,8 +36,9 @@ export function compile(policy: Policy, inventory: Inventory, ctx: CompileContex
     state,
     policy,
     ctx: ctxKey(ctx),
-    networks: new WeakMap(),
+    networks: networkMemo(),
     workloads: new Map(inventory.workloads.map((w) => [w.id, w])),
+    warnings: new WarningsMemo(policy, policyFindings(policy, inventory)),
   };
   const desired = finish(state.reach, policy, inventory, ctx, memo);
   MEMOS.set(desired, memo);
@@ -76,9 +78,11 @@ export function recompile(
     if (w) prev.set(id, w);
   }
   for (const w of inventory.workloads) if (changed.has(w.id)) next.set(w.id, w);
+  const findingsHold = memo.warnings.update(memo.workloads.values(), prev, next);
   for (const id of prev.keys()) memo.workloads.delete(id);
   for (const [id, w] of next) memo.workloads.set(id, w);
   const reach = memo.state.update(prev, next);
+  if (!findingsHold) memo.warnings.findings = policyFindings(policy, inventory);
   const desired = finish(reach, policy, inventory, ctx, memo);
   MEMOS.set(desired, memo);
   return desired;
@@ -91,6 +95,8 @@ interface Memo {
   ctx: string;
   networks: NetworkMemo;
   workloads: Map<string, Workload>;
+  /** The policy findings, kept while a change cannot alter them. */
+  warnings: WarningsMemo;
 }
 const MEMOS = new WeakMap<Desired, Memo>();
 const ctxKey = (ctx: CompileContext) => JSON.stringify([ctx.deploymentId, ctx.limits ?? null]);
@@ -100,7 +106,7 @@ function finish(reach: Reach, policy: Policy, inventory: Inventory, ctx: Compile
   const { aws, azure, gcp, refusals } = assemble(reach, ctx, policy, memo.networks);
   if (!aws || !azure || !gcp) throw QuotaExceededError.combine(refusals);
   const findings = [
-    ...policyFindings(policy, inventory),
+    ...memo.warnings.findings,
     ...labelFindings(inventory),
     ...aws.findings,
     ...azure.findings,

@@ -197,7 +197,7 @@ export class ReachState {
         ? old.classes.map((c) => byId.get(c.id)!)
         : [...byId.values()].sort((a, b) => compareStrings(a.id, b.id));
     const classification: Classification = { classes, byId, classOf };
-    const dirtyClasses = this.ctx.update(classification, touched, added, vanished.length > 0);
+    const dirtyClasses = this.ctx.update(classification, touched, added, vanished);
     for (const [key, net] of this.networks) {
       if (net.classIds.some((id) => dirtyClasses.has(id))) dirtyNetworks.add(key);
     }
@@ -367,19 +367,30 @@ class ReachContext {
 
   /**
    * Switch to a classification where the `touched` classes' members changed (`added` of them
-   * are new; `classSetChanged` when a class appeared or vanished). Drops exactly the memo
-   * entries that read those members or the class list, and returns the classes whose entries
-   * must be computed again.
+   * are new, `vanished` of them have none left). Drops exactly the memo entries that read those
+   * members or the class list, and returns the classes whose entries must be computed again.
+   * A vanished class's own entries go too, so the tables hold the classes of the estate, not
+   * every class a long-running recompile has ever seen.
    */
-  update(classification: Classification, touched: Set<string>, added: string[], classSetChanged: boolean): Set<string> {
+  update(classification: Classification, touched: Set<string>, added: string[], vanished: string[]): Set<string> {
     this.cls = classification;
     this.previousEntries.clear();
+    const classSetChanged = vanished.length > 0;
+    for (const id of vanished) {
+      for (const base of this.baseCache.get(id)?.values() ?? [])
+        for (const other of [...base.items.map((i) => i.otherId), ...base.carved]) this.readers.get(other)?.delete(id);
+      this.baseCache.delete(id);
+      this.regionCache.delete(id);
+      this.entriesCache.delete(id);
+      for (const f of FAMILIES) this.maskCache.delete(`c:${id}|${f}`);
+    }
     const dirty = new Set<string>();
     for (const id of touched) {
       this.splitCache.delete(id);
       for (const f of FAMILIES) this.allCache.delete(`${id}|${f}`);
       for (const reader of this.readers.get(id) ?? []) dirty.add(reader);
     }
+    for (const id of vanished) this.readers.delete(id);
     if (classSetChanged || added.length > 0) this.tables = new Map();
     // A new class may share a rule or a region with any class: find which, pair by pair.
     for (const id of added) {

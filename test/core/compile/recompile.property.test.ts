@@ -2,7 +2,9 @@
  * recompile(previous, …, changed) equals compile(…) byte for byte, after any sequence of
  * re-tags, moves, additions and removals: the incremental path reuses only what the change
  * does not touch. Also: compile, which assembles the clouds network by network, equals one
- * compileAws / compileAzure / compileGcp call over every network.
+ * compileAws / compileAzure / compileGcp call over every network. The second property puts
+ * every class of a cloud in one network, so the per-class reuse inside a recompiled network
+ * (class-memo.ts) and the kept policy findings (warnings-memo.ts) are exercised.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +21,9 @@ import { instancesArb, labelsArb, NETWORKS, policyArb, type GenInstance } from '
 import { awsWorkload, azureWorkload, GCP_PROJECT, gcpWorkload } from '../../helpers/workloads.ts';
 
 const RUNS = 60;
+const CLASS_RUNS = 40;
+/** Segment-aligned blocks over every generated address (test workloads sit in 10.<net>.<1-3>.x). */
+const PLAN = '  addressPlans: [{ cidrs: [10.0.0.0/8], blockPrefix: 24 }]\n';
 const ctx: CompileContext = { deploymentId: 't' };
 
 /** Workloads as the adapters build them; every fourth has an IPv6 address too. */
@@ -130,6 +135,48 @@ describe('recompile', () => {
         },
       ),
       { numRuns: RUNS },
+    );
+  });
+
+  it(`equals a full compile after several re-tags among the classes of one network per cloud, with and without address plans (${CLASS_RUNS} runs)`, () => {
+    // Every class shares its network with the others, so recompile reuses classes inside a
+    // recompiled network (class-memo.ts); re-tags empty classes and create new ones.
+    const sameNetworkArb = fc.array(fc.record({ network: fc.constantFrom(0, 2, 4), labels: labelsArb }), {
+      minLength: 4,
+      maxLength: 14,
+    });
+    const retagsArb = fc.array(fc.record({ kind: fc.constant('retag' as const), pick: fc.nat(), labels: labelsArb }), {
+      minLength: 1,
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(
+        policyArb,
+        sameNetworkArb,
+        fc.boolean(),
+        fc.array(retagsArb, { minLength: 1, maxLength: 4 }),
+        (policyText, instances, planned, rounds) => {
+          const text_ = planned ? policyText.replace('spec:\n', `spec:\n${PLAN}`) : policyText;
+          const policy = parsePolicy(text_, 'generated.yaml');
+          const ws = instances.map((inst, i) => ({ w: workloadOf({ ...inst, managed: true }, i), index: i }));
+          const next = { i: ws.length };
+          let last = attempt(() => compile(policy, { workloads: ws.map((x) => x.w) }, ctx));
+          for (const changes of rounds) {
+            const changed = changes.flatMap((c) => apply(ws, c, next));
+            const inventory = { workloads: ws.map((x) => x.w) };
+            const full = attempt(() => compile(policy, inventory, ctx));
+            const previous = 'desired' in last ? last.desired : undefined;
+            const incremental = attempt(() =>
+              previous ? recompile(previous, policy, inventory, changed, ctx) : compile(policy, inventory, ctx),
+            );
+            expect('refused' in incremental ? incremental.refused : incremental.text).toBe(
+              'refused' in full ? full.refused : full.text,
+            );
+            last = incremental;
+          }
+        },
+      ),
+      { numRuns: CLASS_RUNS },
     );
   });
 
