@@ -12,6 +12,7 @@
  * chained from the read version, one per write (a resize is counted too; apply tolerates a cloud
  * that does not count it, see adapters/aws/apply.ts).
  */
+import { AddressSet, parseCidr } from '../model/address.ts';
 import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredPrefixList } from '../compile/aws.ts';
 import { compareStrings } from '../model/compare.ts';
@@ -40,6 +41,22 @@ export interface PrefixListPlan {
   findings: Finding[];
   /** Largest MaxEntries each owned list (by name) has at any point of the apply. */
   peakMaxEntries: Map<string, number>;
+  /** Per updated list (by name), the same change with removes first (see RemovesFirst). */
+  removesFirst: Map<string, RemovesFirst>;
+}
+
+/**
+ * A list's change when its new entries may wait until after its removes (a rule transition that
+ * defers the list's growth, aws-transition.ts): removes that overlap no added CIDR go first, so
+ * the list never holds old ∪ new; a remove an added CIDR overlaps (a re-aggregated range) waits
+ * until after the adds, so no flow both old and new allow is cut. The list needs `maxEntries`
+ * (≥ its desired size) in between; it is resized to it after the first removes.
+ */
+export interface RemovesFirst {
+  steps: AwsStep[];
+  maxEntries: number;
+  /** CIDRs the change removes. */
+  removed: string[];
 }
 
 export function planPrefixLists(desired: AwsDesired, idx: AwsActualIndex, budget: AwsBudget): PrefixListPlan {
@@ -52,6 +69,7 @@ export function planPrefixLists(desired: AwsDesired, idx: AwsActualIndex, budget
     delete: [],
     findings: [],
     peakMaxEntries: new Map(),
+    removesFirst: new Map(),
   };
   const wanted = new Set<string>();
   for (const want of desired.prefixLists) {
@@ -174,6 +192,68 @@ function update(
     out.remove.push(step);
   }
   if (want.maxEntries !== transient) out.shrink.push(resize('revoke', want.maxEntries, transient));
+  out.removesFirst.set(want.name, removesFirst(want, have, adds, removes, common, ref));
+}
+
+function removesFirst(
+  want: AwsDesiredPrefixList,
+  have: Owned<AwsPrefixList>,
+  adds: readonly string[],
+  removes: readonly string[],
+  common: ReturnType<typeof base> & { network: string },
+  ref: AwsPrefixListRef,
+): RemovesFirst {
+  const family = want.family;
+  const added = AddressSet.fromCidrs(
+    family,
+    adds.flatMap((c) => {
+      const p = parseCidr(c);
+      return p.ok ? [p.value] : [];
+    }),
+  );
+  const overlaps = (c: string) => {
+    const p = parseCidr(c);
+    return !p.ok || !AddressSet.fromCidrs(family, [p.value]).intersect(added).isEmpty();
+  };
+  const first = removes.filter((c) => !overlaps(c));
+  const after = removes.filter(overlaps);
+  const maxEntries = Math.max(want.maxEntries, want.entries.length + after.length);
+  const steps: AwsStep[] = [];
+  let version = have.Version;
+  let size = have.MaxEntries;
+  const resize = (to: number) => {
+    if (to === size) return;
+    steps.push({
+      ...common,
+      phase: 'revoke',
+      kind: 'resize-prefix-list',
+      prefixList: ref,
+      readVersion: have.Version,
+      currentVersion: version++,
+      maxEntries: to,
+      summary: `~ prefix list ${want.name}: MaxEntries ${size} → ${to}`,
+    });
+    size = to;
+  };
+  const entries = (kind: 'add-prefix-list-entries' | 'remove-prefix-list-entries', cidrs: readonly string[]) => {
+    for (const chunk of chunks(cidrs))
+      steps.push({
+        ...common,
+        phase: 'revoke',
+        kind,
+        prefixList: ref,
+        readVersion: have.Version,
+        currentVersion: version++,
+        cidrs: chunk,
+        summary: `~ prefix list ${want.name}: ${kind === 'add-prefix-list-entries' ? '+' : '-'} ${chunk.join(', ')}`,
+      } as AwsAddEntriesStep | AwsRemoveEntriesStep);
+  };
+  entries('remove-prefix-list-entries', first);
+  resize(maxEntries);
+  entries('add-prefix-list-entries', adds);
+  entries('remove-prefix-list-entries', after);
+  resize(want.maxEntries);
+  return { steps, maxEntries, removed: [...removes] };
 }
 
 function tooBigDuringChange(want: AwsDesiredPrefixList, union: number, budget: AwsBudget): Finding {

@@ -43,6 +43,14 @@ export interface ListGrowth {
   /** Each growing prefix list: its peerKey → its name. */
   lists: ReadonlyMap<string, string>;
   weightBefore: (u: AwsRuleUnit) => RuleWeight;
+  /**
+   * Weight once the late revokes are done and the deferred lists have grown after them: a
+   * deferred list at the size its removes-first change needs, each of `shrinking` at its final
+   * size (the caller runs their shrinks before the deferred growth). Default: `weight`.
+   */
+  weightDeferred?: (u: AwsRuleUnit) => RuleWeight;
+  /** Names of the lists that only shrink in this plan and whose shrink the caller can sequence. */
+  shrinking?: readonly string[];
 }
 
 export type TransitionOp = { op: 'authorize' | 'revoke'; units: AwsRuleUnit[] } | GrowOp;
@@ -192,10 +200,16 @@ export function interleaveClass(req: ClassTransitionRequest): ClassTransition | 
   // A list that cannot grow before the late revokes grows right after them, if it then fits.
   const deferred = [...pendingGrow];
   pendingGrow.clear();
+  // Lists that grew early stay at their peak; deferred and shrinking lists settle first.
+  const grewEarly = new Set([...(req.grows?.lists.keys() ?? [])].filter((k) => !deferred.includes(k)));
+  const settledWeight = (u: AwsRuleUnit): RuleWeight =>
+    req.grows?.weightDeferred && !(u.peer.kind === 'prefix-list' && grewEarly.has(peerKey(u.peer)))
+      ? req.grows.weightDeferred(u)
+      : req.weight(u);
   const settled = req.groups.every((_, g) => {
     const late = new Set(pendingRemove[g]!.map(unitKey));
     const w = { ipv4: 0, ipv6: 0 };
-    for (const [key, u] of current[g]!) if (!late.has(key)) addWeight(w, req.weight(u), 1);
+    for (const [key, u] of current[g]!) if (!late.has(key)) addWeight(w, settledWeight(u), 1);
     return fits(w, NONE, req.limit);
   });
   if (deferred.length > 0 && !settled) return undefined;
