@@ -201,7 +201,7 @@ class GroupPlanner {
       weight: (u) => unitWeight(u, (peer) => this.peakWeight(peer)),
       ...(grows ? { grows } : {}),
     });
-    if (!order || !this.canDefer(order.deferred, grows!, groups[0]!, direction)) return;
+    if (!order || !this.canDefer(order.deferred, grows!, groups[0]!, direction, order.postponed.flat())) return;
     const sequence = `class ${groups[0]!.vpcId}/${groups[0]!.classId} ${direction}`;
     for (const op of order.early)
       if (op.op === 'grow')
@@ -215,6 +215,10 @@ class GroupPlanner {
         );
     });
     this.deferGrowth(order.deferred, grows, sequence, `class ${groups[0]!.className}`);
+    order.postponed.forEach((units, i) => {
+      if (units.length > 0)
+        this.out.revoke.push(this.ruleStep(parts[i]!, direction, 'revoke', 'revoke', units, sequence));
+    });
     for (const p of parts) this.planned.add(`${groupKey(p.g.vpcId, p.g.name)}|${direction}`);
   }
 
@@ -291,7 +295,7 @@ class GroupPlanner {
         weight: (u) => unitWeight(u, (peer) => this.peakWeight(peer)),
         ...(grows ? { grows } : {}),
       });
-      if (order && this.canDefer(order.deferred, grows!, g, direction)) {
+      if (order && this.canDefer(order.deferred, grows!, g, direction, order.postponed)) {
         // One sequence for the group's rule steps and the list steps taken into them.
         const sequence = `group ${g.vpcId}/${g.name}`;
         for (const op of order.early)
@@ -301,6 +305,8 @@ class GroupPlanner {
         if (order.late.length > 0)
           this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', order.late, sequence));
         this.deferGrowth(order.deferred, grows, sequence, g.name);
+        if (order.postponed.length > 0)
+          this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', order.postponed, sequence));
         return;
       }
     }
@@ -350,11 +356,19 @@ class GroupPlanner {
     const settled = new Map(shrinking);
     for (const name of current.keys())
       settled.set(name, this.growth.removesFirstMaxEntries(name) ?? this.peak.get(name) ?? 0);
+    const lists = new Map([...current.keys()].map((name) => [peerKey({ kind: 'prefix-list', name }), name]));
+    const wanted = this.classUnits(parts[0]!.g, direction);
+    const growth = this.growth;
     return {
-      lists: new Map([...current.keys()].map((name) => [peerKey({ kind: 'prefix-list', name }), name])),
+      lists,
       weightBefore: sized(current),
       weightDeferred: sized(settled),
       shrinking: [...shrinking.keys()],
+      cuts: (late, key) => {
+        const name = lists.get(key)!;
+        const holders = wanted.filter((u) => u.peer.kind === 'prefix-list' && u.peer.name === name);
+        return !lateCutsNothing([late], holders, growth.added(name), key);
+      },
     };
   }
 
@@ -370,10 +384,12 @@ class GroupPlanner {
     grows: ListGrowth,
     g: AwsDesiredGroup,
     direction: AwsDirection,
+    postponed: readonly AwsRuleUnit[],
   ): boolean {
     if (deferred.length === 0) return true;
     const wanted = this.classUnits(g, direction);
-    const revoked = this.classRevokes(g, direction);
+    const after = new Set(postponed.map(unitKey));
+    const revoked = this.classRevokes(g, direction).filter((u) => !after.has(unitKey(u)));
     const existing = this.classExisting(g, direction);
     // Also gone before the deferred entries arrive: other lists' removed entries (through the
     // class's units naming them), and group references whose group loses a member in this plan.
