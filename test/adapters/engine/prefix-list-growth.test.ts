@@ -173,3 +173,52 @@ describe('engine: a full list swaps a re-aggregated entry in one call', () => {
     expect(list!.Entries.map((e) => e.Cidr)).toContain('10.1.1.2/31');
   });
 });
+
+/**
+ * The list-part flip (issue 9, class a000-app at 1k realistic): 9 app addresses exceed one
+ * group's 8 rules, so web's ingress names two list parts, 4/6 (with the two inline ops rules)
+ * and 5/6, one per group. When an app of part 1 leaves, the 8 left fit one list: part 1 takes
+ * part 2's entries and part 2 goes. Part 1 cannot hold old ∪ new (9), so it changes after the
+ * late revokes, removes first (8/8), and part 2's rule is revoked only once part 1 holds its
+ * entries: no flow both old and new allow is cut.
+ */
+describe('engine: two list parts merge into one', () => {
+  const limits = { aws: { rulesPerGroupPerDirectionPerFamily: 8, groupsPerInterface: 2 } };
+  const ctx = { deploymentId: 'prod', limits };
+  const instance = (id: string, vpc: string, ip: string, tier: string) => ({ id, ...scope, vpc, ip, tags: { tier } });
+  const sandbox = () =>
+    Sandbox.fromEstate(
+      {
+        aws: [
+          instance('i-web1', 'vpc-a', '10.0.1.10', 'web'),
+          ...[3, 5, 7, 9, 11, 13, 15, 17, 19].map((n) => instance(`i-app${n}`, 'vpc-b', `10.1.1.${n}`, 'app')),
+          instance('i-ops1', 'vpc-b', '10.1.2.1', 'ops'),
+          instance('i-ops2', 'vpc-b', '10.1.2.5', 'ops'),
+        ],
+        azure: [],
+        gcp: [],
+        awsSecurityGroups: [],
+        gcpFirewalls: [],
+      },
+      { limits },
+    );
+
+  it('GIVEN parts 5/6 and 4/6 WHEN an app of part 1 leaves THEN the plan is accepted and converges to one list 8/8', async () => {
+    const sb = sandbox();
+    const clouds = sb.clouds();
+    const first = await reconcile(policy, clouds, ctx, { sleep: async () => {} });
+    expect(first.last.plan.steps).toEqual([]);
+    const lists = async () =>
+      (await readWorld(clouds)).state.aws.PrefixLists.map((p) => `${p.Entries.length}/${p.MaxEntries}`).sort();
+    expect(await lists()).toEqual(['4/6', '5/6']);
+    sb.aws.tagInstance(scope, 'i-app3', { tier: 'db' });
+    const world = await readWorld(clouds);
+    const planned = plan(compile(policy, world.inventory, ctx), world.state, ctx, { exclusive: policy.exclusive });
+    expect(planned.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const result = await reconcile(policy, clouds, ctx, { sleep: async () => {} });
+    expect(result.last.plan.steps).toEqual([]);
+    const after = await readWorld(clouds);
+    expect(verify(policy, after.inventory, after.state).disagreements).toEqual([]);
+    expect(await lists()).toEqual(['8/8']);
+  });
+});
