@@ -56,7 +56,9 @@ for (const w of picks.map((i) => candidates[i % candidates.length]!)) {
   const p = plan(next, world.state, ctx, { exclusive: policy.exclusive });
   const errors = p.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
-    console.log(`${w.nativeId}: refused, ${p.steps.length} steps; ${errors[0]!.message}`);
+    // Every refusal finding, not just the first: one re-tag often refuses several groups.
+    console.log(`${w.nativeId}: refused, ${p.steps.length} steps`);
+    for (const e of errors) console.log(`  ${e.message}`);
     refused.push(errors[0]!.message);
     sb.aws.tagInstance(scope, w.nativeId, { tier: w.labels.tier! });
     continue;

@@ -213,7 +213,10 @@ class StepRunner {
       step.kind === 'resize-prefix-list'
         ? { MaxEntries: step.maxEntries }
         : step.kind === 'add-prefix-list-entries'
-          ? { AddEntries: step.cidrs.map((Cidr) => ({ Cidr })) }
+          ? {
+              AddEntries: step.cidrs.map((Cidr) => ({ Cidr })),
+              ...(step.replaces?.length ? { RemoveEntries: step.replaces.map((Cidr) => ({ Cidr })) } : {}),
+            }
           : { RemoveEntries: step.cidrs.map((Cidr) => ({ Cidr })) };
     let version: number;
     try {
@@ -332,7 +335,8 @@ function alreadyApplied(
 ): boolean {
   const present = new Set(list.Entries.map((e) => canonicalCidr(e.Cidr)));
   if (step.kind === 'resize-prefix-list') return list.MaxEntries === step.maxEntries;
-  if (step.kind === 'add-prefix-list-entries') return step.cidrs.every((c) => present.has(c));
+  if (step.kind === 'add-prefix-list-entries')
+    return step.cidrs.every((c) => present.has(c)) && (step.replaces ?? []).every((c) => !present.has(c));
   return step.cidrs.every((c) => !present.has(c));
 }
 

@@ -53,9 +53,17 @@ interface Where {
  */
 export interface GrowthSteps {
   currentMaxEntries(listName: string): number | undefined;
+  finalMaxEntries(listName: string): number | undefined;
+  /** MaxEntries the list needs when its change runs removes first (aws-prefix-lists.ts RemovesFirst). */
+  removesFirstMaxEntries(listName: string): number | undefined;
+  /** 'revoke': the list's whole change, removes first, after the transition's late revokes. */
   take(listName: string, sequence: string, phase: 'authorize' | 'revoke'): AwsStep[];
+  /** A shrinking list's removes and shrink, so a deferred growth can follow them. */
+  takeShrink(listName: string, sequence: string): AwsStep[];
   /** The CIDRs the plan adds to the list. */
   added(listName: string): string[];
+  /** The CIDRs the plan removes from the list. */
+  removed(listName: string): string[];
 }
 
 /** `leaving`: groups (groupKey) some ENI carries now but not after this plan. */
@@ -91,6 +99,11 @@ export function planGroups(
         const have = idx.ownedGroups.get(groupKey(c.vpcId, c.name));
         const want = new Set(c[d].map(unitKey));
         return have ? idx.units(have, d).filter((u) => !want.has(unitKey(u))) : [];
+      }),
+    (g, d) =>
+      (classes.get(`${g.vpcId}\u0000${g.classId}`) ?? []).flatMap((c) => {
+        const have = idx.ownedGroups.get(groupKey(c.vpcId, c.name));
+        return have ? idx.units(have, d) : [];
       }),
     out,
     growth && { ...growth, referencedBy: listReferences(desired, idx) },
@@ -132,6 +145,8 @@ class GroupPlanner {
     private readonly classUnits: (g: AwsDesiredGroup, d: AwsDirection) => AwsRuleUnit[],
     /** The existing units of every group of `g`'s class (in its VPC) that the plan revokes, in one direction. */
     private readonly classRevokes: (g: AwsDesiredGroup, d: AwsDirection) => AwsRuleUnit[],
+    /** The existing units of every group of `g`'s class (in its VPC), in one direction. */
+    private readonly classExisting: (g: AwsDesiredGroup, d: AwsDirection) => AwsRuleUnit[],
     private readonly out: GroupPlan,
     private readonly growth?: GrowthSteps & { referencedBy: ReadonlyMap<string, ReadonlySet<string>> },
   ) {}
@@ -186,7 +201,7 @@ class GroupPlanner {
       weight: (u) => unitWeight(u, (peer) => this.peakWeight(peer)),
       ...(grows ? { grows } : {}),
     });
-    if (!order || !this.canDefer(order.deferred, grows!, groups[0]!, direction)) return;
+    if (!order || !this.canDefer(order.deferred, grows!, groups[0]!, direction, order.postponed.flat())) return;
     const sequence = `class ${groups[0]!.vpcId}/${groups[0]!.classId} ${direction}`;
     for (const op of order.early)
       if (op.op === 'grow')
@@ -200,6 +215,10 @@ class GroupPlanner {
         );
     });
     this.deferGrowth(order.deferred, grows, sequence, `class ${groups[0]!.className}`);
+    order.postponed.forEach((units, i) => {
+      if (units.length > 0)
+        this.out.revoke.push(this.ruleStep(parts[i]!, direction, 'revoke', 'revoke', units, sequence));
+    });
     for (const p of parts) this.planned.add(`${groupKey(p.g.vpcId, p.g.name)}|${direction}`);
   }
 
@@ -276,7 +295,7 @@ class GroupPlanner {
         weight: (u) => unitWeight(u, (peer) => this.peakWeight(peer)),
         ...(grows ? { grows } : {}),
       });
-      if (order && this.canDefer(order.deferred, grows!, g, direction)) {
+      if (order && this.canDefer(order.deferred, grows!, g, direction, order.postponed)) {
         // One sequence for the group's rule steps and the list steps taken into them.
         const sequence = `group ${g.vpcId}/${g.name}`;
         for (const op of order.early)
@@ -286,6 +305,8 @@ class GroupPlanner {
         if (order.late.length > 0)
           this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', order.late, sequence));
         this.deferGrowth(order.deferred, grows, sequence, g.name);
+        if (order.postponed.length > 0)
+          this.out.revoke.push(this.ruleStep(p, direction, 'revoke', 'revoke', order.postponed, sequence));
         return;
       }
     }
@@ -316,16 +337,43 @@ class GroupPlanner {
         if (now !== undefined && now < (this.peak.get(name) ?? 0) && ![...refs].some(blocks)) current.set(name, now);
       }
     if (current.size === 0) return undefined;
+    // Lists of these groups that only shrink: a deferred growth may wait for their shrink too.
+    const shrinking = new Map<string, number>();
+    for (const p of parts)
+      for (const u of [...p.actual, ...p.want]) {
+        const name = u.peer.kind === 'prefix-list' ? u.peer.name : undefined;
+        if (name === undefined || current.has(name) || shrinking.has(name) || this.takenLists.has(name)) continue;
+        const [now, end] = [this.growth.currentMaxEntries(name), this.growth.finalMaxEntries(name)];
+        if (now !== undefined && end !== undefined && end < now && (this.peak.get(name) ?? now) <= now)
+          shrinking.set(name, end);
+      }
+    const sized = (sizes: ReadonlyMap<string, number>) => (u: AwsRuleUnit) =>
+      unitWeight(u, (peer) =>
+        peer.kind === 'prefix-list' && peer.name !== undefined && sizes.has(peer.name)
+          ? sizes.get(peer.name)!
+          : this.peakWeight(peer),
+      );
+    const settled = new Map(shrinking);
+    for (const name of current.keys())
+      settled.set(name, this.growth.removesFirstMaxEntries(name) ?? this.peak.get(name) ?? 0);
+    const lists = new Map([...current.keys()].map((name) => [peerKey({ kind: 'prefix-list', name }), name]));
+    const wanted = this.classUnits(parts[0]!.g, direction);
+    const growth = this.growth;
     return {
-      lists: new Map([...current.keys()].map((name) => [peerKey({ kind: 'prefix-list', name }), name])),
-      weightBefore: (u) =>
-        unitWeight(u, (peer) =>
-          peer.kind === 'prefix-list' && peer.name !== undefined && current.has(peer.name)
-            ? current.get(peer.name)!
-            : this.peakWeight(peer),
-        ),
+      lists,
+      weightBefore: sized(current),
+      weightDeferred: sized(settled),
+      shrinking: [...shrinking.keys()],
+      cuts: (late, key) => {
+        const name = lists.get(key)!;
+        const holders = wanted.filter((u) => u.peer.kind === 'prefix-list' && u.peer.name === name);
+        return !lateCutsNothing([late], holders, growth.added(name), key);
+      },
     };
   }
+
+  /** Lists whose steps a transition's sequence already took. */
+  private readonly takenLists = new Set<string>();
 
   /**
    * A list may grow after the late revokes only if none of the class's revokes in this direction
@@ -336,14 +384,39 @@ class GroupPlanner {
     grows: ListGrowth,
     g: AwsDesiredGroup,
     direction: AwsDirection,
+    postponed: readonly AwsRuleUnit[],
   ): boolean {
     if (deferred.length === 0) return true;
     const wanted = this.classUnits(g, direction);
-    const late = this.classRevokes(g, direction);
+    const after = new Set(postponed.map(unitKey));
+    const revoked = this.classRevokes(g, direction).filter((u) => !after.has(unitKey(u)));
+    const existing = this.classExisting(g, direction);
+    // Also gone before the deferred entries arrive: other lists' removed entries (through the
+    // class's units naming them), and group references whose group loses a member in this plan.
+    const losing = existing.filter(
+      (u) => u.peer.kind === 'group' && u.peer.name !== undefined && this.leaving.has(groupKey(g.vpcId, u.peer.name)),
+    );
+    const named = (name: string) => (u: AwsRuleUnit) => u.peer.kind === 'prefix-list' && u.peer.name === name;
+    const lists = [
+      ...new Set(
+        [...wanted, ...existing].flatMap((u) =>
+          u.peer.kind === 'prefix-list' && u.peer.name !== undefined ? [u.peer.name] : [],
+        ),
+      ),
+    ];
     return deferred.every((key) => {
       const name = grows.lists.get(key)!;
-      const holders = wanted.filter((u) => u.peer.kind === 'prefix-list' && u.peer.name === name);
-      return lateCutsNothing(late, holders, this.growth!.added(name), key);
+      const holders = wanted.filter(named(name));
+      const removedElsewhere = lists
+        .filter((other) => other !== name)
+        .flatMap((other) =>
+          [...wanted, ...existing]
+            .filter(named(other))
+            .flatMap((u) =>
+              this.growth!.removed(other).map((cidr) => ({ ...u, peer: { kind: 'cidr' as const, cidr } })),
+            ),
+        );
+      return lateCutsNothing([...revoked, ...losing, ...removedElsewhere], holders, this.growth!.added(name), key);
     });
   }
 
@@ -354,8 +427,14 @@ class GroupPlanner {
     sequence: string,
     where: string,
   ): void {
+    if (deferred.length === 0) return;
+    for (const name of grows!.shrinking ?? []) {
+      this.takenLists.add(name);
+      this.out.revoke.push(...this.growth!.takeShrink(name, sequence));
+    }
     for (const key of deferred) {
       const name = grows!.lists.get(key)!;
+      this.takenLists.add(name);
       this.out.revoke.push(...this.growth!.take(name, sequence, 'revoke'));
       this.out.findings.push({
         severity: 'warning',

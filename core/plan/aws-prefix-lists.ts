@@ -12,6 +12,7 @@
  * chained from the read version, one per write (a resize is counted too; apply tolerates a cloud
  * that does not count it, see adapters/aws/apply.ts).
  */
+import { AddressSet, parseCidr } from '../model/address.ts';
 import { awsScopeNetwork } from '../model/ids.ts';
 import type { AwsDesired, AwsDesiredPrefixList } from '../compile/aws.ts';
 import { compareStrings } from '../model/compare.ts';
@@ -40,6 +41,22 @@ export interface PrefixListPlan {
   findings: Finding[];
   /** Largest MaxEntries each owned list (by name) has at any point of the apply. */
   peakMaxEntries: Map<string, number>;
+  /** Per updated list (by name), the same change with removes first (see RemovesFirst). */
+  removesFirst: Map<string, RemovesFirst>;
+}
+
+/**
+ * A list's change when its new entries may wait until after its removes (a rule transition that
+ * defers the list's growth, aws-transition.ts): removes that overlap no added CIDR go first, so
+ * the list never holds old ∪ new; a remove an added CIDR overlaps (a re-aggregated range) waits
+ * until after the adds, so no flow both old and new allow is cut. The list needs `maxEntries`
+ * (≥ its desired size) in between; it is resized to it after the first removes.
+ */
+export interface RemovesFirst {
+  steps: AwsStep[];
+  maxEntries: number;
+  /** CIDRs the change removes. */
+  removed: string[];
 }
 
 export function planPrefixLists(desired: AwsDesired, idx: AwsActualIndex, budget: AwsBudget): PrefixListPlan {
@@ -52,6 +69,7 @@ export function planPrefixLists(desired: AwsDesired, idx: AwsActualIndex, budget
     delete: [],
     findings: [],
     peakMaxEntries: new Map(),
+    removesFirst: new Map(),
   };
   const wanted = new Set<string>();
   for (const want of desired.prefixLists) {
@@ -128,8 +146,14 @@ function update(
   const target = new Set(want.entries);
   const adds = want.entries.filter((c) => !current.has(c));
   const removes = [...current].filter((c) => !target.has(c)).sort(compareStrings);
-  const union = current.size + adds.length;
-  // Exactly old ∪ new while both are in (no headroom: the list shrinks or settles after the removes).
+  const { replaced, rest } = replacedBy(want, adds, removes);
+  const lastChunk =
+    adds.length === 0
+      ? 0
+      : adds.length - PREFIX_LIST_ENTRIES_PER_CALL * Math.floor((adds.length - 1) / PREFIX_LIST_ENTRIES_PER_CALL);
+  // Old ∪ new while both are in, less the entries the last add call replaces (no headroom: the
+  // list shrinks or settles after the removes).
+  const union = Math.max(current.size + adds.length - lastChunk, current.size + adds.length - replaced.length);
   const transient = Math.max(have.MaxEntries, want.maxEntries, union);
   out.peakMaxEntries.set(want.name, transient);
   if (union > budget.prefixListMaxEntries) out.findings.push(tooBigDuringChange(want, union, budget));
@@ -147,7 +171,9 @@ function update(
     summary: `~ prefix list ${want.name}: MaxEntries ${from} → ${maxEntries}`,
   });
   if (transient > have.MaxEntries) out.grow.push(resize('authorize', transient, have.MaxEntries));
-  for (const cidrs of chunks(adds)) {
+  const addChunks = chunks(adds);
+  addChunks.forEach((cidrs, i) => {
+    const swap = i === addChunks.length - 1 && replaced.length > 0 ? { replaces: replaced } : {};
     const step: AwsAddEntriesStep = {
       ...common,
       phase: 'authorize',
@@ -156,11 +182,12 @@ function update(
       readVersion: have.Version,
       currentVersion: version++,
       cidrs,
-      summary: `~ prefix list ${want.name}: + ${cidrs.join(', ')}`,
+      ...swap,
+      summary: `~ prefix list ${want.name}: + ${cidrs.join(', ')}${replaced.length > 0 && swap.replaces ? ` in place of ${replaced.join(', ')}` : ''}`,
     };
     out.add.push(step);
-  }
-  for (const cidrs of chunks(removes)) {
+  });
+  for (const cidrs of chunks(rest)) {
     const step: AwsRemoveEntriesStep = {
       ...common,
       phase: 'revoke',
@@ -174,6 +201,96 @@ function update(
     out.remove.push(step);
   }
   if (want.maxEntries !== transient) out.shrink.push(resize('revoke', want.maxEntries, transient));
+  out.removesFirst.set(want.name, removesFirst(want, have, adds, removes, common, ref));
+}
+
+function removesFirst(
+  want: AwsDesiredPrefixList,
+  have: Owned<AwsPrefixList>,
+  adds: readonly string[],
+  removes: readonly string[],
+  common: ReturnType<typeof base> & { network: string },
+  ref: AwsPrefixListRef,
+): RemovesFirst {
+  const added = addressesOf(want.family, adds);
+  const { replaced, rest } = replacedBy(want, adds, removes);
+  const first = rest.filter((c) => addressesOf(want.family, [c]).intersect(added).isEmpty());
+  const after = rest.filter((c) => !first.includes(c));
+  const addChunks = chunks(adds);
+  // Entries held at the end of each add call, after the first removes.
+  let count = have.Entries.length - first.length;
+  let most = count;
+  addChunks.forEach((chunk, i) => {
+    count += chunk.length - (i === addChunks.length - 1 ? replaced.length : 0);
+    most = Math.max(most, count);
+  });
+  const maxEntries = Math.max(want.maxEntries, most);
+  const steps: AwsStep[] = [];
+  let version = have.Version;
+  let size = have.MaxEntries;
+  const resize = (to: number) => {
+    if (to === size) return;
+    steps.push({
+      ...common,
+      phase: 'revoke',
+      kind: 'resize-prefix-list',
+      prefixList: ref,
+      readVersion: have.Version,
+      currentVersion: version++,
+      maxEntries: to,
+      summary: `~ prefix list ${want.name}: MaxEntries ${size} → ${to}`,
+    });
+    size = to;
+  };
+  const edit = (sign: '+' | '-', cidrs: readonly string[], replaces: readonly string[] = []) =>
+    steps.push({
+      ...common,
+      phase: 'revoke',
+      prefixList: ref,
+      readVersion: have.Version,
+      currentVersion: version++,
+      ...(sign === '+'
+        ? {
+            kind: 'add-prefix-list-entries',
+            cidrs: [...cidrs],
+            ...(replaces.length > 0 ? { replaces: [...replaces] } : {}),
+          }
+        : { kind: 'remove-prefix-list-entries', cidrs: [...cidrs] }),
+      summary: `~ prefix list ${want.name}: ${sign} ${cidrs.join(', ')}${replaces.length > 0 ? ` in place of ${replaces.join(', ')}` : ''}`,
+    } as AwsAddEntriesStep | AwsRemoveEntriesStep);
+  for (const chunk of chunks(first)) edit('-', chunk);
+  resize(maxEntries);
+  addChunks.forEach((chunk, i) => edit('+', chunk, i === addChunks.length - 1 ? replaced : []));
+  for (const chunk of chunks(after)) edit('-', chunk);
+  resize(want.maxEntries);
+  return { steps, maxEntries, removed: [...removes] };
+}
+
+function addressesOf(family: AwsDesiredPrefixList['family'], cidrs: readonly string[]): AddressSet {
+  return AddressSet.fromCidrs(
+    family,
+    cidrs.flatMap((c) => {
+      const p = parseCidr(c);
+      return p.ok ? [p.value] : [];
+    }),
+  );
+}
+
+/**
+ * Removes the last add call can carry (at most 100): those inside the list's new entries, so the
+ * swap cuts nothing. The rest are removed on their own.
+ */
+function replacedBy(
+  want: AwsDesiredPrefixList,
+  adds: readonly string[],
+  removes: readonly string[],
+): { replaced: string[]; rest: string[] } {
+  if (adds.length === 0) return { replaced: [], rest: [...removes] };
+  const target = addressesOf(want.family, want.entries);
+  const replaced = removes
+    .filter((c) => parseCidr(c).ok && addressesOf(want.family, [c]).subtract(target).isEmpty())
+    .slice(0, PREFIX_LIST_ENTRIES_PER_CALL);
+  return { replaced, rest: removes.filter((c) => !replaced.includes(c)) };
 }
 
 function tooBigDuringChange(want: AwsDesiredPrefixList, union: number, budget: AwsBudget): Finding {

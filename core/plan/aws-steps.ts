@@ -95,6 +95,12 @@ export interface AwsAddEntriesStep extends Common, VersionGuard {
   phase: 'create' | 'authorize' | 'revoke';
   prefixList: AwsPrefixListRef;
   cidrs: string[];
+  /**
+   * CIDRs removed in the same call (atomic: RemoveEntry.N beside AddEntry.N, at most 100): each
+   * lies within the list's new entries (a re-aggregated range), so no address loses the list's
+   * flows for a moment, and the list needs no room for both.
+   */
+  replaces?: string[];
   /** Set when the list grows inside a rule transition: its grow and adds run in that sequence. */
   sequence?: string;
 }

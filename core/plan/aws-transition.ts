@@ -43,6 +43,20 @@ export interface ListGrowth {
   /** Each growing prefix list: its peerKey → its name. */
   lists: ReadonlyMap<string, string>;
   weightBefore: (u: AwsRuleUnit) => RuleWeight;
+  /**
+   * Weight once the late revokes are done and the deferred lists have grown after them: a
+   * deferred list at the size its removes-first change needs, each of `shrinking` at its final
+   * size (the caller runs their shrinks before the deferred growth). Default: `weight`.
+   */
+  weightDeferred?: (u: AwsRuleUnit) => RuleWeight;
+  /** Names of the lists that only shrink in this plan and whose shrink the caller can sequence. */
+  shrinking?: readonly string[];
+  /**
+   * Whether revoking `late` before the deferred list (peerKey) gets its new entries would cut a
+   * flow they give back (typically: a list part whose entries merge into the growing list). Such
+   * a revoke waits until after the deferred growth (`postponed`), still weighing on its group.
+   */
+  cuts?: (late: AwsRuleUnit, list: string) => boolean;
 }
 
 export type TransitionOp = { op: 'authorize' | 'revoke'; units: AwsRuleUnit[] } | GrowOp;
@@ -56,7 +70,7 @@ export interface GrowOp {
 /** Ops for the authorize phase (the rest of `remove` waits for the revoke phase), or undefined if no order fits. */
 export function interleave(
   req: TransitionRequest,
-): { early: TransitionOp[]; late: AwsRuleUnit[]; deferred: string[] } | undefined {
+): { early: TransitionOp[]; late: AwsRuleUnit[]; deferred: string[]; postponed: AwsRuleUnit[] } | undefined {
   const { wanted, limit, weight, grows, ...group } = req;
   const order = interleaveClass({ wanted, limit, weight, groups: [group], ...(grows ? { grows } : {}) });
   return (
@@ -64,6 +78,7 @@ export function interleave(
       early: order.early.map((op) => (op.op === 'grow' ? op : { op: op.op, units: op.units })),
       late: order.late[0]!,
       deferred: order.deferred,
+      postponed: order.postponed[0]!,
     }
   );
 }
@@ -93,6 +108,8 @@ export interface ClassTransition {
    * an entry being added is an address the old rules did not allow through this list.
    */
   deferred: string[];
+  /** Per group, late revokes that wait until after the deferred growth (ListGrowth.cuts). */
+  postponed: AwsRuleUnit[][];
 }
 
 export type ClassTransitionOp =
@@ -192,14 +209,24 @@ export function interleaveClass(req: ClassTransitionRequest): ClassTransition | 
   // A list that cannot grow before the late revokes grows right after them, if it then fits.
   const deferred = [...pendingGrow];
   pendingGrow.clear();
+  // Lists that grew early stay at their peak; deferred and shrinking lists settle first.
+  const grewEarly = new Set([...(req.grows?.lists.keys() ?? [])].filter((k) => !deferred.includes(k)));
+  const settledWeight = (u: AwsRuleUnit): RuleWeight =>
+    req.grows?.weightDeferred && !(u.peer.kind === 'prefix-list' && grewEarly.has(peerKey(u.peer)))
+      ? req.grows.weightDeferred(u)
+      : req.weight(u);
+  const postponed = pendingRemove.map((late) =>
+    late.filter((u) => deferred.some((list) => req.grows?.cuts?.(u, list) ?? false)),
+  );
+  const lateNow = pendingRemove.map((late, g) => late.filter((u) => !postponed[g]!.includes(u)));
   const settled = req.groups.every((_, g) => {
-    const late = new Set(pendingRemove[g]!.map(unitKey));
+    const late = new Set(lateNow[g]!.map(unitKey));
     const w = { ipv4: 0, ipv6: 0 };
-    for (const [key, u] of current[g]!) if (!late.has(key)) addWeight(w, req.weight(u), 1);
+    for (const [key, u] of current[g]!) if (!late.has(key)) addWeight(w, settledWeight(u), 1);
     return fits(w, NONE, req.limit);
   });
   if (deferred.length > 0 && !settled) return undefined;
-  return { early, late: pendingRemove, deferred };
+  return { early, late: lateNow, deferred, postponed };
 }
 
 /**

@@ -73,9 +73,13 @@ export function planAws(
   const placed = placeUnits(desired, idx, budget, { peak: sizeOf(pls.peakMaxEntries), final: sizeOf(finalSize) });
   const groups = planGroups(placed, idx, budget, pls.peakMaxEntries, groupsLosingMembers(desired, idx), {
     currentMaxEntries: (name) => idx.ownedPrefixLists.get(plKey(listScope.get(name) ?? '', name))?.MaxEntries,
+    finalMaxEntries: (name) => finalSize.get(name),
+    removesFirstMaxEntries: (name) => pls.removesFirst.get(name)?.maxEntries,
     take: (name, sequence, phase) => takeGrowth(pls, name, sequence, phase),
+    takeShrink: (name, sequence) => takeShrink(pls, name, sequence),
     added: (name) =>
       pls.add.flatMap((s) => (s.kind === 'add-prefix-list-entries' && s.prefixList.name === name ? s.cidrs : [])),
+    removed: (name) => pls.removesFirst.get(name)?.removed ?? [],
   });
   const members = planMemberships(desired, idx, budget, options.exclusive);
   // The order inside each phase is make-before-break within AWS (a list grows before entries are
@@ -101,19 +105,30 @@ export function planAws(
 /**
  * Moves a list's grow and entry adds out of the prefix-list plan into a rule transition's
  * sequence (in their version order), so the list grows only once its groups have room. 'revoke':
- * the growth waits for the transition's late revokes, so the list's removes and shrink, which
- * continue its version chain, move along.
+ * the growth waits for the transition's late revokes, and the list's whole change moves along in
+ * its removes-first form (aws-prefix-lists.ts RemovesFirst), so it never needs room for old ∪ new.
  */
 function takeGrowth(pls: PrefixListPlan, name: string, sequence: string, phase: 'authorize' | 'revoke'): AwsStep[] {
+  if (phase === 'revoke') {
+    dropSteps(pls, name, ['grow', 'add', 'remove', 'shrink']);
+    return (pls.removesFirst.get(name)?.steps ?? []).map((s) => ({ ...s, sequence }) as AwsStep);
+  }
+  const taken = dropSteps(pls, name, ['grow', 'add']);
+  return taken.map((s) => ({ ...s, sequence, phase }) as AwsStep);
+}
+
+/** A shrinking list's removes and shrink, into a transition's sequence (revoke phase): a deferred growth waits for them. */
+function takeShrink(pls: PrefixListPlan, name: string, sequence: string): AwsStep[] {
+  return dropSteps(pls, name, ['remove', 'shrink']).map((s) => ({ ...s, sequence }) as AwsStep);
+}
+
+function dropSteps(pls: PrefixListPlan, name: string, parts: ReadonlyArray<'grow' | 'add' | 'remove' | 'shrink'>) {
   const mine = (s: AwsStep) =>
     (s.kind === 'resize-prefix-list' ||
       s.kind === 'add-prefix-list-entries' ||
       s.kind === 'remove-prefix-list-entries') &&
     s.prefixList.name === name;
-  const parts = phase === 'authorize' ? (['grow', 'add'] as const) : (['grow', 'add', 'remove', 'shrink'] as const);
   const taken = parts.flatMap((part) => pls[part].filter(mine));
   for (const part of parts) pls[part] = pls[part].filter((s) => !mine(s));
-  return taken.map(
-    (s) => ({ ...s, sequence, ...(s.kind === 'remove-prefix-list-entries' ? {} : { phase }) }) as AwsStep,
-  );
+  return taken;
 }

@@ -79,3 +79,146 @@ describe('engine: a prefix list grows only when the groups naming it have room',
     expect(await converges(sandbox)).toContain('6/8');
   });
 });
+
+/**
+ * Two lists in one full group (rules 14 = app list MaxEntries 6 + ops list 8): an ops host
+ * becoming an app grows the app list to 8 and shrinks the ops list to 6. Growing first would need
+ * 16, so the growth waits until the ops list has lost the host and shrunk.
+ */
+describe('engine: one list grows while another in its group shrinks', () => {
+  const limits = { aws: { rulesPerGroupPerDirectionPerFamily: 14, groupsPerInterface: 1 } };
+  const ctx = { deploymentId: 'prod', limits };
+  const odd = (n: number) => 2 * n + 1;
+  const instance = (id: string, vpc: string, ip: string, tier: string) => ({ id, ...scope, vpc, ip, tags: { tier } });
+  const sandbox = () =>
+    Sandbox.fromEstate(
+      {
+        aws: [
+          instance('i-web1', 'vpc-a', '10.0.1.10', 'web'),
+          ...[1, 2, 3, 4, 5].map((n) => instance(`i-app${n}`, 'vpc-b', `10.1.1.${odd(n)}`, 'app')),
+          ...[0, 1, 2, 3, 4, 5].map((n) => instance(`i-ops${n}`, 'vpc-b', `10.1.2.${odd(n)}`, 'ops')),
+        ],
+        azure: [],
+        gcp: [],
+        awsSecurityGroups: [],
+        gcpFirewalls: [],
+      },
+      { limits },
+    );
+
+  it('GIVEN app 5/6 and ops 6/8 filling the group WHEN an ops host becomes an app THEN the plan is accepted and converges to 6/8 and 5/6', async () => {
+    const sb = sandbox();
+    const clouds = sb.clouds();
+    const first = await reconcile(policy, clouds, ctx, { sleep: async () => {} });
+    expect(first.last.plan.steps).toEqual([]);
+    sb.aws.tagInstance(scope, 'i-ops0', { tier: 'app' });
+    const world = await readWorld(clouds);
+    const planned = plan(compile(policy, world.inventory, ctx), world.state, ctx, { exclusive: policy.exclusive });
+    expect(planned.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const result = await reconcile(policy, clouds, ctx, { sleep: async () => {} });
+    expect(result.last.plan.steps).toEqual([]);
+    const after = await readWorld(clouds);
+    expect(verify(policy, after.inventory, after.state).disagreements).toEqual([]);
+    expect(after.state.aws.PrefixLists.map((p) => `${p.Entries.length}/${p.MaxEntries}`).sort()).toEqual([
+      '5/6',
+      '6/8',
+    ]);
+  });
+});
+
+/**
+ * A list at the group's whole budget (8 entries, MaxEntries 8 = rules per group): a host joining
+ * next to a member merges two addresses into one CIDR (10.1.1.2/32 → 10.1.1.2/31), so the list
+ * swaps one entry for another. Adding before removing would need 9; the add call carries the
+ * remove, which the new entry covers, so nothing is cut and the list never holds 9.
+ */
+describe('engine: a full list swaps a re-aggregated entry in one call', () => {
+  const limits = { aws: { rulesPerGroupPerDirectionPerFamily: 8, groupsPerInterface: 1 } };
+  const ctx = { deploymentId: 'prod', limits };
+  const instance = (id: string, vpc: string, ip: string, tier: string) => ({ id, ...scope, vpc, ip, tags: { tier } });
+  const sandbox = () =>
+    Sandbox.fromEstate(
+      {
+        aws: [
+          instance('i-web1', 'vpc-a', '10.0.1.10', 'web'),
+          ...[2, 5, 9, 13, 17, 21, 25, 29].map((n) => instance(`i-app${n}`, 'vpc-b', `10.1.1.${n}`, 'app')),
+          instance('i-db1', 'vpc-b', '10.1.1.3', 'db'),
+        ],
+        azure: [],
+        gcp: [],
+        awsSecurityGroups: [],
+        gcpFirewalls: [],
+      },
+      { limits },
+    );
+
+  it('GIVEN app 8/8 WHEN the host next to 10.1.1.2 becomes an app THEN the plan is accepted and converges to 8/8 with 10.1.1.2/31', async () => {
+    const sb = sandbox();
+    const clouds = sb.clouds();
+    const first = await reconcile(policy, clouds, ctx, { sleep: async () => {} });
+    expect(first.last.plan.steps).toEqual([]);
+    expect((await readWorld(clouds)).state.aws.PrefixLists.map((p) => `${p.Entries.length}/${p.MaxEntries}`)).toEqual([
+      '8/8',
+    ]);
+    sb.aws.tagInstance(scope, 'i-db1', { tier: 'app' });
+    const world = await readWorld(clouds);
+    const planned = plan(compile(policy, world.inventory, ctx), world.state, ctx, { exclusive: policy.exclusive });
+    expect(planned.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const result = await reconcile(policy, clouds, ctx, { sleep: async () => {} });
+    expect(result.last.plan.steps).toEqual([]);
+    const after = await readWorld(clouds);
+    expect(verify(policy, after.inventory, after.state).disagreements).toEqual([]);
+    const [list] = after.state.aws.PrefixLists;
+    expect(`${list!.Entries.length}/${list!.MaxEntries}`).toBe('8/8');
+    expect(list!.Entries.map((e) => e.Cidr)).toContain('10.1.1.2/31');
+  });
+});
+
+/**
+ * The list-part flip (issue 9, class a000-app at 1k realistic): 9 app addresses exceed one
+ * group's 8 rules, so web's ingress names two list parts, 4/6 (with the two inline ops rules)
+ * and 5/6, one per group. When an app of part 1 leaves, the 8 left fit one list: part 1 takes
+ * part 2's entries and part 2 goes. Part 1 cannot hold old ∪ new (9), so it changes after the
+ * late revokes, removes first (8/8), and part 2's rule is revoked only once part 1 holds its
+ * entries: no flow both old and new allow is cut.
+ */
+describe('engine: two list parts merge into one', () => {
+  const limits = { aws: { rulesPerGroupPerDirectionPerFamily: 8, groupsPerInterface: 2 } };
+  const ctx = { deploymentId: 'prod', limits };
+  const instance = (id: string, vpc: string, ip: string, tier: string) => ({ id, ...scope, vpc, ip, tags: { tier } });
+  const sandbox = () =>
+    Sandbox.fromEstate(
+      {
+        aws: [
+          instance('i-web1', 'vpc-a', '10.0.1.10', 'web'),
+          ...[3, 5, 7, 9, 11, 13, 15, 17, 19].map((n) => instance(`i-app${n}`, 'vpc-b', `10.1.1.${n}`, 'app')),
+          instance('i-ops1', 'vpc-b', '10.1.2.1', 'ops'),
+          instance('i-ops2', 'vpc-b', '10.1.2.5', 'ops'),
+        ],
+        azure: [],
+        gcp: [],
+        awsSecurityGroups: [],
+        gcpFirewalls: [],
+      },
+      { limits },
+    );
+
+  it('GIVEN parts 5/6 and 4/6 WHEN an app of part 1 leaves THEN the plan is accepted and converges to one list 8/8', async () => {
+    const sb = sandbox();
+    const clouds = sb.clouds();
+    const first = await reconcile(policy, clouds, ctx, { sleep: async () => {} });
+    expect(first.last.plan.steps).toEqual([]);
+    const lists = async () =>
+      (await readWorld(clouds)).state.aws.PrefixLists.map((p) => `${p.Entries.length}/${p.MaxEntries}`).sort();
+    expect(await lists()).toEqual(['4/6', '5/6']);
+    sb.aws.tagInstance(scope, 'i-app3', { tier: 'db' });
+    const world = await readWorld(clouds);
+    const planned = plan(compile(policy, world.inventory, ctx), world.state, ctx, { exclusive: policy.exclusive });
+    expect(planned.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const result = await reconcile(policy, clouds, ctx, { sleep: async () => {} });
+    expect(result.last.plan.steps).toEqual([]);
+    const after = await readWorld(clouds);
+    expect(verify(policy, after.inventory, after.state).disagreements).toEqual([]);
+    expect(await lists()).toEqual(['8/8']);
+  });
+});

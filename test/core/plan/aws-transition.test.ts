@@ -145,7 +145,30 @@ describe('rule transitions that do not fit a group', () => {
       weight,
       grows,
     });
-    expect(order).toEqual({ early: [], late: [[b]], deferred: ['pl:L'] });
+    expect(order).toEqual({ early: [], late: [[b]], deferred: ['pl:L'], postponed: [[]] });
+    // A late revoke whose flows the list's new entries give back (c, in another of the class's
+    // groups) waits until after the growth, and keeps weighing on its group meanwhile.
+    const c = tcp(3, '10.8.0.0/16');
+    const cuts = { ...grows, cuts: (u: AwsRuleUnit) => u === c };
+    const two = (limit: number) =>
+      interleaveClass({
+        wanted: 'all',
+        groups: [
+          { keep: [pl], add: [], remove: [b] },
+          { keep: [tcp(4), tcp(5), tcp(6)], add: [], remove: [c] },
+        ],
+        limit,
+        weight,
+        grows: cuts,
+      });
+    expect(two(5)).toEqual({ early: [], late: [[b], []], deferred: ['pl:L'], postponed: [[], [c]] });
+    // In the growing list's own group, c still in place leaves no room for the growth.
+    const same = [{ keep: [pl], add: [], remove: [b, c] }];
+    const to6 = (u: AwsRuleUnit) => ({ ipv4: u.peer.kind === 'prefix-list' ? 6 : 1, ipv6: 0 });
+    expect(interleaveClass({ wanted: 'all', groups: same, limit: 6, weight: to6, grows })).toMatchObject({
+      deferred: ['pl:L'],
+    });
+    expect(interleaveClass({ wanted: 'all', groups: same, limit: 6, weight: to6, grows: cuts })).toBeUndefined();
     // Growing by 2 while the late revoke frees 1: even after the late revokes the list does not fit.
     const bigger = (u: AwsRuleUnit) => ({ ipv4: u.peer.kind === 'prefix-list' ? 6 : 1, ipv6: 0 });
     const groups = [{ keep: [pl, a], add: [], remove: [b] }];
