@@ -432,6 +432,8 @@ class NetworkCompiler {
           .join(', ')}): fewer peer segments or ports`,
       );
     if (unreachable > 0) fixes.push(compressionFix(unreachable, (this.policy?.addressPlans ?? []).length > 0));
+    const e2e = endToEndFix(worst.direction, this.policy?.endToEnd !== undefined);
+    if (e2e) fixes.push(e2e);
     fixes.push(quotaFix(worst.needed, this.budget));
     if (!e.detail) return e;
     return new QuotaExceededError({
@@ -503,6 +505,17 @@ export function compressionFix(unreachable: number, planned: boolean): string {
   return planned
     ? `segment-aligned subnets + compression (spec.addressPlans): ${what}; give those peers their own blocks (e.g. a /24 per app, tier and env) and cover their networks in spec.addressPlans, so each peer segment is written as its blocks`
     : `segment-aligned subnets + compression (spec.addressPlans): ${what}; allocate them a block per segment (e.g. a /24 per app, tier and env) and declare the networks' plans in spec.addressPlans, so each peer segment is written as its blocks instead of its members`;
+}
+
+/**
+ * The end-to-end fix (docs/end-to-end.md): it widens ingress sets only, over sources whose own
+ * egress segsync enforces, so it is offered for an ingress overflow alone.
+ */
+export function endToEndFix(direction: AwsDirection, declared: boolean): string | undefined {
+  if (direction !== 'ingress') return undefined;
+  return declared
+    ? 'end-to-end mode (spec.endToEnd): declare more of the ranges every host of which segsync enforces, so ingress peers there are written as ranges'
+    : 'end-to-end mode (spec.endToEnd, docs/end-to-end.md): where every host of a range is a segsync-enforced workload, declare the range, so ingress peers whose egress segsync enforces are written as ranges instead of members';
 }
 
 /** The smallest AWS quota change that holds `needed` units per ENI, or why none does. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile, recompile, type Desired } from '../../../core/compile/index.ts';
-import { compressionFix } from '../../../core/compile/aws.ts';
+import { compressionFix, endToEndFix } from '../../../core/compile/aws.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { parsePolicy, validatePolicy } from '../../../core/policy/parse.ts';
 import { awsWorkload, azureWorkload, gcpWorkload } from '../../helpers/workloads.ts';
@@ -121,6 +121,12 @@ describe('address plans: the policy option', () => {
       /^segment-aligned subnets \+ compression \(spec\.addressPlans\): 12 of these CIDRs/,
     );
     expect(compressionFix(12, true)).toMatch(/cover their networks in spec\.addressPlans/);
+  });
+
+  it('GIVEN an ingress overflow THEN end-to-end mode is offered; an egress overflow, which it cannot widen, never', () => {
+    expect(endToEndFix('ingress', false)).toMatch(/^end-to-end mode \(spec\.endToEnd, docs\/end-to-end\.md\)/);
+    expect(endToEndFix('ingress', true)).toMatch(/declare more of the ranges/);
+    expect(endToEndFix('egress', false)).toBeUndefined();
   });
 });
 
