@@ -73,14 +73,14 @@ export function assemble(reach: Reach, ctx: CompileContext, policy: Policy, memo
   const of = <C extends NetworkReach['cloud']>(cloud: C) => results.filter((r) => r.cloud === cloud);
   const refusals: QuotaExceededError[] = [];
   const out: Assembled = { refusals };
-  // Every AWS and GCP network's refusals are gathered; Azure's stop at the first network.
+  // Every network's refusals are gathered, in network order, so one error lists every violation.
   const aws = of('aws');
   const awsRefused = aws.flatMap((r) => ('refused' in r ? [r.refused] : []));
   if (awsRefused.length > 0) refusals.push(QuotaExceededError.combine(awsRefused));
   else out.aws = mergeAws(aws as Array<{ desired: AwsDesired; findings: Finding[] }>);
   const azure = of('azure');
-  const azureRefused = azure.find((r) => 'refused' in r);
-  if (azureRefused && 'refused' in azureRefused) refusals.push(azureRefused.refused);
+  const azureRefused = azure.flatMap((r) => ('refused' in r ? [r.refused] : []));
+  if (azureRefused.length > 0) refusals.push(QuotaExceededError.combine(azureRefused));
   else out.azure = mergeAzure(azure as Array<{ desired: AzureDesired; findings: Finding[] }>);
   const gcp = of('gcp');
   const gcpRefused = gcp.flatMap((r) => ('refused' in r ? [r.refused] : []));

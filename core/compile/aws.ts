@@ -45,11 +45,10 @@ import {
   type AwsPeer,
   type AwsRuleUnit,
 } from '../model/native/aws-rules.ts';
-import type { Labels } from '../model/cloud.ts';
-import { selectorMatches } from '../policy/selector/index.ts';
-import type { Peer, Policy } from '../policy/types.ts';
+import type { Policy } from '../policy/types.ts';
 import type { NetworkReach, Reach, ReachEntry } from './reach.ts';
 import { AddressCompressor } from './compress.ts';
+import { narrowRulesFix, rulesBringing } from './refusal-rules.ts';
 import { awsUnitPorts } from './end-to-end.ts';
 import type { ClassMemo, NetworkClassMemo } from './class-memo.ts';
 
@@ -422,15 +421,12 @@ class NetworkCompiler {
     }
     const sets = this.weights.get(cls.id)?.find((w) => w.direction === worst.direction)?.merged ?? [];
     const { unreachable, byClass } = this.unreachable(sets);
-    const rules = this.rulesBringing(cls, worst.direction, byClass);
+    const rules = this.policy
+      ? rulesBringing(this.policy, cls.labels, worst.direction, byClass, (id) => this.cls(id).labels)
+      : [];
     const fixes: string[] = [];
-    if (rules.length > 0)
-      fixes.push(
-        `narrow the rules that bring the most peers (${rules
-          .slice(0, 3)
-          .map((r) => r.replace(/ \(\d+ peer members\)$/, ''))
-          .join(', ')}): fewer peer segments or ports`,
-      );
+    const narrow = narrowRulesFix(rules);
+    if (narrow) fixes.push(narrow);
     if (unreachable > 0) fixes.push(compressionFix(unreachable, (this.policy?.addressPlans ?? []).length > 0));
     const e2e = endToEndFix(worst.direction, this.policy?.endToEnd !== undefined);
     if (e2e) fixes.push(e2e);
@@ -473,27 +469,6 @@ class NetworkCompiler {
     }
     return { unreachable, byClass };
   }
-
-  /** Allow rules that match the class on its side and a peer class on the other, heaviest first. */
-  private rulesBringing(cls: WorkloadClass, direction: AwsDirection, peers: Map<string, number>): string[] {
-    if (!this.policy) return [];
-    const weight = new Map<string, number>();
-    for (const rule of this.policy.rules) {
-      if (rule.action !== 'allow') continue;
-      const [self, other] = direction === 'ingress' ? [rule.to, rule.from] : [rule.from, rule.to];
-      if (!labelPeerMatches(self, cls.labels)) continue;
-      let n = 0;
-      for (const [id, members] of peers) if (labelPeerMatches(other, this.cls(id).labels)) n += members;
-      if (n > 0) weight.set(rule.source ? `${rule.source.file}:${rule.source.line} ${rule.name}` : rule.name, n);
-    }
-    const sorted = [...weight.entries()].sort(([a, x], [b, y]) => y - x || cmp(a, b));
-    const shown = sorted.slice(0, 8).map(([name, n]) => `${name} (${n} peer members)`);
-    return sorted.length > 8 ? [...shown, `and ${sorted.length - 8} more`] : shown;
-  }
-}
-
-function labelPeerMatches(peer: Peer, labels: Labels): boolean {
-  return (peer.kind === 'segment' || peer.kind === 'selector') && selectorMatches(peer.selector, labels);
 }
 
 /**

@@ -11,7 +11,7 @@
  * an NSG of its own and may use the whole budget (its transitions are checked by the planner).
  * A class that does not fit a whole NSG is refused with QuotaExceededError — never dropped.
  */
-import { QuotaExceededError } from '../errors.ts';
+import { QuotaExceededError, type QuotaDetail } from '../errors.ts';
 import type { AzureBudget } from '../model/budgets.ts';
 import { prefixCount, ruleAsgs, type AzureDesiredRule } from './azure-model.ts';
 
@@ -95,24 +95,38 @@ export interface PackItem {
   cost: NsgCost;
 }
 
+/** What the caller knows about a refused class beyond the budget: its network, the rules, the fixes. */
+export type Explain = (item: PackItem, over: Exceeded) => Pick<QuotaDetail, 'network' | 'rules' | 'fixes'>;
+
 /**
- * Buckets of class ids, first-fit in the given (sorted) order. Throws QuotaExceededError naming
- * the class (segment), the NSG and the limit when one class alone does not fit an NSG.
+ * Buckets of class ids, first-fit in the given (sorted) order. Throws one QuotaExceededError
+ * naming every class (segment) that alone does not fit an NSG, with the NSG and the limit, and
+ * what `explain` adds.
  */
-export function packClasses(items: readonly PackItem[], budget: AzureBudget, nsgLabel: string): string[][] {
+export function packClasses(
+  items: readonly PackItem[],
+  budget: AzureBudget,
+  nsgLabel: string,
+  explain?: Explain,
+): string[][] {
   const buckets: Array<{ ids: string[]; cost: NsgCost; exclusive: boolean }> = [];
+  const refused: QuotaExceededError[] = [];
   for (const item of items) {
     const alone = exceeded(item.cost, budget);
     if (alone) {
-      throw new QuotaExceededError({
-        segment: item.className,
-        cloud: 'azure',
-        object: `NSG ${nsgLabel}`,
-        limit: alone.limit,
-        allowed: alone.allowed,
-        needed: alone.needed,
-        hint: `a NIC carries one NSG, so a segment's rules cannot be split across NSGs: narrow the rules that reach this segment, merge address peers${alone.limit.includes('prefixes') ? ', use segment-aligned subnets + compression (spec.addressPlans) so peer segments are written as their blocks' : ''}, or raise the Azure limit (limits.azure)`,
-      });
+      refused.push(
+        new QuotaExceededError({
+          segment: item.className,
+          cloud: 'azure',
+          object: `NSG ${nsgLabel}`,
+          limit: alone.limit,
+          allowed: alone.allowed,
+          needed: alone.needed,
+          hint: "a NIC carries one NSG, so a segment's rules cannot be split across NSGs",
+          ...explain?.(item, alone),
+        }),
+      );
+      continue;
     }
     const shared = exceeded(item.cost, budget, SHARED_NSG_SHARE) === undefined;
     const home = shared
@@ -127,5 +141,37 @@ export function packClasses(items: readonly PackItem[], budget: AzureBudget, nsg
       buckets.push({ ids: [item.classId], cost: item.cost, exclusive: !shared });
     }
   }
+  if (refused.length > 0) throw QuotaExceededError.combine(refused);
   return buckets.map((b) => b.ids);
+}
+
+/**
+ * The fixes of an Azure refusal, smallest first. `direction`: which rules carry the weight
+ * (source prefixes are inbound rules' peers, destination prefixes outbound rules'); undefined
+ * for a rule count, which both do.
+ */
+export function azureFixes(
+  over: Exceeded,
+  direction: 'ingress' | 'egress' | undefined,
+  narrow: string | undefined,
+  declared: { addressPlans: boolean; endToEnd: boolean },
+): string[] {
+  const fixes = narrow ? [narrow] : [];
+  if (over.limit.includes('prefixes')) {
+    fixes.push(
+      declared.addressPlans
+        ? 'segment-aligned subnets + compression (spec.addressPlans): give the peers their own blocks and cover their networks, so each peer segment is written as its blocks'
+        : "segment-aligned subnets + compression (spec.addressPlans, docs/address-plans.md): allocate a block per segment and declare the networks' plans, so each peer segment is written as its blocks instead of its members",
+    );
+    if (direction === 'ingress')
+      fixes.push(
+        declared.endToEnd
+          ? 'end-to-end mode (spec.endToEnd): declare more of the ranges every host of which segsync enforces'
+          : 'end-to-end mode (spec.endToEnd, docs/end-to-end.md): declare the ranges every host of which segsync enforces, so inbound peers whose egress segsync enforces are written as ranges',
+      );
+  }
+  fixes.push(
+    `Azure allows ${over.allowed} ${over.limit}; segsync's limits.azure can only follow a limit Azure has raised for you`,
+  );
+  return fixes;
 }

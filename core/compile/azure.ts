@@ -16,6 +16,7 @@
 import type { Policy } from '../policy/types.ts';
 import type { AddressSet } from '../model/address.ts';
 import { AddressCompressor, type SetContext } from './compress.ts';
+import { narrowRulesFix, rulesBringing } from './refusal-rules.ts';
 import { QuotaExceededError } from '../errors.ts';
 import { AZURE_CLASS_TAG, AZURE_OWNER_TAG } from '../ownership.ts';
 import type { Finding } from '../model/finding.ts';
@@ -32,7 +33,7 @@ import {
 } from './azure-model.ts';
 import { armKey } from '../model/ids.ts';
 import { armId, armParts } from '../model/ids.ts';
-import { costOf, packClasses } from './azure-fit.ts';
+import { azureFixes, costOf, packClasses } from './azure-fit.ts';
 import { classRules, denyRule, loadBalancerProbeRule, narrowedFinding, type ClassRuleContext } from './azure-rules.ts';
 import type { NetworkReach, Reach } from './reach.ts';
 import type { ClassMemo, NetworkClassMemo } from './class-memo.ts';
@@ -66,7 +67,7 @@ export interface AzureClassOutput {
 export function compileAzure(
   reach: Reach,
   ctx: CompileContext,
-  policy?: Pick<Policy, 'azureLoadBalancerProbes' | 'addressPlans'>,
+  policy?: Pick<Policy, 'azureLoadBalancerProbes' | 'addressPlans'> & Partial<Pick<Policy, 'rules' | 'endToEnd'>>,
   memo?: ClassMemo<AzureClassOutput>,
 ): { desired: AzureDesired; findings: Finding[] } {
   const budget = azureBudget(ctx);
@@ -77,7 +78,7 @@ export function compileAzure(
   for (const net of reach.networks) {
     if (net.cloud === 'azure')
       compileNetwork(
-        { reach, net, deploymentId: ctx.deploymentId, budget, probes, compressor },
+        { reach, net, deploymentId: ctx.deploymentId, budget, probes, compressor, policy },
         out,
         findings,
         // Under address plans a set's compression depends on every known address: no reuse.
@@ -98,6 +99,25 @@ interface NetworkInput {
   /** Allow Azure Load Balancer health probes above the inbound deny (policy spec.azureLoadBalancerProbes). */
   probes: boolean;
   compressor?: AddressCompressor | undefined;
+  /** For refusals: the rules that bring a class's weight, and which fixes the policy already uses. */
+  policy?: (Pick<Policy, 'addressPlans'> & Partial<Pick<Policy, 'rules' | 'endToEnd'>>) | undefined;
+}
+
+/** The policy rules that bring a refused class its peers, on one side or (a rule count) both. */
+function refusedRules(input: NetworkInput, classId: string, direction: 'ingress' | 'egress' | undefined): string[] {
+  const { policy, net, reach } = input;
+  if (!policy?.rules) return [];
+  const cls = reach.classification.byId.get(classId);
+  if (!cls) return [];
+  const labelsOf = (id: string) => reach.classification.byId.get(id)?.labels ?? {};
+  return (direction ? [direction] : (['ingress', 'egress'] as const)).flatMap((d) => {
+    const peers = new Map<string, number>();
+    for (const e of (d === 'ingress' ? net.ingress : net.egress).get(classId) ?? []) {
+      const id = e.peer.classId;
+      if (id !== undefined) peers.set(id, reach.classification.byId.get(id)?.members.length ?? 0);
+    }
+    return rulesBringing({ rules: policy.rules! }, cls.labels, d, peers, labelsOf);
+  });
 }
 
 interface Place {
@@ -138,7 +158,22 @@ function compileNetwork(
     className: asgs.get(id)!.className,
     cost: costOf(rulesOf.get(id)!),
   }));
-  const buckets = packClasses(items, budget, nsgName(deploymentId, vnetId, 0));
+  const buckets = packClasses(items, budget, nsgName(deploymentId, vnetId, 0), (item, over) => {
+    const direction = over.limit.startsWith('source')
+      ? 'ingress'
+      : over.limit.startsWith('destination')
+        ? 'egress'
+        : undefined;
+    const rules = input.policy ? refusedRules(input, item.classId, direction) : [];
+    return {
+      network: net.network,
+      rules,
+      fixes: azureFixes(over, direction, narrowRulesFix(rules), {
+        addressPlans: (input.policy?.addressPlans?.length ?? 0) > 0,
+        endToEnd: input.policy?.endToEnd !== undefined,
+      }),
+    };
+  });
   const nsgOf = new Map<string, string>();
   buckets.forEach((classIds, i) => {
     const nsg = bucketNsg(input, place, i, classIds, rulesOf);
