@@ -188,8 +188,8 @@ class Index {
   readonly rules: RuleIndex;
   readonly known: Known;
   private readonly egress = new Map<string, PortSet>();
-  /** Per (family, destination parties, unit ports): each holder group's verdict, 0 unknown, 1 admissible, 2 blocking. */
-  private readonly verdicts = new Map<string, Uint8Array>();
+  /** Per (family, destination parties, unit ports): the known addresses a widening must not cover, sorted. */
+  private readonly blocking = new Map<string, bigint[]>();
 
   constructor(
     private readonly policy: Policy,
@@ -264,40 +264,31 @@ class Index {
   /**
    * Whether a CIDR may be written on the ingress of `ctx`'s class: no known address in it outside
    * the set is held by a workload whose egress segsync does not enforce, or whose egress to some
-   * member of the class here allows some port of the unit. Walks the known addresses outside the
-   * set (skipping the set's ranges), judging each holder group once per context.
+   * member of the class here allows some port of the unit.
    */
   cleanFor(ctx: SetContext, family: Family): Clean {
     const dst = this.destinationParties(ctx, family);
     const key = `${family}|${dst.map((d) => d.id).join(',')}|${ctx.ports.key()}`;
-    let verdicts = this.verdicts.get(key);
-    if (!verdicts) this.verdicts.set(key, (verdicts = new Uint8Array(this.known.holders.length)));
-    const v = verdicts;
-    const admissible = (g: number): boolean => {
-      if (v[g] === 0) {
-        const h = this.known.holders[g]!;
-        const ok =
-          !h.blocked && h.parties.every((p) => dst.every((d) => this.egressPorts(p, d).intersect(ctx.ports).isEmpty()));
-        v[g] = ok ? 1 : 2;
-      }
-      return v[g] === 1;
-    };
-    const addrs = this.known.addresses[family];
-    const holderOf = this.known.holderOf[family];
-    return (lo, hi, inside) => {
-      let j = 0;
-      for (let i = lowerBound(addrs, lo); i < addrs.length && addrs[i]! <= hi; i++) {
-        const a = addrs[i]!;
-        while (j < inside.length && inside[j]![1] < a) j++;
-        if (j < inside.length && inside[j]![0] <= a) {
-          // In the set: jump past this range of it.
-          i = lowerBound(addrs, inside[j]![1] + 1n) - 1;
-          continue;
+    let bad = this.blocking.get(key);
+    if (!bad) {
+      // Each holder group is judged once per context and the blocking addresses sorted once, so
+      // every check of widenAddresses' recursive split is binary searches, not a walk.
+      const verdicts = new Uint8Array(this.known.holders.length);
+      const admissible = (g: number): boolean => {
+        if (verdicts[g] === 0) {
+          const h = this.known.holders[g]!;
+          const ok =
+            !h.blocked &&
+            h.parties.every((p) => dst.every((d) => this.egressPorts(p, d).intersect(ctx.ports).isEmpty()));
+          verdicts[g] = ok ? 1 : 2;
         }
-        if (!admissible(holderOf[i]!)) return false;
-      }
-      return true;
-    };
+        return verdicts[g] === 1;
+      };
+      const holderOf = this.known.holderOf[family];
+      bad = this.known.addresses[family].filter((_, i) => !admissible(holderOf[i]!));
+      this.blocking.set(key, bad);
+    }
+    return cleanOf(bad);
   }
 
   /** Every party a member of the class in this network is as a flow's destination (its addresses of the family there). */

@@ -82,6 +82,7 @@ const manyInstancesArb = fc.tuple(instancesArb, instancesArb).map(([a, b]) => [.
 describe('end-to-end mode through the clouds: egress ∧ ingress equals the intent', () => {
   it('GIVEN random policies and estates with spec.endToEnd WHEN applied THEN every workload↔workload flow agrees with the intent as a conjunction, and verify agrees', async () => {
     const RUNS = 25;
+    const SEED = 42;
     let applied = 0;
     let widenings = 0;
     let held = 0;
@@ -129,7 +130,9 @@ describe('end-to-end mode through the clouds: egress ∧ ingress equals the inte
           expect(d.side === 'ingress' && d.actual && !d.intended).toBe(true);
         }
       }),
-      { numRuns: RUNS },
+      // A fixed seed: the counts below say the runs were not vacuous (estates applied, sets widened,
+      // flows held by the source's egress), and random inputs reach the last two only now and then.
+      { numRuns: RUNS, seed: SEED },
     );
     expect(applied).toBeGreaterThan(RUNS / 2);
     expect(widenings).toBeGreaterThan(0);
