@@ -96,7 +96,10 @@ export interface PackItem {
 }
 
 /** What the caller knows about a refused class beyond the budget: its network, the rules, the fixes. */
-export type Explain = (item: PackItem, over: Exceeded) => Pick<QuotaDetail, 'network' | 'rules' | 'fixes'>;
+export type Explain = (
+  item: PackItem,
+  over: Exceeded,
+) => Pick<QuotaDetail, 'network' | 'unreachable' | 'rules' | 'fixes'>;
 
 /**
  * Buckets of class ids, first-fit in the given (sorted) order. Throws one QuotaExceededError

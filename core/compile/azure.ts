@@ -103,6 +103,26 @@ interface NetworkInput {
   policy?: (Pick<Policy, 'addressPlans'> & Partial<Pick<Policy, 'rules' | 'endToEnd'>>) | undefined;
 }
 
+const sidesOf = (direction: 'ingress' | 'egress' | undefined) =>
+  direction ? [direction] : (['ingress', 'egress'] as const);
+
+/**
+ * Of a refused class's prefixes, those that are addresses of peer segments' members: ASGs stay in
+ * one VNet, so a peer elsewhere (another VNet, Region or cloud) is written by address. Counted
+ * before compression, as AWS counts its units.
+ */
+function unreachablePrefixes(
+  input: NetworkInput,
+  classId: string,
+  direction: 'ingress' | 'egress' | undefined,
+): number {
+  let n = 0;
+  for (const d of sidesOf(direction))
+    for (const e of (d === 'ingress' ? input.net.ingress : input.net.egress).get(classId) ?? [])
+      if (e.peer.kind === 'addresses' && e.peer.classId !== undefined) n += e.peer.set.toCidrs().length;
+  return n;
+}
+
 /** The policy rules that bring a refused class its peers, on one side or (a rule count) both. */
 function refusedRules(input: NetworkInput, classId: string, direction: 'ingress' | 'egress' | undefined): string[] {
   const { policy, net, reach } = input;
@@ -110,7 +130,7 @@ function refusedRules(input: NetworkInput, classId: string, direction: 'ingress'
   const cls = reach.classification.byId.get(classId);
   if (!cls) return [];
   const labelsOf = (id: string) => reach.classification.byId.get(id)?.labels ?? {};
-  return (direction ? [direction] : (['ingress', 'egress'] as const)).flatMap((d) => {
+  return sidesOf(direction).flatMap((d) => {
     const peers = new Map<string, number>();
     for (const e of (d === 'ingress' ? net.ingress : net.egress).get(classId) ?? []) {
       const id = e.peer.classId;
@@ -165,8 +185,10 @@ function compileNetwork(
         ? 'egress'
         : undefined;
     const rules = input.policy ? refusedRules(input, item.classId, direction) : [];
+    const unreachable = unreachablePrefixes(input, item.classId, direction);
     return {
       network: net.network,
+      ...(over.limit.includes('prefixes') ? { unreachable } : {}),
       rules,
       fixes: azureFixes(over, direction, narrowRulesFix(rules), {
         addressPlans: (input.policy?.addressPlans?.length ?? 0) > 0,

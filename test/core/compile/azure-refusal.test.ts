@@ -49,6 +49,8 @@ describe('an Azure refusal', () => {
     const api = azure.find((v) => v.segment === 'api')!;
     expect(api.limit).toBe('source address prefixes per NSG');
     expect(api.network).toMatch(/vnet-a$/);
+    // web's 4 members sit in vnet-b, where no ASG of vnet-a reaches.
+    expect(api.unreachable).toBe(4);
     expect(api.rules).toEqual([expect.stringMatching(/^refusal\.yaml:\d+ web-to-api \(4 peer members\)$/)]);
     expect(api.fixes?.[0]).toMatch(/^narrow the rules that bring the most peers \(refusal\.yaml:\d+ web-to-api\)/);
     expect(api.fixes?.some((f) => f.startsWith('segment-aligned subnets + compression'))).toBe(true);
