@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile, recompile, type Desired } from '../../../core/compile/index.ts';
 import { compressionFix, endToEndFix } from '../../../core/compile/aws.ts';
+import { dnsSources } from '../../helpers/desired.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { parsePolicy, validatePolicy } from '../../../core/policy/parse.ts';
 import { awsWorkload, azureWorkload, gcpWorkload } from '../../helpers/workloads.ts';
@@ -36,33 +37,6 @@ const workloads: Workload[] = [
   awsWorkload('mixed-web1', 'vpc-apps', '10.0.3.11', { tier: 'web' }),
   awsWorkload('mixed-db', 'vpc-apps', '10.0.3.12', { tier: 'db' }),
 ];
-
-/** Every CIDR each cloud lets into dns (AWS prefix list entries and rule CIDRs, NSG prefixes, GCP ranges). */
-function dnsSources(d: Desired): Record<'aws' | 'azure' | 'gcp', string[]> {
-  const aws = d.aws.groups
-    .filter((g) => g.className === 'dns')
-    .flatMap((g) =>
-      g.ingress.flatMap((u) =>
-        u.peer.kind === 'cidr'
-          ? [u.peer.cidr]
-          : u.peer.kind === 'prefix-list'
-            ? (d.aws.prefixLists.find((p) => p.name === (u.peer as { name: string }).name)?.entries ?? [])
-            : [],
-      ),
-    );
-  const azure = d.azure.nsgs.flatMap((n) =>
-    n.rules
-      .filter((r) => r.properties.direction === 'Inbound' && r.properties.access === 'Allow')
-      .flatMap((r) => [
-        ...(r.properties.sourceAddressPrefixes ?? []),
-        ...(r.properties.sourceAddressPrefix ? [r.properties.sourceAddressPrefix] : []),
-      ]),
-  );
-  const gcp = d.gcp.firewalls
-    .filter((f) => f.firewall.direction === 'INGRESS' && f.firewall.allowed)
-    .flatMap((f) => f.firewall.sourceRanges ?? []);
-  return { aws: [...new Set(aws)].sort(), azure: [...new Set(azure)].sort(), gcp: [...new Set(gcp)].sort() };
-}
 
 describe('address plans: compression in every cloud', () => {
   it('GIVEN a /24 plan WHEN compiled THEN each cloud writes the web blocks, keeps the mixed block exact, and lists every compression', () => {

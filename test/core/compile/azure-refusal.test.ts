@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../core/compile/index.ts';
-import { QuotaExceededError } from '../../../core/errors.ts';
 import { policyOf } from '../../helpers/policies.ts';
 import { azureWorkload } from '../../helpers/workloads.ts';
+import { refusal } from '../../helpers/refusal.ts';
 
 const policy = policyOf(
   `  defaults: { egress: deny }
@@ -28,16 +28,6 @@ const workloads = [
   azureWorkload('api-1', '10.0.0.4', { tier: 'api' }),
   azureWorkload('db-1', '10.0.1.4', { tier: 'db' }),
 ];
-
-function refusal(run: () => unknown): QuotaExceededError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof QuotaExceededError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('an Azure refusal', () => {
   it('GIVEN two segments over the prefix limit THEN both are named, each with its network, rules and fixes', () => {

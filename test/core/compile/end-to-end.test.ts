@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, recompile, type Desired } from '../../../core/compile/index.ts';
 import type { Workload } from '../../../core/model/inventory.ts';
 import { parsePolicy, validatePolicy } from '../../../core/policy/parse.ts';
+import { dnsSources } from '../../helpers/desired.ts';
 import { awsWorkload, azureWorkload, gcpWorkload } from '../../helpers/workloads.ts';
 
 const policyText = (extra: string, egress = 'deny') => `apiVersion: segsync/v1
@@ -35,20 +36,7 @@ const workloads: Workload[] = [
 ];
 
 /** Every CIDR dns's AWS groups let in (rule CIDRs and prefix list entries). */
-function dnsSources(d: Desired): string[] {
-  const out = d.aws.groups
-    .filter((g) => g.className === 'dns')
-    .flatMap((g) =>
-      g.ingress.flatMap((u) =>
-        u.peer.kind === 'cidr'
-          ? [u.peer.cidr]
-          : u.peer.kind === 'prefix-list'
-            ? (d.aws.prefixLists.find((p) => p.name === (u.peer as { name: string }).name)?.entries ?? [])
-            : [],
-      ),
-    );
-  return [...new Set(out)].sort();
-}
+const awsDnsSources = (d: Desired): string[] => dnsSources(d).aws;
 
 const ctx = { deploymentId: 'prod' };
 
@@ -56,7 +44,7 @@ describe('end-to-end mode: ingress widened over sources whose egress denies', ()
   it('GIVEN egress deny and db never reaching dns WHEN compiled THEN dns admits each network as one CIDR over web and db, and says so', () => {
     const d = compile(parsePolicy(policyText(E2E), 'p.yaml'), { workloads }, ctx);
     // 10.x.0.10-15: web at even, db at odd offsets; db's egress denies udp/53 to dns.
-    expect(dnsSources(d)).toEqual(['10.1.0.8/29', '10.20.0.8/29', '10.30.0.8/29']);
+    expect(awsDnsSources(d)).toEqual(['10.1.0.8/29', '10.20.0.8/29', '10.30.0.8/29']);
     // One finding per AWS network compiled: dns's VPC, and the apps VPC where db admits remote web the same way.
     const findings = d.findings.filter((f) => f.code === 'end-to-end-widened' && f.cloud === 'aws');
     const onDns = findings.filter((f) => f.message.includes('ingress of dns '));
@@ -79,12 +67,12 @@ describe('end-to-end mode: ingress widened over sources whose egress denies', ()
   it('GIVEN one range over every network WHEN compiled THEN dns admits one CIDR: the smallest around its peers, inside the range', () => {
     const d = compile(parsePolicy(policyText('  endToEnd: { ranges: [10.0.0.0/8] }\n'), 'p.yaml'), { workloads }, ctx);
     // Every known address in 10.0.0.0/11 is web, db or dns itself, and none of db and dns may send to dns.
-    expect(dnsSources(d)).toEqual(['10.0.0.0/11']);
+    expect(awsDnsSources(d)).toEqual(['10.0.0.0/11']);
   });
 
   it('GIVEN egress allow (db may send anything) WHEN compiled THEN dns lists web exactly: "no allow rule" is not a deny', () => {
     const d = compile(parsePolicy(policyText(E2E, 'allow'), 'p.yaml'), { workloads }, ctx);
-    const sources = dnsSources(d);
+    const sources = awsDnsSources(d);
     expect(sources).toContain('10.1.0.10/32');
     expect(sources).not.toContain('10.1.0.8/29');
     expect(d.findings.some((f) => f.code === 'end-to-end-widened')).toBe(false);
@@ -96,7 +84,7 @@ describe('end-to-end mode: ingress widened over sources whose egress denies', ()
       '  rules:\n    - { name: no-db-dns, action: deny, from: db, to: dns, ports: [udp/53] }\n',
     );
     const d = compile(parsePolicy(text, 'p.yaml'), { workloads }, ctx);
-    expect(dnsSources(d)).toEqual(['10.1.0.8/29', '10.20.0.8/29', '10.30.0.8/29']);
+    expect(awsDnsSources(d)).toEqual(['10.1.0.8/29', '10.20.0.8/29', '10.30.0.8/29']);
   });
 
   it('GIVEN a db reaching dns on another port of the unit WHEN compiled THEN it is not admitted on that unit', () => {
@@ -110,7 +98,7 @@ describe('end-to-end mode: ingress widened over sources whose egress denies', ()
         ? awsWorkload('h1', 'vpc-apps', '10.1.0.11', { tier: 'db', app: 'x' })
         : w,
     );
-    const sources = dnsSources(compile(parsePolicy(text, 'p.yaml'), { workloads: tagged }, ctx));
+    const sources = awsDnsSources(compile(parsePolicy(text, 'p.yaml'), { workloads: tagged }, ctx));
     expect(sources.filter((c) => c.startsWith('10.1.'))).not.toContain('10.1.0.8/29');
     expect(sources.filter((c) => c.startsWith('10.20.'))).toEqual(['10.20.0.8/29']);
   });
@@ -128,7 +116,7 @@ describe('end-to-end mode: ingress widened over sources whose egress denies', ()
           ? gcpWorkload('h3', '10.30.0.13', { tier: 'mon' })
           : w,
     );
-    const sources = dnsSources(compile(parsePolicy(text, 'p.yaml'), { workloads: ws }, ctx));
+    const sources = awsDnsSources(compile(parsePolicy(text, 'p.yaml'), { workloads: ws }, ctx));
     expect(sources).toContain('10.1.0.8/29');
     expect(sources.some((c) => c.startsWith('10.20.0.8/'))).toBe(false);
     expect(sources.some((c) => c.startsWith('10.30.0.8/'))).toBe(false);
@@ -137,7 +125,7 @@ describe('end-to-end mode: ingress widened over sources whose egress denies', ()
   it('GIVEN no spec.endToEnd, or a range not covering the sources WHEN compiled THEN every set is exact', () => {
     for (const extra of ['', '  endToEnd: { ranges: [192.168.0.0/16] }\n']) {
       const d = compile(parsePolicy(policyText(extra), 'p.yaml'), { workloads }, ctx);
-      expect(dnsSources(d).every((c) => c.endsWith('/32') || c.endsWith('/31'))).toBe(true);
+      expect(awsDnsSources(d).every((c) => c.endsWith('/32') || c.endsWith('/31'))).toBe(true);
       expect(d.findings.some((f) => f.code === 'end-to-end-widened')).toBe(false);
     }
   });
@@ -155,7 +143,7 @@ describe('end-to-end mode: ingress widened over sources whose egress denies', ()
     const before = compile(policy, { workloads }, ctx);
     const joined = [...workloads, azureWorkload('late', '10.20.0.9', { tier: 'other' })];
     const full = compile(policy, { workloads: joined }, ctx);
-    expect(dnsSources(full)).not.toContain('10.20.0.8/29');
+    expect(awsDnsSources(full)).not.toContain('10.20.0.8/29');
     const incremental = recompile(before, policy, { workloads: joined }, [joined.at(-1)!.id], ctx);
     const clouds = (x: Desired) => JSON.stringify([x.aws, x.azure, x.gcp, x.findings]);
     expect(clouds(incremental)).toEqual(clouds(full));

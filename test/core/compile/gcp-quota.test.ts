@@ -17,6 +17,7 @@ import type { Workload } from '../../../core/model/inventory.ts';
 import { estateOf } from '../../helpers/arbitraries.ts';
 import { policyOf } from '../../helpers/policies.ts';
 import { gcpWorkload } from '../../helpers/workloads.ts';
+import { refusal } from '../../helpers/refusal.ts';
 
 const policy = policyOf(`  defaults: { egress: deny, unlabeled: quarantine }
   segments:
@@ -61,16 +62,6 @@ function ruleCounts(workloads: Workload[]): { project: Map<string, number>; netw
     network.set(f.network, (network.get(f.network) ?? 0) + 1);
   }
   return { project, network };
-}
-
-function refusal(run: () => unknown): QuotaExceededError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof QuotaExceededError) return e;
-    throw e;
-  }
-  throw new Error('expected a QuotaExceededError');
 }
 
 describe('GCP project quota FIREWALLS', () => {
