@@ -4,7 +4,8 @@ import { fmtInt, markdownTable } from './measure.ts';
 import { CLOUDS, caseLabel, AWS_MAX } from './cases.ts';
 import type { Outcome } from './child-process.ts';
 
-export const DEFAULT_QUOTAS = { awsGroupsPerRegion: 2500, awsPrefixListsPerRegion: 100, gcpFirewallsPerProject: 500 };
+/** Region-wide AWS quotas the compiler does not budget (the GCP project quota is a budget: DEFAULT_BUDGETS). */
+export const DEFAULT_QUOTAS = { awsGroupsPerRegion: 2500, awsPrefixListsPerRegion: 100 };
 
 /** Native size per cloud after the full apply, against default quotas and the naive translation. */
 export function nativeSizeSection(outcomes: readonly Outcome[]): string[] {
@@ -95,7 +96,7 @@ export function nativeSizeSection(outcomes: readonly Outcome[]): string[] {
         return [
           caseLabel(o.case),
           fmtInt(n.firewalls),
-          flag(n.maxFirewallsPerProject, DEFAULT_QUOTAS.gcpFirewallsPerProject),
+          flag(n.maxFirewallsPerProject, DEFAULT_BUDGETS.gcp.firewallsPerProject),
           flag(n.maxTagsPerInstance, q.gcp.tagsPerInstance),
           flag(n.maxRangesPerRule, q.gcp.rangesPerRule),
           flag(n.maxSourceTagsPerRule, q.gcp.sourceTagsPerRule),
